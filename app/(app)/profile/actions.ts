@@ -1,0 +1,55 @@
+"use server";
+import { z } from "zod";
+import { authedAction } from "@/lib/action";
+import { reissueSession } from "@/lib/auth/cookies";
+import { SESSION_MAX_AGE_S } from "@/lib/auth/options";
+import { changePassword } from "@/lib/auth/password";
+import { nameSchema, passwordSchema } from "@/lib/auth/users";
+import { db } from "@/lib/db";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
+
+export const updateName = authedAction(z.object({ name: nameSchema }), async ({ name }, { user }) => {
+  const prisma = await db();
+  await prisma.user.update({ where: { id: user.id }, data: { name } });
+  return { name };
+});
+
+const passwordChange = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(256),
+  newPassword: passwordSchema,
+});
+
+export const changePasswordAction = authedAction(passwordChange, async (input, { user, meta }) => {
+  const version = await changePassword(user.id, input.currentPassword, input.newPassword, meta);
+  await reissueSession(user, version, SESSION_MAX_AGE_S); // this browser stays signed in; others end
+  return { changed: true };
+});
+
+export const startEnrolment = authedAction(z.object({}), async (_, { user }) => {
+  const { secret, uri } = await beginEnrolment(user);
+  return { secret, uri };
+});
+
+const code = z.string().trim().min(1, "Enter the 6-digit code.").max(32, "That is not a valid code.");
+
+export const enableTwoFactor = authedAction(z.object({ code }), async (input, { user, meta }) => {
+  const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta);
+  await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+  return { recoveryCodes };
+});
+
+export const turnOffTwoFactor = authedAction(
+  z.object({ method: z.enum(["totp", "recovery"]), code }),
+  async (proof, { user, meta }) => {
+    const sessionVersion = await disableTwoFactor(user.id, proof, meta);
+    await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+    return { disabled: true };
+  },
+);
+
+export const regenerateCodes = authedAction(z.object({ code }), async (input, { user, meta }) => {
+  const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, input.code, meta);
+  await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+  return { recoveryCodes };
+});

@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { NameForm, PasswordForm } from "@/components/profile/profile-forms";
+import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
+import { requireUser } from "@/lib/auth/session";
+import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
+import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ recoveryCodesLeft?: string }> }) {
+  const user = await requireUser();
+  const [policy, codesLeft, params] = await Promise.all([
+    twoFactorPolicy(user.id),
+    countUnusedRecoveryCodes(user.id),
+    searchParams,
+  ]);
+  const usedRecoveryCode = params.recoveryCodesLeft !== undefined;
+  return (
+    <div className="flex flex-col gap-6">
+      <h1 className="text-2xl font-semibold">Profile</h1>
+      {usedRecoveryCode && policy.hasAuthenticator && (
+        <Alert tone={codesLeft <= LOW_RECOVERY_CODES ? "warning" : "info"}>
+          You signed in with a recovery code. {codesLeft} unused recovery code{codesLeft === 1 ? "" : "s"} left.
+        </Alert>
+      )}
+      <TwoFactorSection
+        enabled={policy.hasAuthenticator}
+        lockedBy={policy.enforcedBy.map((a) => a.name)}
+        recoveryCodesLeft={codesLeft}
+        email={user.email}
+      />
+      <Card title="Your details">
+        <dl className="mb-4 text-sm">
+          <dt className="font-medium">Email</dt>
+          <dd className="text-slate-700">{user.email}</dd>
+        </dl>
+        <NameForm name={user.name} />
+      </Card>
+      <Card title="Password" description="Changing it signs you out everywhere else.">
+        <PasswordForm />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
+
+export const metadata: Metadata = { title: "Reset your password" };
+
+export default function ForgotPasswordPage() {
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Reset your password</h1>
+      <p className="mt-2 text-sm text-slate-600">Enter your email and we'll send you a link to choose a new password.</p>
+      <ForgotPasswordForm />
+      <p className="mt-6 text-sm">
+        <Link href="/login" className="text-brand-600 underline">
+          Back to sign in
+        </Link>
+      </p>
+    </>
+  );
+}

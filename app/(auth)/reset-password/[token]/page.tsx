@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { ResetPasswordForm } from "@/components/auth/reset-password-form";
+import { resetTokenIsUsable } from "@/lib/auth/password";
+
+export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
+
+export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const usable = token.length <= 100 && (await resetTokenIsUsable(token));
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Choose a new password</h1>
+      {usable ? (
+        <ResetPasswordForm token={token} />
+      ) : (
+        <div className="mt-6 flex flex-col gap-4">
+          <Alert tone="error">This reset link is invalid, has expired or was already used.</Alert>
+          <Link href="/forgot-password" className="text-brand-600 underline">
+            Ask for a new link
+          </Link>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { submitPassword } from "@/app/(auth)/login/actions";
+import { Alert, FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { ActionState } from "@/lib/action";
+import { finishSignIn } from "./finish-sign-in";
+import { SecondFactorStep } from "./second-factor-step";
+
+type Step = { name: "password" } | { name: "second-factor" };
+
+export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+  const [step, setStep] = useState<Step>({ name: "password" });
+  const [state, setState] = useState<ActionState<unknown>>({});
+  const [pending, setPending] = useState(false);
+
+  async function onPassword(formData: FormData) {
+    setPending(true);
+    const result = await submitPassword(formData);
+    setState(result);
+    if (result.ok && result.data) {
+      if (result.data.requirement === "verify") setStep({ name: "second-factor" });
+      else if (result.data.requirement === "none") {
+        if (!(await finishSignIn(callbackUrl))) setState({ error: "Sign-in could not be completed. Please try again." });
+        return; // keep the button busy while the page changes
+      } else setState({ error: "Your account requires two-factor authentication. Set it up to continue." });
+    }
+    setPending(false);
+  }
+
+  if (step.name === "second-factor") {
+    return <SecondFactorStep callbackUrl={callbackUrl} onRestart={() => { setStep({ name: "password" }); setState({}); }} />;
+  }
+
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Sign in</h1>
+      <form action={onPassword} className="mt-6 flex flex-col gap-4" noValidate>
+        {notice && <Alert tone="success">{notice}</Alert>}
+        <Field label="Email" name="email" type="email" autoComplete="username" required errors={state.fieldErrors?.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
+        <FormMessage error={state.fieldErrors ? undefined : state.error} />
+        <Button type="submit" pending={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+      <div className="mt-6 flex justify-between text-sm">
+        <Link href="/forgot-password" className="text-brand-600 underline">
+          Forgot your password?
+        </Link>
+        <Link href="/signup" className="text-brand-600 underline">
+          Create an account
+        </Link>
+      </div>
+    </>
+  );
+}

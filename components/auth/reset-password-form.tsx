@@ -1,0 +1,32 @@
+"use client";
+import { useActionState, useEffect } from "react";
+import { chooseNewPassword } from "@/app/(auth)/reset-password/[token]/actions";
+import { FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+
+export function ResetPasswordForm({ token }: { token: string }) {
+  const [state, submit, pending] = useActionState(chooseNewPassword, {});
+  useEffect(() => {
+    // The reset ends every session; the user signs in again and meets their second factor as usual.
+    if (state.ok) window.location.assign("/login?reset=done");
+  }, [state.ok]);
+  return (
+    <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>
+      <input type="hidden" name="token" value={token} />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters. Your other sessions will be signed out."
+        errors={state.fieldErrors?.password}
+      />
+      <FormMessage error={state.fieldErrors?.password ? undefined : state.error} />
+      <Button type="submit" pending={pending || state.ok}>
+        Change password
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+import { useActionState, useEffect, useRef } from "react";
+import { changePasswordAction, updateName } from "@/app/(app)/profile/actions";
+import { FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+
+export function NameForm({ name }: { name: string }) {
+  const [state, submit, pending] = useActionState(updateName, {});
+  return (
+    <form action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
+      <Field label="Name" name="name" defaultValue={name} autoComplete="name" required errors={state.fieldErrors?.name} />
+      <FormMessage error={state.fieldErrors ? undefined : state.error} success={state.ok ? "Name saved." : undefined} />
+      <Button type="submit" pending={pending} className="self-start">
+        Save name
+      </Button>
+    </form>
+  );
+}
+
+export function PasswordForm() {
+  const [state, submit, pending] = useActionState(changePasswordAction, {});
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) form.current?.reset();
+  }, [state]);
+  return (
+    <form ref={form} action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
+      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={state.fieldErrors?.currentPassword} />
+      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="At least 8 characters." errors={state.fieldErrors?.newPassword} />
+      <FormMessage
+        error={state.fieldErrors ? undefined : state.error}
+        success={state.ok ? "Password changed. Your other sessions were signed out." : undefined}
+      />
+      <Button type="submit" pending={pending} className="self-start">
+        Change password
+      </Button>
+    </form>
+  );
+}

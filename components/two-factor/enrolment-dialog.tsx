@@ -1,0 +1,55 @@
+"use client";
+import { useEffect, useState } from "react";
+import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
+import { Dialog } from "@/components/ui/dialog";
+import { RecoveryCodesView } from "./recovery-codes-view";
+import { ScanStep } from "./scan-step";
+
+type Step = { name: "loading" } | { name: "scan"; secret: string; uri: string } | { name: "recovery-codes"; codes: string[] } | { name: "failed"; error: string };
+
+/** Enrolment: scan the QR code (or type the Secret Key), confirm with a code, then save recovery codes. */
+export function EnrolmentDialog({ email, onClose }: { email: string; onClose: () => void }) {
+  const [step, setStep] = useState<Step>({ name: "loading" });
+
+  useEffect(() => {
+    let live = true;
+    startEnrolment({}).then((result) => {
+      if (!live) return;
+      setStep(result.ok && result.data ? { name: "scan", ...result.data } : { name: "failed", error: result.error ?? "Could not start." });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const savingCodes = step.name === "recovery-codes";
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      dismissible={!savingCodes}
+      title={savingCodes ? "Save your recovery codes" : "Enable Two-Factor Authentication"}
+      description={
+        savingCodes
+          ? "Two-factor authentication is on. Each code signs you in once if you lose your phone. They are shown only now."
+          : `Scan the QR code with your authenticator app, or type the Secret Key. It will show codes for ${email}.`
+      }
+    >
+      {step.name === "loading" && <p role="status">Preparing your secret key…</p>}
+      {step.name === "failed" && <p role="alert" className="text-red-700">{step.error}</p>}
+      {step.name === "scan" && (
+        <ScanStep
+          secret={step.secret}
+          uri={step.uri}
+          onCancel={onClose}
+          onEnable={async (code) => {
+            const result = await enableTwoFactor({ code });
+            if (result.ok && result.data) setStep({ name: "recovery-codes", codes: result.data.recoveryCodes });
+            return result;
+          }}
+        />
+      )}
+      {step.name === "recovery-codes" && <RecoveryCodesView codes={step.codes} onDone={onClose} />}
+    </Dialog>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Switch } from "@/components/ui/switch";
+import { DisableDialog } from "./disable-dialog";
+import { EnrolmentDialog } from "./enrolment-dialog";
+import { RegenerateDialog } from "./regenerate-dialog";
+
+type Open = "none" | "enrol" | "disable" | "regenerate";
+
+/** The profile's Two-Factor Authentication section: the switch, the code count and the dialogs. */
+export function TwoFactorSection({
+  enabled,
+  lockedBy,
+  recoveryCodesLeft,
+  email,
+}: {
+  enabled: boolean;
+  lockedBy: string[];
+  recoveryCodesLeft: number;
+  email: string;
+}) {
+  const router = useRouter();
+  const [open, setOpen] = useState<Open>("none");
+  const close = () => {
+    setOpen("none");
+    router.refresh();
+  };
+  const locked = enabled && lockedBy.length > 0;
+  return (
+    <Card
+      title="Two-Factor Authentication"
+      description="Protect your sign-in with a 6-digit code from an authenticator app such as Google Authenticator, Authy or 1Password."
+    >
+      <Switch
+        label="Two-Factor Authentication"
+        checked={enabled}
+        disabled={locked}
+        onCheckedChange={(on) => setOpen(on ? "enrol" : "disable")}
+        description={locked ? `Required by ${lockedBy.join(", ")}: it cannot be turned off while that account enforces it.` : undefined}
+      />
+      {enabled && (
+        <div className="mt-4 flex flex-col gap-3 border-t border-slate-200 pt-4">
+          <p className="text-sm">
+            <span className="font-medium" data-testid="recovery-codes-left">
+              {recoveryCodesLeft}
+            </span>{" "}
+            unused recovery code{recoveryCodesLeft === 1 ? "" : "s"}.
+          </p>
+          {recoveryCodesLeft <= 3 && (
+            <Alert tone="warning">
+              {recoveryCodesLeft === 0 ? "You have no recovery codes left." : `Only ${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? "" : "s"} left.`}{" "}
+              <button type="button" className="font-medium underline" onClick={() => setOpen("regenerate")}>
+                Regenerate recovery codes
+              </button>{" "}
+              so you can still sign in if you lose your phone.
+            </Alert>
+          )}
+          <Button variant="secondary" className="self-start" onClick={() => setOpen("regenerate")}>
+            Regenerate recovery codes
+          </Button>
+        </div>
+      )}
+      {open === "enrol" && <EnrolmentDialog email={email} onClose={close} />}
+      {open === "disable" && <DisableDialog onClose={close} />}
+      {open === "regenerate" && <RegenerateDialog onClose={close} />}
+    </Card>
+  );
+}

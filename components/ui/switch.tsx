@@ -1,0 +1,45 @@
+"use client";
+import { Switch as S } from "radix-ui";
+import { useId } from "react";
+
+/** A labelled switch (Radix): role="switch", Space toggles it, the state is announced. */
+export function Switch({
+  label,
+  checked,
+  onCheckedChange,
+  disabled,
+  description,
+}: {
+  label: string;
+  checked: boolean;
+  onCheckedChange: (checked: boolean) => void;
+  disabled?: boolean;
+  description?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-3">
+      <S.Root
+        id={id}
+        checked={checked}
+        onCheckedChange={onCheckedChange}
+        disabled={disabled}
+        aria-describedby={description ? `${id}-desc` : undefined}
+        className="relative mt-0.5 h-6 w-11 shrink-0 rounded-full bg-slate-300 transition-colors data-[state=checked]:bg-brand-600 disabled:cursor-not-allowed disabled:opacity-60"
+      >
+        <S.Thumb className="block h-5 w-5 translate-x-0.5 rounded-full bg-white shadow transition-transform data-[state=checked]:translate-x-[22px]" />
+      </S.Root>
+      <div>
+        <label htmlFor={id} className="font-medium">
+          {label}
+        </label>
+        <p className="text-sm text-slate-600">{checked ? "On" : "Off"}</p>
+        {description && (
+          <p id={`${id}-desc`} className="text-sm text-slate-600">
+            {description}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

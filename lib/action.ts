@@ -1,0 +1,60 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { currentUser } from "@/lib/auth/session";
+import type { PublicUser } from "@/lib/auth/users";
+import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
+import { requestMeta, type RequestMeta } from "@/lib/request-meta";
+
+export type ActionState<T = undefined> = {
+  ok?: boolean;
+  error?: string;
+  code?: ErrorCode;
+  fieldErrors?: Record<string, string[]>;
+  data?: T;
+};
+
+type Input = FormData | Record<string, unknown> | undefined;
+const toObject = (input: Input) => (input instanceof FormData ? Object.fromEntries(input) : (input ?? {}));
+
+async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
+  try {
+    return { ok: true, data: await fn() };
+  } catch (error) {
+    unstable_rethrow(error); // redirect() and notFound() are not failures
+    if (error instanceof AppError) return { ok: false, error: error.message, code: error.code };
+    console.error("[action] unexpected failure", error);
+    return { ok: false, error: errorMessages.unexpected, code: ErrorCode.unexpected };
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, input: Input) {
+  const parsed = schema.safeParse(toObject(input));
+  if (parsed.success) return { data: parsed.data as z.infer<S> };
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
+  return { state: { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput, fieldErrors } as ActionState<never> };
+}
+
+/** A public server action: parse with zod, then call lib. Usable directly and with useActionState. */
+export function action<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, meta: RequestMeta) => Promise<T>) {
+  return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> => {
+    const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);
+    if (parsed.state) return parsed.state;
+    return run(async () => fn(parsed.data, await requestMeta()));
+  };
+}
+
+/** A server action for signed-in users only; the session is verified here, not by the page. */
+export function authedAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, ctx: { user: PublicUser; meta: RequestMeta }) => Promise<T>,
+) {
+  return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> => {
+    const user = await currentUser();
+    if (!user) return { ok: false, error: errorMessages.not_signed_in, code: ErrorCode.notSignedIn };
+    const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);
+    if (parsed.state) return parsed.state;
+    return run(async () => fn(parsed.data, { user, meta: await requestMeta() }));
+  };
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { RequestMeta } from "@/lib/request-meta";
+
+export const AuditType = {
+  signIn: "sign_in",
+  signInFailed: "sign_in.failed",
+  signInRateLimited: "sign_in.rate_limited",
+  signUp: "sign_up",
+  passwordChanged: "password.changed",
+  passwordResetRequested: "password.reset_requested",
+  passwordReset: "password.reset",
+  twoFactorEnabled: "two_factor.enabled",
+  twoFactorDisabled: "two_factor.disabled",
+  twoFactorFailed: "two_factor.failed",
+  twoFactorReplay: "two_factor.replay",
+  twoFactorLockout: "two_factor.lockout",
+  challengeExhausted: "two_factor.challenge_exhausted",
+  recoveryCodesGenerated: "recovery_codes.generated",
+  recoveryCodeUsed: "recovery_code.used",
+} as const;
+export type AuditType = (typeof AuditType)[keyof typeof AuditType];
+
+export type AuditInput = {
+  type: AuditType;
+  actorId?: string | null;
+  subjectId?: string | null;
+  accountId?: string | null;
+  details?: Record<string, string | number | boolean | null>;
+  meta?: RequestMeta;
+};
+
+/**
+ * Records one security event. Events about a user are written to each account they belong to, so
+ * every account's audit page shows what happened to its members. Never pass secrets in `details`.
+ */
+export async function audit(input: AuditInput): Promise<void> {
+  const prisma = await db();
+  const subjectId = input.subjectId ?? input.actorId ?? null;
+  const accountIds = input.accountId
+    ? [input.accountId]
+    : subjectId
+      ? (await prisma.membership.findMany({ where: { userId: subjectId }, select: { accountId: true } })).map((m) => m.accountId)
+      : [];
+  const base = {
+    type: input.type,
+    actorId: input.actorId ?? null,
+    subjectId,
+    ip: input.meta?.ip ?? null,
+    userAgent: input.meta?.userAgent?.slice(0, 300) ?? null,
+    details: input.details ?? undefined,
+  };
+  await prisma.auditEvent.createMany({
+    data: (accountIds.length ? accountIds : [null]).map((accountId) => ({ ...base, accountId })),
+  });
+}

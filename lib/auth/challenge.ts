@@ -1,0 +1,82 @@
+import "server-only";
+import { randomToken, sha256 } from "@/lib/crypto/tokens";
+import { db } from "@/lib/db";
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+export const CHALLENGE_MAX_ATTEMPTS = 5;
+export type Requirement = "none" | "verify" | "enrol";
+
+/** Starts the state between password and second factor: a random token whose hash alone is stored. */
+export async function createChallenge(
+  user: { id: string; sessionVersion: number },
+  requirement: Requirement,
+  ip: string | null,
+): Promise<string> {
+  const prisma = await db();
+  const token = randomToken();
+  await prisma.loginChallenge.create({
+    data: {
+      tokenHash: sha256(token),
+      userId: user.id,
+      userVersion: user.sessionVersion,
+      requirement,
+      ip,
+      expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
+    },
+  });
+  return token;
+}
+
+/**
+ * The open challenge behind a token: unexpired, unused, under the attempt limit, and issued under
+ * the user's current session version (a password or 2FA change since then kills it).
+ */
+export async function findChallenge(token: string | undefined) {
+  if (!token) return null;
+  const prisma = await db();
+  const challenge = await prisma.loginChallenge.findUnique({
+    where: { tokenHash: sha256(token) },
+    include: { user: { select: { id: true, email: true, name: true, sessionVersion: true } } },
+  });
+  if (
+    !challenge ||
+    challenge.usedAt ||
+    challenge.expiresAt <= new Date() ||
+    challenge.attempts >= CHALLENGE_MAX_ATTEMPTS ||
+    challenge.user.sessionVersion !== challenge.userVersion
+  ) {
+    return null;
+  }
+  return challenge;
+}
+
+/** Reserves one of the challenge's 5 attempts atomically; false once they are spent. */
+export async function reserveChallengeAttempt(id: string): Promise<{ ok: boolean; attempts: number }> {
+  const prisma = await db();
+  const rows = await prisma.$queryRaw<{ attempts: number }[]>`
+    UPDATE "LoginChallenge" SET "attempts" = "attempts" + 1
+    WHERE "id" = ${id} AND "attempts" < ${CHALLENGE_MAX_ATTEMPTS} AND "usedAt" IS NULL
+      AND "satisfiedAt" IS NULL AND "expiresAt" > now()
+    RETURNING "attempts"`;
+  return rows[0] ? { ok: true, attempts: Number(rows[0].attempts) } : { ok: false, attempts: CHALLENGE_MAX_ATTEMPTS };
+}
+
+export async function satisfyChallenge(id: string): Promise<void> {
+  const prisma = await db();
+  await prisma.loginChallenge.updateMany({ where: { id, satisfiedAt: null }, data: { satisfiedAt: new Date() } });
+}
+
+/**
+ * Exchanges a finished challenge for the user it proves, exactly once. Only this call leads to a
+ * session, and it needs the second factor (or enrolment) to be done when one was required.
+ */
+export async function redeemChallenge(token: string | undefined) {
+  const challenge = await findChallenge(token);
+  if (!challenge || (challenge.requirement !== "none" && !challenge.satisfiedAt)) return null;
+  const prisma = await db();
+  const { count } = await prisma.loginChallenge.updateMany({
+    where: { id: challenge.id, usedAt: null, user: { sessionVersion: challenge.userVersion } },
+    data: { usedAt: new Date() },
+  });
+  return count === 1 ? challenge.user : null;
+}

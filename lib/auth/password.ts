@@ -1,0 +1,75 @@
+import "server-only";
+import { audit, AuditType } from "@/lib/audit";
+import { hashPassword, verifyPassword } from "@/lib/crypto/password";
+import { randomToken, sha256 } from "@/lib/crypto/tokens";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { messages } from "@/lib/mail/messages";
+import { sendMail } from "@/lib/mail/send";
+import { limits, reserveAttempt } from "@/lib/rate-limit";
+import type { RequestMeta } from "@/lib/request-meta";
+
+export const RESET_TTL_MS = 30 * 60_000;
+
+/** Changes the password (current one required) and ends every other session; returns the new version. */
+export async function changePassword(userId: string, current: string, next: string, meta: RequestMeta): Promise<number> {
+  const prisma = await db();
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  if (!(await verifyPassword(user.passwordHash, current))) throw new AppError(ErrorCode.wrongPassword);
+  const { sessionVersion } = await prisma.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
+  await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
+  await sendMail(messages.passwordChanged(user.email));
+  return sessionVersion;
+}
+
+/** Emails a reset link if the address has an account. Says nothing either way (the caller neither). */
+export async function requestPasswordReset(email: string, meta: RequestMeta, origin?: string): Promise<void> {
+  const attempt = await reserveAttempt(`reset:${email}`, limits.resetPerEmail.limit, limits.resetPerEmail.windowMs);
+  if (!attempt.allowed) return;
+  const prisma = await db();
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true } });
+  if (!user) return;
+  const token = randomToken();
+  await prisma.passwordResetToken.create({
+    data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
+  });
+  await audit({ type: AuditType.passwordResetRequested, subjectId: user.id, meta });
+  await sendMail(messages.passwordReset(email, token, origin));
+}
+
+/** Whether a reset link can still be used (for the page to show the form or an error). */
+export async function resetTokenIsUsable(token: string): Promise<boolean> {
+  const prisma = await db();
+  const row = await prisma.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
+  return !!row && !row.usedAt && row.expiresAt > new Date();
+}
+
+/**
+ * Sets a new password from a reset link, once: the token is spent by a conditional update. All
+ * sessions and open sign-ins end; the user then signs in and meets the second factor as usual.
+ */
+export async function resetPassword(token: string, password: string, meta: RequestMeta): Promise<void> {
+  const prisma = await db();
+  const now = new Date();
+  const passwordHash = await hashPassword(password);
+  const userId = await prisma.$transaction(async (tx) => {
+    const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
+    if (!row) return null;
+    const { count } = await tx.passwordResetToken.updateMany({
+      where: { id: row.id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (count !== 1) return null;
+    await tx.user.update({ where: { id: row.userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+    await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
+    return row.userId;
+  });
+  if (!userId) throw new AppError(ErrorCode.invalidLink);
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+  await audit({ type: AuditType.passwordReset, subjectId: userId, meta });
+  await sendMail(messages.passwordChanged(user.email));
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { db } from "@/lib/db";
+import { authOptions } from "./options";
+import { publicUserSelect, type PublicUser } from "./users";
+
+/**
+ * The signed-in user, or null. A valid JWT is not enough: its session version must still match the
+ * database, so bumping the version ends every session issued before.
+ */
+export const currentUser = cache(async (): Promise<PublicUser | null> => {
+  const session = (await getServerSession(authOptions())) as { uid?: string; sv?: number } | null;
+  if (!session?.uid || typeof session.sv !== "number") return null;
+  const prisma = await db();
+  const user = await prisma.user.findUnique({
+    where: { id: session.uid },
+    select: { ...publicUserSelect, sessionVersion: true },
+  });
+  if (!user || user.sessionVersion !== session.sv) return null;
+  const { sessionVersion: _, ...publicUser } = user;
+  return publicUser;
+});
+
+/** For pages: the user, or a redirect to /login. */
+export async function requireUser(): Promise<PublicUser> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return user;
+}

@@ -1,0 +1,53 @@
+import "server-only";
+import { z } from "zod";
+import { hashPassword } from "@/lib/crypto/password";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+
+/** What may leave the server about a user: never the password hash or 2FA secrets. */
+export const publicUserSelect = { id: true, email: true, name: true, totpEnabledAt: true } as const;
+export type PublicUser = { id: string; email: string; name: string; totpEnabledAt: Date | null };
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Email is too long.")
+  .pipe(z.email("Enter a valid email address."));
+export const passwordSchema = z
+  .string()
+  .min(8, "Use at least 8 characters.")
+  .max(256, "Use at most 256 characters.");
+export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
+
+/** Sign-up: a user, a new account they own, and the owner membership, in one transaction. */
+export async function createUserWithAccount(input: { name: string; email: string; password: string }): Promise<PublicUser> {
+  const prisma = await db();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { name: input.name, email: input.email, passwordHash },
+        select: publicUserSelect,
+      });
+      await tx.account.create({
+        data: { name: `${input.name}'s account`, memberships: { create: { userId: user.id, role: "owner" } } },
+      });
+      return user;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") throw new AppError(ErrorCode.emailTaken);
+    throw error;
+  }
+}
+
+/** Bumps the session version: every JWT issued before ends, and open login challenges die. */
+export async function bumpSessionVersion(userId: string): Promise<number> {
+  const prisma = await db();
+  const user = await prisma.user.update({
+    where: { id: userId },
+    data: { sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
+  return user.sessionVersion;
+}

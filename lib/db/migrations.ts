@@ -1,0 +1,96 @@
+// Applies and authors ordinary Prisma migration folders (prisma/migrations/<timestamp>_<name>/migration.sql)
+// with Prisma's own schema engine, through the same driver adapters the app uses.
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { createSchemaEngine } from "./schema-engine";
+
+const root = () => process.cwd();
+const migrationsDir = () => path.join(root(), "prisma/migrations");
+const schemaPath = () => path.join(root(), "prisma/schema.prisma");
+const LOCKFILE = 'provider = "postgresql"\n';
+const filters = { externalTables: [], externalEnums: [] };
+
+export type Migration = { name: string; sql: string };
+
+export async function readMigrations(): Promise<Migration[]> {
+  if (!existsSync(migrationsDir())) return [];
+  const entries = await readdir(migrationsDir(), { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      sql: await readFile(path.join(migrationsDir(), name, "migration.sql"), "utf8"),
+    })),
+  );
+}
+
+function migrationsList(migrations: Migration[]) {
+  return {
+    baseDir: migrationsDir(),
+    lockfile: { path: "migration_lock.toml", content: LOCKFILE },
+    shadowDbInitScript: "",
+    migrationDirectories: migrations.map((m) => ({
+      path: m.name,
+      migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
+    })),
+  };
+}
+
+/** Applies pending migrations; returns the names it applied (none when up to date). */
+export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const schema = await readFile(schemaPath(), "utf8");
+  const engine = await createSchemaEngine(schema, factory);
+  try {
+    const result = await engine.applyMigrations({
+      migrationsList: migrationsList(await readMigrations()),
+      filters,
+    });
+    return result.appliedMigrationNames;
+  } finally {
+    engine.free?.();
+  }
+}
+
+/**
+ * The SQL that takes a database from the existing migrations to prisma/schema.prisma, computed on a
+ * scratch in-memory PGlite so no real database is touched. Empty when they already agree.
+ */
+export async function diffSchemaAgainstMigrations(): Promise<string> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const scratch = await PGlite.create();
+  try {
+    const factory = new PrismaPGlite(scratch);
+    await applyMigrations(factory);
+    const schema = await readFile(schemaPath(), "utf8");
+    const engine = await createSchemaEngine(schema, factory);
+    const files = [{ path: "schema.prisma", content: schema }];
+    const result = await engine.diff({
+      from: { tag: "schemaDatasource", files, configDir: "." },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      exitCode: null,
+      filters,
+    });
+    engine.free?.();
+    const sql = (result.stdout ?? "").trim();
+    return /^-- This is an empty migration\.?$/i.test(sql) ? "" : sql;
+  } finally {
+    await scratch.close();
+  }
+}
+
+/** Writes prisma/migrations/<timestamp>_<name>/migration.sql; returns its folder, or null if nothing changed. */
+export async function createMigration(name: string, now = new Date()): Promise<string | null> {
+  if (!/^[a-z0-9_]{1,60}$/i.test(name)) throw new Error("Migration names use letters, digits and _ only.");
+  const sql = await diffSchemaAgainstMigrations();
+  if (!sql) return null;
+  const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
+  const folder = path.join(migrationsDir(), `${stamp}_${name}`);
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, "migration.sql"), `${sql}\n`);
+  await writeFile(path.join(migrationsDir(), "migration_lock.toml"), LOCKFILE);
+  return folder;
+}

@@ -1,0 +1,40 @@
+// Prisma's schema engine as WebAssembly, instantiated by hand so it loads the same way in Next.js,
+// vitest and plain Node (no --experimental-wasm-modules, no bundler support for .wasm needed).
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+
+type Glue = typeof glue & { __wbg_set_wasm(exports: unknown): void };
+export type SchemaEngine = glue.SchemaEngine;
+
+let loading: Promise<Glue> | undefined;
+
+function loadGlue(): Promise<Glue> {
+  loading ??= (async () => {
+    const wasmPath = path.join(
+      process.cwd(),
+      "node_modules/@prisma/schema-engine-wasm/schema_engine_bg.wasm",
+    );
+    const bytes = await readFile(wasmPath);
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
+    const g = glue as unknown as Glue;
+    g.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return g;
+  })();
+  return loading;
+}
+
+export async function createSchemaEngine(
+  schema: string,
+  factory: SqlMigrationAwareDriverAdapterFactory,
+): Promise<SchemaEngine> {
+  const g = await loadGlue();
+  return g.SchemaEngine.new(
+    { datamodels: [["schema.prisma", schema]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(factory) as never,
+  );
+}

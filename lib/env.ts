@@ -1,0 +1,79 @@
+// Configuration from the environment, validated once. In development missing secrets are generated
+// and kept in the git-ignored data folder; in production they are required.
+import { z } from "zod";
+import { devSecret } from "./dev-secrets";
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_NAME: z.string().trim().min(1).max(60).default("Twofold"),
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  TOTP_ENCRYPTION_KEY: base64Key.optional(),
+  TOTP_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).default("k1"),
+  /** Earlier keys, still readable after a rotation: "id:base64,id:base64". */
+  TOTP_PREVIOUS_KEYS: z.string().default(""),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().default("Twofold <no-reply@twofold.localhost>"),
+});
+
+export type Env = {
+  production: boolean;
+  appName: string;
+  appUrl: string | undefined;
+  secureCookies: boolean;
+  authSecret: string;
+  totpKeys: { current: { id: string; key: Buffer }; all: Map<string, Buffer> };
+  smtpUrl: string | undefined;
+  mailFrom: string;
+};
+
+function parseKeyList(list: string): [string, Buffer][] {
+  return list
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [id, key] = item.split(":");
+      const bytes = Buffer.from(key ?? "", "base64");
+      if (!id || bytes.length !== 32) throw new Error("TOTP_PREVIOUS_KEYS must look like id:base64key,id:base64key (32-byte keys).");
+      return [id, bytes];
+    });
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const missing = [!e.NEXTAUTH_SECRET && "NEXTAUTH_SECRET", !e.TOTP_ENCRYPTION_KEY && "TOTP_ENCRYPTION_KEY"].filter(Boolean);
+  if (production && missing.length) {
+    throw new Error(`Twofold will not start in production without ${missing.join(" and ")}. Set them in the environment (see .env.example).`);
+  }
+  const authSecret = e.NEXTAUTH_SECRET ?? devSecret("NEXTAUTH_SECRET");
+  const currentKey = Buffer.from(e.TOTP_ENCRYPTION_KEY ?? devSecret("TOTP_ENCRYPTION_KEY"), "base64");
+  const all = new Map(parseKeyList(e.TOTP_PREVIOUS_KEYS));
+  all.set(e.TOTP_ENCRYPTION_KEY_ID, currentKey);
+  return {
+    production,
+    appName: e.APP_NAME,
+    appUrl: e.NEXTAUTH_URL,
+    secureCookies: e.NEXTAUTH_URL?.startsWith("https://") ?? false,
+    authSecret,
+    totpKeys: { current: { id: e.TOTP_ENCRYPTION_KEY_ID, key: currentKey }, all },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+  };
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

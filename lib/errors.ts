@@ -1,0 +1,50 @@
+// Error codes shared by server and client, so the UI never matches on message text.
+export const ErrorCode = {
+  invalidInput: "invalid_input",
+  invalidCredentials: "invalid_credentials",
+  rateLimited: "rate_limited",
+  emailTaken: "email_taken",
+  wrongPassword: "wrong_password",
+  invalidLink: "invalid_link",
+  notSignedIn: "not_signed_in",
+  challengeExpired: "challenge_expired",
+  invalidCode: "invalid_code",
+  codeAlreadyUsed: "code_already_used",
+  secondFactorLocked: "second_factor_locked",
+  enrolmentExpired: "enrolment_expired",
+  alreadyEnabled: "already_enabled",
+  notEnabled: "not_enabled",
+  enforcedByAccount: "enforced_by_account",
+  unexpected: "unexpected",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const errorMessages: Record<ErrorCode, string> = {
+  invalid_input: "Please check the highlighted fields.",
+  invalid_credentials: "That email and password don't match an account.",
+  rate_limited: "Too many attempts. Please wait and try again later.",
+  email_taken: "An account with that email already exists. Sign in instead, or reset your password.",
+  wrong_password: "Your current password is not correct.",
+  invalid_link: "This link is invalid, has expired or was already used. Ask for a new one.",
+  not_signed_in: "Your session has ended. Please sign in again.",
+  challenge_expired: "This sign-in attempt has expired or had too many wrong codes. Please sign in again.",
+  invalid_code: "That code is not correct.",
+  code_already_used: "That code was already used. Wait for the next code in your authenticator app.",
+  second_factor_locked: "Too many wrong codes. Two-factor sign-in is locked for a while.",
+  enrolment_expired: "This setup has expired. Close the dialog and start again.",
+  already_enabled: "Two-factor authentication is already on.",
+  not_enabled: "Two-factor authentication is not on.",
+  enforced_by_account: "An account you belong to requires two-factor authentication, so it cannot be turned off.",
+  unexpected: "Something went wrong. Please try again.",
+};
+
+/** An expected failure with a code the UI understands; anything else is logged and shown generically. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message = errorMessages[code],
+    readonly details?: Record<string, string | number>,
+  ) {
+    super(message);
+  }
+}

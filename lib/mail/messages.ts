@@ -1,0 +1,49 @@
+// Every email Twofold sends. None carries a secret, a QR code or a code: only facts and links.
+import { env } from "@/lib/env";
+import type { Mail } from "./send";
+
+function link(path: string, origin?: string): string {
+  return `${origin ?? env().appUrl ?? "http://localhost:3000"}${path}`;
+}
+
+const footer = (origin?: string) =>
+  `\n\nIf this wasn't you, reset your password at ${link("/forgot-password", origin)} and tell your account administrator.`;
+
+export const messages = {
+  passwordReset: (to: string, token: string, origin?: string): Mail => ({
+    to,
+    subject: `Reset your ${env().appName} password`,
+    text:
+      `Someone asked to reset the password for ${to}.\n\n` +
+      `Choose a new password here (the link works once and expires in 30 minutes):\n${link(`/reset-password/${token}`, origin)}\n\n` +
+      `If you did not ask for this, ignore this email; your password stays as it is.`,
+  }),
+  passwordChanged: (to: string, origin?: string): Mail => ({
+    to,
+    subject: `Your ${env().appName} password was changed`,
+    text: `The password for ${to} was just changed, and your other sessions were signed out.${footer(origin)}`,
+  }),
+  twoFactorEnabled: (to: string, origin?: string): Mail => ({
+    to,
+    subject: `Two-factor authentication is on`,
+    text: `Two-factor authentication was turned on for ${to}. Each sign-in now asks for a code from your authenticator app. Keep your recovery codes somewhere safe.${footer(origin)}`,
+  }),
+  twoFactorDisabled: (to: string, origin?: string): Mail => ({
+    to,
+    subject: `Two-factor authentication is off`,
+    text: `Two-factor authentication was turned off for ${to}, and your other sessions were signed out.${footer(origin)}`,
+  }),
+  recoveryCodeUsed: (to: string, remaining: number, origin?: string): Mail => ({
+    to,
+    subject: `A recovery code was used to sign in`,
+    text:
+      `A recovery code was just used to sign in as ${to}. ${remaining} unused code${remaining === 1 ? "" : "s"} remain.` +
+      (remaining <= 3 ? `\nGenerate a new set at ${link("/profile", origin)}.` : "") +
+      footer(origin),
+  }),
+  recoveryCodesRegenerated: (to: string, origin?: string): Mail => ({
+    to,
+    subject: `New recovery codes were generated`,
+    text: `A new set of recovery codes was generated for ${to}. The old codes no longer work.${footer(origin)}`,
+  }),
+};

@@ -1,0 +1,55 @@
+import "server-only";
+import { audit, AuditType } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { messages } from "@/lib/mail/messages";
+import { sendMail } from "@/lib/mail/send";
+import type { RequestMeta } from "@/lib/request-meta";
+import { verifySecondFactor } from "./attempts";
+import { twoFactorPolicy } from "./policy";
+import { replaceRecoveryCodes } from "./recovery-code-store";
+import type { Proof } from "./verify";
+
+/**
+ * Turns 2FA off after a fresh second factor (a current code or a recovery code). Refused while an
+ * account of the user enforces 2FA. Ends every other session; returns the new session version.
+ */
+export async function disableTwoFactor(userId: string, proof: Proof, meta: RequestMeta): Promise<number> {
+  const policy = await twoFactorPolicy(userId);
+  if (!policy.hasAuthenticator) throw new AppError(ErrorCode.notEnabled);
+  if (policy.enforcedBy.length) throw new AppError(ErrorCode.enforcedByAccount);
+  await verifySecondFactor(userId, proof, meta);
+  const prisma = await db();
+  const user = await prisma.$transaction(async (tx) => {
+    await tx.recoveryCode.deleteMany({ where: { userId } });
+    await tx.totpEnrolment.deleteMany({ where: { userId } });
+    return tx.user.update({
+      where: { id: userId },
+      data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
+      select: { email: true, sessionVersion: true },
+    });
+  });
+  await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });
+  await sendMail(messages.twoFactorDisabled(user.email));
+  return user.sessionVersion;
+}
+
+/** A new set of recovery codes after a current authenticator code; the old set stops working. */
+export async function regenerateRecoveryCodes(userId: string, code: string, meta: RequestMeta) {
+  const policy = await twoFactorPolicy(userId);
+  if (!policy.hasAuthenticator) throw new AppError(ErrorCode.notEnabled);
+  await verifySecondFactor(userId, { method: "totp", code }, meta);
+  const prisma = await db();
+  const result = await prisma.$transaction(async (tx) => {
+    const codes = await replaceRecoveryCodes(tx, userId);
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { sessionVersion: { increment: 1 } },
+      select: { email: true, sessionVersion: true },
+    });
+    return { codes, user };
+  });
+  await audit({ type: AuditType.recoveryCodesGenerated, actorId: userId, meta, details: { count: result.codes.length } });
+  await sendMail(messages.recoveryCodesRegenerated(result.user.email));
+  return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
+}

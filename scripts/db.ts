@@ -1,0 +1,48 @@
+// `npm run db:migrate`, `npm run db:migration -- <name>`, `npm run db:reset`.
+import { rm } from "node:fs/promises";
+import { databaseTarget, openDatabase } from "../lib/db/connection";
+import { applyMigrations, createMigration } from "../lib/db/migrations";
+
+async function migrate() {
+  const db = await openDatabase(databaseTarget());
+  try {
+    const applied = await applyMigrations(db.factory);
+    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date; nothing to apply.");
+  } finally {
+    await db.close();
+  }
+}
+
+async function reset() {
+  const target = databaseTarget();
+  if (target.kind === "postgres") {
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+    await client.end();
+  } else {
+    await (await openDatabase(target)).close(); // fails fast, with a clear message, if the folder is in use
+    await rm(target.dir, { recursive: true, force: true });
+  }
+  console.log("Database emptied.");
+  await migrate();
+}
+
+async function main() {
+  const [command, name] = process.argv.slice(2);
+  if (command === "migrate") return migrate();
+  if (command === "reset") return reset();
+  if (command === "migration") {
+    if (!name) throw new Error("Usage: npm run db:migration -- <name>");
+    const folder = await createMigration(name);
+    console.log(folder ? `Wrote ${folder}/migration.sql` : "No changes: the schema and the migrations agree.");
+    return;
+  }
+  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset");
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
