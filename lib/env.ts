@@ -52,9 +52,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  const missing = [!e.NEXTAUTH_SECRET && "NEXTAUTH_SECRET", !e.TOTP_ENCRYPTION_KEY && "TOTP_ENCRYPTION_KEY"].filter(Boolean);
+  const missing = [
+    !e.NEXTAUTH_URL && "NEXTAUTH_URL",
+    !e.NEXTAUTH_SECRET && "NEXTAUTH_SECRET",
+    !e.TOTP_ENCRYPTION_KEY && "TOTP_ENCRYPTION_KEY",
+  ].filter(Boolean);
   if (production && missing.length) {
-    throw new Error(`Twofold will not start in production without ${missing.join(" and ")}. Set them in the environment (see .env.example).`);
+    throw new Error(`Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).`);
   }
   const authSecret = e.NEXTAUTH_SECRET ?? devSecret("NEXTAUTH_SECRET");
   const currentKey = Buffer.from(e.TOTP_ENCRYPTION_KEY ?? devSecret("TOTP_ENCRYPTION_KEY"), "base64");

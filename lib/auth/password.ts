@@ -22,12 +22,12 @@ export async function changePassword(userId: string, current: string, next: stri
     select: { sessionVersion: true },
   });
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
-  await sendMail(messages.passwordChanged(user.email));
+  await sendMail(messages.passwordChanged(user.email, meta.origin));
   return sessionVersion;
 }
 
 /** Emails a reset link if the address has an account. Says nothing either way (the caller neither). */
-export async function requestPasswordReset(email: string, meta: RequestMeta, origin?: string): Promise<void> {
+export async function requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
   const attempt = await reserveAttempt(`reset:${email}`, limits.resetPerEmail.limit, limits.resetPerEmail.windowMs);
   if (!attempt.allowed) return;
   const prisma = await db();
@@ -38,7 +38,7 @@ export async function requestPasswordReset(email: string, meta: RequestMeta, ori
     data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
   });
   await audit({ type: AuditType.passwordResetRequested, subjectId: user.id, meta });
-  await sendMail(messages.passwordReset(email, token, origin));
+  await sendMail(messages.passwordReset(email, token, meta.origin));
 }
 
 /** Whether a reset link can still be used (for the page to show the form or an error). */
@@ -71,5 +71,5 @@ export async function resetPassword(token: string, password: string, meta: Reque
   if (!userId) throw new AppError(ErrorCode.invalidLink);
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   await audit({ type: AuditType.passwordReset, subjectId: userId, meta });
-  await sendMail(messages.passwordChanged(user.email));
+  await sendMail(messages.passwordChanged(user.email, meta.origin));
 }

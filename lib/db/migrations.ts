@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { createSchemaEngine } from "./schema-engine";
+import { withSchemaEngine } from "./schema-engine";
 
 const root = () => process.cwd();
 const migrationsDir = () => path.join(root(), "prisma/migrations");
@@ -26,7 +26,7 @@ export async function readMigrations(): Promise<Migration[]> {
   );
 }
 
-function migrationsList(migrations: Migration[]) {
+function toMigrationsList(migrations: Migration[]) {
   return {
     baseDir: migrationsDir(),
     lockfile: { path: "migration_lock.toml", content: LOCKFILE },
@@ -41,16 +41,11 @@ function migrationsList(migrations: Migration[]) {
 /** Applies pending migrations; returns the names it applied (none when up to date). */
 export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const schema = await readFile(schemaPath(), "utf8");
-  const engine = await createSchemaEngine(schema, factory);
-  try {
-    const result = await engine.applyMigrations({
-      migrationsList: migrationsList(await readMigrations()),
-      filters,
-    });
+  const migrationsList = toMigrationsList(await readMigrations());
+  return withSchemaEngine(schema, factory, async (engine) => {
+    const result = await engine.applyMigrations({ migrationsList, filters });
     return result.appliedMigrationNames;
-  } finally {
-    engine.free?.();
-  }
+  });
 }
 
 /**
@@ -65,16 +60,16 @@ export async function diffSchemaAgainstMigrations(): Promise<string> {
     const factory = new PrismaPGlite(scratch);
     await applyMigrations(factory);
     const schema = await readFile(schemaPath(), "utf8");
-    const engine = await createSchemaEngine(schema, factory);
     const files = [{ path: "schema.prisma", content: schema }];
-    const result = await engine.diff({
-      from: { tag: "schemaDatasource", files, configDir: "." },
-      to: { tag: "schemaDatamodel", files },
-      script: true,
-      exitCode: null,
-      filters,
-    });
-    engine.free?.();
+    const result = await withSchemaEngine(schema, factory, (engine) =>
+      engine.diff({
+        from: { tag: "schemaDatasource", files, configDir: "." },
+        to: { tag: "schemaDatamodel", files },
+        script: true,
+        exitCode: null,
+        filters,
+      }),
+    );
     const sql = (result.stdout ?? "").trim();
     return /^-- This is an empty migration\.?$/i.test(sql) ? "" : sql;
   } finally {

@@ -27,14 +27,36 @@ function loadGlue(): Promise<Glue> {
   return loading;
 }
 
-export async function createSchemaEngine(
+/**
+ * Runs `work` with a schema engine on the given database, then closes the connections the engine
+ * opened (a PostgreSQL pool left open would keep the template database busy and the process alive).
+ */
+export async function withSchemaEngine<T>(
   schema: string,
   factory: SqlMigrationAwareDriverAdapterFactory,
-): Promise<SchemaEngine> {
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const g = await loadGlue();
-  return g.SchemaEngine.new(
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => track(await factory.connect()),
+    connectToShadowDb: async () => track(await factory.connectToShadowDb()),
+  };
+  function track<A extends { dispose(): Promise<void> }>(adapter: A): A {
+    opened.push(adapter);
+    return adapter;
+  }
+  const engine = await g.SchemaEngine.new(
     { datamodels: [["schema.prisma", schema]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(factory) as never,
+    bindMigrationAwareSqlAdapterFactory(tracked) as never,
   );
+  try {
+    return await work(engine);
+  } finally {
+    engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
+  }
 }

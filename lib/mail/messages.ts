@@ -3,7 +3,7 @@ import { env } from "@/lib/env";
 import type { Mail } from "./send";
 
 function link(path: string, origin?: string): string {
-  return `${origin ?? env().appUrl ?? "http://localhost:3000"}${path}`;
+  return `${origin ?? env().appUrl ?? "http://localhost:3000"}${path}`; // callers pass the request's origin
 }
 
 const footer = (origin?: string) =>

@@ -66,5 +66,5 @@ async function reportRecoveryCodeUse(userId: string, remaining: number, meta?: R
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   await audit({ type: AuditType.recoveryCodeUsed, subjectId: userId, meta, details: { remaining } });
-  await sendMail(messages.recoveryCodeUsed(user.email, remaining));
+  await sendMail(messages.recoveryCodeUsed(user.email, remaining, meta?.origin));
 }

@@ -61,6 +61,6 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
   });
   await audit({ type: AuditType.twoFactorEnabled, actorId: userId, meta });
   await audit({ type: AuditType.recoveryCodesGenerated, actorId: userId, meta, details: { count: result.codes.length } });
-  await sendMail(messages.twoFactorEnabled(result.user.email));
+  await sendMail(messages.twoFactorEnabled(result.user.email, meta.origin));
   return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
 }

@@ -30,7 +30,7 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
     });
   });
   await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });
-  await sendMail(messages.twoFactorDisabled(user.email));
+  await sendMail(messages.twoFactorDisabled(user.email, meta.origin));
   return user.sessionVersion;
 }
 
@@ -50,6 +50,6 @@ export async function regenerateRecoveryCodes(userId: string, code: string, meta
     return { codes, user };
   });
   await audit({ type: AuditType.recoveryCodesGenerated, actorId: userId, meta, details: { count: result.codes.length } });
-  await sendMail(messages.recoveryCodesRegenerated(result.user.email));
+  await sendMail(messages.recoveryCodesRegenerated(result.user.email, meta.origin));
   return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
 }

@@ -1,6 +1,6 @@
 // TOTP per RFC 6238 as every authenticator app implements it: SHA-1, 6 digits, 30-second steps.
 import { randomBytes } from "node:crypto";
-import { generate, generateURI, ScureBase32Plugin, verify } from "otplib";
+import { generate, ScureBase32Plugin, verify } from "otplib";
 
 export const TOTP = { algorithm: "sha1", digits: 6, period: 30 } as const;
 const base32 = new ScureBase32Plugin();
@@ -15,8 +15,14 @@ export function groupSecret(secret: string): string {
   return secret.match(/.{1,4}/g)?.join(" ") ?? secret;
 }
 
+/**
+ * The otpauth URI with every parameter spelled out: otplib's generateURI leaves out the defaults,
+ * and some authenticator apps guess wrong without them.
+ */
 export function totpUri(issuer: string, label: string, secret: string): string {
-  return generateURI({ issuer, label, secret, algorithm: TOTP.algorithm, digits: TOTP.digits, period: TOTP.period });
+  const enc = encodeURIComponent; // a space is %20 and "@" is %40, as apps expect
+  const query = `secret=${secret}&issuer=${enc(issuer)}&algorithm=SHA1&digits=${TOTP.digits}&period=${TOTP.period}`;
+  return `otpauth://totp/${enc(issuer)}:${enc(label)}?${query}`;
 }
 
 /** Exactly six ASCII digits once spaces are removed; anything else (other digits, signs, 5 or 7) is null. */

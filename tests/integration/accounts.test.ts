@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { checkPassword } from "@/lib/auth/login";
+import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
+import { createUserWithAccount } from "@/lib/auth/users";
+import { redeemChallenge } from "@/lib/auth/challenge";
+import { ErrorCode } from "@/lib/errors";
+import { useFreshDatabase } from "./database";
+import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
+
+const { prisma } = useFreshDatabase();
+
+describe("sign-up", () => {
+  it("creates the user, their own account and an owner membership", async () => {
+    const user = await makeUser("Owner");
+    const memberships = await prisma().membership.findMany({ where: { userId: user.id }, include: { account: true } });
+    expect(memberships).toHaveLength(1);
+    expect(memberships[0]!.role).toBe("owner");
+    expect(memberships[0]!.account.enforceTwoFactor).toBe(false);
+  });
+
+  it("refuses an email that exists in any letter case, and changes nothing", async () => {
+    const user = await makeUser("Twin");
+    const before = await prisma().user.count();
+    await expect(createUserWithAccount({ name: "X", email: user.email.toUpperCase().toLowerCase(), password: PASSWORD })).rejects.toMatchObject({
+      code: ErrorCode.emailTaken,
+    });
+    expect(await prisma().user.count()).toBe(before);
+  });
+
+  it("stores an argon2id hash, not the password", async () => {
+    const user = await makeUser("Hash");
+    const row = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(row.passwordHash).not.toContain(PASSWORD);
+  });
+});
+
+describe("password sign-in", () => {
+  it("gives the same generic error for a wrong password and an unknown email", async () => {
+    const user = await makeUser("Generic");
+    const wrong = await checkPassword(user.email, "wrong password!", meta).catch((e) => e);
+    const unknown = await checkPassword("nobody@example.com", PASSWORD, meta).catch((e) => e);
+    expect(wrong.code).toBe(ErrorCode.invalidCredentials);
+    expect(unknown.message).toBe(wrong.message);
+  });
+
+  it("signs in with password only when 2FA is not required", async () => {
+    const user = await makeUser("Plain");
+    const { token, requirement } = await checkPassword(user.email, PASSWORD, meta);
+    expect(requirement).toBe("none");
+    expect((await redeemChallenge(token))?.id).toBe(user.id);
+    expect(await redeemChallenge(token)).toBeNull(); // single use
+  });
+
+  it("locks an email after 10 failures in 15 minutes, even for the right password", async () => {
+    const user = await makeUser("Target");
+    for (let i = 0; i < 10; i++) await checkPassword(user.email, `wrong-${i}-password`, { ...meta, ip: `198.51.100.${i}` }).catch(() => {});
+    await expect(checkPassword(user.email, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+  });
+
+  it("does not count successful sign-ins toward the limit", async () => {
+    const user = await makeUser("Often");
+    for (let i = 0; i < 12; i++) await checkPassword(user.email, PASSWORD, meta);
+    await expect(checkPassword(user.email, PASSWORD, meta)).resolves.toMatchObject({ requirement: "none" });
+  });
+});
+
+describe("password change and reset", () => {
+  it("requires the current password and ends other sessions and sign-ins", async () => {
+    const user = await makeUser("Changer");
+    const open = await checkPassword(user.email, PASSWORD, meta);
+    await expect(changePassword(user.id, "not my password", "a new password", meta)).rejects.toMatchObject({ code: ErrorCode.wrongPassword });
+    const version = await changePassword(user.id, PASSWORD, "a brand new password", meta);
+    expect(version).toBe(1);
+    expect(await redeemChallenge(open.token)).toBeNull();
+    await expect(checkPassword(user.email, "a brand new password", meta)).resolves.toBeTruthy();
+  });
+
+  it("emails a single-use link only to existing accounts, and the link works once", async () => {
+    const user = await makeUser("Forgetful");
+    await requestPasswordReset("ghost@example.com", meta);
+    expect(await mailsTo("ghost@example.com")).toHaveLength(0);
+    await requestPasswordReset(user.email, meta);
+    const [mail] = (await mailsTo(user.email)).filter((m) => m.subject.includes("Reset"));
+    const token = mail!.text.match(/reset-password\/([\w-]+)/)![1]!;
+    expect(await prisma().passwordResetToken.findFirst({ where: { tokenHash: token } })).toBeNull(); // stored hashed
+    const open = await checkPassword(user.email, PASSWORD, meta);
+    await resetPassword(token, "chosen after reset", meta);
+    expect(await redeemChallenge(open.token)).toBeNull();
+    await expect(resetPassword(token, "second time lucky", meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    expect(await resetTokenIsUsable(token)).toBe(false);
+    await expect(checkPassword(user.email, "chosen after reset", meta)).resolves.toBeTruthy();
+  });
+
+  it("refuses an expired reset link and keeps the old password", async () => {
+    const user = await makeUser("Late");
+    await requestPasswordReset(user.email, meta);
+    const [mail] = await mailsTo(user.email);
+    const token = mail!.text.match(/reset-password\/([\w-]+)/)![1]!;
+    await prisma().passwordResetToken.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect(resetPassword(token, "too late now", meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await expect(checkPassword(user.email, PASSWORD, meta)).resolves.toBeTruthy();
+  });
+});

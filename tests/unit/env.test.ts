@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "@/lib/env";
+
+const key = Buffer.alloc(32, 1).toString("base64");
+const production = { NODE_ENV: "production", NEXTAUTH_URL: "https://app.example.com", NEXTAUTH_SECRET: "x".repeat(32), TOTP_ENCRYPTION_KEY: key } as const;
+
+describe("configuration", () => {
+  it("refuses to start in production without NEXTAUTH_SECRET, naming it", () => {
+    expect(() => loadEnv({ ...production, NEXTAUTH_SECRET: undefined })).toThrow(/without NEXTAUTH_SECRET/);
+  });
+
+  it("refuses to start in production without TOTP_ENCRYPTION_KEY or NEXTAUTH_URL", () => {
+    expect(() => loadEnv({ ...production, TOTP_ENCRYPTION_KEY: undefined })).toThrow(/TOTP_ENCRYPTION_KEY/);
+    expect(() => loadEnv({ ...production, NEXTAUTH_URL: "" })).toThrow(/NEXTAUTH_URL/);
+  });
+
+  it("rejects a key that is not 32 bytes of base64", () => {
+    expect(() => loadEnv({ ...production, TOTP_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/32 bytes/);
+  });
+
+  it("uses Secure cookies only behind https", () => {
+    expect(loadEnv(production).secureCookies).toBe(true);
+    expect(loadEnv({ ...production, NEXTAUTH_URL: "http://localhost:3000" }).secureCookies).toBe(false);
+  });
+
+  it("reads earlier keys for rotation", () => {
+    const env = loadEnv({ ...production, TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}` });
+    expect(env.totpKeys.current.id).toBe("k2");
+    expect([...env.totpKeys.all.keys()].sort()).toEqual(["k1", "k2"]);
+  });
+});

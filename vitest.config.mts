@@ -1,0 +1,40 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const shared = {
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      "server-only": path.resolve(import.meta.dirname, "tests/support/empty.ts"),
+    },
+  },
+};
+
+// Fixed test keys: tests never write development secrets, and never need a .env.
+const env = {
+  NODE_ENV: "test",
+  NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123",
+  TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+const integration = (backend: "pglite" | "postgres") => ({
+  ...shared,
+  test: {
+    name: `integration-${backend}`,
+    include: ["tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/integration/global-setup.ts"],
+    env: { ...env, TEST_DATABASE: backend },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], env } },
+      integration("pglite"),
+      integration("postgres"),
+    ],
+  },
+});
