@@ -9,10 +9,14 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 type Glue = typeof glue & { __wbg_set_wasm(exports: unknown): void };
 export type SchemaEngine = glue.SchemaEngine;
 
-let loading: Promise<Glue> | undefined;
+// Cached on globalThis: the glue module is one per process, while bundlers and test runners may load
+// this file several times, and a second instantiation would swap the memory under a running engine.
+const cache = globalThis as { __twofoldSchemaEngine?: Promise<Glue>; PRISMA_WASM_PANIC_REGISTRY?: unknown };
 
 function loadGlue(): Promise<Glue> {
-  loading ??= (async () => {
+  // The engine reports a Rust panic's message here before it throws.
+  cache.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message: string) => console.error(`[schema engine] ${message}`) };
+  cache.__twofoldSchemaEngine ??= (async () => {
     const wasmPath = path.join(
       process.cwd(),
       "node_modules/@prisma/schema-engine-wasm/schema_engine_bg.wasm",
@@ -24,7 +28,7 @@ function loadGlue(): Promise<Glue> {
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return g;
   })();
-  return loading;
+  return cache.__twofoldSchemaEngine;
 }
 
 /**

@@ -1,0 +1,56 @@
+// Checklist "Replay and races": each of these runs against PGlite and a real PostgreSQL server, where
+// the 20 requests really run at once on separate connections.
+import { describe, expect, it } from "vitest";
+import { createChallenge } from "@/lib/auth/challenge";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { AuditType } from "@/lib/audit";
+import { useFreshDatabase } from "./database";
+import { auditTypes, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+
+const { prisma } = useFreshDatabase();
+// Open sign-ins as after a correct password (each its own challenge, like 20 browsers).
+const challenges = (user: { id: string }, n: number) =>
+  Promise.all(Array.from({ length: n }, () => createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip)));
+const settle = <T,>(work: () => Promise<T>) => Promise.allSettled(Array.from({ length: 20 }, work));
+
+describe("parallel submissions", () => {
+  it("20 parallel submissions of one valid code: exactly 1 succeeds", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor();
+    const code = await nextCode();
+    const tokens = await challenges(user, 20);
+    let i = 0;
+    const results = await settle(() => verifyChallengeSecondFactor(tokens[i++], { method: "totp", code }, meta));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+  });
+
+  it("20 parallel submissions of one recovery code: exactly 1 succeeds", async () => {
+    const { user, recoveryCodes } = await makeUserWithTwoFactor();
+    const tokens = await challenges(user, 20);
+    let i = 0;
+    const results = await settle(() => verifyChallengeSecondFactor(tokens[i++], { method: "recovery", code: recoveryCodes[0]! }, meta));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
+  });
+
+  it("20 parallel wrong codes on one challenge: 5 are evaluated, the rest refused, one exhaustion event", async () => {
+    const { user } = await makeUserWithTwoFactor();
+    const { token } = await checkPassword(user.email, PASSWORD, meta);
+    const results = await settle(() => verifyChallengeSecondFactor(token, { method: "totp", code: "000000" }, meta));
+    expect(results.every((r) => r.status === "rejected")).toBe(true);
+    const challenge = await prisma().loginChallenge.findFirstOrThrow({ where: { userId: user.id } });
+    expect(challenge.attempts).toBe(5);
+    const types = await auditTypes(user.id);
+    expect(types.filter((t) => t === AuditType.twoFactorFailed)).toHaveLength(5);
+    expect(types.filter((t) => t === AuditType.challengeExhausted)).toHaveLength(1);
+  });
+
+  it("20 parallel wrong codes across challenges cannot pass the per-user limit of 10", async () => {
+    const { user } = await makeUserWithTwoFactor();
+    const tokens = await challenges(user, 5);
+    let i = 0;
+    await settle(() => verifyChallengeSecondFactor(tokens[i++ % 5], { method: "totp", code: "000000" }, meta));
+    const types = await auditTypes(user.id);
+    expect(types.filter((t) => t === AuditType.twoFactorFailed)).toHaveLength(10);
+    expect(types.filter((t) => t === AuditType.twoFactorLockout)).toHaveLength(1);
+  });
+});
