@@ -7,7 +7,7 @@ import path from "node:path";
 type Secrets = Record<string, string>;
 
 export function devSecret(name: "NEXTAUTH_SECRET" | "TOTP_ENCRYPTION_KEY"): string {
-  const file = path.resolve(process.env.TWOFOLD_DATA_DIR || ".data", "dev-secrets.json");
+  const file = path.resolve(/*turbopackIgnore: true*/ process.env.TWOFOLD_DATA_DIR || ".data", "dev-secrets.json");
   let secrets: Secrets = {};
   try {
     secrets = JSON.parse(readFileSync(file, "utf8")) as Secrets;

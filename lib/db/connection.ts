@@ -14,7 +14,7 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
     }
     return { kind: "postgres", url };
   }
-  return { kind: "pglite", dir: path.resolve(env.PGLITE_DIR?.trim() || ".data/pglite") };
+  return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ env.PGLITE_DIR?.trim() || ".data/pglite") };
 }
 
 export type OpenDatabase = {

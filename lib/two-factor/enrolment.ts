@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import { assertWellFormed } from "./attempts";
 import { replaceRecoveryCodes } from "./recovery-code-store";
 import { openTotpSecret, sealTotpSecret } from "./secret-store";
 import { matchTotpStep, newTotpSecret, totpUri } from "./totp";
@@ -40,6 +41,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
   const prisma = await db();
   const pending = await prisma.totpEnrolment.findUnique({ where: { userId } });
   if (!pending || pending.expiresAt <= new Date()) throw new AppError(ErrorCode.enrolmentExpired);
+  assertWellFormed({ method: "totp", code });
   const secret = openTotpSecret(userId, pending.secret, "enrol");
   const step = await matchTotpStep(secret, code);
   if (step === null) throw new AppError(ErrorCode.invalidCode, "That code is not correct. Check the time on your phone and try the newest code.");

@@ -1,0 +1,48 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The journeys run against the production build (`next build` runs first in `npm run test:e2e`),
+// on a fresh embedded database, sending real email over SMTP to a local sink.
+const PORT = 3210;
+export const MAIL_HTTP = "http://127.0.0.1:2526";
+const baseURL = `http://localhost:${PORT}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
+  webServer: [
+    {
+      command: "node tests/e2e/mail-sink.mjs",
+      url: `${MAIL_HTTP}/`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `rm -rf .data/e2e && next start -p ${PORT}`,
+      url: `${baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      env: {
+        PGLITE_DIR: ".data/e2e/pglite",
+        NEXTAUTH_URL: baseURL,
+        NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
+        TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+        SMTP_URL: "smtp://127.0.0.1:2525",
+      },
+    },
+  ],
+});

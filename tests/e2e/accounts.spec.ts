@@ -1,0 +1,117 @@
+import { expect, test } from "@playwright/test";
+import { asOwnClient, enterPassword, newEmail, PASSWORD, readMail, signOut, signUp, errorAlert } from "./helpers";
+
+test("sign up, sign out, wrong password, sign in", async ({ page }) => {
+  const email = await signUp(page, "Ada");
+  await expect(page.getByText(email).first()).toBeVisible();
+  await signOut(page);
+
+  await enterPassword(page, email, "not the password");
+  await expect(errorAlert(page)).toHaveText("That email and password don't match an account.");
+  await enterPassword(page, "nobody-" + email, PASSWORD);
+  await expect(errorAlert(page)).toHaveText("That email and password don't match an account.");
+
+  await enterPassword(page, email.toUpperCase());
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+});
+
+test("sign-up explains bad input and changes nothing", async ({ page }) => {
+  await asOwnClient(page);
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill("Bo");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+test("a duplicate email is refused at sign-up", async ({ page, browser }) => {
+  const email = await signUp(page, "First");
+  const other = await browser.newPage();
+  await asOwnClient(other);
+  await other.goto("/signup");
+  await other.getByLabel("Name").fill("Second");
+  await other.getByLabel("Email").fill(email.toUpperCase());
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Create account" }).click();
+  await expect(errorAlert(other)).toContainText("already exists");
+});
+
+test("protected pages and routes send signed-out visitors away", async ({ page, request }) => {
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fprofile/);
+  expect((await request.get("/api/me")).status()).toBe(401);
+  expect(await (await request.get("/api/auth/session")).json()).toEqual({});
+});
+
+test("password reset by email link, once", async ({ page }) => {
+  const email = await signUp(page, "Forgetful");
+  await signOut(page);
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status")).toContainText("If that email has an account");
+
+  const mail = await readMail(email, "Reset your");
+  const link = mail.text.match(/http:\/\/\S+\/reset-password\/\S+/)![0];
+  await page.goto(link);
+  await page.getByLabel("New password").fill("a whole new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/login\?reset=done/);
+  await expect(page.getByText("Your password was changed")).toBeVisible();
+
+  await enterPassword(page, email, "a whole new password");
+  await expect(page).toHaveURL(/\/profile$/);
+
+  await page.goto(link);
+  await expect(errorAlert(page)).toContainText("invalid, has expired or was already used");
+});
+
+test("the reset form gives the same answer for an unknown email", async ({ page }) => {
+  await asOwnClient(page);
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(newEmail("ghost"));
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status")).toContainText("If that email has an account");
+});
+
+test("changing the password ends the other sessions, not this one", async ({ page, browser }) => {
+  const email = await signUp(page, "Two Laptops");
+  const other = await (await browser.newContext()).newPage();
+  await asOwnClient(other);
+  await enterPassword(other, email);
+  await expect(other).toHaveURL(/\/profile$/);
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("changed password 1");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+  await other.reload();
+  await expect(other).toHaveURL(/\/login/);
+});
+
+test("security headers, a tampered session cookie and unknown routes", async ({ page, context, baseURL }) => {
+  const response = await page.goto("/login");
+  const headers = response!.headers();
+  expect(headers["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["strict-transport-security"]).toContain("max-age=");
+
+  await context.addCookies([{ name: "next-auth.session-token", value: "forged.jwt.value", url: baseURL! }]);
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login/);
+
+  const missing = await page.goto("/no-such-page");
+  expect(missing!.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  expect((await page.goto("/dev/mailbox"))!.status()).toBe(404);
+});

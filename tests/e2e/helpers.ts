@@ -1,0 +1,91 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { totpCode } from "../../lib/two-factor/totp";
+
+export const PASSWORD = "correct horse battery staple";
+const MAIL_HTTP = "http://127.0.0.1:2526";
+
+export function newEmail(name: string) {
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+/** Each test looks like its own client address, as a proxy would report it (per-IP limits). */
+export async function asOwnClient(page: Page) {
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${rand()}.${rand()}.${rand()}` });
+}
+const rand = () => Math.floor(Math.random() * 250) + 1;
+
+export async function signUp(page: Page, name: string, email = newEmail(name)) {
+  await asOwnClient(page);
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+  return email;
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+export async function enterPassword(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The newest email to `to` whose subject contains `subject`, waiting for it to arrive. */
+export async function readMail(to: string, subject: string) {
+  let found: { subject: string; text: string } | undefined;
+  await expect
+    .poll(async () => {
+      const mails = (await (await fetch(`${MAIL_HTTP}/?to=${encodeURIComponent(to)}`)).json()) as { subject: string; text: string }[];
+      found = mails.reverse().find((m) => m.subject.includes(subject));
+      return !!found;
+    })
+    .toBe(true);
+  return found!;
+}
+
+/**
+ * An authenticator app with memory: each code comes from a time step the server has not accepted
+ * yet (it refuses replays), waiting for the clock when the window is used up.
+ */
+export function authenticator(secret: string) {
+  let lastStep = Math.floor(Date.now() / 30_000); // the enrolment code used the current step
+  return {
+    async nextCode(): Promise<string> {
+      let step = lastStep + 1;
+      while (step > Math.floor(Date.now() / 30_000) + 1) await new Promise((r) => setTimeout(r, 500));
+      lastStep = step;
+      return totpCode(secret, step * 30_000 + 1000);
+    },
+  };
+}
+
+/** Enrols from the profile by reading the Secret Key off the dialog, as a person typing it would. */
+export async function enrol(page: Page) {
+  await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+  const dialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
+  await expect(dialog.getByTestId("secret-key")).toBeVisible();
+  const secret = (await dialog.getByTestId("secret-key").innerText()).replace(/\s/g, "");
+  await dialog.getByLabel("6-digit code from the app").fill(await totpCode(secret));
+  await dialog.getByRole("button", { name: "Enable" }).click();
+  const codesDialog = page.getByRole("dialog", { name: "Save your recovery codes" });
+  await expect(codesDialog.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  const codes = (await codesDialog.getByTestId("recovery-codes").locator("li").allInnerTexts()).map((c) => c.trim());
+  await codesDialog.getByLabel("I have saved these codes").check();
+  await codesDialog.getByRole("button", { name: "Done" }).click();
+  await expect(codesDialog).toBeHidden();
+  return { secret, codes, app: authenticator(secret) };
+}
+
+/** Our error messages (Next's route announcer also has role="alert"). */
+export function errorAlert(scope: Page | Locator) {
+  return scope.locator('[role="alert"]:not(#__next-route-announcer__)');
+}
