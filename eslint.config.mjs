@@ -1,8 +1,10 @@
 import next from "eslint-config-next/core-web-vitals";
 import ts from "eslint-config-next/typescript";
 
-export default [
+const config = [
   { ignores: ["lib/generated/**", ".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   ...next,
   ...ts,
 ];
+
+export default config;

@@ -1,4 +1,5 @@
 "use client";
+import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { chooseNewPassword } from "@/app/(auth)/reset-password/[token]/actions";
 import { FormMessage } from "@/components/ui/alert";
@@ -6,11 +7,12 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 
 export function ResetPasswordForm({ token }: { token: string }) {
+  const router = useRouter();
   const [state, submit, pending] = useActionState(chooseNewPassword, {});
   useEffect(() => {
     // The reset ends every session; the user signs in again and meets their second factor as usual.
-    if (state.ok) window.location.assign("/login?reset=done");
-  }, [state.ok]);
+    if (state.ok) router.push("/login?reset=done");
+  }, [state.ok, router]);
   return (
     <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>
       <input type="hidden" name="token" value={token} />

@@ -41,7 +41,7 @@ export function ScanStep({
           Secret Key
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-2">
-          <code aria-labelledby="secret-key-label" data-testid="secret-key" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wide break-all">
+          <code aria-labelledby="secret-key-label" data-testid="secret-key" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wide">
             {grouped}
           </code>
           <CopyButton text={secret} label="Copy Secret Key" />

@@ -19,8 +19,7 @@ export const currentUser = cache(async (): Promise<PublicUser | null> => {
     select: { ...publicUserSelect, sessionVersion: true },
   });
   if (!user || user.sessionVersion !== session.sv) return null;
-  const { sessionVersion: _, ...publicUser } = user;
-  return publicUser;
+  return { id: user.id, email: user.email, name: user.name, totpEnabledAt: user.totpEnabledAt };
 });
 
 /** For pages: the user, or a redirect to /login. */

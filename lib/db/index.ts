@@ -28,7 +28,7 @@ export function db(): Promise<PrismaClient> {
 }
 
 /** Tests hand in a client of their own (a fresh PGlite copy or a real PostgreSQL database). */
-export function useDatabase(client: PrismaClient) {
+export function setDatabase(client: PrismaClient) {
   holder.client = Promise.resolve(client);
 }
 

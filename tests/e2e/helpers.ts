@@ -60,7 +60,7 @@ export function authenticator(secret: string) {
   let lastStep = Math.floor(Date.now() / 30_000); // the enrolment code used the current step
   return {
     async nextCode(): Promise<string> {
-      let step = lastStep + 1;
+      const step = lastStep + 1;
       while (step > Math.floor(Date.now() / 30_000) + 1) await new Promise((r) => setTimeout(r, 500));
       lastStep = step;
       return totpCode(secret, step * 30_000 + 1000);

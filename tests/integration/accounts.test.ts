@@ -4,10 +4,10 @@ import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable
 import { createUserWithAccount } from "@/lib/auth/users";
 import { redeemChallenge } from "@/lib/auth/challenge";
 import { ErrorCode } from "@/lib/errors";
-import { useFreshDatabase } from "./database";
+import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
 
-const { prisma } = useFreshDatabase();
+const { prisma } = freshDatabasePerFile();
 
 describe("sign-up", () => {
   it("creates the user, their own account and an owner membership", async () => {

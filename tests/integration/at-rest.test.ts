@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { beginEnrolment } from "@/lib/two-factor/enrolment";
 import { normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
-import { useFreshDatabase } from "./database";
+import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor } from "./fixtures";
 
-const { prisma } = useFreshDatabase();
+const { prisma } = freshDatabasePerFile();
 
 async function dumpEveryTable(): Promise<string> {
   const tables = await prisma().$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;

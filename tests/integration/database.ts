@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { useDatabase } from "@/lib/db";
+import { setDatabase } from "@/lib/db";
 
 export const backend = process.env.TEST_DATABASE as "pglite" | "postgres";
 
-export function useFreshDatabase(): { prisma: () => PrismaClient } {
+export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
   let prisma: PrismaClient | undefined;
   let cleanup = async () => {};
   beforeAll(async () => {
@@ -36,7 +36,7 @@ export function useFreshDatabase(): { prisma: () => PrismaClient } {
         await pglite.close();
       };
     }
-    useDatabase(prisma);
+    setDatabase(prisma);
   });
   afterAll(() => cleanup());
   return { prisma: () => prisma! };

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { createChallenge } from "@/lib/auth/challenge";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { AuditType } from "@/lib/audit";
-import { useFreshDatabase } from "./database";
+import { freshDatabasePerFile } from "./database";
 import { auditTypes, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
-const { prisma } = useFreshDatabase();
+const { prisma } = freshDatabasePerFile();
 // Open sign-ins as after a correct password (each its own challenge, like 20 browsers).
 const challenges = (user: { id: string }, n: number) =>
   Promise.all(Array.from({ length: n }, () => createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip)));

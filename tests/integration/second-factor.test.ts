@@ -8,10 +8,10 @@ import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/mana
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
-import { useFreshDatabase } from "./database";
+import { freshDatabasePerFile } from "./database";
 import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
-const { prisma } = useFreshDatabase();
+const { prisma } = freshDatabasePerFile();
 const totp = (code: string) => ({ method: "totp" as const, code });
 const recovery = (code: string) => ({ method: "recovery" as const, code });
 
