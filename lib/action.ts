@@ -1,6 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { canManage, currentMembership, type CurrentMembership } from "@/lib/accounts/current";
 import { currentUser } from "@/lib/auth/session";
 import type { PublicUser } from "@/lib/auth/users";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
@@ -57,4 +58,19 @@ export function authedAction<S extends z.ZodType, T>(
     if (parsed.state) return parsed.state;
     return run(async () => fn(parsed.data, { user, meta: await requestMeta() }));
   };
+}
+
+/**
+ * A server action for owners and admins of the current account. The membership is loaded from the
+ * database here; the account is never taken from the request.
+ */
+export function accountAdminAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, ctx: { user: PublicUser; membership: CurrentMembership; meta: RequestMeta }) => Promise<T>,
+) {
+  return authedAction(schema, async (input, { user, meta }) => {
+    const membership = await currentMembership(user.id);
+    if (!membership || !canManage(membership.role)) throw new AppError(ErrorCode.forbidden);
+    return fn(input, { user, membership, meta });
+  });
 }

@@ -18,6 +18,14 @@ export const AuditType = {
   challengeExhausted: "two_factor.challenge_exhausted",
   recoveryCodesGenerated: "recovery_codes.generated",
   recoveryCodeUsed: "recovery_code.used",
+  twoFactorReset: "two_factor.reset",
+  enforcementOn: "enforcement.on",
+  enforcementOff: "enforcement.off",
+  invitationSent: "invitation.sent",
+  invitationRevoked: "invitation.revoked",
+  invitationAccepted: "invitation.accepted",
+  roleChanged: "member.role_changed",
+  memberRemoved: "member.removed",
 } as const;
 export type AuditType = (typeof AuditType)[keyof typeof AuditType];
 

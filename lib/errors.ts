@@ -15,6 +15,13 @@ export const ErrorCode = {
   alreadyEnabled: "already_enabled",
   notEnabled: "not_enabled",
   enforcedByAccount: "enforced_by_account",
+  forbidden: "forbidden",
+  ownTwoFactorFirst: "own_two_factor_first",
+  alreadyEnforced: "already_enforced",
+  notEnforced: "not_enforced",
+  lastOwner: "last_owner",
+  notFound: "not_found",
+  alreadyMember: "already_member",
   unexpected: "unexpected",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -35,6 +42,13 @@ export const errorMessages: Record<ErrorCode, string> = {
   already_enabled: "Two-factor authentication is already on.",
   not_enabled: "Two-factor authentication is not on.",
   enforced_by_account: "An account you belong to requires two-factor authentication, so it cannot be turned off.",
+  forbidden: "You are not allowed to do that in this account.",
+  own_two_factor_first: "Protect your own login first: turn on two-factor authentication in your profile.",
+  already_enforced: "Two-factor authentication is already enforced for this account.",
+  not_enforced: "Two-factor authentication is not enforced for this account.",
+  last_owner: "An account always keeps at least one owner.",
+  not_found: "That member or invitation no longer exists.",
+  already_member: "That person is already a member of this account.",
   unexpected: "Something went wrong. Please try again.",
 };
 

@@ -7,9 +7,10 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
 import { finishSignIn } from "./finish-sign-in";
+import { ForcedEnrolment } from "./forced-enrolment";
 import { SecondFactorStep } from "./second-factor-step";
 
-type Step = { name: "password" } | { name: "second-factor" };
+type Step = { name: "password" } | { name: "second-factor" } | { name: "enrol"; email: string };
 
 export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
   const [step, setStep] = useState<Step>({ name: "password" });
@@ -25,11 +26,14 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
       else if (result.data.requirement === "none") {
         if (!(await finishSignIn(callbackUrl))) setState({ error: "Sign-in could not be completed. Please try again." });
         return; // keep the button busy while the page changes
-      } else setState({ error: "Your account requires two-factor authentication. Set it up to continue." });
+      } else setStep({ name: "enrol", email: String(formData.get("email") ?? "") });
     }
     setPending(false);
   }
 
+  if (step.name === "enrol") {
+    return <ForcedEnrolment email={step.email} callbackUrl={callbackUrl} onCancel={() => { setStep({ name: "password" }); setPending(false); }} />;
+  }
   if (step.name === "second-factor") {
     return <SecondFactorStep callbackUrl={callbackUrl} onRestart={() => { setStep({ name: "password" }); setState({}); }} />;
   }

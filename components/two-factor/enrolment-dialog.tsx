@@ -1,32 +1,50 @@
 "use client";
 import { useEffect, useState } from "react";
-import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
+import type { ActionState } from "@/lib/action";
 import { Dialog } from "@/components/ui/dialog";
 import { RecoveryCodesView } from "./recovery-codes-view";
 import { ScanStep } from "./scan-step";
 
 type Step = { name: "loading" } | { name: "scan"; secret: string; uri: string } | { name: "recovery-codes"; codes: string[] } | { name: "failed"; error: string };
 
-/** Enrolment: scan the QR code (or type the Secret Key), confirm with a code, then save recovery codes. */
-export function EnrolmentDialog({ email, onClose }: { email: string; onClose: () => void }) {
+export type EnrolmentActions = {
+  start: (input: Record<string, never>) => Promise<ActionState<{ secret: string; uri: string }>>;
+  enable: (input: { code: string }) => Promise<ActionState<{ recoveryCodes: string[] }>>;
+};
+
+/**
+ * Enrolment: scan the QR code (or type the Secret Key), confirm with a code, then save recovery codes.
+ * The same dialog serves the profile and forced enrolment at sign-in; only the actions differ.
+ */
+export function EnrolmentDialog({
+  email,
+  actions,
+  onCancel,
+  onDone,
+}: {
+  email: string;
+  actions: EnrolmentActions;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
   const [step, setStep] = useState<Step>({ name: "loading" });
 
   useEffect(() => {
     let live = true;
-    startEnrolment({}).then((result) => {
+    actions.start({}).then((result) => {
       if (!live) return;
       setStep(result.ok && result.data ? { name: "scan", ...result.data } : { name: "failed", error: result.error ?? "Could not start." });
     });
     return () => {
       live = false;
     };
-  }, []);
+  }, [actions]);
 
   const savingCodes = step.name === "recovery-codes";
   return (
     <Dialog
       open
-      onOpenChange={(open) => !open && onClose()}
+      onOpenChange={(open) => !open && (savingCodes ? onDone() : onCancel())}
       dismissible={!savingCodes}
       title={savingCodes ? "Save your recovery codes" : "Enable Two-Factor Authentication"}
       description={
@@ -41,15 +59,15 @@ export function EnrolmentDialog({ email, onClose }: { email: string; onClose: ()
         <ScanStep
           secret={step.secret}
           uri={step.uri}
-          onCancel={onClose}
+          onCancel={onCancel}
           onEnable={async (code) => {
-            const result = await enableTwoFactor({ code });
+            const result = await actions.enable({ code });
             if (result.ok && result.data) setStep({ name: "recovery-codes", codes: result.data.recoveryCodes });
             return result;
           }}
         />
       )}
-      {step.name === "recovery-codes" && <RecoveryCodesView codes={step.codes} onDone={onClose} />}
+      {step.name === "recovery-codes" && <RecoveryCodesView codes={step.codes} onDone={onDone} />}
     </Dialog>
   );
 }

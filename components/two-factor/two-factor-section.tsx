@@ -6,7 +6,10 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { DisableDialog } from "./disable-dialog";
+import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
 import { EnrolmentDialog } from "./enrolment-dialog";
+
+const profileEnrolment = { start: startEnrolment, enable: enableTwoFactor };
 import { RegenerateDialog } from "./regenerate-dialog";
 
 type Open = "none" | "enrol" | "disable" | "regenerate";
@@ -17,14 +20,20 @@ export function TwoFactorSection({
   lockedBy,
   recoveryCodesLeft,
   email,
+  openEnrolment,
+  returnTo,
 }: {
   enabled: boolean;
   lockedBy: string[];
   recoveryCodesLeft: number;
   email: string;
+  /** Opened from elsewhere ("Go to settings", the grace banner): start with the enrolment dialog. */
+  openEnrolment?: boolean;
+  /** Where to go once enrolled (a same-site path). */
+  returnTo?: string;
 }) {
   const router = useRouter();
-  const [open, setOpen] = useState<Open>("none");
+  const [open, setOpen] = useState<Open>(openEnrolment && !enabled ? "enrol" : "none");
   const close = () => {
     setOpen("none");
     router.refresh();
@@ -64,7 +73,14 @@ export function TwoFactorSection({
           </Button>
         </div>
       )}
-      {open === "enrol" && <EnrolmentDialog email={email} onClose={close} />}
+      {open === "enrol" && (
+        <EnrolmentDialog
+          email={email}
+          actions={profileEnrolment}
+          onCancel={close}
+          onDone={() => (returnTo ? window.location.assign(returnTo) : close())}
+        />
+      )}
       {open === "disable" && <DisableDialog onClose={close} />}
       {open === "regenerate" && <RegenerateDialog onClose={close} />}
     </Card>

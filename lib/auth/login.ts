@@ -11,14 +11,10 @@ import type { Proof } from "@/lib/two-factor/verify";
 import { createChallenge, findChallenge, reserveChallengeAttempt, satisfyChallenge, CHALLENGE_MAX_ATTEMPTS, type Requirement } from "./challenge";
 
 /**
- * Step 1: email and password. Failures are counted per email and per IP before the check (so
- * parallel guesses can't exceed the limit) and refunded on success. One generic error either way.
+ * Email and password. Failures are counted per email and per IP before the check (so parallel
+ * guesses can't exceed the limit) and refunded on success. One generic error either way.
  */
-export async function checkPassword(
-  email: string,
-  password: string,
-  meta: RequestMeta,
-): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null }> {
+export async function verifyCredentials(email: string, password: string, meta: RequestMeta) {
   const keys = [
     [`password:email:${email}`, limits.passwordPerEmail],
     [`password:ip:${meta.ip ?? "unknown"}`, limits.passwordPerIp],
@@ -41,9 +37,28 @@ export async function checkPassword(
     throw new AppError(ErrorCode.invalidCredentials);
   }
   await Promise.all(keys.map(([key]) => refundAttempt(key)));
+  return { id: user.id, sessionVersion: user.sessionVersion };
+}
+
+/**
+ * Opens the login challenge for a user whose password was just proved (sign-in, sign-up, invitation):
+ * what it asks next follows the one 2FA rule, so no way in skips the second factor or enrolment.
+ */
+export async function startChallenge(
+  userId: string,
+  meta: RequestMeta,
+): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null }> {
+  const prisma = await db();
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, sessionVersion: true } });
   const policy = await twoFactorPolicy(user.id);
   const token = await createChallenge(user, policy.requirement, meta.ip);
   return { token, requirement: policy.requirement, graceUntil: policy.graceUntil };
+}
+
+/** Step 1 of /login: the password, then the challenge. */
+export async function checkPassword(email: string, password: string, meta: RequestMeta) {
+  const user = await verifyCredentials(email, password, meta);
+  return startChallenge(user.id, meta);
 }
 
 /**

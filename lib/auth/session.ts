@@ -1,6 +1,7 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { canManage, currentMembership } from "@/lib/accounts/current";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import { authOptions } from "./options";
@@ -27,4 +28,12 @@ export async function requireUser(): Promise<PublicUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
   return user;
+}
+
+/** For settings pages: an owner or admin of the current account; anyone else gets a 404. */
+export async function requireAccountAdmin() {
+  const user = await requireUser();
+  const membership = await currentMembership(user.id);
+  if (!membership || !canManage(membership.role)) notFound();
+  return { user, membership };
 }

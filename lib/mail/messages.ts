@@ -46,4 +46,27 @@ export const messages = {
     subject: `New recovery codes were generated`,
     text: `A new set of recovery codes was generated for ${to}. The old codes no longer work.${footer(origin)}`,
   }),
+  enforcementNotice: (to: string, accountName: string, deadline: Date | null, origin?: string): Mail => ({
+    to,
+    subject: `${accountName} now requires two-factor authentication`,
+    text:
+      `An administrator of ${accountName} turned on "Enforce Two Factor Authentication".\n\n` +
+      (deadline
+        ? `You can keep signing in without it until ${deadline.toUTCString()}. After that, you will set it up when you sign in.\n`
+        : `You will set it up the next time you sign in.\n`) +
+      `\nHow: install an authenticator app (Google Authenticator, Authy, 1Password...), sign in at ${link("/login", origin)}, ` +
+      `and scan the QR code Twofold shows you. For your safety, this email contains no code and no QR code.`,
+  }),
+  twoFactorReset: (to: string, accountName: string, origin?: string): Mail => ({
+    to,
+    subject: `Your two-factor authentication was reset`,
+    text:
+      `An administrator of ${accountName} reset two-factor authentication for ${to}: your authenticator and recovery codes no longer work, ` +
+      `and your sessions were signed out. Sign in at ${link("/login", origin)} to set it up again.${footer(origin)}`,
+  }),
+  invitation: (to: string, accountName: string, inviterName: string, token: string, origin?: string): Mail => ({
+    to,
+    subject: `${inviterName} invited you to ${accountName} on ${env().appName}`,
+    text: `${inviterName} invited you to join ${accountName}.\n\nAccept here (the link works once and expires in 7 days):\n${link(`/invite/${token}`, origin)}`,
+  }),
 };

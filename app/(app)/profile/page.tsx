@@ -10,7 +10,9 @@ import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
 
 export const metadata: Metadata = { title: "Profile" };
 
-export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ recoveryCodesLeft?: string }> }) {
+type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string };
+
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser();
   const [policy, codesLeft, params] = await Promise.all([
     twoFactorPolicy(user.id),
@@ -31,6 +33,8 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}
         email={user.email}
+        openEnrolment={params.enrol === "1"}
+        returnTo={params.returnTo && /^\/(?![/\\])/.test(params.returnTo) ? params.returnTo : undefined}
       />
       <Card title="Your details">
         <dl className="mb-4 text-sm">

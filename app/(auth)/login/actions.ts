@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { readChallengeCookie, setChallengeCookie } from "@/lib/auth/cookies";
+import { beginChallengeEnrolment, finishChallengeEnrolment } from "@/lib/auth/login-enrolment";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { emailSchema } from "@/lib/auth/users";
 
@@ -23,4 +24,14 @@ const secondFactorStep = z.object({
 export const submitSecondFactor = action(secondFactorStep, async (proof, meta) => {
   const { result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
+});
+
+/** Forced enrolment (an account enforces 2FA and the user has none): the secret for the QR code. */
+export const startLoginEnrolment = action(z.object({}), async () => {
+  const { secret, uri } = await beginChallengeEnrolment(await readChallengeCookie());
+  return { secret, uri };
+});
+
+export const finishLoginEnrolment = action(z.object({ code: secondFactorStep.shape.code }), async ({ code }, meta) => {
+  return finishChallengeEnrolment(await readChallengeCookie(), code, meta);
 });

@@ -1,13 +1,12 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { createChallenge } from "@/lib/auth/challenge";
 import { setChallengeCookie } from "@/lib/auth/cookies";
+import { startChallenge } from "@/lib/auth/login";
 import { createUserWithAccount, emailSchema, nameSchema, passwordSchema } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { limits, reserveAttempt } from "@/lib/rate-limit";
-import { twoFactorPolicy } from "@/lib/two-factor/policy";
 
 const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
 
@@ -19,7 +18,7 @@ export const signUp = action(signupSchema, async (input, meta) => {
   }
   const user = await createUserWithAccount(input);
   await audit({ type: AuditType.signUp, actorId: user.id, meta });
-  const policy = await twoFactorPolicy(user.id);
-  await setChallengeCookie(await createChallenge({ id: user.id, sessionVersion: 0 }, policy.requirement, meta.ip));
-  return { requirement: policy.requirement };
+  const { token, requirement } = await startChallenge(user.id, meta);
+  await setChallengeCookie(token);
+  return { requirement };
 });

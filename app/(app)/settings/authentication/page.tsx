@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { EnforcementSettings } from "@/components/settings/enforcement-settings";
+import { protectionSummary } from "@/lib/accounts/enforcement";
+import { requireAccountAdmin } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Authentication" };
+
+export default async function AuthenticationSettingsPage() {
+  const { user, membership } = await requireAccountAdmin();
+  const { account } = membership;
+  const summary = await protectionSummary(account.id);
+  const deadline = account.enforcedAt ? new Date(account.enforcedAt.getTime() + account.graceHours * 3_600_000) : null;
+  return (
+    <div className="flex flex-col gap-6">
+      <h1 className="text-2xl font-semibold">Authentication: Configuration</h1>
+      <Card title="Two-Factor Authentication" description={`Settings for ${account.name}.`}>
+        <p className="mb-4 text-sm" data-testid="protection-summary">
+          <strong>
+            {summary.protected} of {summary.total}
+          </strong>{" "}
+          member{summary.total === 1 ? "" : "s"} protected
+        </p>
+        <EnforcementSettings
+          enforced={account.enforceTwoFactor}
+          adminHasTwoFactor={user.totpEnabledAt !== null}
+          membersWithout={summary.total - summary.protected}
+          graceDeadline={deadline && deadline > new Date() ? deadline.toISOString() : null}
+        />
+      </Card>
+    </div>
+  );
+}

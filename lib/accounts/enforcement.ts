@@ -1,0 +1,63 @@
+import "server-only";
+import { audit, AuditType } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { messages } from "@/lib/mail/messages";
+import { sendMail } from "@/lib/mail/send";
+import type { RequestMeta } from "@/lib/request-meta";
+import { verifySecondFactor } from "@/lib/two-factor/attempts";
+import type { Proof } from "@/lib/two-factor/verify";
+import { assertCanManage } from "./guard";
+
+export const MAX_GRACE_HOURS = 720;
+
+/** "7 of 9 members protected", and who is not. */
+export async function protectionSummary(accountId: string) {
+  const prisma = await db();
+  const members = await prisma.membership.findMany({
+    where: { accountId },
+    select: { user: { select: { id: true, email: true, totpEnabledAt: true } } },
+  });
+  const unprotected = members.filter((m) => !m.user.totpEnabledAt).map((m) => m.user);
+  return { total: members.length, protected: members.length - unprotected.length, unprotected };
+}
+
+/**
+ * Turns enforcement on. Refused for members and for an admin without 2FA of their own, whatever the
+ * browser sends. Members without 2FA are emailed instructions (never a secret or a QR code).
+ */
+export async function enableEnforcement(actorId: string, accountId: string, graceHours: number, meta: RequestMeta) {
+  const { account } = await assertCanManage(actorId, accountId);
+  if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
+    throw new AppError(ErrorCode.invalidInput, `The grace period is 0 to ${MAX_GRACE_HOURS} hours.`);
+  }
+  const prisma = await db();
+  const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { totpEnabledAt: true } });
+  if (!actor.totpEnabledAt) throw new AppError(ErrorCode.ownTwoFactorFirst);
+  const enforcedAt = new Date();
+  const { count } = await prisma.account.updateMany({
+    where: { id: accountId, enforceTwoFactor: false },
+    data: { enforceTwoFactor: true, enforcedAt, graceHours },
+  });
+  if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
+  const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
+  const { unprotected } = await protectionSummary(accountId);
+  await audit({ type: AuditType.enforcementOn, actorId, accountId, meta, details: { graceHours, membersWithout2fa: unprotected.length } });
+  for (const member of unprotected) {
+    await sendMail(messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin));
+  }
+  return { emailed: unprotected.length, deadline };
+}
+
+/** Turns enforcement off; it lowers every member's protection, so it needs a fresh second factor. */
+export async function disableEnforcement(actorId: string, accountId: string, proof: Proof, meta: RequestMeta) {
+  await assertCanManage(actorId, accountId);
+  await verifySecondFactor(actorId, proof, meta);
+  const prisma = await db();
+  const { count } = await prisma.account.updateMany({
+    where: { id: accountId, enforceTwoFactor: true },
+    data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
+  });
+  if (count !== 1) throw new AppError(ErrorCode.notEnforced);
+  await audit({ type: AuditType.enforcementOff, actorId, accountId, meta, details: { method: proof.method } });
+}

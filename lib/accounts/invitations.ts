@@ -1,0 +1,111 @@
+import "server-only";
+import { audit, AuditType } from "@/lib/audit";
+import { hashPassword } from "@/lib/crypto/password";
+import { randomToken, sha256 } from "@/lib/crypto/tokens";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { messages } from "@/lib/mail/messages";
+import { sendMail } from "@/lib/mail/send";
+import type { RequestMeta } from "@/lib/request-meta";
+import { assertCanManage } from "./guard";
+
+export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+
+async function issue(invitationId: string, accountName: string, inviterId: string, email: string, meta: RequestMeta) {
+  const prisma = await db();
+  const token = randomToken();
+  await prisma.invitation.update({
+    where: { id: invitationId },
+    data: { tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+  });
+  const inviter = await prisma.user.findUniqueOrThrow({ where: { id: inviterId }, select: { name: true } });
+  await sendMail(messages.invitation(email, accountName, inviter.name, token, meta.origin));
+}
+
+export async function inviteMember(actorId: string, accountId: string, email: string, role: Role, meta: RequestMeta) {
+  const actor = await assertCanManage(actorId, accountId);
+  if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
+  const prisma = await db();
+  const existing = await prisma.membership.findFirst({ where: { accountId, user: { email } } });
+  if (existing) throw new AppError(ErrorCode.alreadyMember);
+  await prisma.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
+  const invitation = await prisma.invitation.create({
+    data: { accountId, email, role, invitedById: actorId, tokenHash: sha256(randomToken()), expiresAt: new Date() },
+  });
+  await issue(invitation.id, actor.account.name, actorId, email, meta);
+  await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email, role } });
+}
+
+/** A fresh link (the old one stops working) and a new 7 days. */
+export async function resendInvitation(actorId: string, accountId: string, invitationId: string, meta: RequestMeta) {
+  const actor = await assertCanManage(actorId, accountId);
+  const prisma = await db();
+  const invitation = await prisma.invitation.findFirst({ where: { id: invitationId, accountId, acceptedAt: null } });
+  if (!invitation) throw new AppError(ErrorCode.notFound);
+  await issue(invitation.id, actor.account.name, actorId, invitation.email, meta);
+  await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email: invitation.email, resend: true } });
+}
+
+export async function revokeInvitation(actorId: string, accountId: string, invitationId: string, meta: RequestMeta) {
+  await assertCanManage(actorId, accountId);
+  const prisma = await db();
+  const { count } = await prisma.invitation.deleteMany({ where: { id: invitationId, accountId, acceptedAt: null } });
+  if (count !== 1) throw new AppError(ErrorCode.notFound);
+  await audit({ type: AuditType.invitationRevoked, actorId, accountId, meta });
+}
+
+export async function pendingInvitations(accountId: string) {
+  const prisma = await db();
+  return prisma.invitation.findMany({
+    where: { accountId, acceptedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, email: true, role: true, expiresAt: true },
+  });
+}
+
+/** An open invitation behind a link, with whether its email already has a user. */
+export async function findInvitation(token: string) {
+  const prisma = await db();
+  const invitation = await prisma.invitation.findUnique({
+    where: { tokenHash: sha256(token) },
+    select: { id: true, email: true, role: true, expiresAt: true, acceptedAt: true, account: { select: { id: true, name: true } } },
+  });
+  if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) return null;
+  const user = await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
+  return { ...invitation, existingUserId: user?.id ?? null };
+}
+
+/**
+ * Accepts an invitation, once (conditional update). A new user is created with the given name and
+ * password; an existing user must have proved their password already. Returns the user id.
+ */
+export async function acceptInvitation(
+  token: string,
+  who: { kind: "new"; name: string; password: string } | { kind: "existing"; userId: string },
+  meta: RequestMeta,
+): Promise<string> {
+  const invitation = await findInvitation(token);
+  if (!invitation) throw new AppError(ErrorCode.invalidLink);
+  const prisma = await db();
+  const passwordHash = who.kind === "new" ? await hashPassword(who.password) : null;
+  const userId = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
+      data: { acceptedAt: new Date() },
+    });
+    if (count !== 1) throw new AppError(ErrorCode.invalidLink);
+    const id =
+      who.kind === "existing"
+        ? who.userId
+        : (await tx.user.create({ data: { email: invitation.email, name: who.name, passwordHash: passwordHash! }, select: { id: true } })).id;
+    await tx.membership.upsert({
+      where: { userId_accountId: { userId: id, accountId: invitation.account.id } },
+      create: { userId: id, accountId: invitation.account.id, role: invitation.role },
+      update: {},
+    });
+    return id;
+  });
+  await audit({ type: AuditType.invitationAccepted, actorId: userId, accountId: invitation.account.id, meta, details: { role: invitation.role } });
+  return userId;
+}
