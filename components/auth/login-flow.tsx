@@ -6,14 +6,10 @@ import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
-import { finishSignIn } from "./finish-sign-in";
-import { ForcedEnrolment } from "./forced-enrolment";
-import { SecondFactorStep } from "./second-factor-step";
-
-type Step = { name: "password" } | { name: "second-factor" } | { name: "enrol"; email: string };
+import { ContinueSignIn, type Requirement } from "./continue-sign-in";
 
 export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
-  const [step, setStep] = useState<Step>({ name: "password" });
+  const [next, setNext] = useState<{ requirement: Requirement; email: string } | null>(null);
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
 
@@ -21,21 +17,12 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
     setPending(true);
     const result = await submitPassword(formData);
     setState(result);
-    if (result.ok && result.data) {
-      if (result.data.requirement === "verify") setStep({ name: "second-factor" });
-      else if (result.data.requirement === "none") {
-        if (!(await finishSignIn(callbackUrl))) setState({ error: "Sign-in could not be completed. Please try again." });
-        return; // keep the button busy while the page changes
-      } else setStep({ name: "enrol", email: String(formData.get("email") ?? "") });
-    }
     setPending(false);
+    if (result.ok && result.data) setNext({ requirement: result.data.requirement, email: String(formData.get("email") ?? "") });
   }
 
-  if (step.name === "enrol") {
-    return <ForcedEnrolment email={step.email} callbackUrl={callbackUrl} onCancel={() => { setStep({ name: "password" }); setPending(false); }} />;
-  }
-  if (step.name === "second-factor") {
-    return <SecondFactorStep callbackUrl={callbackUrl} onRestart={() => { setStep({ name: "password" }); setState({}); }} />;
+  if (next) {
+    return <ContinueSignIn {...next} callbackUrl={callbackUrl} onRestart={() => { setNext(null); setState({}); }} />;
   }
 
   return (

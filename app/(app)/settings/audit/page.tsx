@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+import { auditTypes, listAuditEvents } from "@/lib/audit-log";
+import { requireAccountAdmin } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ type?: string; page?: string }> }) {
+  const { membership } = await requireAccountAdmin();
+  const params = await searchParams;
+  const page = Math.min(100_000, Math.max(1, Number.parseInt(params.page ?? "1", 10) || 1));
+  const log = await listAuditEvents(membership.account.id, { type: params.type, page });
+  const href = (p: number) => `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), page: String(p) })}`;
+  return (
+    <div className="flex flex-col gap-6">
+      <h1 className="text-2xl font-semibold">Audit log</h1>
+      <Card title="Security events" description={`Newest first, for ${membership.account.name}.`}>
+        <form method="get" className="mb-4 flex flex-wrap items-end gap-2 text-sm">
+          <label className="flex flex-col gap-1">
+            <span className="font-medium">Event</span>
+            <select name="type" defaultValue={log.type ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1">
+              <option value="">All events</option>
+              {auditTypes.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button className="rounded-md border border-slate-300 bg-white px-3 py-1 font-medium">Filter</button>
+        </form>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-600">
+              <tr>
+                {["Time (UTC)", "Event", "Actor", "Subject", "IP", "Details"].map((h) => (
+                  <th key={h} scope="col" className="py-2 pr-3 font-medium">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {log.events.map((e) => (
+                <tr key={e.id} className="border-b border-slate-100">
+                  <td className="py-2 pr-3 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{e.type}</td>
+                  <td className="py-2 pr-3">{e.actor ?? "—"}</td>
+                  <td className="py-2 pr-3">{e.subject ?? "—"}</td>
+                  <td className="py-2 pr-3">{e.ip ?? "—"}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{e.details ? JSON.stringify(e.details) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {log.events.length === 0 && <p className="py-4 text-sm text-slate-600">No events.</p>}
+        <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
+          {log.page > 1 && <Link className="underline" href={href(log.page - 1)}>Newer</Link>}
+          <span>
+            Page {log.page} of {log.pages}
+          </span>
+          {log.page < log.pages && <Link className="underline" href={href(log.page + 1)}>Older</Link>}
+        </nav>
+      </Card>
+    </div>
+  );
+}

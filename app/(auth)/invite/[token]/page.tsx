@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { InviteFlow } from "@/components/auth/invite-flow";
+import { findInvitation } from "@/lib/accounts/invitations";
+
+export const metadata: Metadata = { title: "Join an account", referrer: "no-referrer" };
+
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const invitation = token.length <= 100 ? await findInvitation(token) : null;
+  if (!invitation) {
+    return (
+      <div className="flex flex-col gap-4">
+        <h1 className="text-2xl font-semibold">Join an account</h1>
+        <Alert tone="error">This invitation is invalid, has expired or was already used. Ask for a new one.</Alert>
+        <Link href="/login" className="text-brand-600 underline">
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <InviteFlow
+      token={token}
+      accountName={invitation.account.name}
+      email={invitation.email}
+      role={invitation.role}
+      existingUser={invitation.existingUserId !== null}
+    />
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { acceptAsExistingUser, acceptAsNewUser } from "@/app/(auth)/invite/[token]/actions";
+import { FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { ActionState } from "@/lib/action";
+import { ContinueSignIn, type Requirement } from "./continue-sign-in";
+
+/** /invite/[token]: a new user chooses a name and password; an existing user proves their password. */
+export function InviteFlow(props: { token: string; accountName: string; email: string; role: string; existingUser: boolean }) {
+  const router = useRouter();
+  const [requirement, setRequirement] = useState<Requirement | null>(null);
+  const [state, setState] = useState<ActionState<unknown>>({});
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(formData: FormData) {
+    setPending(true);
+    formData.set("token", props.token);
+    const result = props.existingUser ? await acceptAsExistingUser(formData) : await acceptAsNewUser(formData);
+    setState(result);
+    setPending(false);
+    if (result.ok && result.data) setRequirement(result.data.requirement);
+  }
+
+  if (requirement) {
+    return <ContinueSignIn requirement={requirement} email={props.email} callbackUrl="/profile" onRestart={() => router.push("/login")} />;
+  }
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Join {props.accountName}</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        You were invited as {props.role} with <strong>{props.email}</strong>.{" "}
+        {props.existingUser ? "Enter your password to accept." : "Choose your name and a password to accept."}
+      </p>
+      <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate>
+        {!props.existingUser && <Field label="Name" name="name" autoComplete="name" required errors={state.fieldErrors?.name} />}
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete={props.existingUser ? "current-password" : "new-password"}
+          required
+          hint={props.existingUser ? undefined : "At least 8 characters."}
+          errors={state.fieldErrors?.password}
+        />
+        <FormMessage error={state.fieldErrors ? undefined : state.error} />
+        <Button type="submit" pending={pending}>
+          Accept invitation
+        </Button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useId, useState } from "react";
+import { invite, resendInvite, revokeInvite } from "@/app/(app)/settings/users/actions";
+import { Alert, FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+
+export function InviteForm({ canInviteOwner }: { canInviteOwner: boolean }) {
+  const router = useRouter();
+  const roleId = useId();
+  const [state, submit, pending] = useActionState(invite, {});
+  useEffect(() => {
+    if (state.ok) router.refresh();
+  }, [state, router]);
+  return (
+    <form action={submit} className="flex flex-col gap-3 sm:max-w-md" noValidate>
+      <Field label="Email" name="email" type="email" autoComplete="off" required errors={state.fieldErrors?.email} />
+      <div className="flex flex-col gap-1">
+        <label htmlFor={roleId} className="text-sm font-medium">
+          Role
+        </label>
+        <select id={roleId} name="role" defaultValue="member" className="rounded-md border border-slate-300 bg-white px-3 py-2">
+          <option value="member">member</option>
+          <option value="admin">admin</option>
+          {canInviteOwner && <option value="owner">owner</option>}
+        </select>
+      </div>
+      <FormMessage error={state.fieldErrors ? undefined : state.error} success={state.ok ? `Invitation sent to ${state.data?.email}.` : undefined} />
+      <Button type="submit" pending={pending} className="self-start">
+        Send invitation
+      </Button>
+    </form>
+  );
+}
+
+type Invitation = { id: string; email: string; role: string; expiresAt: string };
+
+export function PendingInvitations({ invitations }: { invitations: Invitation[] }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string }>();
+  if (!invitations.length) return <p className="text-sm text-slate-600">No pending invitations.</p>;
+  async function act(kind: "resend" | "revoke", invitation: Invitation) {
+    const result = kind === "resend" ? await resendInvite({ invitationId: invitation.id }) : await revokeInvite({ invitationId: invitation.id });
+    setMessage(result.ok ? { tone: "success", text: kind === "resend" ? `Sent a new link to ${invitation.email}.` : `Revoked the invitation for ${invitation.email}.` } : { tone: "error", text: result.error ?? "" });
+    router.refresh();
+  }
+  return (
+    <>
+      {message && <Alert tone={message.tone}>{message.text}</Alert>}
+      <ul className="mt-2 flex flex-col divide-y divide-slate-100 text-sm">
+        {invitations.map((i) => (
+          <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <span>
+              <strong>{i.email}</strong> as {i.role} · expires {new Date(i.expiresAt).toUTCString()}
+            </span>
+            <span className="flex gap-2">
+              <Button variant="secondary" onClick={() => act("resend", i)} aria-label={`Resend invitation to ${i.email}`}>
+                Resend
+              </Button>
+              <Button variant="secondary" onClick={() => act("revoke", i)} aria-label={`Revoke invitation to ${i.email}`}>
+                Revoke
+              </Button>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { remove, resetTwoFactor, setRole } from "@/app/(app)/settings/users/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import type { ActionState } from "@/lib/action";
+import { Shield } from "./shield";
+
+type Member = { membershipId: string; name: string; email: string; role: "owner" | "admin" | "member"; twoFactor: boolean };
+
+export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSelf: boolean; actorRole: Member["role"] }) {
+  const router = useRouter();
+  const roleId = useId();
+  const [confirm, setConfirm] = useState<"none" | "reset" | "remove">("none");
+  const [error, setError] = useState<string>();
+  const mayTouch = member.role !== "owner" || actorRole === "owner";
+  const done = (result: ActionState<unknown>) => {
+    setError(result.ok ? undefined : result.error);
+    if (result.ok) router.refresh();
+    return result;
+  };
+  return (
+    <tr className="border-b border-slate-100 align-middle">
+      <td className="py-2 pr-2">
+        <Shield on={member.twoFactor} />
+      </td>
+      <td className="py-2 pr-2 font-medium">{member.name}</td>
+      <td className="py-2 pr-2">{member.email}</td>
+      <td className="py-2 pr-2">
+        <label htmlFor={roleId} className="sr-only">
+          Role of {member.name}
+        </label>
+        <select
+          id={roleId}
+          value={member.role}
+          disabled={!mayTouch}
+          onChange={async (e) => done(await setRole({ membershipId: member.membershipId, role: e.target.value }))}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 disabled:bg-slate-100"
+        >
+          {(actorRole === "owner" || member.role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"]).map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td className="py-2">
+        <div className="flex flex-wrap gap-2">
+          {member.twoFactor && !isSelf && mayTouch && (
+            <Button variant="secondary" onClick={() => setConfirm("reset")} aria-label={`Reset 2FA for ${member.name}`}>
+              Reset 2FA
+            </Button>
+          )}
+          {mayTouch && (
+            <Button variant="secondary" onClick={() => setConfirm("remove")} aria-label={`Remove ${member.name}`}>
+              Remove
+            </Button>
+          )}
+        </div>
+        {error && <Alert tone="error">{error}</Alert>}
+        <ConfirmDialog
+          open={confirm === "reset"}
+          title={`Reset two-factor authentication for ${member.name}?`}
+          description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed."
+          confirmLabel="Reset 2FA"
+          onCancel={() => setConfirm("none")}
+          onConfirm={async () => done(await resetTwoFactor({ membershipId: member.membershipId }))}
+        />
+        <ConfirmDialog
+          open={confirm === "remove"}
+          title={`Remove ${member.name} from this account?`}
+          description="They lose access to this account. Their user and other accounts stay as they are."
+          confirmLabel="Remove"
+          onCancel={() => setConfirm("none")}
+          onConfirm={async () => done(await remove({ membershipId: member.membershipId }))}
+        />
+      </td>
+    </tr>
+  );
+}
