@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // The journeys run against the production build (`next build` runs first in `npm run test:e2e`),
-// on a fresh embedded database, sending real email over SMTP to a local sink.
+// on a fresh embedded database (port 3210) and, for the tests that say so, on a real PostgreSQL
+// server (port 3211, tests/e2e/pg-server.mjs), sending real email over SMTP to a local sink.
 const PORT = 3210;
 export const MAIL_HTTP = "http://127.0.0.1:2526";
 const baseURL = `http://localhost:${PORT}`;
@@ -30,6 +31,18 @@ export default defineConfig({
       command: "node tests/e2e/mail-sink.mjs",
       url: `${MAIL_HTTP}/`,
       reuseExistingServer: false,
+    },
+    {
+      command: "node tests/e2e/pg-server.mjs",
+      url: "http://localhost:3211/login",
+      timeout: 120_000,
+      reuseExistingServer: false,
+      env: {
+        NEXTAUTH_URL: "http://localhost:3211",
+        NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
+        TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+        SMTP_URL: "smtp://127.0.0.1:2525",
+      },
     },
     {
       command: `rm -rf .data/e2e && next start -p ${PORT}`,

@@ -6,12 +6,10 @@ import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
-import { ContinueSignIn, type Requirement } from "./continue-sign-in";
 
 /** /invite/[token]: a new user chooses a name and password; an existing user proves their password. */
 export function InviteFlow(props: { token: string; accountName: string; email: string; role: string; existingUser: boolean }) {
   const router = useRouter();
-  const [requirement, setRequirement] = useState<Requirement | null>(null);
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
 
@@ -20,13 +18,11 @@ export function InviteFlow(props: { token: string; accountName: string; email: s
     formData.set("token", props.token);
     const result = props.existingUser ? await acceptAsExistingUser(formData) : await acceptAsNewUser(formData);
     setState(result);
-    setPending(false);
-    if (result.ok && result.data) setRequirement(result.data.requirement);
+    setPending(result.ok === true);
+    // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced).
+    if (result.ok) router.push("/login?continue=1");
   }
 
-  if (requirement) {
-    return <ContinueSignIn requirement={requirement} email={props.email} callbackUrl="/profile" onRestart={() => router.push("/login")} />;
-  }
   return (
     <>
       <h1 className="text-2xl font-semibold">Join {props.accountName}</h1>

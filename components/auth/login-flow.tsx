@@ -8,8 +8,10 @@ import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
 import { ContinueSignIn, type Requirement } from "./continue-sign-in";
 
-export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
-  const [next, setNext] = useState<{ requirement: Requirement; email: string } | null>(null);
+type Next = { requirement: Requirement; email: string };
+
+export function LoginFlow({ callbackUrl, notice, resume }: { callbackUrl: string; notice?: string; resume: Next | null }) {
+  const [next, setNext] = useState<Next | null>(resume);
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
 

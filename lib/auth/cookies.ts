@@ -2,7 +2,7 @@ import "server-only";
 import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
-import { CHALLENGE_TTL_MS } from "./challenge";
+import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
 export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
@@ -34,4 +34,11 @@ export async function reissueSession(user: { id: string; email: string; name: st
     maxAge,
   });
   (await cookies()).set(sessionCookieName(), value, { httpOnly: true, sameSite: "lax", secure: secureCookies, path: "/", maxAge });
+}
+
+/** The sign-in this browser has open (after an invitation, say): what it needs next, for /login to resume. */
+export async function openSignIn(): Promise<{ requirement: "none" | "verify" | "enrol"; email: string } | null> {
+  const challenge = await findChallenge(await readChallengeCookie());
+  if (!challenge || challenge.satisfiedAt) return null;
+  return { requirement: challenge.requirement as "none" | "verify" | "enrol", email: challenge.user.email };
 }

@@ -71,6 +71,33 @@ export function authenticator(secret: string) {
 /** Enrols from the profile by reading the Secret Key off the dialog, as a person typing it would. */
 export async function enrol(page: Page) {
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+  const { app, codes } = await enrolInOpenDialog(page);
+  await expect(page.getByRole("dialog", { name: "Save your recovery codes" })).toBeHidden();
+  return { codes, app };
+}
+
+/** Our error messages (Next's route announcer also has role="alert"). */
+export function errorAlert(scope: Page | Locator) {
+  return scope.locator('[role="alert"]:not(#__next-route-announcer__)');
+}
+
+export const POSTGRES_APP = "http://localhost:3211";
+export const POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:54329/twofold";
+
+/** Invites from /settings/users and returns the link from the email. */
+export async function invite(page: Page, email: string, role: "member" | "admin" = "member") {
+  await page.goto("/settings/users");
+  const form = page.getByRole("region", { name: "Invite a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role").selectOption(role);
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(form.getByRole("status")).toContainText(`Invitation sent to ${email}`);
+  const mail = await readMail(email, "invited you");
+  return mail.text.match(/https?:\/\/\S+\/invite\/\S+/)![0];
+}
+
+/** Enrolment inside a dialog that is already open (forced enrolment at sign-in or invitation). */
+export async function enrolInOpenDialog(page: Page) {
   const dialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
   await expect(dialog.getByTestId("secret-key")).toBeVisible();
   const secret = (await dialog.getByTestId("secret-key").innerText()).replace(/\s/g, "");
@@ -81,11 +108,14 @@ export async function enrol(page: Page) {
   const codes = (await codesDialog.getByTestId("recovery-codes").locator("li").allInnerTexts()).map((c) => c.trim());
   await codesDialog.getByLabel("I have saved these codes").check();
   await codesDialog.getByRole("button", { name: "Done" }).click();
-  await expect(codesDialog).toBeHidden();
-  return { secret, codes, app: authenticator(secret) };
+  return { app: authenticator(secret), codes };
 }
 
-/** Our error messages (Next's route announcer also has role="alert"). */
-export function errorAlert(scope: Page | Locator) {
-  return scope.locator('[role="alert"]:not(#__next-route-announcer__)');
+/** Accepts an invitation link as a new user. */
+export async function acceptAsNewUser(page: Page, link: string, name: string) {
+  await asOwnClient(page);
+  await page.goto(link);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
 }

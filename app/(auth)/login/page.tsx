@@ -1,14 +1,25 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { openSignIn } from "@/lib/auth/cookies";
 import { currentUser } from "@/lib/auth/session";
 import { LoginFlow } from "@/components/auth/login-flow";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; reset?: string }> }) {
+type Params = { callbackUrl?: string; reset?: string; continue?: string };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Params> }) {
   if (await currentUser()) redirect("/profile");
-  const { callbackUrl, reset } = await searchParams;
-  return <LoginFlow callbackUrl={safeCallback(callbackUrl)} notice={reset === "done" ? "Your password was changed. Sign in with the new one." : undefined} />;
+  const params = await searchParams;
+  // ?continue=1 resumes a sign-in opened elsewhere (accepting an invitation), from the server's state.
+  const resume = params.continue === "1" ? await openSignIn() : null;
+  return (
+    <LoginFlow
+      callbackUrl={safeCallback(params.callbackUrl)}
+      resume={resume}
+      notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}
+    />
+  );
 }
 
 /** Only same-site paths: "/x" yes, "//evil.example" and absolute URLs no. */

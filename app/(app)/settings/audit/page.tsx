@@ -30,7 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </label>
           <button className="rounded-md border border-slate-300 bg-white px-3 py-1 font-medium">Filter</button>
         </form>
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Security events table">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>

