@@ -53,7 +53,7 @@ export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSel
               Reset 2FA
             </Button>
           )}
-          {mayTouch && (
+          {mayTouch && !isSelf && (
             <Button variant="secondary" onClick={() => setConfirm("remove")} aria-label={`Remove ${member.name}`}>
               Remove
             </Button>

@@ -37,6 +37,7 @@ test("the Harness flow: protect your own login first, confirm, and the member is
   await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
   const ownFirst = page.getByRole("dialog", { name: "Protect your own login first" });
   await expect(ownFirst).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/enforce-own-first.png" });
   await ownFirst.getByRole("link", { name: "Go to settings" }).click();
   await expect(page).toHaveURL(/\/profile\?enrol=1/);
   await enrolInOpenDialog(page);
@@ -48,6 +49,7 @@ test("the Harness flow: protect your own login first, confirm, and the member is
   await expect(confirm.getByTestId("enforce-consequence")).toHaveText(
     "1 member does not use two-factor authentication yet; they will be emailed and must set it up at their next sign-in.",
   );
+  await page.screenshot({ path: "test-results/screens/enforce-confirm.png" });
   await confirm.getByRole("button", { name: "Confirm" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();

@@ -33,7 +33,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             Without 2FA
           </Link>
         </nav>
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Members table">
+        <div className="overflow-x-auto pl-1" tabIndex={0} role="region" aria-label="Members table">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
