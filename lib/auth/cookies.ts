@@ -6,7 +6,7 @@ import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
 export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
-const sessionCookieName = () => (env().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
+export const sessionCookieName = () => (env().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
 
 export async function setChallengeCookie(token: string) {
   (await cookies()).set(challengeCookieName(), token, {

@@ -1,10 +1,12 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { canManage, currentMembership } from "@/lib/accounts/current";
 import { cache } from "react";
 import { db } from "@/lib/db";
-import { authOptions } from "./options";
+import { env } from "@/lib/env";
+import { sessionCookieName } from "./cookies";
 import { publicUserSelect, type PublicUser } from "./users";
 
 /**
@@ -12,8 +14,11 @@ import { publicUserSelect, type PublicUser } from "./users";
  * database, so bumping the version ends every session issued before.
  */
 export const currentUser = cache(async (): Promise<PublicUser | null> => {
-  const session = (await getServerSession(authOptions())) as { uid?: string; sv?: number } | null;
-  if (!session?.uid || typeof session.sv !== "number") return null;
+  // next-auth's own JWT cookie, decoded as getServerSession would (expiry and integrity checked).
+  const raw = (await cookies()).get(sessionCookieName())?.value;
+  if (!raw) return null;
+  const session = (await decode({ token: raw, secret: env().authSecret }).catch(() => null)) as { uid?: unknown; sv?: unknown } | null;
+  if (typeof session?.uid !== "string" || typeof session.sv !== "number") return null;
   const prisma = await db();
   const user = await prisma.user.findUnique({
     where: { id: session.uid },

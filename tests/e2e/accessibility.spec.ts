@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { acceptAsNewUser, asOwnClient, enrol, invite, newEmail, signUp } from "./helpers";
+import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, invite, newEmail, signUp } from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
 async function expectAccessible(page: Page, what: string) {
@@ -61,6 +61,10 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   }
   const member = await (await browser.newContext({ baseURL })).newPage();
   await acceptAsNewUser(member, await invite(page, newEmail("axe-member")), "Axe Member");
+  await expect(member.getByRole("dialog", { name: "Enable Two-Factor Authentication" })).toBeVisible(); // the account enforces 2FA
+  await expect(member.getByTestId("secret-key")).toBeVisible();
+  await expectAccessible(member, "forced enrolment at sign-in");
+  await enrolInOpenDialog(member);
   await expect(member).toHaveURL(/\/profile$/);
   await page.goto("/settings/users");
   await page.getByRole("button", { name: "Remove Axe Member" }).click();

@@ -1,0 +1,164 @@
+// Every server action, called directly as an attacker would (no UI): with only the password step
+// done, as a member, and as an admin of another account. Each is refused and nothing changes.
+import { encode } from "next-auth/jwt";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
+import { checkPassword } from "@/lib/auth/login";
+import { ErrorCode } from "@/lib/errors";
+import { freshDatabasePerFile } from "./database";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+
+const jar = new Map<string, string>();
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", host: "localhost:3000" }),
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => jar.has(name),
+    set: (name: string, value: string) => void jar.set(name, value),
+    delete: (name: string) => void jar.delete(name),
+  }),
+}));
+
+const profile = await import("@/app/(app)/profile/actions");
+const shell = await import("@/app/(app)/actions");
+const authentication = await import("@/app/(app)/settings/authentication/actions");
+const users = await import("@/app/(app)/settings/users/actions");
+const login = await import("@/app/(auth)/login/actions");
+
+const { prisma } = freshDatabasePerFile();
+beforeEach(() => jar.clear());
+
+async function signInAs(user: { id: string; email: string; name: string }) {
+  const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
+  const token = await encode({ token: { sub: user.id, uid: user.id, sv: sessionVersion, email: user.email, name: user.name }, secret: process.env.NEXTAUTH_SECRET! });
+  jar.set("next-auth.session-token", token);
+}
+
+/** Every action that needs a session, with input that would succeed for a rightful caller. */
+function everyProtectedAction(target: { membershipId: string; invitationId: string; accountId: string; code: string }) {
+  return {
+    "profile.updateName": () => profile.updateName({ name: "Mallory" }),
+    "profile.changePassword": () => profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "taken over!" }),
+    "profile.startEnrolment": () => profile.startEnrolment({}),
+    "profile.enableTwoFactor": () => profile.enableTwoFactor({ code: target.code }),
+    "profile.turnOffTwoFactor": () => profile.turnOffTwoFactor({ method: "totp", code: target.code }),
+    "profile.regenerateCodes": () => profile.regenerateCodes({ code: target.code }),
+    "shell.switchAccount": () => shell.switchAccount({ accountId: target.accountId }),
+    "authentication.enforce": () => authentication.enforceTwoFactor({ graceHours: "0" }),
+    "authentication.stop": () => authentication.stopEnforcingTwoFactor({ method: "totp", code: target.code }),
+    "users.invite": () => users.invite({ email: "evil@example.com", role: "owner" }),
+    "users.resendInvite": () => users.resendInvite({ invitationId: target.invitationId }),
+    "users.revokeInvite": () => users.revokeInvite({ invitationId: target.invitationId }),
+    "users.setRole": () => users.setRole({ membershipId: target.membershipId, role: "member" }),
+    "users.remove": () => users.remove({ membershipId: target.membershipId }),
+    "users.resetTwoFactor": () => users.resetTwoFactor({ membershipId: target.membershipId }),
+  };
+}
+
+async function snapshot() {
+  const [u, a, m, i] = await Promise.all([
+    prisma().user.findMany({ orderBy: { id: "asc" }, select: { name: true, passwordHash: true, totpSecret: true, sessionVersion: true } }),
+    prisma().account.findMany({ orderBy: { id: "asc" } }),
+    prisma().membership.findMany({ orderBy: { id: "asc" } }),
+    prisma().invitation.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify({ u, a, m, i });
+}
+
+async function world() {
+  const owner = await makeUserWithTwoFactor("Owner");
+  const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+  const member = await makeUserWithTwoFactor("Member");
+  await inviteMember(owner.user.id, accountId, member.user.email, "member", meta);
+  const token = (await mailsTo(member.user.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+  await acceptInvitation(token, { kind: "existing", userId: member.user.id }, meta);
+  await inviteMember(owner.user.id, accountId, "pending@example.com", "member", meta);
+  const ownerMembership = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+  const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "pending@example.com" } });
+  return { owner, member, accountId, membershipId: ownerMembership.id, invitationId: invitation.id };
+}
+
+describe("server actions called directly", () => {
+  it("with only the password done (2FA pending), every protected action answers as for a stranger", async () => {
+    const w = await world();
+    const { token } = await checkPassword(w.owner.user.email, PASSWORD, meta);
+    jar.set("twofold.challenge", token);
+    const before = await snapshot();
+    const actions = everyProtectedAction({ ...w, code: await w.owner.nextCode() });
+    for (const [name, call] of Object.entries(actions)) {
+      const result = await call();
+      expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.notSignedIn });
+    }
+    // Nor can the pending sign-in enrol a new authenticator of the attacker's own.
+    expect((await login.startLoginEnrolment({})).code).toBe(ErrorCode.challengeExpired);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("a member is refused every account-admin action", async () => {
+    const w = await world();
+    await signInAs(w.member.user);
+    jar.set("twofold.account", w.accountId); // working in the owner's account (their own they may manage)
+    const before = await snapshot();
+    const actions = everyProtectedAction({ ...w, code: await w.member.nextCode() });
+    for (const name of Object.keys(actions).filter((n) => n.startsWith("authentication.") || n.startsWith("users."))) {
+      const result = await actions[name as keyof typeof actions]();
+      expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.forbidden });
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("an admin of another account cannot reach this account's members or invitations", async () => {
+    const w = await world();
+    const outsider = await makeUserWithTwoFactor("Outsider");
+    await signInAs(outsider.user);
+    const before = await snapshot();
+    for (const call of [
+      () => users.remove({ membershipId: w.membershipId }),
+      () => users.resetTwoFactor({ membershipId: w.membershipId }),
+      () => users.setRole({ membershipId: w.membershipId, role: "member" }),
+      () => users.revokeInvite({ invitationId: w.invitationId }),
+      () => shell.switchAccount({ accountId: w.accountId }),
+    ]) {
+      expect([ErrorCode.notFound, ErrorCode.forbidden]).toContain((await call()).code);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("an admin without 2FA cannot enforce, whatever the browser sends", async () => {
+    const bare = await makeUser("Bare");
+    await signInAs(bare);
+    const result = await authentication.enforceTwoFactor({ graceHours: "0" });
+    expect(result.code).toBe(ErrorCode.ownTwoFactorFirst);
+    expect(await prisma().account.count({ where: { enforceTwoFactor: true, memberships: { some: { userId: bare.id } } } })).toBe(0);
+  });
+
+  it("bad input gets field errors and changes nothing", async () => {
+    const w = await world();
+    await signInAs(w.owner.user);
+    const before = await snapshot();
+    const results = await Promise.all([
+      authentication.enforceTwoFactor({ graceHours: "721" }),
+      authentication.enforceTwoFactor({ graceHours: "-1" }),
+      authentication.enforceTwoFactor({ graceHours: "abc" }),
+      users.invite({ email: "not-an-email", role: "member" }),
+      users.setRole({ membershipId: w.membershipId, role: "superuser" }),
+      profile.updateName({ name: "x".repeat(101) }),
+      profile.turnOffTwoFactor({ method: "sms", code: "123456" }),
+      profile.enableTwoFactor({}),
+    ]);
+    for (const result of results) {
+      expect(result.code).toBe(ErrorCode.invalidInput);
+      expect(Object.keys(result.fieldErrors ?? {})).not.toHaveLength(0);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("a signed-in owner's direct call works, and bumping the session version ends that session", async () => {
+    const w = await world();
+    await signInAs(w.owner.user);
+    expect((await profile.updateName({ name: "Renamed" })).ok).toBe(true);
+    await prisma().user.update({ where: { id: w.owner.user.id }, data: { sessionVersion: { increment: 1 } } });
+    expect((await profile.updateName({ name: "Again" })).code).toBe(ErrorCode.notSignedIn);
+  });
+});
