@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { submitPassword } from "@/app/(auth)/login/actions";
@@ -6,7 +7,12 @@ import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
-import { ContinueSignIn, type Requirement } from "./continue-sign-in";
+import type { Requirement } from "./continue-sign-in";
+
+// The later steps (QR code, dialogs, next-auth's client) load only when a password was right.
+const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.ContinueSignIn), {
+  loading: () => <p role="status">Loading…</p>,
+});
 
 type Next = { requirement: Requirement; email: string };
 
