@@ -3,7 +3,10 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { env } = await import("./lib/env");
-  env();
+  const config = env();
+  // Development without NEXTAUTH_URL: let next-auth build its URLs from the request's host (any port).
+  // Production requires NEXTAUTH_URL, so a forged Host header never shapes a redirect there.
+  if (!config.production && !config.appUrl) process.env.AUTH_TRUST_HOST ??= "1";
   const { db } = await import("./lib/db");
   await db();
 }

@@ -115,3 +115,21 @@ test("security headers, a tampered session cookie and unknown routes", async ({ 
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   expect((await page.goto("/dev/mailbox"))!.status()).toBe(404);
 });
+
+test("a server action replayed from another origin is refused (CSRF) and changes nothing", async ({ page }) => {
+  await signUp(page, "Csrf Target");
+  const form = page.getByRole("region", { name: "Your details" });
+  await form.getByLabel("Name").fill("Renamed Here");
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+    form.getByRole("button", { name: "Save name" }).click(),
+  ]);
+  await expect(form.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
+
+  const headers = { ...request.headers(), origin: "https://evil.example" };
+  const body = request.postDataBuffer()!.toString("latin1").replace("Renamed Here", "Hacked Name!");
+  const replay = await page.request.post(request.url(), { headers, data: Buffer.from(body, "latin1") });
+  expect(replay.ok()).toBe(false);
+  await page.reload();
+  await expect(form.getByLabel("Name")).toHaveValue("Renamed Here");
+});
