@@ -45,6 +45,14 @@ export default defineConfig({
       },
     },
     {
+      // Development mode, for the dev mailbox (no SMTP_URL): it does not exist in production builds.
+      command: "rm -rf .data/e2e-dev && next dev -p 3212",
+      url: "http://localhost:3212/login",
+      timeout: 180_000,
+      reuseExistingServer: false,
+      env: { PGLITE_DIR: ".data/e2e-dev/pglite", TWOFOLD_DATA_DIR: ".data/e2e-dev" },
+    },
+    {
       command: `rm -rf .data/e2e && next start -p ${PORT}`,
       url: `${baseURL}/login`,
       timeout: 120_000,

@@ -1,0 +1,23 @@
+import { expect, test } from "@playwright/test";
+import { enterPassword, signOut, signUp } from "./helpers";
+
+test.use({ baseURL: "http://localhost:3212" });
+
+test("development: password reset through the dev mailbox", async ({ page }) => {
+  test.setTimeout(180_000); // the dev server compiles each page on first use
+  const email = await signUp(page, "Dev Person");
+  await signOut(page);
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "If that email has an account" })).toBeVisible();
+
+  await page.goto("/dev/mailbox");
+  const message = page.getByRole("listitem").filter({ hasText: email }).filter({ hasText: "Reset your Twofold password" });
+  await message.getByRole("link", { name: /\/reset-password\// }).click();
+  await page.getByLabel("New password").fill("dev mailbox password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/login\?reset=done/);
+  await enterPassword(page, email, "dev mailbox password");
+  await expect(page).toHaveURL(/\/profile$/);
+});
