@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
-import { CodePrompt } from "@/components/two-factor/code-prompt";
+import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
 import type { ActionState } from "@/lib/action";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
@@ -108,24 +108,14 @@ export function EnforcementSettings({
         </form>
       </Dialog>
 
-      <Dialog
+      <CodeConfirmDialog
         open={prompt === "turn-off"}
-        onOpenChange={(open) => !open && close()}
         title="Stop enforcing two-factor authentication?"
         description="Members will be able to turn off their own two-factor authentication. Confirm with a current code."
-      >
-        <CodePrompt
-          submitLabel="Stop enforcing"
-          allowRecovery
-          danger
-          onCancel={close}
-          onSubmit={async (proof) => {
-            const result = await stopEnforcingTwoFactor(proof);
-            if (result.ok) close();
-            return result;
-          }}
-        />
-      </Dialog>
+        submitLabel="Stop enforcing"
+        action={stopEnforcingTwoFactor}
+        onClose={close}
+      />
     </>
   );
 }

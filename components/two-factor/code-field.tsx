@@ -1,6 +1,11 @@
 import { Field } from "@/components/ui/field";
 
-/** A one-time code input: numeric keypad and OTP autofill for TOTP, plain text for recovery codes. */
+// TOTP codes get the numeric keypad and one-time-code autofill; recovery codes are plain text.
+const kinds = {
+  totp: { inputMode: "numeric", autoComplete: "one-time-code", pattern: "[0-9 ]*", maxLength: 7, placeholder: "123456", className: "[&_input]:font-mono [&_input]:tracking-widest" },
+  recovery: { autoComplete: "off", autoCapitalize: "characters", spellCheck: false, maxLength: 16, placeholder: "XXXXX-XXXXX", className: "[&_input]:font-mono [&_input]:tracking-wider" },
+} as const;
+
 export function CodeField({
   label,
   name,
@@ -16,35 +21,5 @@ export function CodeField({
   autoFocus?: boolean;
   disabled?: boolean;
 }) {
-  return kind === "totp" ? (
-    <Field
-      label={label}
-      name={name}
-      inputMode="numeric"
-      autoComplete="one-time-code"
-      pattern="[0-9 ]*"
-      maxLength={7}
-      placeholder="123456"
-      required
-      autoFocus={autoFocus}
-      disabled={disabled}
-      errors={errors}
-      className="[&_input]:font-mono [&_input]:tracking-widest"
-    />
-  ) : (
-    <Field
-      label={label}
-      name={name}
-      autoComplete="off"
-      autoCapitalize="characters"
-      spellCheck={false}
-      maxLength={16}
-      placeholder="XXXXX-XXXXX"
-      required
-      autoFocus={autoFocus}
-      disabled={disabled}
-      errors={errors}
-      className="[&_input]:font-mono [&_input]:tracking-wider"
-    />
-  );
+  return <Field label={label} name={name} required autoFocus={autoFocus} disabled={disabled} errors={errors} {...kinds[kind]} />;
 }

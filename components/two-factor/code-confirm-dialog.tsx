@@ -1,0 +1,39 @@
+"use client";
+import { Dialog } from "@/components/ui/dialog";
+import type { ActionState } from "@/lib/action";
+import { CodePrompt } from "./code-prompt";
+
+type Proof = { method: "totp" | "recovery"; code: string };
+
+/** A change that lowers protection: confirmed with a fresh code (or recovery code) in the same prompt. */
+export function CodeConfirmDialog({
+  open = true,
+  title,
+  description,
+  submitLabel,
+  action,
+  onClose,
+}: {
+  open?: boolean;
+  title: string;
+  description: string;
+  submitLabel: string;
+  action: (proof: Proof) => Promise<ActionState<unknown>>;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={(o) => !o && onClose()} title={title} description={description}>
+      <CodePrompt
+        submitLabel={submitLabel}
+        allowRecovery
+        danger
+        onCancel={onClose}
+        onSubmit={async (proof) => {
+          const result = await action(proof);
+          if (result.ok) onClose();
+          return result;
+        }}
+      />
+    </Dialog>
+  );
+}
