@@ -4,6 +4,7 @@ import { z } from "zod";
 import { canManage, currentMembership, type CurrentMembership } from "@/lib/accounts/current";
 import { currentUser } from "@/lib/auth/session";
 import type { PublicUser } from "@/lib/auth/users";
+import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
 import { requestMeta, type RequestMeta } from "@/lib/request-meta";
 
@@ -70,7 +71,18 @@ export function accountAdminAction<S extends z.ZodType, T>(
 ) {
   return authedAction(schema, async (input, { user, meta }) => {
     const membership = await currentMembership(user.id);
-    if (!membership || !canManage(membership.role)) throw new AppError(ErrorCode.forbidden);
-    return fn(input, { user, membership, meta });
+    if (!membership || !canManage(membership.role)) {
+      await audit({ type: AuditType.accessDenied, actorId: user.id, accountId: membership?.account.id, meta });
+      throw new AppError(ErrorCode.forbidden);
+    }
+    try {
+      return await fn(input, { user, membership, meta });
+    } catch (error) {
+      // A refusal by the rules in lib (another account's member, an owner, enforcement without 2FA) is recorded too.
+      if (error instanceof AppError && (error.code === ErrorCode.forbidden || error.code === ErrorCode.ownTwoFactorFirst)) {
+        await audit({ type: AuditType.accessDenied, actorId: user.id, accountId: membership.account.id, meta, details: { reason: error.code } });
+      }
+      throw error;
+    }
   });
 }

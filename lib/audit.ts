@@ -26,6 +26,7 @@ export const AuditType = {
   invitationAccepted: "invitation.accepted",
   roleChanged: "member.role_changed",
   memberRemoved: "member.removed",
+  accessDenied: "access.denied",
 } as const;
 export type AuditType = (typeof AuditType)[keyof typeof AuditType];
 

@@ -1,18 +1,12 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { chooseNewPassword } from "@/app/(auth)/reset-password/[token]/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 
 export function ResetPasswordForm({ token }: { token: string }) {
-  const router = useRouter();
   const [state, submit, pending] = useActionState(chooseNewPassword, {});
-  useEffect(() => {
-    // The reset ends every session; the user signs in again and meets their second factor as usual.
-    if (state.ok) router.push("/login?reset=done");
-  }, [state.ok, router]);
   return (
     <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>
       <input type="hidden" name="token" value={token} />
@@ -26,7 +20,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         errors={state.fieldErrors?.password}
       />
       <FormMessage error={state.fieldErrors?.password ? undefined : state.error} />
-      <Button type="submit" pending={pending || state.ok}>
+      <Button type="submit" pending={pending}>
         Change password
       </Button>
     </form>

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test, withHydration } from "./fixtures";
 import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, invite, newEmail, signUp } from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
@@ -59,7 +60,7 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
     await page.goto(path);
     await expectAccessible(page, path);
   }
-  const member = await (await browser.newContext({ baseURL })).newPage();
+  const member = withHydration(await (await browser.newContext({ baseURL })).newPage());
   await acceptAsNewUser(member, await invite(page, newEmail("axe-member")), "Axe Member");
   await expect(member.getByRole("dialog", { name: "Enable Two-Factor Authentication" })).toBeVisible(); // the account enforces 2FA
   await expect(member.getByTestId("secret-key")).toBeVisible();

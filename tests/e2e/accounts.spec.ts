@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, withHydration } from "./fixtures";
 import { asOwnClient, enterPassword, newEmail, PASSWORD, readMail, signOut, signUp, errorAlert } from "./helpers";
 
 test("sign up, sign out, wrong password, sign in", async ({ page }) => {
@@ -31,7 +31,7 @@ test("sign-up explains bad input and changes nothing", async ({ page }) => {
 
 test("a duplicate email is refused at sign-up", async ({ page, browser }) => {
   const email = await signUp(page, "First");
-  const other = await browser.newPage();
+  const other = withHydration(await browser.newPage());
   await asOwnClient(other);
   await other.goto("/signup");
   await other.getByLabel("Name").fill("Second");
@@ -81,7 +81,7 @@ test("the reset form gives the same answer for an unknown email", async ({ page 
 
 test("changing the password ends the other sessions, not this one", async ({ page, browser }) => {
   const email = await signUp(page, "Two Laptops");
-  const other = await (await browser.newContext()).newPage();
+  const other = withHydration(await (await browser.newContext()).newPage());
   await asOwnClient(other);
   await enterPassword(other, email);
   await expect(other).toHaveURL(/\/profile$/);

@@ -1,10 +1,14 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { enterPassword, signOut, signUp } from "./helpers";
 
 test.use({ baseURL: "http://localhost:3212" });
 
 test("development: password reset through the dev mailbox", async ({ page }) => {
-  test.setTimeout(180_000); // the dev server compiles each page on first use
+  test.setTimeout(300_000);
+  // The dev server compiles each route on first use; compile them before the timed steps.
+  for (const path of ["/signup", "/login", "/profile", "/forgot-password", "/dev/mailbox", "/reset-password/warm-up-token-xxxxxxxxxx", "/api/auth/csrf", "/api/auth/session"]) {
+    await page.request.get(path, { timeout: 120_000 });
+  }
   const email = await signUp(page, "Dev Person");
   await signOut(page);
   await page.goto("/forgot-password");

@@ -1,4 +1,5 @@
-import { expect, test, type Browser } from "@playwright/test";
+import type { Browser } from "@playwright/test";
+import { expect, test, withHydration } from "./fixtures";
 import pg from "pg";
 import {
   acceptAsNewUser,
@@ -17,7 +18,7 @@ import {
 } from "./helpers";
 
 async function newPage(browser: Browser, baseURL?: string) {
-  const page = await (await browser.newContext({ baseURL })).newPage();
+  const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
   await asOwnClient(page);
   return page;
 }

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { totpCode } from "../../lib/two-factor/totp";
+import { hydrated } from "./fixtures";
 
 export const PASSWORD = "correct horse battery staple";
 const MAIL_HTTP = "http://127.0.0.1:2526";
@@ -24,10 +25,12 @@ export async function signUp(page: Page, name: string, email = newEmail(name)) {
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+  await hydrated(page);
   return email;
 }
 
 export async function signOut(page: Page) {
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 }
@@ -70,6 +73,7 @@ export function authenticator(secret: string) {
 
 /** Enrols from the profile by reading the Secret Key off the dialog, as a person typing it would. */
 export async function enrol(page: Page) {
+  await hydrated(page);
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
   const { app, codes } = await enrolInOpenDialog(page);
   await expect(page.getByRole("dialog", { name: "Save your recovery codes" })).toBeHidden();

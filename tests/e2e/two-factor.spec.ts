@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { enrol, enterPassword, signOut, signUp, errorAlert } from "./helpers";
 
 async function codeStep(page: Page, code: string) {

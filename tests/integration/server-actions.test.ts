@@ -106,6 +106,8 @@ describe("server actions called directly", () => {
       expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.forbidden });
     }
     expect(await snapshot()).toBe(before);
+    const denied = await prisma().auditEvent.count({ where: { accountId: w.accountId, actorId: w.member.user.id, type: "access.denied" } });
+    expect(denied).toBe(8);
   });
 
   it("an admin of another account cannot reach this account's members or invitations", async () => {
@@ -130,6 +132,7 @@ describe("server actions called directly", () => {
     await signInAs(bare);
     const result = await authentication.enforceTwoFactor({ graceHours: "0" });
     expect(result.code).toBe(ErrorCode.ownTwoFactorFirst);
+    expect(await prisma().auditEvent.count({ where: { actorId: bare.id, type: "access.denied" } })).toBe(1);
     expect(await prisma().account.count({ where: { enforceTwoFactor: true, memberships: { some: { userId: bare.id } } } })).toBe(0);
   });
 

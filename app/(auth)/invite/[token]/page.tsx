@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
 
-export const metadata: Metadata = { title: "Join an account", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Join an account", referrer: "same-origin" };
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

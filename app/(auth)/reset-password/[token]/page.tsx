@@ -4,7 +4,9 @@ import { Alert } from "@/components/ui/alert";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { resetTokenIsUsable } from "@/lib/auth/password";
 
-export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
+// The link's token must not leak in a Referer to other sites; "no-referrer" would also blank the
+// Origin of this page's own server action, which Next then refuses as cross-site.
+export const metadata: Metadata = { title: "Choose a new password", referrer: "same-origin" };
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
