@@ -146,6 +146,22 @@ describe("user management", () => {
     expect(without.members.map((m) => m.id)).toEqual([member.id]);
   });
 
+  it("pages through a large account, 50 members a page", async () => {
+    const owner = await makeUser("Big");
+    const accountId = await accountOf(owner.id);
+    const users = await Promise.all(
+      Array.from({ length: 119 }, (_, i) =>
+        prisma().user.create({ data: { email: `m${i}@big.example`, name: `Member ${String(i).padStart(3, "0")}`, passwordHash: "x" } }),
+      ),
+    );
+    await prisma().membership.createMany({ data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })) });
+    const first = await listMembers(accountId, { page: 1 });
+    const last = await listMembers(accountId, { page: 3 });
+    expect([first.total, first.pages, first.members.length, last.members.length]).toEqual([120, 3, 50, 20]);
+    expect(first.members[0]!.name).toBe("Big");
+    expect(new Set([...first.members, ...(await listMembers(accountId, { page: 2 })).members, ...last.members].map((m) => m.id)).size).toBe(120);
+  });
+
   it("reset 2FA removes the authenticator and codes, ends sessions, emails and audits", async () => {
     const { owner, accountId } = await team();
     const lost = await makeUserWithTwoFactor("Lost");
