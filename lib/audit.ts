@@ -21,6 +21,7 @@ export const AuditType = {
   twoFactorReset: "two_factor.reset",
   enforcementOn: "enforcement.on",
   enforcementOff: "enforcement.off",
+  graceSet: "enforcement.grace_set",
   invitationSent: "invitation.sent",
   invitationRevoked: "invitation.revoked",
   invitationAccepted: "invitation.accepted",

@@ -43,6 +43,7 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
   const { unprotected } = await protectionSummary(accountId);
   await audit({ type: AuditType.enforcementOn, actorId, accountId, meta, details: { graceHours, membersWithout2fa: unprotected.length } });
+  if (graceHours > 0) await audit({ type: AuditType.graceSet, actorId, accountId, meta, details: { graceHours, deadline: deadline.toISOString() } });
   for (const member of unprotected) {
     await sendMail(messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin));
   }

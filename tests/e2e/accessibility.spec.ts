@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
-import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, invite, newEmail, signUp } from "./helpers";
+import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, enterPassword, invite, newEmail, signOut, signUp } from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
 async function expectAccessible(page: Page, what: string) {
@@ -24,7 +24,7 @@ test("signed-out pages", async ({ page }) => {
 
 test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   test.setTimeout(120_000);
-  await signUp(page, "Axe");
+  const email = await signUp(page, "Axe");
   await expectAccessible(page, "/profile");
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
   await expect(page.getByTestId("secret-key")).toBeVisible();
@@ -39,7 +39,16 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await page.keyboard.press("Escape");
 
   await page.goto("/profile");
-  await enrol(page);
+  const { codes } = await enrol(page);
+  await signOut(page);
+  await enterPassword(page, email);
+  await expect(page.getByLabel("Authentication code")).toBeVisible();
+  await expectAccessible(page, "sign-in code step");
+  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+  await expectAccessible(page, "sign-in recovery code step");
+  await page.getByLabel("Recovery code").fill(codes[0]!);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL(/\/profile/);
   await page.getByRole("button", { name: "Regenerate recovery codes" }).first().click();
   await expectAccessible(page, "regenerate dialog");
   await page.keyboard.press("Escape");

@@ -91,6 +91,7 @@ describe("enforcement on every way in", () => {
   it("grace period: signs in without 2FA until the deadline, then must enrol", async () => {
     const { owner, accountId, member } = await team();
     await enableEnforcement(owner.user.id, accountId, 48, meta);
+    expect(await prisma().auditEvent.count({ where: { accountId, type: AuditType.graceSet } })).toBe(1);
     const during = await checkPassword(member.email, PASSWORD, meta);
     expect(during.requirement).toBe("none");
     expect(during.graceUntil!.getTime()).toBeGreaterThan(Date.now() + 47 * 3_600_000);
