@@ -3,6 +3,7 @@ import { audit, AuditType } from "@/lib/audit";
 import { hashPassword } from "@/lib/crypto/password";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
@@ -89,23 +90,30 @@ export async function acceptInvitation(
   if (!invitation) throw new AppError(ErrorCode.invalidLink);
   const prisma = await db();
   const passwordHash = who.kind === "new" ? await hashPassword(who.password) : null;
-  const userId = await prisma.$transaction(async (tx) => {
-    const { count } = await tx.invitation.updateMany({
-      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
-      data: { acceptedAt: new Date() },
+  let userId: string;
+  try {
+    userId = await prisma.$transaction(async (tx) => {
+      const { count } = await tx.invitation.updateMany({
+        where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
+        data: { acceptedAt: new Date() },
+      });
+      if (count !== 1) throw new AppError(ErrorCode.invalidLink);
+      const id =
+        who.kind === "existing"
+          ? who.userId
+          : (await tx.user.create({ data: { email: invitation.email, name: who.name, passwordHash: passwordHash! }, select: { id: true } })).id;
+      await tx.membership.upsert({
+        where: { userId_accountId: { userId: id, accountId: invitation.account.id } },
+        create: { userId: id, accountId: invitation.account.id, role: invitation.role },
+        update: {},
+      });
+      return id;
     });
-    if (count !== 1) throw new AppError(ErrorCode.invalidLink);
-    const id =
-      who.kind === "existing"
-        ? who.userId
-        : (await tx.user.create({ data: { email: invitation.email, name: who.name, passwordHash: passwordHash! }, select: { id: true } })).id;
-    await tx.membership.upsert({
-      where: { userId_accountId: { userId: id, accountId: invitation.account.id } },
-      create: { userId: id, accountId: invitation.account.id, role: invitation.role },
-      update: {},
-    });
-    return id;
-  });
+  } catch (error) {
+    // Someone signed up with this email since the page was shown: they accept as an existing user.
+    if (isUniqueViolation(error)) throw new AppError(ErrorCode.emailTaken, "An account with this email now exists. Reload the page and enter its password.");
+    throw error;
+  }
   await audit({ type: AuditType.invitationAccepted, actorId: userId, accountId: invitation.account.id, meta, details: { role: invitation.role } });
   return userId;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { hashPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
 
 /** What may leave the server about a user: never the password hash or 2FA secrets. */
@@ -36,7 +37,7 @@ export async function createUserWithAccount(input: { name: string; email: string
       return user;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new AppError(ErrorCode.emailTaken);
+    if (isUniqueViolation(error)) throw new AppError(ErrorCode.emailTaken);
     throw error;
   }
 }
