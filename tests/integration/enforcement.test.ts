@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { enableEnforcement, disableEnforcement, protectionSummary } from "@/lib/accounts/enforcement";
-import { acceptInvitation, findInvitation, inviteMember } from "@/lib/accounts/invitations";
+import { acceptInvitation, findInvitation, inviteMember, resendInvitation, revokeInvitation } from "@/lib/accounts/invitations";
 import { changeRole, listMembers, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { AuditType } from "@/lib/audit";
 import { redeemChallenge } from "@/lib/auth/challenge";
@@ -135,6 +135,35 @@ describe("enforcement on every way in", () => {
     const { owner, accountId } = await team();
     await enableEnforcement(owner.user.id, accountId, 0, meta);
     expect((await twoFactorPolicy(owner.user.id)).enforcedBy.map((a) => a.id)).toEqual([accountId]);
+  });
+});
+
+describe("invitations", () => {
+  const linkIn = async (email: string) => (await mailsTo(email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+
+  it("resend replaces the link (the old one stops working); revoke kills it; expired links are refused", async () => {
+    const { owner, accountId } = await team();
+    await inviteMember(owner.user.id, accountId, "again@example.com", "member", meta);
+    const first = await linkIn("again@example.com");
+    const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "again@example.com" } });
+    expect(invitation.tokenHash).not.toContain(first);
+    await resendInvitation(owner.user.id, accountId, invitation.id, meta);
+    const second = await linkIn("again@example.com");
+    expect(second).not.toBe(first);
+    expect(await findInvitation(first)).toBeNull();
+    expect((await findInvitation(second))?.account.id).toBe(accountId);
+    await revokeInvitation(owner.user.id, accountId, invitation.id, meta);
+    expect(await findInvitation(second)).toBeNull();
+
+    await inviteMember(owner.user.id, accountId, "late@example.com", "member", meta);
+    const late = await linkIn("late@example.com");
+    await prisma().invitation.updateMany({ where: { email: "late@example.com" }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await expect(acceptInvitation(late, { kind: "new", name: "Late", password: PASSWORD }, meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+  });
+
+  it("refuses to invite someone who is already a member", async () => {
+    const { owner, accountId, member } = await team();
+    await expect(inviteMember(owner.user.id, accountId, member.email, "member", meta)).rejects.toMatchObject({ code: ErrorCode.alreadyMember });
   });
 });
 

@@ -49,7 +49,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <td className="py-2 pr-3">{e.actor ?? "—"}</td>
                   <td className="py-2 pr-3">{e.subject ?? "—"}</td>
                   <td className="py-2 pr-3">{e.ip ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{e.details ? JSON.stringify(e.details) : ""}</td>
+                  <td className="py-2 pr-3 font-mono text-xs break-all">{e.details ? JSON.stringify(e.details) : ""}</td>
                 </tr>
               ))}
             </tbody>
