@@ -97,9 +97,11 @@ test("five wrong codes end the sign-in; nothing is reachable with the password a
   // Between the steps: no session anywhere.
   expect((await page.request.get("/api/me")).status()).toBe(401);
   expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
-  const profile = await page.request.get("/profile", { maxRedirects: 0 });
-  expect(profile.status()).toBe(307);
-  expect(profile.headers()["location"]).toContain("/login");
+  for (const path of ["/profile", "/settings/authentication", "/settings/users", "/settings/audit"]) {
+    const response = await page.request.get(path, { maxRedirects: 0 });
+    expect({ path, status: response.status() }).toEqual({ path, status: 307 });
+    expect(response.headers()["location"]).toContain("/login");
+  }
   // Asking next-auth for a session directly fails too.
   const csrf = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
   await page.request.post("/api/auth/callback/challenge", { form: { csrfToken: csrf.csrfToken, json: "true" } });
