@@ -4,6 +4,7 @@ import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ActionState } from "@/lib/action";
+import { groupSecret } from "@/lib/two-factor/group-secret";
 import { CodeField } from "./code-field";
 import { CopyButton } from "./copy-button";
 
@@ -20,7 +21,7 @@ export function ScanStep({
 }) {
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
-  const grouped = secret.match(/.{1,4}/g)!.join(" ");
+  const grouped = groupSecret(secret);
 
   async function submit(formData: FormData) {
     setPending(true);

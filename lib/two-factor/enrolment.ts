@@ -32,7 +32,6 @@ export async function beginEnrolment(user: { id: string; email: string }) {
   return { secret, uri: totpUri(env().appName, user.email, secret), expiresAt };
 }
 
-
 /**
  * Turns 2FA on once a valid code for the pending secret arrives. The code's time step becomes the
  * last accepted one, so it cannot be replayed at sign-in. Ends other sessions and open sign-ins.

@@ -2,17 +2,14 @@
 import { randomBytes } from "node:crypto";
 import { generate, ScureBase32Plugin, verify } from "otplib";
 
+export { groupSecret } from "./group-secret";
+
 export const TOTP = { algorithm: "sha1", digits: 6, period: 30 } as const;
 const base32 = new ScureBase32Plugin();
 
 /** 160 random bits from the OS CSPRNG, Base32 without padding (32 characters). */
 export function newTotpSecret(): string {
   return base32.encode(randomBytes(20)).replace(/=+$/, "");
-}
-
-/** The Secret Key as people type it: groups of four characters. */
-export function groupSecret(secret: string): string {
-  return secret.match(/.{1,4}/g)?.join(" ") ?? secret;
 }
 
 /**
