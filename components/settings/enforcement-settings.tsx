@@ -5,6 +5,7 @@ import { useState } from "react";
 import { enforceTwoFactor, stopEnforcingTwoFactor } from "@/app/(app)/settings/authentication/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
@@ -97,14 +98,7 @@ export function EnforcementSettings({
             errors={state.fieldErrors?.graceHours}
           />
           <FormMessage error={state.fieldErrors ? undefined : state.error} />
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={pending}>
-              Confirm
-            </Button>
-          </div>
+          <FormActions submitLabel="Confirm" onCancel={close} pending={pending} />
         </form>
       </Dialog>
 

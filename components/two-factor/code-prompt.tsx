@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import type { ActionState } from "@/lib/action";
 import { CodeField } from "./code-field";
 
@@ -45,14 +46,7 @@ export function CodePrompt({
           {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
         </Button>
       )}
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={danger ? "danger" : "primary"} pending={pending}>
-          {submitLabel}
-        </Button>
-      </div>
+      <FormActions submitLabel={submitLabel} onCancel={onCancel} pending={pending} danger={danger} />
     </form>
   );
 }

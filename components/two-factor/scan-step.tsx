@@ -2,7 +2,7 @@
 import { QRCodeSVG } from "qrcode.react";
 import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import type { ActionState } from "@/lib/action";
 import { groupSecret } from "@/lib/two-factor/group-secret";
 import { CodeField } from "./code-field";
@@ -51,14 +51,7 @@ export function ScanStep({
       </div>
       <CodeField label="6-digit code from the app" name="code" errors={state.fieldErrors?.code} autoFocus />
       <FormMessage error={state.fieldErrors ? undefined : state.error} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={pending}>
-          Enable
-        </Button>
-      </div>
+      <FormActions submitLabel="Enable" onCancel={onCancel} pending={pending} />
     </form>
   );
 }

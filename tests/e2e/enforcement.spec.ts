@@ -1,4 +1,4 @@
-import type { Browser } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
 import pg from "pg";
 import {
@@ -23,15 +23,21 @@ async function newPage(browser: Browser, baseURL?: string) {
   return page;
 }
 
+/** The owner invites a new member, who joins in their own browser and signs out again. */
+async function addMember(owner: Page, browser: Browser, baseURL: string | undefined, name: string) {
+  const email = newEmail(name);
+  const link = await invite(owner, email);
+  const member = await newPage(browser, baseURL);
+  await acceptAsNewUser(member, link, name);
+  await expect(member).toHaveURL(/\/profile$/);
+  await signOut(member);
+  return { email, member };
+}
+
 test("the Harness flow: protect your own login first, confirm, and the member is forced to enrol", async ({ page, browser, baseURL }) => {
   test.setTimeout(120_000);
   await signUp(page, "Owner");
-  const memberEmail = newEmail("member");
-  const link = await invite(page, memberEmail);
-  const member = await newPage(browser, baseURL);
-  await acceptAsNewUser(member, link, "Member");
-  await expect(member).toHaveURL(/\/profile$/);
-  await signOut(member);
+  const { email: memberEmail, member } = await addMember(page, browser, baseURL, "Member");
 
   await page.goto("/settings/authentication");
   await expect(page.getByTestId("protection-summary")).toHaveText("0 of 2 members protected");
@@ -159,12 +165,7 @@ test.describe("on a real PostgreSQL server", () => {
     test.setTimeout(120_000);
     await signUp(page, "Graceful Owner");
     await enrol(page);
-    const memberEmail = newEmail("late");
-    const link = await invite(page, memberEmail);
-    const member = await newPage(browser, baseURL);
-    await acceptAsNewUser(member, link, "Late Member");
-    await expect(member).toHaveURL(/\/profile$/);
-    await signOut(member);
+    const { email: memberEmail, member } = await addMember(page, browser, baseURL, "Late Member");
 
     await page.goto("/settings/authentication");
     await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
