@@ -36,6 +36,7 @@ export default async function setup(project: TestProject) {
       password: "postgres",
       port,
       persistent: false,
+      createPostgresUser: true, // as root, on a machine without a postgres user yet
       onLog: () => {},
     });
     await server.initialise();
