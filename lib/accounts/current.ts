@@ -13,29 +13,28 @@ export type CurrentMembership = {
   account: { id: string; name: string; enforceTwoFactor: boolean; graceHours: number; enforcedAt: Date | null };
 };
 
-/**
- * The account the user is working in: the one named by the account cookie if they are a member of
- * it, otherwise their oldest membership. The cookie only chooses; membership is always checked here.
- */
-export const currentMembership = cache(async (userId: string): Promise<CurrentMembership | null> => {
+/** All of the user's memberships, oldest first; one query per request, shared by what follows. */
+const memberships = cache(async (userId: string) => {
   const prisma = await db();
-  const wanted = (await cookies()).get(ACCOUNT_COOKIE)?.value;
-  const memberships = await prisma.membership.findMany({
+  return prisma.membership.findMany({
     where: { userId },
     orderBy: { createdAt: "asc" },
     select: { id: true, role: true, account: { select: { id: true, name: true, enforceTwoFactor: true, graceHours: true, enforcedAt: true } } },
   });
-  return memberships.find((m) => m.account.id === wanted) ?? memberships[0] ?? null;
 });
 
+/**
+ * The account the user is working in: the one named by the account cookie if they are a member of
+ * it, otherwise their oldest membership. The cookie only chooses; membership is always checked here.
+ */
+export async function currentMembership(userId: string): Promise<CurrentMembership | null> {
+  const wanted = (await cookies()).get(ACCOUNT_COOKIE)?.value;
+  const all = await memberships(userId);
+  return all.find((m) => m.account.id === wanted) ?? all[0] ?? null;
+}
+
 export async function listAccounts(userId: string) {
-  const prisma = await db();
-  const memberships = await prisma.membership.findMany({
-    where: { userId },
-    orderBy: { createdAt: "asc" },
-    select: { role: true, account: { select: { id: true, name: true } } },
-  });
-  return memberships.map((m) => ({ id: m.account.id, name: m.account.name, role: m.role }));
+  return (await memberships(userId)).map((m) => ({ id: m.account.id, name: m.account.name, role: m.role }));
 }
 
 export const canManage = (role: Role) => ADMIN_ROLES.includes(role);

@@ -6,6 +6,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import { removeAuthenticator } from "@/lib/two-factor/store";
 import { assertCanManage } from "./guard";
 
 export const MEMBERS_PAGE_SIZE = 50;
@@ -73,14 +74,7 @@ export async function resetMemberTwoFactor(actorId: string, accountId: string, m
   const { actor, target } = await targetMembership(actorId, accountId, membershipId);
   if (target.userId === actorId) throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
   const prisma = await db();
-  await prisma.$transaction([
-    prisma.recoveryCode.deleteMany({ where: { userId: target.userId } }),
-    prisma.totpEnrolment.deleteMany({ where: { userId: target.userId } }),
-    prisma.user.update({
-      where: { id: target.userId },
-      data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
-    }),
-  ]);
+  await prisma.$transaction((tx) => removeAuthenticator(tx, target.userId));
   await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, accountId, meta });
   await sendMail(messages.twoFactorReset(target.user.email, actor.account.name, meta.origin));
 }

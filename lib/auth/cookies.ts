@@ -2,7 +2,7 @@ import "server-only";
 import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
-import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
+import { CHALLENGE_TTL_MS, findChallenge, type Requirement } from "./challenge";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
 export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
@@ -37,8 +37,8 @@ export async function reissueSession(user: { id: string; email: string; name: st
 }
 
 /** The sign-in this browser has open (after an invitation, say): what it needs next, for /login to resume. */
-export async function openSignIn(): Promise<{ requirement: "none" | "verify" | "enrol"; email: string } | null> {
+export async function openSignIn(): Promise<{ requirement: Requirement; email: string } | null> {
   const challenge = await findChallenge(await readChallengeCookie());
   if (!challenge || challenge.satisfiedAt) return null;
-  return { requirement: challenge.requirement as "none" | "verify" | "enrol", email: challenge.user.email };
+  return { requirement: challenge.requirement as Requirement, email: challenge.user.email };
 }

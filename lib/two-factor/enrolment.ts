@@ -7,7 +7,7 @@ import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed } from "./attempts";
-import { replaceRecoveryCodes } from "./recovery-code-store";
+import { replaceRecoveryCodes } from "./store";
 import { openTotpSecret, sealTotpSecret } from "./secret-store";
 import { matchTotpStep, newTotpSecret, totpUri } from "./totp";
 

@@ -7,7 +7,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
 import { twoFactorPolicy } from "./policy";
-import { replaceRecoveryCodes } from "./recovery-code-store";
+import { removeAuthenticator, replaceRecoveryCodes } from "./store";
 import type { Proof } from "./verify";
 
 /**
@@ -20,15 +20,7 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
   if (policy.enforcedBy.length) throw new AppError(ErrorCode.enforcedByAccount);
   await verifySecondFactor(userId, proof, meta);
   const prisma = await db();
-  const user = await prisma.$transaction(async (tx) => {
-    await tx.recoveryCode.deleteMany({ where: { userId } });
-    await tx.totpEnrolment.deleteMany({ where: { userId } });
-    return tx.user.update({
-      where: { id: userId },
-      data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
-      select: { email: true, sessionVersion: true },
-    });
-  });
+  const user = await prisma.$transaction((tx) => removeAuthenticator(tx, userId));
   await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });
   await sendMail(messages.twoFactorDisabled(user.email, meta.origin));
   return user.sessionVersion;

@@ -2,8 +2,6 @@
 import { randomBytes } from "node:crypto";
 import { generate, ScureBase32Plugin, verify } from "otplib";
 
-export { groupSecret } from "./group-secret";
-
 export const TOTP = { algorithm: "sha1", digits: 6, period: 30 } as const;
 const base32 = new ScureBase32Plugin();
 

@@ -1,6 +1,7 @@
 import { generate, ScureBase32Plugin } from "otplib";
 import { describe, expect, it } from "vitest";
-import { groupSecret, matchTotpStep, newTotpSecret, normalizeTotpCode, totpCode, totpUri } from "@/lib/two-factor/totp";
+import { groupSecret } from "@/lib/two-factor/group-secret";
+import { matchTotpStep, newTotpSecret, normalizeTotpCode, totpCode, totpUri } from "@/lib/two-factor/totp";
 
 const base32 = new ScureBase32Plugin();
 const seed = (ascii: string) => base32.encode(new TextEncoder().encode(ascii)).replace(/=+$/, "");

@@ -11,3 +11,17 @@ export async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId:
   });
   return codes;
 }
+
+/**
+ * Removes the authenticator, the recovery codes and any pending enrolment, and bumps the session
+ * version (ending every session). Shared by the user turning 2FA off and an admin's Reset 2FA.
+ */
+export async function removeAuthenticator(tx: Prisma.TransactionClient, userId: string) {
+  await tx.recoveryCode.deleteMany({ where: { userId } });
+  await tx.totpEnrolment.deleteMany({ where: { userId } });
+  return tx.user.update({
+    where: { id: userId },
+    data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
+    select: { email: true, sessionVersion: true },
+  });
+}
