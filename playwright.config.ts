@@ -1,11 +1,16 @@
 import { defineConfig, devices } from "@playwright/test";
+import { APP, DEV_APP, MAIL_HTTP, POSTGRES_APP, ports, SMTP_URL } from "./tests/e2e/ports";
 
 // The journeys run against the production build (`next build` runs first in `npm run test:e2e`),
-// on a fresh embedded database (port 3210) and, for the tests that say so, on a real PostgreSQL
-// server (port 3211, tests/e2e/pg-server.mjs), sending real email over SMTP to a local sink.
-const PORT = 3210;
-export const MAIL_HTTP = "http://127.0.0.1:2526";
-const baseURL = `http://localhost:${PORT}`;
+// on a fresh embedded database and, for the tests that say so, on a real PostgreSQL server
+// (tests/e2e/pg-server.mjs), sending real email over SMTP to a local sink. Ports: tests/e2e/ports.ts.
+const baseURL = APP;
+const portEnv = {
+  MAIL_SINK_SMTP_PORT: String(ports.smtp),
+  MAIL_SINK_HTTP_PORT: String(ports.mailHttp),
+  E2E_PG_PORT: String(ports.postgres),
+  E2E_PG_APP_PORT: String(ports.postgresApp),
+};
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -31,29 +36,31 @@ export default defineConfig({
       command: "node tests/e2e/mail-sink.mjs",
       url: `${MAIL_HTTP}/`,
       reuseExistingServer: false,
+      env: portEnv,
     },
     {
       command: "node tests/e2e/pg-server.mjs",
-      url: "http://localhost:3211/login",
+      url: `${POSTGRES_APP}/login`,
       timeout: 120_000,
       reuseExistingServer: false,
       env: {
-        NEXTAUTH_URL: "http://localhost:3211",
+        ...portEnv,
+        NEXTAUTH_URL: POSTGRES_APP,
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-        SMTP_URL: "smtp://127.0.0.1:2525",
+        SMTP_URL,
       },
     },
     {
       // Development mode, for the dev mailbox (no SMTP_URL): it does not exist in production builds.
-      command: "rm -rf .data/e2e-dev && next dev -p 3212",
-      url: "http://localhost:3212/login",
+      command: `rm -rf .data/e2e-dev && next dev -p ${ports.dev}`,
+      url: `${DEV_APP}/login`,
       timeout: 180_000,
       reuseExistingServer: false,
       env: { PGLITE_DIR: ".data/e2e-dev/pglite", TWOFOLD_DATA_DIR: ".data/e2e-dev" },
     },
     {
-      command: `rm -rf .data/e2e && next start -p ${PORT}`,
+      command: `rm -rf .data/e2e && next start -p ${ports.app}`,
       url: `${baseURL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -62,7 +69,7 @@ export default defineConfig({
         NEXTAUTH_URL: baseURL,
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-        SMTP_URL: "smtp://127.0.0.1:2525",
+        SMTP_URL,
       },
     },
   ],

@@ -17,13 +17,15 @@ const env = {
   TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
 };
 
-const integration = (backend: "pglite" | "postgres") => ({
+// The PostgreSQL server runs in a time zone east of UTC, and once more west of it: stored times
+// must mean the same instant whatever the server's TimeZone is.
+const integration = (backend: "pglite" | "postgres", name: string = backend, timeZone?: string) => ({
   ...shared,
   test: {
-    name: `integration-${backend}`,
+    name: `integration-${name}`,
     include: ["tests/integration/**/*.test.ts"],
     globalSetup: ["tests/integration/global-setup.ts"],
-    env: { ...env, TEST_DATABASE: backend },
+    env: { ...env, TEST_DATABASE: backend, ...(timeZone ? { TEST_PG_TIMEZONE: timeZone } : {}) },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
@@ -34,7 +36,8 @@ export default defineConfig({
     projects: [
       { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], env } },
       integration("pglite"),
-      integration("postgres"),
+      integration("postgres", "postgres", "Asia/Tokyo"),
+      integration("postgres", "postgres-west", "America/Los_Angeles"),
     ],
   },
 });

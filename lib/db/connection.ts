@@ -22,11 +22,21 @@ export type OpenDatabase = {
   close(): Promise<void>;
 };
 
+/**
+ * Prisma's PostgreSQL adapter for a server URL. The session TimeZone is pinned to UTC: the adapter
+ * sends zone-less times and relabels the offset of the timestamptz values it reads instead of
+ * converting them (prisma/orm#26786), so on a server east or west of UTC every stored time and
+ * every comparison with now() would be off by the server's offset.
+ */
+export async function postgresAdapter(url: string, pool: { max?: number } = {}) {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  return new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC", ...pool });
+}
+
 /** Opens the target; for PGlite also takes the folder lock, since PGlite has none of its own. */
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
-    const { PrismaPg } = await import("@prisma/adapter-pg");
-    return { factory: new PrismaPg({ connectionString: target.url }), close: async () => {} };
+    return { factory: await postgresAdapter(target.url), close: async () => {} };
   }
   mkdirSync(path.dirname(target.dir), { recursive: true });
   const release = acquireFolderLock(target.dir);

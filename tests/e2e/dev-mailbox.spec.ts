@@ -1,7 +1,8 @@
 import { expect, test } from "./fixtures";
 import { enterPassword, signOut, signUp } from "./helpers";
+import { DEV_APP } from "./ports";
 
-test.use({ baseURL: "http://localhost:3212" });
+test.use({ baseURL: DEV_APP });
 
 test("development: password reset through the dev mailbox", async ({ page }) => {
   test.setTimeout(300_000);

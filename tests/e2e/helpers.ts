@@ -2,9 +2,10 @@ import { expect, type Locator, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { totpCode } from "../../lib/two-factor/totp";
 import { hydrated } from "./fixtures";
+import { MAIL_HTTP } from "./ports";
+export { POSTGRES_APP, POSTGRES_URL } from "./ports";
 
 export const PASSWORD = "correct horse battery staple";
-const MAIL_HTTP = "http://127.0.0.1:2526";
 
 export function newEmail(name: string) {
   return `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}@example.com`;
@@ -85,8 +86,6 @@ export function errorAlert(scope: Page | Locator) {
   return scope.locator('[role="alert"]:not(#__next-route-announcer__)');
 }
 
-export const POSTGRES_APP = "http://localhost:3211";
-export const POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:54329/twofold";
 
 /** Invites from /settings/users and returns the link from the email. */
 export async function invite(page: Page, email: string, role: "member" | "admin" = "member") {

