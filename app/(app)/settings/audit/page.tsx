@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { auditTypes, listAuditEvents } from "@/lib/audit-log";
+import { auditTitle, describeAuditEvent } from "@/lib/audit-words";
 import { requireAccountAdmin } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -23,7 +24,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <option value="">All events</option>
               {auditTypes.map((t) => (
                 <option key={t} value={t}>
-                  {t}
+                  {auditTitle(t)}
                 </option>
               ))}
             </select>
@@ -34,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
-                {["Time (UTC)", "Event", "Actor", "Subject", "IP", "Details"].map((h) => (
+                {["Time (UTC)", "Event", "Actor", "Subject", "IP"].map((h) => (
                   <th key={h} scope="col" className="py-2 pr-3 font-medium">
                     {h}
                   </th>
@@ -42,16 +43,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </tr>
             </thead>
             <tbody>
-              {log.events.map((e) => (
-                <tr key={e.id} className="border-b border-slate-100">
-                  <td className="py-2 pr-3 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{e.type}</td>
-                  <td className="py-2 pr-3">{e.actor ?? "—"}</td>
-                  <td className="py-2 pr-3">{e.subject ?? "—"}</td>
-                  <td className="py-2 pr-3">{e.ip ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs break-all">{e.details ? JSON.stringify(e.details) : ""}</td>
-                </tr>
-              ))}
+              {log.events.map((e) => {
+                const { title, sentence } = describeAuditEvent(e.type, e.details);
+                return (
+                  <tr key={e.id} className="border-b border-slate-100 align-top">
+                    <td className="py-2 pr-3 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+                    <td className="py-2 pr-3">
+                      <span className="font-medium">{title}</span>
+                      {sentence && <span className="block break-words text-slate-700">{sentence}</span>}
+                      <code className="block text-xs text-slate-500">{e.type}</code>
+                    </td>
+                    <td className="py-2 pr-3 break-all">{e.actor ?? "—"}</td>
+                    <td className="py-2 pr-3 break-all">{e.subject ?? "—"}</td>
+                    <td className="py-2 pr-3">{e.ip ?? "—"}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -1,0 +1,78 @@
+// Audit events in words for people reading the log; the identifier stays for filtering and export.
+import { AuditType } from "@/lib/audit";
+
+type Details = Record<string, unknown> | null;
+type Describe = { title: string; sentence?: (d: Record<string, unknown>) => string | null };
+
+const plural = (n: unknown, one: string, many = `${one}s`) => `${n} ${Number(n) === 1 ? one : many}`;
+const method = (d: Record<string, unknown>) =>
+  d.method === "recovery" ? "confirmed with a recovery code" : d.method === "totp" ? "confirmed with an authenticator code" : null;
+
+/** Every event type has words: the Record makes the type checker hold this list complete. */
+const words: Record<AuditType, Describe> = {
+  [AuditType.signIn]: { title: "Signed in" },
+  [AuditType.signInFailed]: { title: "Sign-in failed", sentence: (d) => (d.email ? `Wrong email or password for ${d.email}` : null) },
+  [AuditType.signInRateLimited]: { title: "Sign-in rate limited", sentence: (d) => (d.email ? `Too many attempts for ${d.email}` : null) },
+  [AuditType.signUp]: { title: "Signed up" },
+  [AuditType.passwordChanged]: { title: "Password changed" },
+  [AuditType.passwordResetRequested]: { title: "Password reset requested" },
+  [AuditType.passwordReset]: { title: "Password reset by email link" },
+  [AuditType.twoFactorEnabled]: { title: "Two-factor authentication turned on" },
+  [AuditType.twoFactorDisabled]: { title: "Two-factor authentication turned off", sentence: method },
+  [AuditType.twoFactorFailed]: {
+    title: "Wrong second factor",
+    sentence: (d) =>
+      [d.method === "recovery" ? "A wrong recovery code" : "A wrong authenticator code", d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null]
+        .filter(Boolean)
+        .join(", "),
+  },
+  [AuditType.twoFactorReplay]: { title: "Used code refused", sentence: () => "A code that was already accepted was sent again" },
+  [AuditType.twoFactorLockout]: {
+    title: "Two-factor sign-in locked",
+    sentence: (d) => (typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null),
+  },
+  [AuditType.challengeExhausted]: { title: "Sign-in ended after 5 wrong codes" },
+  [AuditType.recoveryCodesGenerated]: {
+    title: "Recovery codes generated",
+    sentence: (d) => (d.count !== undefined ? `${plural(d.count, "recovery code")} generated` : null),
+  },
+  [AuditType.recoveryCodeUsed]: {
+    title: "Recovery code used",
+    sentence: (d) => (d.remaining !== undefined ? `${plural(d.remaining, "code")} left` : null),
+  },
+  [AuditType.twoFactorReset]: { title: "Two-factor authentication reset by an admin" },
+  [AuditType.enforcementOn]: {
+    title: "Two-factor authentication enforced",
+    sentence: (d) =>
+      [
+        d.graceHours ? `grace period ${plural(d.graceHours, "hour")}` : "no grace period",
+        d.membersWithout2fa !== undefined ? `${plural(d.membersWithout2fa, "member")} without 2FA emailed` : null,
+      ]
+        .filter(Boolean)
+        .join("; "),
+  },
+  [AuditType.enforcementOff]: { title: "Enforcement turned off", sentence: method },
+  [AuditType.graceSet]: {
+    title: "Grace period set",
+    sentence: (d) => (d.graceHours !== undefined ? `${plural(d.graceHours, "hour")} to enrol` : null),
+  },
+  [AuditType.invitationSent]: {
+    title: "Invitation sent",
+    sentence: (d) => (d.email ? `${d.resend ? "Sent again to" : "To"} ${d.email}${d.role ? ` as ${d.role}` : ""}` : null),
+  },
+  [AuditType.invitationRevoked]: { title: "Invitation revoked" },
+  [AuditType.invitationAccepted]: { title: "Invitation accepted", sentence: (d) => (d.role ? `Joined as ${d.role}` : null) },
+  [AuditType.roleChanged]: { title: "Role changed", sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null) },
+  [AuditType.memberRemoved]: { title: "Member removed", sentence: (d) => (d.email ? `${d.email} removed` : null) },
+  [AuditType.accessDenied]: { title: "Action refused", sentence: (d) => (d.reason ? `Reason: ${String(d.reason).replace(/_/g, " ")}` : null) },
+};
+
+export function auditTitle(type: string): string {
+  return (words as Record<string, Describe | undefined>)[type]?.title ?? type;
+}
+
+/** A title, and a sentence from the details when they say more than the title does. */
+export function describeAuditEvent(type: string, details: Details): { title: string; sentence: string | null } {
+  const entry = (words as Record<string, Describe | undefined>)[type];
+  return { title: entry?.title ?? type, sentence: (details && entry?.sentence?.(details)) || null };
+}
