@@ -1,4 +1,6 @@
-import { expect, test } from "./fixtures";
+import { readFile } from "node:fs/promises";
+import { expect, test, withHydration } from "./fixtures";
+import { acceptAsNewUser, enrol, invite, newEmail, signUp } from "./helpers";
 import { POSTGRES_APP } from "./ports";
 
 test("the app has a shield favicon and icons (no 404 in the browser's console)", async ({ page, request }) => {
@@ -21,4 +23,29 @@ test("GET /api/health answers 200 with the database and migrations, on both data
     expect(body).toMatchObject({ ok: true, database: "ok", migrations: { pending: [] } });
     expect(JSON.stringify(body)).not.toMatch(/postgres:|pglite|secret|key/i);
   }
+});
+
+test("an owner downloads the member list as CSV from User Management; a member cannot", async ({ page, browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const ownerEmail = await signUp(page, "Csv Owner");
+  await enrol(page);
+  const memberEmail = newEmail("csv-member");
+  const link = await invite(page, memberEmail);
+  const member = withHydration(await (await browser.newContext({ baseURL })).newPage());
+  await acceptAsNewUser(member, link, "=HYPERLINK(\"http://evil.example\")");
+  await expect(member).toHaveURL(/\/profile$/);
+
+  await page.goto("/settings/users");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^members-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = (await readFile((await download.path())!, "utf8")).trim().split("\r\n");
+  expect(lines[0]).toBe("name,email,role,two_factor,methods,last_sign_in_utc,member_since_utc");
+  const owner = lines.find((l) => l.includes(ownerEmail))!;
+  expect(owner).toMatch(/^Csv Owner,.*,owner,on,authenticator app,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z,/);
+  // A name that a spreadsheet would run as a formula is defused with a leading quote.
+  const memberLine = lines.find((l) => l.includes(memberEmail));
+  expect(memberLine).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example""\)",/);
+  expect(memberLine).toContain(`,${memberEmail},member,off,,`);
+
+  expect((await member.request.get("/settings/users/export.csv")).status()).toBe(404);
 });

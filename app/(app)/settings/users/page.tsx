@@ -32,6 +32,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <Link href={href({ filter: "without-2fa" })} aria-current={withoutTwoFactor ? "page" : undefined} className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline">
             Without 2FA
           </Link>
+          <a href="/settings/users/export.csv" download className="ml-auto underline">
+            Export CSV
+          </a>
         </nav>
         <div className="overflow-x-auto pl-1" tabIndex={0} role="region" aria-label="Members table">
           <table className="w-full text-left text-sm">
