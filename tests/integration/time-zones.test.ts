@@ -97,5 +97,5 @@ describe("the timestamptz migration", () => {
       const [row] = await sql(`SELECT to_char("enforcedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS utc FROM "Account"`);
       expect(row?.utc).toBe("2026-01-02T03:04:05.678");
     });
-  });
+  }, 120_000); // a fresh embedded database (initdb) takes seconds, many more on a busy machine
 });

@@ -1,0 +1,38 @@
+// One logger: JSON lines in production (what log collectors parse), readable lines in development.
+// Every line carries the request id that proxy.ts gives each request, when there is a request.
+import { headers } from "next/headers";
+
+type Level = "info" | "warn" | "error";
+type Fields = Record<string, unknown>;
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+async function requestId(): Promise<string | undefined> {
+  try {
+    return (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
+  } catch {
+    return undefined; // outside a request (start-up, scripts)
+  }
+}
+
+function serialise(value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+}
+
+export function formatLine(level: Level, event: string, fields: Fields, production: boolean, at = new Date()): string {
+  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => [k, serialise(v)]));
+  if (production) return JSON.stringify({ time: at.toISOString(), level, event, ...clean });
+  const rest = Object.entries(clean).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return [`[${event}]`, ...rest].join(" ");
+}
+
+async function write(level: Level, event: string, fields: Fields = {}) {
+  const line = formatLine(level, event, { requestId: await requestId(), ...fields }, process.env.NODE_ENV === "production");
+  (level === "info" ? console.log : level === "warn" ? console.warn : console.error)(line);
+}
+
+export const log = {
+  info: (event: string, fields?: Fields) => write("info", event, fields),
+  warn: (event: string, fields?: Fields) => write("warn", event, fields),
+  error: (event: string, fields?: Fields) => write("error", event, fields),
+};
