@@ -195,6 +195,8 @@ describe("user management", () => {
   it("reset 2FA removes the authenticator and codes, ends sessions, emails and audits", async () => {
     const { owner, accountId } = await team();
     const lost = await makeUserWithTwoFactor("Lost");
+    // Only a member here, as after an invitation (a reset reaching other accounts: cross-account.test.ts).
+    await prisma().account.deleteMany({ where: { memberships: { some: { userId: lost.user.id } } } });
     await prisma().membership.create({ data: { userId: lost.user.id, accountId, role: "member" } });
     const membership = await prisma().membership.findFirstOrThrow({ where: { userId: lost.user.id, accountId } });
     const before = await prisma().user.findUniqueOrThrow({ where: { id: lost.user.id } });
