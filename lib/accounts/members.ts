@@ -128,7 +128,8 @@ export async function resetMemberTwoFactor(actorId: string, accountId: string, m
     await audit({ type: AuditType.accessDenied, actorId, subjectId: target.userId, meta, details: { action: AuditType.twoFactorReset, reason } });
     throw new AppError(reason);
   }
-  // No accountId: the event goes to every account the user belongs to.
-  await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, meta, details: { fromAccount: outcome.accountName } });
+  // No accountId: the event goes to every account the user belongs to (the actor manages each of
+  // them, so naming the actor tells no account about another).
+  await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, meta });
   await sendMail(messages.twoFactorReset(target.user.email, outcome.accountName, meta.origin));
 }
