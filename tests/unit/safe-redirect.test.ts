@@ -8,11 +8,19 @@ const OTHER_ORIGINS = ["https://app.example", "http://127.0.0.1:8080"];
 /** What a browser does with the result: resolve it against the page it is on. */
 const landsOn = (path: string, origin = ORIGIN) => new URL(path, origin).origin;
 
+/** A path (one leading slash) that lands on every origin it is resolved against, and is already clean. */
+function isSameOriginPath(result: string): boolean {
+  return (
+    result.startsWith("/") &&
+    result[1] !== "/" &&
+    result[1] !== "\\" &&
+    [ORIGIN, ...OTHER_ORIGINS].every((origin) => landsOn(result, origin) === origin) &&
+    safeRedirectPath(result, ORIGIN) === result
+  );
+}
+
 function assertSamePath(result: string) {
-  expect(result.startsWith("/")).toBe(true);
-  expect(result[1] === "/" || result[1] === "\\").toBe(false);
-  for (const origin of [ORIGIN, ...OTHER_ORIGINS]) expect(landsOn(result, origin)).toBe(origin);
-  expect(safeRedirectPath(result, ORIGIN)).toBe(result); // already clean: unchanged
+  expect(isSameOriginPath(result), JSON.stringify(result)).toBe(true);
 }
 
 // Pieces that URL parsers treat specially; any mix of them must still end on our origin.
@@ -25,16 +33,16 @@ const hostile = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join("")
 
 describe("safeRedirectPath", () => {
   it("returns a path on our own origin for any string", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 60 }), (s) => assertSamePath(safeRedirectPath(s, ORIGIN))), { numRuns: 2000 });
-  });
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 60 }), (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 2000 });
+  }, 30_000);
 
   it("returns a path on our own origin for any mix of slashes, controls, schemes and encodings", () => {
-    fc.assert(fc.property(hostile, (s) => assertSamePath(safeRedirectPath(s, ORIGIN))), { numRuns: 5000 });
-  });
+    fc.assert(fc.property(hostile, (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 5000 });
+  }, 30_000);
 
   it("returns a path on our own origin for any URL the generator can build", () => {
-    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (s) => assertSamePath(safeRedirectPath(s, ORIGIN))), { numRuns: 1000 });
-  });
+    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 1000 });
+  }, 30_000);
 
   it("keeps our own paths, queries and fragments", () => {
     expect(safeRedirectPath("/settings/users?page=2#top", ORIGIN)).toBe("/settings/users?page=2#top");
