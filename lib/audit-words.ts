@@ -1,5 +1,6 @@
 // Audit events in words for people reading the log; the identifier stays for filtering and export.
 import { AuditType } from "@/lib/audit";
+import { ErrorCode } from "@/lib/errors";
 
 type Details = Record<string, unknown> | null;
 type Describe = { title: string; sentence?: (d: Record<string, unknown>) => string | null };
@@ -51,7 +52,17 @@ const words: Record<AuditType, Describe> = {
         .filter(Boolean)
         .join("; "),
   },
-  [AuditType.enforcementOff]: { title: "Enforcement turned off", sentence: method },
+  [AuditType.enforcementOff]: {
+    title: "Enforcement turned off",
+    sentence: (d) =>
+      [
+        method(d),
+        d.graceHours !== undefined ? (d.graceHours ? `grace period of ${plural(d.graceHours, "hour")} was in force` : "no grace period was in force") : null,
+        d.members !== undefined ? `${d.membersProtected} of ${plural(d.members, "member")} protected` : null,
+      ]
+        .filter(Boolean)
+        .join("; "),
+  },
   [AuditType.graceSet]: {
     title: "Grace period set",
     sentence: (d) => (d.graceHours !== undefined ? `${plural(d.graceHours, "hour")} to enrol` : null),
@@ -64,7 +75,15 @@ const words: Record<AuditType, Describe> = {
   [AuditType.invitationAccepted]: { title: "Invitation accepted", sentence: (d) => (d.role ? `Joined as ${d.role}` : null) },
   [AuditType.roleChanged]: { title: "Role changed", sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null) },
   [AuditType.memberRemoved]: { title: "Member removed", sentence: (d) => (d.email ? `${d.email} removed` : null) },
-  [AuditType.accessDenied]: { title: "Action refused", sentence: (d) => (d.reason ? `Reason: ${String(d.reason).replace(/_/g, " ")}` : null) },
+  [AuditType.accessDenied]: {
+    title: "Action refused",
+    sentence: (d) =>
+      d.reason === ErrorCode.resetNeedsEveryAccount
+        ? "Reset of two-factor authentication refused: they also belong to an account the admin does not manage"
+        : d.reason
+          ? `Reason: ${String(d.reason).replace(/_/g, " ")}`
+          : null,
+  },
 };
 
 export function auditTitle(type: string): string {

@@ -20,6 +20,7 @@ export const ErrorCode = {
   alreadyEnforced: "already_enforced",
   notEnforced: "not_enforced",
   lastOwner: "last_owner",
+  resetNeedsEveryAccount: "reset_needs_every_account",
   notFound: "not_found",
   alreadyMember: "already_member",
   unexpected: "unexpected",
@@ -47,6 +48,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   already_enforced: "Two-factor authentication is already enforced for this account.",
   not_enforced: "Two-factor authentication is not enforced for this account.",
   last_owner: "An account always keeps at least one owner.",
+  reset_needs_every_account:
+    "This person also belongs to an account you don't manage, and a reset would affect it too. They can sign in with a recovery code " +
+    "and set up two-factor authentication again in their profile; otherwise ask someone who is an owner or admin of every account " +
+    "they belong to (an owner, where they are an owner).",
   not_found: "That member or invitation no longer exists.",
   already_member: "That person is already a member of this account.",
   unexpected: "Something went wrong. Please try again.",

@@ -1,5 +1,6 @@
 "use client";
 import { signIn } from "next-auth/react";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 /**
  * Exchanges the finished login challenge (httpOnly cookie) for a session, then loads the destination
@@ -8,6 +9,6 @@ import { signIn } from "next-auth/react";
 export async function finishSignIn(destination: string): Promise<boolean> {
   const result = await signIn("challenge", { redirect: false });
   if (!result?.ok || result.error) return false;
-  window.location.assign(destination);
+  window.location.assign(safeRedirectPath(destination, window.location.origin)); // the server checked it too
   return true;
 }

@@ -21,6 +21,11 @@ export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSel
     if (result.ok) router.refresh();
     return result;
   };
+  // A refusal inside a dialog is shown there (once), with what to do instead.
+  const confirmed = (result: ActionState<unknown>) => {
+    if (result.ok) router.refresh();
+    return result;
+  };
   return (
     <tr className="border-b border-slate-100 align-middle">
       <td className="py-2 pr-2">
@@ -63,10 +68,10 @@ export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSel
         <ConfirmDialog
           open={confirm === "reset"}
           title={`Reset two-factor authentication for ${member.name}?`}
-          description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed."
+          description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed. If they also belong to an account you don't manage, the reset is refused."
           confirmLabel="Reset 2FA"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => done(await resetTwoFactor({ membershipId: member.membershipId }))}
+          onConfirm={async () => confirmed(await resetTwoFactor({ membershipId: member.membershipId }))}
         />
         <ConfirmDialog
           open={confirm === "remove"}
@@ -74,7 +79,7 @@ export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSel
           description="They lose access to this account. Their user and other accounts stay as they are."
           confirmLabel="Remove"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => done(await remove({ membershipId: member.membershipId }))}
+          onConfirm={async () => confirmed(await remove({ membershipId: member.membershipId }))}
         />
       </td>
     </tr>

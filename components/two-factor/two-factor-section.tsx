@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { DisableDialog } from "./disable-dialog";
 import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
 import { EnrolmentDialog } from "./enrolment-dialog";
@@ -78,7 +79,7 @@ export function TwoFactorSection({
           email={email}
           actions={profileEnrolment}
           onCancel={close}
-          onDone={() => (returnTo ? window.location.assign(returnTo) : close())}
+          onDone={() => (returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close())}
         />
       )}
       {open === "disable" && <DisableDialog onClose={close} />}

@@ -22,11 +22,15 @@ export function ConfirmDialog({
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
+  const close = () => {
+    setError(undefined); // a refusal shown last time is not carried into the next attempt
+    onCancel();
+  };
   return (
-    <Dialog open={open} onOpenChange={(o) => !o && onCancel()} title={title} description={description}>
+    <Dialog open={open} onOpenChange={(o) => !o && close()} title={title} description={description}>
       <FormMessage error={error} />
       <div className="mt-4 flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
+        <Button variant="secondary" onClick={close}>
           Cancel
         </Button>
         <Button
@@ -36,7 +40,7 @@ export function ConfirmDialog({
             setPending(true);
             const result = await onConfirm();
             setPending(false);
-            if (result.ok) onCancel();
+            if (result.ok) close();
             else setError(result.error);
           }}
         >

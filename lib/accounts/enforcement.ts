@@ -7,6 +7,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import type { Proof } from "@/lib/two-factor/verify";
+import { canManage } from "./current";
 import { assertCanManage } from "./guard";
 
 export const MAX_GRACE_HOURS = 720;
@@ -50,15 +51,47 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   return { emailed: unprotected.length, deadline };
 }
 
-/** Turns enforcement off; it lowers every member's protection, so it needs a fresh second factor. */
+/**
+ * Turns enforcement off; it lowers every member's protection, so it needs a fresh second factor. Every
+ * member is told (and that they may keep their 2FA), owners and admins are told who did it, and the
+ * audit event records what was in force and how many members it protected.
+ */
 export async function disableEnforcement(actorId: string, accountId: string, proof: Proof, meta: RequestMeta) {
-  await assertCanManage(actorId, accountId);
+  const { role, account } = await assertCanManage(actorId, accountId);
   await verifySecondFactor(actorId, proof, meta);
   const prisma = await db();
+  const before = await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { enforceTwoFactor: true, enforcedAt: true, graceHours: true } });
+  if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced);
+  // Conditional on the enforcement that was read, so the event describes what this call turned off.
   const { count } = await prisma.account.updateMany({
-    where: { id: accountId, enforceTwoFactor: true },
+    where: { id: accountId, enforceTwoFactor: true, enforcedAt: before.enforcedAt, graceHours: before.graceHours },
     data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
   });
   if (count !== 1) throw new AppError(ErrorCode.notEnforced);
-  await audit({ type: AuditType.enforcementOff, actorId, accountId, meta, details: { method: proof.method } });
+  const summary = await protectionSummary(accountId);
+  await audit({
+    type: AuditType.enforcementOff,
+    actorId,
+    accountId,
+    meta,
+    details: {
+      method: proof.method,
+      actorRole: role,
+      graceHours: before.graceHours,
+      enforcedSince: before.enforcedAt?.toISOString() ?? null,
+      members: summary.total,
+      membersProtected: summary.protected,
+    },
+  });
+  const [actor, members] = await Promise.all([
+    prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } }),
+    prisma.membership.findMany({ where: { accountId }, select: { role: true, user: { select: { email: true } } } }),
+  ]);
+  for (const member of members) {
+    await sendMail(
+      canManage(member.role)
+        ? messages.enforcementOffForAdmins(member.user.email, account.name, actor.email, meta.origin)
+        : messages.enforcementOff(member.user.email, account.name, meta.origin),
+    );
+  }
 }

@@ -2,11 +2,13 @@ import "server-only";
 import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { removeAuthenticator } from "@/lib/two-factor/store";
+import { canManage } from "./current";
 import { assertCanManage } from "./guard";
 
 export const MEMBERS_PAGE_SIZE = 50;
@@ -29,11 +31,24 @@ export async function listMembers(accountId: string, options: { withoutTwoFactor
   return { members, total, page, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)) };
 }
 
-/** A membership of this account (never of another), with the rules for touching owners. */
-async function targetMembership(actorId: string, accountId: string, membershipId: string) {
-  const actor = await assertCanManage(actorId, accountId);
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Runs `fn` in a transaction that first locks the account's row, so reading the owners and changing
+ * a role or a membership is one step: two such changes of one account never interleave.
+ */
+async function withAccountLocked<T>(accountId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const prisma = await db();
-  const target = await prisma.membership.findFirst({
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+    return fn(tx);
+  });
+}
+
+/** A membership of this account (never of another), with the rules for touching owners. */
+async function targetMembership(tx: Tx, actorId: string, accountId: string, membershipId: string) {
+  const actor = await assertCanManage(actorId, accountId, tx);
+  const target = await tx.membership.findFirst({
     where: { id: membershipId, accountId },
     select: { id: true, role: true, userId: true, user: { select: { email: true } } },
   });
@@ -43,38 +58,78 @@ async function targetMembership(actorId: string, accountId: string, membershipId
   return { actor, target };
 }
 
-async function assertAnotherOwner(accountId: string, leavingMembershipId: string) {
-  const prisma = await db();
-  const owners = await prisma.membership.count({ where: { accountId, role: "owner", id: { not: leavingMembershipId } } });
+async function assertAnotherOwner(tx: Tx, accountId: string, leavingMembershipId: string) {
+  const owners = await tx.membership.count({ where: { accountId, role: "owner", id: { not: leavingMembershipId } } });
   if (owners === 0) throw new AppError(ErrorCode.lastOwner);
 }
 
 export async function changeRole(actorId: string, accountId: string, membershipId: string, role: Role, meta: RequestMeta) {
-  const { actor, target } = await targetMembership(actorId, accountId, membershipId);
-  if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
-  if (target.role === "owner" && role !== "owner") await assertAnotherOwner(accountId, target.id);
-  const prisma = await db();
-  await prisma.membership.update({ where: { id: target.id }, data: { role } });
+  const target = await withAccountLocked(accountId, async (tx) => {
+    const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
+    if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
+    if (target.role === "owner" && role !== "owner") await assertAnotherOwner(tx, accountId, target.id);
+    await tx.membership.update({ where: { id: target.id }, data: { role } });
+    return target;
+  });
   await audit({ type: AuditType.roleChanged, actorId, subjectId: target.userId, accountId, meta, details: { from: target.role, to: role } });
 }
 
 export async function removeMember(actorId: string, accountId: string, membershipId: string, meta: RequestMeta) {
-  const { target } = await targetMembership(actorId, accountId, membershipId);
-  if (target.role === "owner") await assertAnotherOwner(accountId, target.id);
-  const prisma = await db();
-  await prisma.membership.delete({ where: { id: target.id } });
+  const target = await withAccountLocked(accountId, async (tx) => {
+    const { target } = await targetMembership(tx, actorId, accountId, membershipId);
+    if (target.role === "owner") await assertAnotherOwner(tx, accountId, target.id);
+    await tx.membership.delete({ where: { id: target.id } });
+    return target;
+  });
   await audit({ type: AuditType.memberRemoved, actorId, subjectId: target.userId, accountId, meta, details: { email: target.user.email } });
+}
+
+/**
+ * The accounts of `userId` where `actorId` may not act on them: not an owner or admin there, or the
+ * user is an owner there and the actor is not. Reads under row locks taken by the caller.
+ */
+async function accountsBeyondActor(tx: Tx, actorId: string, userId: string) {
+  const theirs = await tx.membership.findMany({ where: { userId }, select: { accountId: true, role: true } });
+  const mine = await tx.membership.findMany({
+    where: { userId: actorId, accountId: { in: theirs.map((m) => m.accountId) } },
+    select: { accountId: true, role: true },
+  });
+  const actorRole = new Map(mine.map((m) => [m.accountId, m.role]));
+  return theirs.filter(({ accountId, role }) => {
+    const mineThere = actorRole.get(accountId);
+    return !mineThere || !canManage(mineThere) || (role === "owner" && mineThere !== "owner");
+  });
 }
 
 /**
  * For a member who lost their device: removes their authenticator and recovery codes and ends their
  * sessions. In an enforcing account they enrol again at their next sign-in.
+ *
+ * The authenticator belongs to the user, not to this account, so the reset reaches every account they
+ * belong to. It is allowed only if the actor could do it in each of them (owner or admin there, and
+ * owner where the user is an owner); otherwise it is refused and the attempt is recorded in each.
  */
 export async function resetMemberTwoFactor(actorId: string, accountId: string, membershipId: string, meta: RequestMeta) {
-  const { actor, target } = await targetMembership(actorId, accountId, membershipId);
-  if (target.userId === actorId) throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
   const prisma = await db();
-  await prisma.$transaction((tx) => removeAuthenticator(tx, target.userId));
-  await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, accountId, meta });
-  await sendMail(messages.twoFactorReset(target.user.email, actor.account.name, meta.origin));
+  const outcome = await prisma.$transaction(async (tx) => {
+    const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
+    if (target.userId === actorId) throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
+    // The user's row lock holds off new memberships (their foreign key check waits for it); the
+    // membership locks hold off role changes of either side until the decision is applied.
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${target.userId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "Membership" WHERE "userId" IN (${target.userId}, ${actorId}) ORDER BY id FOR UPDATE`;
+    if ((await accountsBeyondActor(tx, actorId, target.userId)).length) return { refused: true as const, target };
+    await removeAuthenticator(tx, target.userId);
+    return { refused: false as const, target, accountName: actor.account.name };
+  });
+  const { target } = outcome;
+  if (outcome.refused) {
+    const reason = ErrorCode.resetNeedsEveryAccount;
+    await audit({ type: AuditType.accessDenied, actorId, subjectId: target.userId, meta, details: { action: AuditType.twoFactorReset, reason } });
+    throw new AppError(reason);
+  }
+  // No accountId: the event goes to every account the user belongs to (the actor manages each of
+  // them, so naming the actor tells no account about another).
+  await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, meta });
+  await sendMail(messages.twoFactorReset(target.user.email, outcome.accountName, meta.origin));
 }

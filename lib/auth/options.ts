@@ -5,6 +5,7 @@ import { cookies } from "next/headers";
 import { audit, AuditType } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { requestMeta } from "@/lib/request-meta";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { redeemChallenge } from "./challenge";
 import { challengeCookieName } from "./cookies";
 
@@ -36,6 +37,10 @@ export function authOptions(): AuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's callbackUrl (sign-in, sign-out): only a path on our own origin, by the same rule as /login.
+      redirect({ url, baseUrl }) {
+        return new URL(safeRedirectPath(url, baseUrl), baseUrl).href;
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;

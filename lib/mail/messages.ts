@@ -57,6 +57,23 @@ export const messages = {
       `\nHow: install an authenticator app (Google Authenticator, Authy, 1Password...), sign in at ${link("/login", origin)}, ` +
       `and scan the QR code Twofold shows you. For your safety, this email contains no code and no QR code.`,
   }),
+  enforcementOff: (to: string, accountName: string, origin?: string): Mail => ({
+    to,
+    subject: `${accountName} no longer requires two-factor authentication`,
+    text:
+      `An administrator of ${accountName} turned off "Enforce Two Factor Authentication".\n\n` +
+      `If you use two-factor authentication, keep it on: it still protects your sign-in, and nothing changes for you. ` +
+      `You can turn it on or off in your profile at ${link("/profile", origin)}.`,
+  }),
+  enforcementOffForAdmins: (to: string, accountName: string, actorEmail: string, origin?: string): Mail => ({
+    to,
+    subject: `${accountName} no longer requires two-factor authentication`,
+    text:
+      `${actorEmail} turned off "Enforce Two Factor Authentication" for ${accountName} on ${new Date().toUTCString()}. ` +
+      `Members are no longer required to use it; those who have it keep it.\n\n` +
+      `If this was not expected, check the audit log at ${link("/settings/audit", origin)} and turn enforcement on again at ` +
+      `${link("/settings/authentication", origin)}.`,
+  }),
   twoFactorReset: (to: string, accountName: string, origin?: string): Mail => ({
     to,
     subject: `Your two-factor authentication was reset`,

@@ -122,7 +122,7 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   await expect(page.getByRole("cell", { name: /Two-factor authentication reset by an admin/ })).toContainText("two_factor.reset");
 });
 
-test("invitation into an enforcing account: a new user and an existing user both enrol before any session", async ({ page, browser, baseURL }) => {
+test("invitation into an enforcing account: a new user and an existing user both enrol before any session; the existing user's 2FA cannot be reset from here", async ({ page, browser, baseURL }) => {
   test.setTimeout(120_000);
   await signUp(page, "Enforcer");
   await enrol(page);
@@ -156,6 +156,18 @@ test("invitation into an enforcing account: a new user and an existing user both
 
   await existing.goto(link);
   await expect(errorAlert(existing)).toContainText("invalid, has expired or was already used");
+
+  // Their authenticator also guards the account they own, which the enforcer does not manage.
+  await page.goto("/settings/users");
+  const row = page.getByRole("row").filter({ hasText: "Existing Person" });
+  await row.getByRole("button", { name: "Reset 2FA for Existing Person" }).click();
+  const dialog = page.getByRole("dialog", { name: "Reset two-factor authentication for Existing Person?" });
+  await dialog.getByRole("button", { name: "Reset 2FA" }).click();
+  await expect(errorAlert(dialog)).toContainText("also belongs to an account you don't manage");
+  await expect(errorAlert(dialog)).toContainText("recovery code");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await page.reload();
+  await expect(row.getByRole("img", { name: "Two-factor authentication on" })).toBeVisible();
 });
 
 test.describe("on a real PostgreSQL server", () => {

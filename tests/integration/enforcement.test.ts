@@ -68,6 +68,28 @@ describe("the enforce switch", () => {
     expect((await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).enforceTwoFactor).toBe(false);
   });
 
+  it("turning it off emails every member and the other admins, and audits who, how, the grace and the protection", async () => {
+    const { owner, accountId, member } = await team();
+    const admin = await makeUserWithTwoFactor("Admin");
+    await prisma().membership.create({ data: { userId: admin.user.id, accountId, role: "admin" } });
+    await enableEnforcement(owner.user.id, accountId, 48, meta);
+    await disableEnforcement(admin.user.id, accountId, { method: "recovery", code: admin.recoveryCodes[0]! }, meta);
+
+    const offFor = async (email: string) => (await mailsTo(email)).filter((m) => m.subject.includes("no longer requires"));
+    const [toMember] = await offFor(member.email);
+    expect(toMember?.text).toContain("turned off");
+    expect(toMember?.text).toMatch(/keep/i);
+    const [toOwner] = await offFor(owner.user.email);
+    expect(toOwner?.text).toContain(admin.user.email);
+    expect(await offFor(admin.user.email)).toHaveLength(1);
+    for (const mail of [toMember!, toOwner!]) expect(mail.text).not.toMatch(/otpauth|secret=|\b\d{6}\b/i);
+
+    const [event] = await prisma().auditEvent.findMany({ where: { accountId, type: AuditType.enforcementOff } });
+    expect(event).toMatchObject({ actorId: admin.user.id, ip: meta.ip });
+    expect(event!.details).toMatchObject({ method: "recovery", graceHours: 48, membersProtected: 2, members: 3 });
+    expect(event!.details).toHaveProperty("enforcedSince");
+  });
+
   it("rejects a grace period outside 0 to 720 hours", async () => {
     const { owner, accountId } = await team();
     await expect(enableEnforcement(owner.user.id, accountId, 721, meta)).rejects.toMatchObject({ code: ErrorCode.invalidInput });
@@ -195,6 +217,8 @@ describe("user management", () => {
   it("reset 2FA removes the authenticator and codes, ends sessions, emails and audits", async () => {
     const { owner, accountId } = await team();
     const lost = await makeUserWithTwoFactor("Lost");
+    // Only a member here, as after an invitation (a reset reaching other accounts: cross-account.test.ts).
+    await prisma().account.deleteMany({ where: { memberships: { some: { userId: lost.user.id } } } });
     await prisma().membership.create({ data: { userId: lost.user.id, accountId, role: "member" } });
     const membership = await prisma().membership.findFirstOrThrow({ where: { userId: lost.user.id, accountId } });
     const before = await prisma().user.findUniqueOrThrow({ where: { id: lost.user.id } });

@@ -1,6 +1,8 @@
 // Checklist "Replay and races": each of these runs against PGlite and a real PostgreSQL server, where
 // the 20 requests really run at once on separate connections.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { changeRole, removeMember } from "@/lib/accounts/members";
 import { createChallenge } from "@/lib/auth/challenge";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { AuditType } from "@/lib/audit";
@@ -52,5 +54,43 @@ describe("parallel submissions", () => {
     const types = await auditTypes(user.id);
     expect(types.filter((t) => t === AuditType.twoFactorFailed)).toHaveLength(10);
     expect(types.filter((t) => t === AuditType.twoFactorLockout)).toHaveLength(1);
+  });
+});
+
+describe("an account always keeps an owner", () => {
+  /** A fresh account with two owners, X and Y (no password needed: lib is called directly). */
+  async function twoOwners() {
+    const { id: accountId } = await prisma().account.create({ data: { name: "Co-owned" } });
+    const person = (name: string) => prisma().user.create({ data: { name, email: `${name}-${randomUUID()}@example.com`, passwordHash: "-" } });
+    const [x, y] = await Promise.all([person("x"), person("y")]);
+    const mx = await prisma().membership.create({ data: { userId: x.id, accountId, role: "owner" } });
+    const my = await prisma().membership.create({ data: { userId: y.id, accountId, role: "owner" } });
+    return { x, y, accountId, mx, my };
+  }
+  const owners = (accountId: string) => prisma().membership.count({ where: { accountId, role: "owner" } });
+  const ROUNDS = 50;
+
+  it(`"demote me" and "demote my co-owner" sent together, ${ROUNDS} times: an owner always remains`, async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const { x, accountId, mx, my } = await twoOwners();
+      const results = await Promise.allSettled([
+        changeRole(x.id, accountId, mx.id, "admin", meta),
+        changeRole(x.id, accountId, my.id, "admin", meta),
+      ]);
+      expect(await owners(accountId)).toBe(1);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    }
+  });
+
+  it(`two owners demoting or removing each other at once, ${ROUNDS} times: an owner always remains`, async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const { x, y, accountId, mx, my } = await twoOwners();
+      await Promise.allSettled([
+        i % 2 ? removeMember(x.id, accountId, my.id, meta) : changeRole(x.id, accountId, my.id, "member", meta),
+        changeRole(y.id, accountId, mx.id, "member", meta),
+        removeMember(x.id, accountId, mx.id, meta),
+      ]);
+      expect(await owners(accountId)).toBe(1);
+    }
   });
 });

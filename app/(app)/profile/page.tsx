@@ -4,13 +4,15 @@ import { Card } from "@/components/ui/card";
 import { NameForm, PasswordForm } from "@/components/profile/profile-forms";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import { requireUser } from "@/lib/auth/session";
+import { requestMeta } from "@/lib/request-meta";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
 
 export const metadata: Metadata = { title: "Profile" };
 
-type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string };
+type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string | string[] };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser();
@@ -20,6 +22,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
     searchParams,
   ]);
   const usedRecoveryCode = params.recoveryCodesLeft !== undefined;
+  const returnTo = safeRedirectPath(params.returnTo, (await requestMeta()).origin ?? "http://localhost", null);
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Profile</h1>
@@ -34,7 +37,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         recoveryCodesLeft={codesLeft}
         email={user.email}
         openEnrolment={params.enrol === "1"}
-        returnTo={params.returnTo && /^\/(?![/\\])/.test(params.returnTo) ? params.returnTo : undefined}
+        returnTo={returnTo ?? undefined}
       />
       <Card title="Your details">
         <dl className="mb-4 text-sm">

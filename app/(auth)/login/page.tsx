@@ -2,27 +2,25 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { openSignIn } from "@/lib/auth/cookies";
 import { currentUser } from "@/lib/auth/session";
+import { requestMeta } from "@/lib/request-meta";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { LoginFlow } from "@/components/auth/login-flow";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-type Params = { callbackUrl?: string; reset?: string; continue?: string };
+type Params = { callbackUrl?: string | string[]; reset?: string; continue?: string };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Params> }) {
-  if (await currentUser()) redirect("/profile");
   const params = await searchParams;
+  const callbackUrl = safeRedirectPath(params.callbackUrl, (await requestMeta()).origin ?? "http://localhost");
+  if (await currentUser()) redirect(callbackUrl);
   // ?continue=1 resumes a sign-in opened elsewhere (accepting an invitation), from the server's state.
   const resume = params.continue === "1" ? await openSignIn() : null;
   return (
     <LoginFlow
-      callbackUrl={safeCallback(params.callbackUrl)}
+      callbackUrl={callbackUrl}
       resume={resume}
       notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}
     />
   );
-}
-
-/** Only same-site paths: "/x" yes, "//evil.example" and absolute URLs no. */
-function safeCallback(value: string | undefined): string {
-  return value && /^\/(?![/\\])/.test(value) ? value : "/profile";
 }
