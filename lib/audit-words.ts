@@ -15,6 +15,10 @@ const words: Record<AuditType, Describe> = {
   [AuditType.signInFailed]: { title: "Sign-in failed", sentence: (d) => (d.email ? `Wrong email or password for ${d.email}` : null) },
   [AuditType.signInRateLimited]: { title: "Sign-in rate limited", sentence: (d) => (d.email ? `Too many attempts for ${d.email}` : null) },
   [AuditType.signUp]: { title: "Signed up" },
+  [AuditType.signUpExistingEmail]: {
+    title: "Sign-up tried with this member's email",
+    sentence: () => "Someone tried to create a new account with this address; the member was emailed and nothing changed",
+  },
   [AuditType.passwordChanged]: { title: "Password changed" },
   [AuditType.passwordResetRequested]: { title: "Password reset requested" },
   [AuditType.passwordReset]: { title: "Password reset by email link" },

@@ -7,6 +7,7 @@ export const AuditType = {
   signInFailed: "sign_in.failed",
   signInRateLimited: "sign_in.rate_limited",
   signUp: "sign_up",
+  signUpExistingEmail: "sign_up.existing_email",
   passwordChanged: "password.changed",
   passwordResetRequested: "password.reset_requested",
   passwordReset: "password.reset",

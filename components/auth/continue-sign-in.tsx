@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { finishSignIn } from "./finish-sign-in";
 import { ForcedEnrolment } from "./forced-enrolment";
@@ -20,8 +20,12 @@ export function ContinueSignIn({
   onRestart: () => void;
 }) {
   const [failed, setFailed] = useState(false);
+  // Once only: the challenge is single use, and React runs effects twice in development.
+  const started = useRef(false);
   useEffect(() => {
-    if (requirement === "none") finishSignIn(callbackUrl).then((ok) => !ok && setFailed(true));
+    if (requirement !== "none" || started.current) return;
+    started.current = true;
+    finishSignIn(callbackUrl).then((ok) => !ok && setFailed(true));
   }, [requirement, callbackUrl]);
   if (requirement === "verify") return <SecondFactorStep callbackUrl={callbackUrl} onRestart={onRestart} />;
   if (requirement === "enrol") return <ForcedEnrolment email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;

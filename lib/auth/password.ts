@@ -10,6 +10,8 @@ import { limits, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 
 export const RESET_TTL_MS = 30 * 60_000;
+/** Reset requests one IP may make, whatever the addresses (besides the silent per-email limit). */
+const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
 /** Changes the password (current one required) and ends every other session; returns the new version. */
 export async function changePassword(userId: string, current: string, next: string, meta: RequestMeta): Promise<number> {
@@ -26,7 +28,16 @@ export async function changePassword(userId: string, current: string, next: stri
   return sessionVersion;
 }
 
-/** Emails a reset link if the address has an account. Says nothing either way (the caller neither). */
+/**
+ * Before the response, the only check that may refuse a reset request: the per-IP limit, which
+ * says nothing about the address. The lookup and the email follow after it (`requestPasswordReset`).
+ */
+export async function reservePasswordResetRequest(meta: RequestMeta): Promise<void> {
+  const { limit, windowMs } = RESET_REQUESTS_PER_IP;
+  if (!(await reserveAttempt(`reset:ip:${meta.ip ?? "unknown"}`, limit, windowMs)).allowed) throw new AppError(ErrorCode.rateLimited);
+}
+
+/** Emails a reset link if the address has an account. Says nothing either way; run it after the response. */
 export async function requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
   const attempt = await reserveAttempt(`reset:${email}`, limits.resetPerEmail.limit, limits.resetPerEmail.windowMs);
   if (!attempt.allowed) return;

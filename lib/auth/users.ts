@@ -4,6 +4,7 @@ import { hashPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** What may leave the server about a user: never the password hash or 2FA secrets. */
 export const publicUserSelect = { id: true, email: true, name: true, totpEnabledAt: true } as const;
@@ -21,21 +22,21 @@ export const passwordSchema = z
   .max(256, "Use at most 256 characters.");
 export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
 
-/** Sign-up: a user, a new account they own, and the owner membership, in one transaction. */
+/** A user, a new account they own, and the owner membership, inside the caller's transaction. */
+export async function insertUserWithAccount(tx: Prisma.TransactionClient, input: { name: string; email: string; passwordHash: string }): Promise<PublicUser> {
+  const user = await tx.user.create({ data: input, select: publicUserSelect });
+  await tx.account.create({
+    data: { name: `${input.name}'s account`, memberships: { create: { userId: user.id, role: "owner" } } },
+  });
+  return user;
+}
+
+/** A user with their own account straight away (tests and scripts; people sign up through lib/auth/signup). */
 export async function createUserWithAccount(input: { name: string; email: string; password: string }): Promise<PublicUser> {
   const prisma = await db();
   const passwordHash = await hashPassword(input.password);
   try {
-    return await prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: { name: input.name, email: input.email, passwordHash },
-        select: publicUserSelect,
-      });
-      await tx.account.create({
-        data: { name: `${input.name}'s account`, memberships: { create: { userId: user.id, role: "owner" } } },
-      });
-      return user;
-    });
+    return await prisma.$transaction((tx) => insertUserWithAccount(tx, { name: input.name, email: input.email, passwordHash }));
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError(ErrorCode.emailTaken);
     throw error;

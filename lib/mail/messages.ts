@@ -18,6 +18,24 @@ export const messages = {
       `Choose a new password here (the link works once and expires in 30 minutes):\n${link(`/reset-password/${token}`, origin)}\n\n` +
       `If you did not ask for this, ignore this email; your password stays as it is.`,
   }),
+  signupVerification: (to: string, token: string, origin?: string): Mail => ({
+    to,
+    subject: `Confirm your email for ${env().appName}`,
+    text:
+      `Someone asked to create a ${env().appName} account for ${to}.\n\n` +
+      `To finish, open this link and enter the password you chose (the link works once and expires in 24 hours):\n` +
+      `${link(`/signup/verify/${token}`, origin)}\n\n` +
+      `If this wasn't you, ignore this email: no account is created without this link and that password.`,
+  }),
+  signupExistingAccount: (to: string, origin?: string): Mail => ({
+    to,
+    subject: `Someone tried to sign up with your email`,
+    text:
+      `Someone tried to create a new ${env().appName} account with ${to}, which already has one. Nothing was changed.\n\n` +
+      `If it was you, sign in at ${link("/login", origin)}\n` +
+      `Forgot your password? Choose a new one at ${link("/forgot-password", origin)}\n\n` +
+      `If it wasn't you, you can ignore this email: your account, password and sessions stay as they are.`,
+  }),
   passwordChanged: (to: string, origin?: string): Mail => ({
     to,
     subject: `Your ${env().appName} password was changed`,

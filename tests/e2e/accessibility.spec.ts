@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
-import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, enterPassword, invite, newEmail, signOut, signUp } from "./helpers";
+import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, enterPassword, invite, newEmail, signOut, signUp, signUpLink, submitSignUp } from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
 async function expectAccessible(page: Page, what: string) {
@@ -12,7 +12,7 @@ async function expectAccessible(page: Page, what: string) {
 
 test("signed-out pages", async ({ page }) => {
   await asOwnClient(page);
-  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password/not-a-real-token-at-all-xx", "/invite/not-a-real-token-at-all-xx", "/no-such-page"]) {
+  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password/not-a-real-token-at-all-xx", "/invite/not-a-real-token-at-all-xx", "/signup/verify/not-a-real-token-at-all-xx", "/no-such-page"]) {
     await page.goto(path);
     await expectAccessible(page, path);
   }
@@ -20,6 +20,14 @@ test("signed-out pages", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Enter a valid email address.")).toBeVisible();
   await expectAccessible(page, "/login with errors");
+
+  const email = newEmail("Axe Signup");
+  await submitSignUp(page, "Axe Signup", email);
+  await expectAccessible(page, "check your email");
+  await page.goto(await signUpLink(page, email));
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+  await expectAccessible(page, "confirm your email with errors");
 });
 
 test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {

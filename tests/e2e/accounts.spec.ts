@@ -29,18 +29,6 @@ test("sign-up explains bad input and changes nothing", async ({ page }) => {
   await expect(page).toHaveURL(/\/signup$/);
 });
 
-test("a duplicate email is refused at sign-up", async ({ page, browser }) => {
-  const email = await signUp(page, "First");
-  const other = withHydration(await browser.newPage());
-  await asOwnClient(other);
-  await other.goto("/signup");
-  await other.getByLabel("Name").fill("Second");
-  await other.getByLabel("Email").fill(email.toUpperCase());
-  await other.getByLabel("Password").fill(PASSWORD);
-  await other.getByRole("button", { name: "Create account" }).click();
-  await expect(errorAlert(other)).toContainText("already exists");
-});
-
 test("protected pages and routes send signed-out visitors away", async ({ page, request }) => {
   await page.goto("/profile");
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fprofile/);

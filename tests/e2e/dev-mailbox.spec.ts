@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { enterPassword, signOut, signUp } from "./helpers";
+import { enterPassword, openDevMailbox, signOut, signUp } from "./helpers";
 import { DEV_APP } from "./ports";
 
 test.use({ baseURL: DEV_APP });
@@ -7,7 +7,7 @@ test.use({ baseURL: DEV_APP });
 test("development: password reset through the dev mailbox", async ({ page }) => {
   test.setTimeout(300_000);
   // The dev server compiles each route on first use; compile them before the timed steps.
-  for (const path of ["/signup", "/login", "/profile", "/forgot-password", "/dev/mailbox", "/reset-password/warm-up-token-xxxxxxxxxx", "/api/auth/csrf", "/api/auth/session"]) {
+  for (const path of ["/signup", "/login", "/profile", "/forgot-password", "/dev/mailbox", "/reset-password/warm-up-token-xxxxxxxxxx", "/signup/verify/warm-up-token-xxxxxxxxxx", "/login?continue=1", "/api/auth/csrf", "/api/auth/session"]) {
     await page.request.get(path, { timeout: 120_000 });
   }
   const email = await signUp(page, "Dev Person");
@@ -17,8 +17,7 @@ test("development: password reset through the dev mailbox", async ({ page }) => 
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status").filter({ hasText: "If that email has an account" })).toBeVisible();
 
-  await page.goto("/dev/mailbox");
-  const message = page.getByRole("listitem").filter({ hasText: email }).filter({ hasText: "Reset your Twofold password" });
+  const message = await openDevMailbox(page, email, "Reset your Twofold password");
   await message.getByRole("link", { name: /\/reset-password\// }).click();
   await page.getByLabel("New password").fill("dev mailbox password");
   await page.getByRole("button", { name: "Change password" }).click();

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { totpCode } from "../../lib/two-factor/totp";
 import { hydrated } from "./fixtures";
-import { MAIL_HTTP } from "./ports";
+import { DEV_APP, MAIL_HTTP } from "./ports";
 export { POSTGRES_APP, POSTGRES_URL } from "./ports";
 
 export const PASSWORD = "correct horse battery staple";
@@ -17,14 +17,44 @@ export async function asOwnClient(page: Page) {
 }
 const rand = () => Math.floor(Math.random() * 250) + 1;
 
-export async function signUp(page: Page, name: string, email = newEmail(name)) {
-  await asOwnClient(page);
+/** Fills and sends the sign-up form; the page then says "Check your email" whatever the address. */
+export async function submitSignUp(page: Page, name: string, email: string, password = PASSWORD) {
   await page.goto("/signup");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+}
+
+/** The link from the "Confirm your email" message: from the mail sink, or from /dev/mailbox under next dev. */
+export async function signUpLink(page: Page, email: string): Promise<string> {
+  if (new URL(page.url()).origin !== DEV_APP) {
+    const mail = await readMail(email, "Confirm your email");
+    return mail.text.match(/https?:\/\/\S+\/signup\/verify\/\S+/)![0];
+  }
+  const message = await openDevMailbox(page, email, "Confirm your email");
+  return (await message.getByRole("link", { name: /\/signup\/verify\// }).getAttribute("href"))!;
+}
+
+/** Opens /dev/mailbox (next dev, no SMTP) until a message to `to` about `subject` is listed. */
+export async function openDevMailbox(page: Page, to: string, subject: string): Promise<Locator> {
+  const message = page.getByRole("listitem").filter({ hasText: to }).filter({ hasText: subject });
+  await expect(async () => {
+    await page.goto("/dev/mailbox"); // email is sent after the response: look again until it is there
+    await expect(message).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  return message;
+}
+
+/** Signs up a new user the whole way: the form, the emailed link, the password again, the profile. */
+export async function signUp(page: Page, name: string, email = newEmail(name)) {
+  await asOwnClient(page);
+  await submitSignUp(page, name, email);
+  await page.goto(await signUpLink(page, email));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(/\/profile$/, { timeout: 30_000 }); // through /login?continue=1: slow under next dev
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
   await hydrated(page);
   return email;

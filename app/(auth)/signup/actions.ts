@@ -1,24 +1,33 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
+import { afterResponse } from "@/lib/after-response";
 import { setChallengeCookie } from "@/lib/auth/cookies";
 import { startChallenge } from "@/lib/auth/login";
-import { createUserWithAccount, emailSchema, nameSchema, passwordSchema } from "@/lib/auth/users";
-import { audit, AuditType } from "@/lib/audit";
-import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, reserveAttempt } from "@/lib/rate-limit";
+import { confirmSignup, requestSignup, reserveSignup } from "@/lib/auth/signup";
+import { emailSchema, nameSchema, passwordSchema } from "@/lib/auth/users";
 
 const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
 
-/** Creates the user and their own account, then signs in through the same challenge as /login. */
+/**
+ * The same answer, in the same time, for a new and a taken address: the hashing, the lookup and
+ * the email (a link, or a warning to the owner) happen after the response.
+ */
 export const signUp = action(signupSchema, async (input, meta) => {
-  const { limit, windowMs } = limits.signupPerIp;
-  if (!(await reserveAttempt(`signup:ip:${meta.ip ?? "unknown"}`, limit, windowMs)).allowed) {
-    throw new AppError(ErrorCode.rateLimited);
-  }
-  const user = await createUserWithAccount(input);
-  await audit({ type: AuditType.signUp, actorId: user.id, meta });
-  const { token, requirement } = await startChallenge(user.id, meta);
-  await setChallengeCookie(token);
-  return { requirement };
+  await reserveSignup(meta);
+  afterResponse("sign-up request", () => requestSignup(input, meta));
+  return { sent: true };
+});
+
+const confirmSchema = z.object({
+  token: z.string().min(20).max(100),
+  password: z.string().min(1, "Enter your password.").max(256),
+});
+
+/** The emailed link plus the password chosen at sign-up create the account, then sign in as /login does. */
+export const confirmSignupAction = action(confirmSchema, async ({ token, password }, meta) => {
+  const userId = await confirmSignup(token, password, meta);
+  const challenge = await startChallenge(userId, meta);
+  await setChallengeCookie(challenge.token);
+  return { requirement: challenge.requirement };
 });

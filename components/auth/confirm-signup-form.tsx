@@ -1,0 +1,42 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { confirmSignupAction } from "@/app/(auth)/signup/actions";
+import { FormMessage } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { ActionState } from "@/lib/action";
+
+/** /signup/verify/[token]: the password chosen at sign-up proves it is the same person, then sign-in continues. */
+export function ConfirmSignupForm({ token, email }: { token: string; email: string }) {
+  const router = useRouter();
+  const [state, setState] = useState<ActionState<unknown>>({});
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(formData: FormData) {
+    setPending(true);
+    const result = await confirmSignupAction(formData);
+    setState(result);
+    setPending(result.ok === true);
+    // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced).
+    if (result.ok) router.push("/login?continue=1");
+  }
+
+  return (
+    <>
+      <p className="mt-2 text-sm text-slate-600">
+        Enter the password you chose for <strong className="break-words">{email}</strong> to create your account and sign in.
+      </p>
+      <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate>
+        <input type="hidden" name="token" value={token} />
+        {/* Lets a password manager offer the login it saved at sign-up; read-only, and the server ignores it. */}
+        <input type="email" autoComplete="username" value={email} readOnly hidden />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
+        <FormMessage error={state.fieldErrors ? undefined : state.error} />
+        <Button type="submit" pending={pending}>
+          {pending ? "Creating account…" : "Create account"}
+        </Button>
+      </form>
+    </>
+  );
+}
