@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 
-export type Attempt = { allowed: boolean; count: number; resetAt: Date };
+export type Attempt = { key: string; allowed: boolean; count: number; resetAt: Date };
 
 /**
  * Reserves one attempt for `key` in a fixed window, in one atomic statement: parallel requests
@@ -21,12 +21,12 @@ export async function reserveAttempt(key: string, limit: number, windowMs: numbe
   if (Math.random() < 0.01) await prisma.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - 86_400_000) } } });
   const row = rows[0]!;
   const count = Number(row.count);
-  return { allowed: count <= limit, count, resetAt: new Date(row.windowStart.getTime() + windowMs) };
+  return { key, allowed: count <= limit, count, resetAt: new Date(row.windowStart.getTime() + windowMs) };
 }
 
-export async function refundAttempt(key: string): Promise<void> {
+export async function releaseAttempt(attempt: Attempt): Promise<void> {
   const prisma = await db();
-  await prisma.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
+  await prisma.rateLimit.updateMany({ where: { key: attempt.key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }
 
 export const limits = {

@@ -3,7 +3,7 @@ import { audit, AuditType } from "@/lib/audit";
 import { dummyPasswordHash, verifyPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, refundAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { limits, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed, verifySecondFactor } from "@/lib/two-factor/attempts";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
@@ -19,8 +19,10 @@ export async function verifyCredentials(email: string, password: string, meta: R
     [`password:email:${email}`, limits.passwordPerEmail],
     [`password:ip:${meta.ip ?? "unknown"}`, limits.passwordPerIp],
   ] as const;
+  const reserved = [];
   for (const [key, { limit, windowMs }] of keys) {
     const attempt = await reserveAttempt(key, limit, windowMs);
+    reserved.push(attempt);
     if (!attempt.allowed) {
       await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
       throw new AppError(ErrorCode.rateLimited, `Too many sign-in attempts. Try again after ${attempt.resetAt.toUTCString()}.`);
@@ -36,7 +38,7 @@ export async function verifyCredentials(email: string, password: string, meta: R
     await audit({ type: AuditType.signInFailed, subjectId: user?.id, meta, details: { email } });
     throw new AppError(ErrorCode.invalidCredentials);
   }
-  await Promise.all(keys.map(([key]) => refundAttempt(key)));
+  await Promise.all(reserved.map(releaseAttempt));
   return { id: user.id, sessionVersion: user.sessionVersion };
 }
 

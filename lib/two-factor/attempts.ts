@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, refundAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { limits, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { checkProof, type Proof, type ProofResult } from "./verify";
 import { normalizeRecoveryCode } from "./recovery-codes";
@@ -35,7 +35,7 @@ export async function verifySecondFactor(userId: string, proof: Proof, meta?: Re
   if (!attempt.allowed) throw lockedError(attempt.resetAt);
   const result = await checkProof(userId, proof);
   if (result.ok) {
-    await refundAttempt(key);
+    await releaseAttempt(attempt);
     if (result.method === "recovery") await reportRecoveryCodeUse(userId, result.remaining, meta);
     return result;
   }
