@@ -18,6 +18,15 @@ const schema = z.object({
   TOTP_PREVIOUS_KEYS: z.string().default(""),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().default("Twofold <no-reply@twofold.localhost>"),
+  /** Proxies in front of the app that each append to X-Forwarded-For (1 behind nginx or a load balancer). */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: "must be a whole number of proxies (0 when nothing is in front of the app)" })
+    .int("must be a whole number of proxies (0 when nothing is in front of the app)")
+    .min(0, "must be 0 or more")
+    .max(10, "must be at most 10")
+    .default(0),
+  /** Set by Vercel on its servers; the client address then comes from Vercel's own header. */
+  VERCEL: z.string().optional(),
 });
 
 export type Env = {
@@ -29,6 +38,8 @@ export type Env = {
   totpKeys: { current: { id: string; key: Buffer }; all: Map<string, Buffer> };
   smtpUrl: string | undefined;
   mailFrom: string;
+  trustedProxyHops: number;
+  onVercel: boolean;
 };
 
 function parseKeyList(list: string): [string, Buffer][] {
@@ -73,6 +84,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     totpKeys: { current: { id: e.TOTP_ENCRYPTION_KEY_ID, key: currentKey }, all },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    onVercel: e.VERCEL === "1",
   };
 }
 

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { clientAddress } from "@/lib/client-address";
 import { env } from "@/lib/env";
 
 export type RequestMeta = {
@@ -8,11 +9,12 @@ export type RequestMeta = {
   origin?: string;
 };
 
-/** The client's address as the proxy in front of us reports it (first X-Forwarded-For hop). */
+/** The client's address as our server and the TRUSTED_PROXY_HOPS proxies saw it (lib/client-address). */
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const config = env();
   const host = h.get("host");
-  const origin = env().appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
-  return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent"), origin };
+  const origin = config.appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
+  const ip = clientAddress(h, { trustedProxyHops: config.trustedProxyHops, vercel: config.onVercel });
+  return { ip, userAgent: h.get("user-agent"), origin };
 }

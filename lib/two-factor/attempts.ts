@@ -25,7 +25,7 @@ export function assertWellFormed(proof: Proof): void {
 
 /**
  * Checks a second factor under the per-user limit (10 wrong ones in 15 minutes across sign-ins and
- * prompts). The attempt is reserved before the check, atomically, and refunded on success.
+ * prompts). The attempt is reserved before the check, atomically; a success takes back its own.
  */
 export async function verifySecondFactor(userId: string, proof: Proof, meta?: RequestMeta): Promise<Success> {
   assertWellFormed(proof);
