@@ -20,6 +20,11 @@ export function clientAddress(headers: HeaderReader, source: AddressSource): str
   return parseAddress(chain[Math.min(source.trustedProxyHops, chain.length - 1)]!);
 }
 
+/** How many X-Forwarded-For entries arrived (1 when only our server wrote one). */
+export function forwardedEntries(headers: HeaderReader): number {
+  return headersChain(headers.get("x-forwarded-for") ?? "").length;
+}
+
 /** The X-Forwarded-For entries, right-most (nearest) first, parsed by proxy-addr (`forwarded`). */
 function headersChain(header: string): string[] {
   // proxy-addr reads a request; the socket's entry is already in the header, so the socket here is empty.
