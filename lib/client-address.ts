@@ -14,7 +14,7 @@ export function clientAddress(headers: HeaderReader, source: AddressSource): str
     // Vercel sets these itself and does not pass on a client's X-Forwarded-For.
     return parseAddress(headers.get("x-vercel-forwarded-for")) ?? parseAddress(headers.get("x-real-ip"));
   }
-  const chain = headersChain(headers.get("x-forwarded-for") ?? "");
+  const chain = forwardedChain(headers.get("x-forwarded-for") ?? "");
   if (!chain.length) return null;
   // proxy-addr's rule for `trust proxy = N`: step left past N trusted hops, stopping at the left-most.
   return parseAddress(chain[Math.min(source.trustedProxyHops, chain.length - 1)]!);
@@ -22,11 +22,11 @@ export function clientAddress(headers: HeaderReader, source: AddressSource): str
 
 /** How many X-Forwarded-For entries arrived (1 when only our server wrote one). */
 export function forwardedEntries(headers: HeaderReader): number {
-  return headersChain(headers.get("x-forwarded-for") ?? "").length;
+  return forwardedChain(headers.get("x-forwarded-for") ?? "").length;
 }
 
 /** The X-Forwarded-For entries, right-most (nearest) first, parsed by proxy-addr (`forwarded`). */
-function headersChain(header: string): string[] {
+function forwardedChain(header: string): string[] {
   // proxy-addr reads a request; the socket's entry is already in the header, so the socket here is empty.
   const request = { headers: { "x-forwarded-for": header }, socket: {} } as unknown as IncomingMessage;
   return proxyaddr.all(request).slice(1);
