@@ -7,6 +7,14 @@ export async function register() {
   // Development without NEXTAUTH_URL: let next-auth build its URLs from the request's host (any port).
   // Production requires NEXTAUTH_URL, so a forged Host header never shapes a redirect there.
   if (!config.production && !config.appUrl) process.env.AUTH_TRUST_HOST ??= "1";
+  // `next start` passes a client's X-Forwarded-For through untouched; server.mjs (`npm start`) appends
+  // the connecting address, which the per-IP limits rely on (lib/client-address.ts).
+  if (config.production && !config.onVercel && process.env.TWOFOLD_SERVER !== "1") {
+    console.warn(
+      "Twofold: started without its server (npm start / node server.mjs). X-Forwarded-For then arrives as the client wrote it, " +
+        "so per-IP limits and audit addresses can be forged. Start it with `npm start`.",
+    );
+  }
   const { db } = await import("./lib/db");
   await db();
 }

@@ -2,8 +2,12 @@ import { defineConfig, devices } from "@playwright/test";
 import { APP, DEV_APP, MAIL_HTTP, POSTGRES_APP, ports, SMTP_URL } from "./tests/e2e/ports";
 
 // The journeys run against the production build (`next build` runs first in `npm run test:e2e`),
-// on a fresh embedded database and, for the tests that say so, on a real PostgreSQL server
-// (tests/e2e/pg-server.mjs), sending real email over SMTP to a local sink. Ports: tests/e2e/ports.ts.
+// served as operators serve it (`npm start`, server.mjs), on a fresh embedded database and, for the
+// tests that say so, on a real PostgreSQL server (tests/e2e/pg-server.mjs), sending real email over
+// SMTP to a local sink. Ports: tests/e2e/ports.ts.
+// The production servers run as behind one load balancer (TRUSTED_PROXY_HOPS=1): a test's
+// X-Forwarded-For plays the balancer's entry, so each test is its own client for per-IP limits
+// (helpers.ts `asOwnClient`), and a test can also play a client forging entries to the left of it.
 const baseURL = APP;
 const portEnv = {
   MAIL_SINK_SMTP_PORT: String(ports.smtp),
@@ -11,6 +15,7 @@ const portEnv = {
   E2E_PG_PORT: String(ports.postgres),
   E2E_PG_APP_PORT: String(ports.postgresApp),
 };
+const behindLoadBalancer = { TRUSTED_PROXY_HOPS: "1" };
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -45,6 +50,7 @@ export default defineConfig({
       reuseExistingServer: false,
       env: {
         ...portEnv,
+        ...behindLoadBalancer,
         NEXTAUTH_URL: POSTGRES_APP,
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
@@ -60,11 +66,12 @@ export default defineConfig({
       env: { PGLITE_DIR: ".data/e2e-dev/pglite", TWOFOLD_DATA_DIR: ".data/e2e-dev" },
     },
     {
-      command: `rm -rf .data/e2e && next start -p ${ports.app}`,
+      command: `rm -rf .data/e2e && npm start -- -p ${ports.app}`,
       url: `${baseURL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,
       env: {
+        ...behindLoadBalancer,
         PGLITE_DIR: ".data/e2e/pglite",
         NEXTAUTH_URL: baseURL,
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",

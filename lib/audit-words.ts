@@ -20,6 +20,14 @@ const words: Record<AuditType, Describe> = {
     sentence: () => "Someone tried to create a new account with this address; the member was emailed and nothing changed",
   },
   [AuditType.passwordChanged]: { title: "Password changed" },
+  [AuditType.passwordChangeFailed]: {
+    title: "Wrong current password when changing it",
+    sentence: (d) => (d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null),
+  },
+  [AuditType.passwordChangeLocked]: {
+    title: "Password change locked",
+    sentence: (d) => (typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null),
+  },
   [AuditType.passwordResetRequested]: { title: "Password reset requested" },
   [AuditType.passwordReset]: { title: "Password reset by email link" },
   [AuditType.twoFactorEnabled]: { title: "Two-factor authentication turned on" },
@@ -75,6 +83,7 @@ const words: Record<AuditType, Describe> = {
     title: "Invitation sent",
     sentence: (d) => (d.email ? `${d.resend ? "Sent again to" : "To"} ${d.email}${d.role ? ` as ${d.role}` : ""}` : null),
   },
+  [AuditType.invitationRateLimited]: { title: "Invitation refused: too many sent in an hour" },
   [AuditType.invitationRevoked]: { title: "Invitation revoked" },
   [AuditType.invitationAccepted]: { title: "Invitation accepted", sentence: (d) => (d.role ? `Joined as ${d.role}` : null) },
   [AuditType.roleChanged]: { title: "Role changed", sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null) },

@@ -18,6 +18,15 @@ const schema = z.object({
   TOTP_PREVIOUS_KEYS: z.string().default(""),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().default("Twofold <no-reply@twofold.localhost>"),
+  /** Proxies in front of the app that each append to X-Forwarded-For (1 behind nginx or a load balancer). */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: "must be a whole number of proxies (0 when clients connect to the app directly)" })
+    .int("must be a whole number of proxies (0 when clients connect to the app directly)")
+    .min(0, "must be 0 or more")
+    .max(10, "must be at most 10")
+    .optional(),
+  /** Set by Vercel on its servers; the client address then comes from Vercel's own header. */
+  VERCEL: z.string().optional(),
 });
 
 export type Env = {
@@ -29,6 +38,8 @@ export type Env = {
   totpKeys: { current: { id: string; key: Buffer }; all: Map<string, Buffer> };
   smtpUrl: string | undefined;
   mailFrom: string;
+  trustedProxyHops: number;
+  onVercel: boolean;
 };
 
 function parseKeyList(list: string): [string, Buffer][] {
@@ -60,6 +71,15 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (production && missing.length) {
     throw new Error(`Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).`);
   }
+  const onVercel = e.VERCEL === "1";
+  // No default in production: guessed too low, everyone behind a proxy shares one address for the
+  // per-IP limits; too high, clients choose their own address. Only the operator knows.
+  if (production && !onVercel && e.TRUSTED_PROXY_HOPS === undefined) {
+    throw new Error(
+      "Twofold will not start in production without TRUSTED_PROXY_HOPS: the number of proxies in front of it that append to " +
+        "X-Forwarded-For. Use 0 when clients connect to `npm start` directly, 1 behind nginx or one load balancer (see README).",
+    );
+  }
   const authSecret = e.NEXTAUTH_SECRET ?? devSecret("NEXTAUTH_SECRET");
   const currentKey = Buffer.from(e.TOTP_ENCRYPTION_KEY ?? devSecret("TOTP_ENCRYPTION_KEY"), "base64");
   const all = new Map(parseKeyList(e.TOTP_PREVIOUS_KEYS));
@@ -73,6 +93,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     totpKeys: { current: { id: e.TOTP_ENCRYPTION_KEY_ID, key: currentKey }, all },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 0,
+    onVercel,
   };
 }
 

@@ -1,32 +1,75 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
 
-export type Attempt = { allowed: boolean; count: number; resetAt: Date };
+export type Attempt = {
+  key: string;
+  /** Names this reservation, so a success takes back its own and nothing else. */
+  id: string;
+  allowed: boolean;
+  /** Reservations in the window, this one included when allowed. */
+  count: number;
+  /** When the oldest reservation in the window leaves it: the next attempt is allowed from then. */
+  resetAt: Date;
+};
 
 /**
- * Reserves one attempt for `key` in a fixed window, in one atomic statement: parallel requests
- * cannot slip past the limit. Callers refund the attempt when it succeeded, so only failures count.
+ * Reserves one attempt for `key`: allowed while fewer than `limit` reservations were made in the
+ * last `windowMs` (a sliding window, so no burst at a boundary gets more). One atomic upsert trims the
+ * expired reservations and adds this one only if there is room, so parallel requests cannot pass the
+ * limit. A refused attempt is not recorded. Callers release the reservation when the attempt succeeded,
+ * so only failures count. Times are the database's clock, compared as timestamptz.
  */
 export async function reserveAttempt(key: string, limit: number, windowMs: number): Promise<Attempt> {
   const prisma = await db();
-  const rows = await prisma.$queryRaw<{ count: number; windowStart: Date }[]>`
-    INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, now(), 1)
+  const id = randomUUID();
+  const window = windowMs / 1000;
+  if (!(limit >= 1) || !(window > 0)) throw new Error(`Invalid rate limit for ${key}: ${limit} per ${windowMs} ms.`);
+  const rows = await prisma.$queryRaw<{ allowed: boolean; count: number; resetAt: Date }[]>`
+    INSERT INTO "RateLimit" AS r ("key", "attempts", "expiresAt")
+    VALUES (${key}, jsonb_build_array(jsonb_build_object('id', ${id}::text, 'at', now())), now() + make_interval(secs => ${window}::float8))
     ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "RateLimit"."windowStart" <= now() - make_interval(secs => ${windowMs / 1000})
-                     THEN 1 ELSE "RateLimit"."count" + 1 END,
-      "windowStart" = CASE WHEN "RateLimit"."windowStart" <= now() - make_interval(secs => ${windowMs / 1000})
-                     THEN now() ELSE "RateLimit"."windowStart" END
-    RETURNING "count", "windowStart"`;
-  // About one call in a hundred also drops counters whose window ended a day ago (no cron needed).
-  if (Math.random() < 0.01) await prisma.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - 86_400_000) } } });
+      "attempts" = (
+        SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
+          || CASE WHEN count(*) < ${limit}::int THEN EXCLUDED."attempts" ELSE '[]'::jsonb END
+        FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
+        WHERE (a.e->>'at')::timestamptz > now() - make_interval(secs => ${window}::float8)
+      ),
+      "expiresAt" = EXCLUDED."expiresAt"
+    RETURNING
+      r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${id}::text)) AS "allowed",
+      jsonb_array_length(r."attempts") AS "count",
+      (SELECT min((e->>'at')::timestamptz) FROM jsonb_array_elements(r."attempts") AS e) + make_interval(secs => ${window}::float8) AS "resetAt"`;
+  // About one call in a hundred also drops rows whose window has passed (no cron needed).
+  if (Math.random() < 0.01) await prisma.$executeRaw`DELETE FROM "RateLimit" WHERE "expiresAt" < now()`;
   const row = rows[0]!;
-  const count = Number(row.count);
-  return { allowed: count <= limit, count, resetAt: new Date(row.windowStart.getTime() + windowMs) };
+  return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
 }
 
-export async function refundAttempt(key: string): Promise<void> {
+/** Takes back this reservation only (the attempt succeeded); other requests' failures still count. */
+export async function releaseAttempt(attempt: Attempt): Promise<void> {
+  if (!attempt.allowed) return;
   const prisma = await db();
-  await prisma.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
+  await prisma.$executeRaw`
+    UPDATE "RateLimit" AS r SET "attempts" = (
+      SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
+      FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
+      WHERE a.e->>'id' <> ${attempt.id}
+    )
+    WHERE r."key" = ${attempt.key} AND r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${attempt.id}::text))`;
+}
+
+/** Releases the others when one of several limits refused the attempt (nothing was tried). */
+export async function releaseAll(attempts: Attempt[]): Promise<void> {
+  await Promise.all(attempts.map(releaseAttempt));
+}
+
+/** The error for a refused attempt: what was limited, and from when it may be tried again. */
+export function rateLimitedError(what: string, attempt: Attempt): AppError {
+  return new AppError(ErrorCode.rateLimited, `${what} Try again after ${attempt.resetAt.toUTCString()}.`, {
+    until: attempt.resetAt.toISOString(),
+  });
 }
 
 export const limits = {
@@ -35,4 +78,11 @@ export const limits = {
   secondFactorPerUser: { limit: 10, windowMs: 15 * 60_000 },
   resetPerEmail: { limit: 5, windowMs: 60 * 60_000 },
   signupPerIp: { limit: 20, windowMs: 60 * 60_000 },
+  /** Wrong or used reset links: each right one costs an argon2 hash, so wrong ones are capped. */
+  resetLinkPerIp: { limit: 10, windowMs: 15 * 60_000 },
+  /** Wrong current passwords from a signed-in session (a stolen one, say). */
+  passwordChangePerUser: { limit: 5, windowMs: 15 * 60_000 },
+  /** Invitation emails, resends included: per person sending them and per account. */
+  invitationsPerActor: { limit: 20, windowMs: 60 * 60_000 },
+  invitationsPerAccount: { limit: 50, windowMs: 60 * 60_000 },
 } as const;

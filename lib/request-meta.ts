@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { clientAddress, forwardedEntries } from "@/lib/client-address";
 import { env } from "@/lib/env";
 
 export type RequestMeta = {
@@ -8,11 +9,22 @@ export type RequestMeta = {
   origin?: string;
 };
 
-/** The client's address as the proxy in front of us reports it (first X-Forwarded-For hop). */
+let warnedAboutProxy = false;
+
+/** The client's address as our server and the TRUSTED_PROXY_HOPS proxies saw it (lib/client-address). */
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const config = env();
   const host = h.get("host");
-  const origin = env().appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
-  return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent"), origin };
+  const origin = config.appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
+  const ip = clientAddress(h, { trustedProxyHops: config.trustedProxyHops, vercel: config.onVercel });
+  if (!warnedAboutProxy && config.production && !config.onVercel && config.trustedProxyHops === 0 && forwardedEntries(h) > 1) {
+    warnedAboutProxy = true;
+    console.warn(
+      "Twofold: a request arrived with X-Forwarded-For entries from before this server, and TRUSTED_PROXY_HOPS is 0. " +
+        "If a proxy or load balancer is in front, set TRUSTED_PROXY_HOPS to the number of proxies: until then every client " +
+        "behind it shares one address for per-IP limits. (A client sending the header itself also causes this; it is ignored.)",
+    );
+  }
+  return { ip, userAgent: h.get("user-agent"), origin };
 }

@@ -8,10 +8,32 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
+import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertCanManage } from "./guard";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Each invitation email, resends included, counts against the sender and the account, so an admin
+ * (or a stolen admin session) cannot send mail to any address without end. Refused before anything
+ * is written or sent.
+ */
+async function reserveInvitationEmail(actorId: string, accountId: string, meta: RequestMeta) {
+  const reserved: Attempt[] = [];
+  for (const [key, { limit, windowMs }] of [
+    [`invitations:actor:${actorId}`, limits.invitationsPerActor],
+    [`invitations:account:${accountId}`, limits.invitationsPerAccount],
+  ] as const) {
+    const attempt = await reserveAttempt(key, limit, windowMs);
+    if (!attempt.allowed) {
+      await releaseAll(reserved);
+      await audit({ type: AuditType.invitationRateLimited, actorId, accountId, meta });
+      throw rateLimitedError("Too many invitations sent.", attempt);
+    }
+    reserved.push(attempt);
+  }
+}
 
 async function issue(invitationId: string, accountName: string, inviterId: string, email: string, meta: RequestMeta) {
   const prisma = await db();
@@ -30,6 +52,7 @@ export async function inviteMember(actorId: string, accountId: string, email: st
   const prisma = await db();
   const existing = await prisma.membership.findFirst({ where: { accountId, user: { email } } });
   if (existing) throw new AppError(ErrorCode.alreadyMember);
+  await reserveInvitationEmail(actorId, accountId, meta);
   await prisma.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
   const invitation = await prisma.invitation.create({
     data: { accountId, email, role, invitedById: actorId, tokenHash: sha256(randomToken()), expiresAt: new Date() },
@@ -44,6 +67,7 @@ export async function resendInvitation(actorId: string, accountId: string, invit
   const prisma = await db();
   const invitation = await prisma.invitation.findFirst({ where: { id: invitationId, accountId, acceptedAt: null } });
   if (!invitation) throw new AppError(ErrorCode.notFound);
+  await reserveInvitationEmail(actorId, accountId, meta);
   await issue(invitation.id, actor.account.name, actorId, invitation.email, meta);
   await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email: invitation.email, resend: true } });
 }

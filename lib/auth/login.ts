@@ -3,7 +3,8 @@ import { audit, AuditType } from "@/lib/audit";
 import { dummyPasswordHash, verifyPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, refundAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { rateLimitAddress } from "@/lib/client-address";
+import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed, verifySecondFactor } from "@/lib/two-factor/attempts";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
@@ -11,20 +12,24 @@ import type { Proof } from "@/lib/two-factor/verify";
 import { createChallenge, findChallenge, reserveChallengeAttempt, satisfyChallenge, CHALLENGE_MAX_ATTEMPTS, type Requirement } from "./challenge";
 
 /**
- * Email and password. Failures are counted per email and per IP before the check (so parallel
- * guesses can't exceed the limit) and refunded on success. One generic error either way.
+ * Email and password. Failures are counted per email and per client address (an IPv6 /64) before the
+ * check, so parallel guesses can't exceed the limit; a success takes back its own reservations.
+ * One generic error either way.
  */
 export async function verifyCredentials(email: string, password: string, meta: RequestMeta) {
   const keys = [
     [`password:email:${email}`, limits.passwordPerEmail],
-    [`password:ip:${meta.ip ?? "unknown"}`, limits.passwordPerIp],
+    [`password:ip:${rateLimitAddress(meta.ip)}`, limits.passwordPerIp],
   ] as const;
+  const reserved: Attempt[] = [];
   for (const [key, { limit, windowMs }] of keys) {
     const attempt = await reserveAttempt(key, limit, windowMs);
     if (!attempt.allowed) {
+      await releaseAll(reserved); // the password was not checked: nothing failed
       await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
-      throw new AppError(ErrorCode.rateLimited, `Too many sign-in attempts. Try again after ${attempt.resetAt.toUTCString()}.`);
+      throw rateLimitedError("Too many sign-in attempts.", attempt);
     }
+    reserved.push(attempt);
   }
   const prisma = await db();
   const user = await prisma.user.findUnique({
@@ -36,7 +41,7 @@ export async function verifyCredentials(email: string, password: string, meta: R
     await audit({ type: AuditType.signInFailed, subjectId: user?.id, meta, details: { email } });
     throw new AppError(ErrorCode.invalidCredentials);
   }
-  await Promise.all(keys.map(([key]) => refundAttempt(key)));
+  await releaseAll(reserved);
   return { id: user.id, sessionVersion: user.sessionVersion };
 }
 

@@ -6,18 +6,32 @@ import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
-import { limits, reserveAttempt } from "@/lib/rate-limit";
+import { rateLimitAddress } from "@/lib/client-address";
+import { limits, rateLimitedError, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 
 export const RESET_TTL_MS = 30 * 60_000;
 /** Reset requests one IP may make, whatever the addresses (besides the silent per-email limit). */
 const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
-/** Changes the password (current one required) and ends every other session; returns the new version. */
+/**
+ * Changes the password (current one required) and ends every other session; returns the new version.
+ * Wrong current passwords are limited per user (a stolen session must not guess it), and audited.
+ */
 export async function changePassword(userId: string, current: string, next: string, meta: RequestMeta): Promise<number> {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
-  if (!(await verifyPassword(user.passwordHash, current))) throw new AppError(ErrorCode.wrongPassword);
+  const { limit, windowMs } = limits.passwordChangePerUser;
+  const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
+  if (!attempt.allowed) throw rateLimitedError("Too many wrong passwords.", attempt);
+  if (!(await verifyPassword(user.passwordHash, current))) {
+    await audit({ type: AuditType.passwordChangeFailed, actorId: userId, meta, details: { failuresInWindow: attempt.count } });
+    if (attempt.count < limit) throw new AppError(ErrorCode.wrongPassword);
+    // The failure that reaches the limit starts the lockout, so it is recorded exactly once.
+    await audit({ type: AuditType.passwordChangeLocked, actorId: userId, meta, details: { until: attempt.resetAt.toISOString() } });
+    throw rateLimitedError("Your current password is not correct, and that was the last try for now.", attempt);
+  }
+  await releaseAttempt(attempt);
   const { sessionVersion } = await prisma.user.update({
     where: { id: userId },
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
@@ -61,12 +75,17 @@ export async function resetTokenIsUsable(token: string): Promise<boolean> {
 
 /**
  * Sets a new password from a reset link, once: the token is spent by a conditional update. All
- * sessions and open sign-ins end; the user then signs in and meets the second factor as usual.
+ * sessions and open sign-ins end; the user then signs in and meets the second factor as usual. The
+ * link is checked before any hashing, and wrong links are limited per client address.
  */
 export async function resetPassword(token: string, password: string, meta: RequestMeta): Promise<void> {
+  const { limit, windowMs } = limits.resetLinkPerIp;
+  const attempt = await reserveAttempt(`reset-link:ip:${rateLimitAddress(meta.ip)}`, limit, windowMs);
+  if (!attempt.allowed) throw rateLimitedError("Too many attempts with invalid reset links.", attempt);
+  if (!(await resetTokenIsUsable(token))) throw new AppError(ErrorCode.invalidLink);
   const prisma = await db();
-  const now = new Date();
   const passwordHash = await hashPassword(password);
+  const now = new Date();
   const userId = await prisma.$transaction(async (tx) => {
     const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
     if (!row) return null;
@@ -74,12 +93,13 @@ export async function resetPassword(token: string, password: string, meta: Reque
       where: { id: row.id, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now },
     });
-    if (count !== 1) return null;
+    if (count !== 1) return null; // spent meanwhile by a parallel request
     await tx.user.update({ where: { id: row.userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
     return row.userId;
   });
   if (!userId) throw new AppError(ErrorCode.invalidLink);
+  await releaseAttempt(attempt);
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   await audit({ type: AuditType.passwordReset, subjectId: userId, meta });
   await sendMail(messages.passwordChanged(user.email, meta.origin));

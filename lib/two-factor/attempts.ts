@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, refundAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { limits, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { checkProof, type Proof, type ProofResult } from "./verify";
 import { normalizeRecoveryCode } from "./recovery-codes";
@@ -25,7 +25,7 @@ export function assertWellFormed(proof: Proof): void {
 
 /**
  * Checks a second factor under the per-user limit (10 wrong ones in 15 minutes across sign-ins and
- * prompts). The attempt is reserved before the check, atomically, and refunded on success.
+ * prompts). The attempt is reserved before the check, atomically; a success takes back its own.
  */
 export async function verifySecondFactor(userId: string, proof: Proof, meta?: RequestMeta): Promise<Success> {
   assertWellFormed(proof);
@@ -35,7 +35,7 @@ export async function verifySecondFactor(userId: string, proof: Proof, meta?: Re
   if (!attempt.allowed) throw lockedError(attempt.resetAt);
   const result = await checkProof(userId, proof);
   if (result.ok) {
-    await refundAttempt(key);
+    await releaseAttempt(attempt);
     if (result.method === "recovery") await reportRecoveryCodeUse(userId, result.remaining, meta);
     return result;
   }

@@ -11,7 +11,10 @@ export function newEmail(name: string) {
   return `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
-/** Each test looks like its own client address, as a proxy would report it (per-IP limits). */
+/**
+ * Each test looks like its own client address, as the load balancer in front would report it (the
+ * e2e servers run with TRUSTED_PROXY_HOPS=1, playwright.config.ts), for per-IP limits.
+ */
 export async function asOwnClient(page: Page) {
   await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${rand()}.${rand()}.${rand()}` });
 }

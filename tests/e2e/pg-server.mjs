@@ -30,7 +30,7 @@ const env = { ...process.env, DATABASE_URL: `postgres://postgres:postgres@127.0.
 const migrate = spawnSync("npx", ["tsx", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
 if (migrate.status !== 0) process.exit(1);
 
-const app = spawn("npx", ["next", "start", "-p", String(appPort)], { env, stdio: "inherit" });
+const app = spawn("node", ["server.mjs", "-p", String(appPort)], { env, stdio: "inherit" }); // `npm start`
 const stop = async () => {
   app.kill("SIGTERM");
   await pg.stop().catch(() => {});

@@ -41,3 +41,34 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
   afterAll(() => cleanup());
   return { prisma: () => prisma! };
 }
+
+/** Runs SQL on an empty database of this backend (not the migrated template), then drops it. */
+export async function withEmptyDatabase(work: (sql: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>) {
+  if (backend === "pglite") {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const pglite = await PGlite.create();
+    try {
+      await work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? []);
+    } finally {
+      await pglite.close();
+    }
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const name = `tz_${randomUUID().replace(/-/g, "")}`;
+  const admin = new pg.Client({ connectionString: `${inject("postgresUrl")}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const client = new pg.Client({ connectionString: `${inject("postgresUrl")}/${name}` });
+  await client.connect();
+  try {
+    await work(async (text) => {
+      const result = await client.query(text);
+      return (Array.isArray(result) ? result.at(-1) : result)?.rows ?? [];
+    });
+  } finally {
+    await client.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

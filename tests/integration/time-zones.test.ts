@@ -1,13 +1,12 @@
 // Stored times mean one instant whatever the PostgreSQL server's TimeZone is (this file runs on a
 // server east of UTC and on one west of it): expiries and lockouts are compared with the database
 // clock, so a zone-less column would shift them by the server's offset.
-import { randomUUID } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { ErrorCode } from "@/lib/errors";
 import { reserveAttempt } from "@/lib/rate-limit";
 import { readMigrations } from "@/lib/db/migrations";
-import { backend, freshDatabasePerFile } from "./database";
+import { freshDatabasePerFile, withEmptyDatabase } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
@@ -52,37 +51,6 @@ describe("time zones", () => {
     expect(Math.abs(drift)).toBeLessThan(60_000);
   });
 });
-
-/** Runs SQL on an empty database of this backend (not the migrated template), then drops it. */
-async function withEmptyDatabase(work: (sql: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>) {
-  if (backend === "pglite") {
-    const { PGlite } = await import("@electric-sql/pglite");
-    const pglite = await PGlite.create();
-    try {
-      await work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? []);
-    } finally {
-      await pglite.close();
-    }
-    return;
-  }
-  const { default: pg } = await import("pg");
-  const name = `tz_${randomUUID().replace(/-/g, "")}`;
-  const admin = new pg.Client({ connectionString: `${inject("postgresUrl")}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const client = new pg.Client({ connectionString: `${inject("postgresUrl")}/${name}` });
-  await client.connect();
-  try {
-    await work(async (text) => {
-      const result = await client.query(text);
-      return (Array.isArray(result) ? result.at(-1) : result)?.rows ?? [];
-    });
-  } finally {
-    await client.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 describe("the timestamptz migration", () => {
   it("keeps the instant of rows written before it, whatever the server's TimeZone", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadEnv } from "@/lib/env";
 
 const key = Buffer.alloc(32, 1).toString("base64");
-const production = { NODE_ENV: "production", NEXTAUTH_URL: "https://app.example.com", NEXTAUTH_SECRET: "x".repeat(32), TOTP_ENCRYPTION_KEY: key } as const;
+const production = { NODE_ENV: "production", NEXTAUTH_URL: "https://app.example.com", NEXTAUTH_SECRET: "x".repeat(32), TOTP_ENCRYPTION_KEY: key, TRUSTED_PROXY_HOPS: "1" } as const;
 
 describe("configuration", () => {
   it("refuses to start in production without NEXTAUTH_SECRET, naming it", () => {
@@ -27,5 +27,17 @@ describe("configuration", () => {
     const env = loadEnv({ ...production, TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}` });
     expect(env.totpKeys.current.id).toBe("k2");
     expect([...env.totpKeys.all.keys()].sort()).toEqual(["k1", "k2"]);
+  });
+
+  it("refuses to start in production without TRUSTED_PROXY_HOPS, except on Vercel", () => {
+    expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: undefined })).toThrow(/without TRUSTED_PROXY_HOPS/);
+    expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: "" })).toThrow(/without TRUSTED_PROXY_HOPS/);
+    expect(loadEnv({ ...production, TRUSTED_PROXY_HOPS: undefined, VERCEL: "1" }).onVercel).toBe(true);
+    expect(loadEnv({ ...production, TRUSTED_PROXY_HOPS: "0" }).trustedProxyHops).toBe(0);
+    expect(loadEnv({ ...production, NODE_ENV: "development", TRUSTED_PROXY_HOPS: undefined }).trustedProxyHops).toBe(0);
+  });
+
+  it("rejects a proxy count that is not a whole number from 0 to 10", () => {
+    for (const hops of ["-1", "1.5", "two", "11"]) expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: hops })).toThrow(/TRUSTED_PROXY_HOPS: must/);
   });
 });

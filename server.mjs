@@ -1,0 +1,64 @@
+// `npm start`: the production server. It is `next start` plus one thing a proxy would do: append the
+// connecting address to X-Forwarded-For. `next start` keeps a client-sent X-Forwarded-For as it is
+// (it fills the header only when absent), so without this the app could not tell a forged address
+// from a real one. With it, the right-most entry is always true, and TRUSTED_PROXY_HOPS counts the
+// proxies in front from there (lib/client-address.ts).
+//   node server.mjs [-p|--port <port>] [-H|--hostname <host>] [--keepAliveTimeout <ms>]
+// PORT and HOSTNAME are read as well (flags win); the defaults are next start's: 3000, all interfaces.
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+process.env.NODE_ENV = "production";
+process.env.TWOFOLD_SERVER = "1"; // instrumentation.ts warns when the app runs without this server
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", short: "p" },
+    hostname: { type: "string", short: "H" },
+    keepAliveTimeout: { type: "string" },
+  },
+});
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname || process.env.HOSTNAME || undefined;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port "${values.port ?? process.env.PORT}": use a number from 0 to 65535.`);
+  process.exit(1);
+}
+
+/** What every proxy does: the peer of this connection goes last. */
+function appendPeer(req) {
+  const peer = req.socket.remoteAddress;
+  if (!peer) return; // the socket is already gone; the app then sees no address it could trust
+  const sent = req.headers["x-forwarded-for"];
+  req.headers["x-forwarded-for"] = sent ? `${sent}, ${peer}` : peer;
+}
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: fileURLToPath(new URL(".", import.meta.url)), hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  appendPeer(req);
+  handle(req, res).catch((error) => {
+    console.error(`Failed to handle request for ${req.url}`, error);
+    if (!res.headersSent) res.writeHead(500).end("Internal Server Error");
+  });
+});
+if (values.keepAliveTimeout) server.keepAliveTimeout = Number(values.keepAliveTimeout);
+server.listen(port, hostname, () => {
+  const address = server.address();
+  console.log(`Twofold ready on http://${hostname ?? "localhost"}:${typeof address === "object" ? address?.port : port}`);
+});
+
+// Finish requests in flight, then stop (as next start does on SIGTERM / SIGINT).
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => app.close().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
