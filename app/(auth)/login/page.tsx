@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { openSignIn } from "@/lib/auth/cookies";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { LoginFlow } from "@/components/auth/login-flow";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Sign in" };
 type Params = { callbackUrl?: string; reset?: string; continue?: string };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Params> }) {
-  if (await currentUser()) redirect("/profile");
+  const session = await currentSession();
+  if (session) redirect(session.mustEnrol ? ENROL_PATH : "/profile");
   const params = await searchParams;
   // ?continue=1 resumes a sign-in opened elsewhere (accepting an invitation), from the server's state.
   const resume = params.continue === "1" ? await openSignIn() : null;
