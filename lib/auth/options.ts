@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { audit, AuditType } from "@/lib/audit";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { requestMeta } from "@/lib/request-meta";
 import { redeemChallenge } from "./challenge";
 import { challengeCookieName } from "./cookies";
@@ -66,10 +67,10 @@ export function authOptions(): AuthOptions {
       error(code, metadata) {
         const name = (metadata as { name?: string } | undefined)?.name;
         if (name === "SessionEndedError" || name === "JWTExpired") return;
-        console.error(`[next-auth][error][${code}]`, metadata);
+        void log.error("next_auth.error", { code, error: metadata });
       },
       warn(code) {
-        console.warn(`[next-auth][warn][${code}]`);
+        void log.warn("next_auth.warning", { code });
       },
       debug() {},
     },
