@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 
 export default async function Home() {
-  redirect((await currentUser()) ? "/profile" : "/login");
+  const session = await currentSession();
+  redirect(!session ? "/login" : session.mustEnrol ? ENROL_PATH : "/profile");
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { canManage, currentMembership, type CurrentMembership } from "@/lib/accounts/current";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession, type SignedIn } from "@/lib/auth/session";
 import type { PublicUser } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
@@ -47,18 +47,36 @@ export function action<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>
   };
 }
 
-/** A server action for signed-in users only; the session is verified here, not by the page. */
-export function authedAction<S extends z.ZodType, T>(
+export type SessionContext = { user: PublicUser; session: SignedIn; meta: RequestMeta };
+
+function signedInAction<S extends z.ZodType, T>(
   schema: S,
-  fn: (input: z.infer<S>, ctx: { user: PublicUser; meta: RequestMeta }) => Promise<T>,
+  fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>,
+  { duringEnrolment }: { duringEnrolment: boolean },
 ) {
   return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> => {
-    const user = await currentUser();
-    if (!user) return { ok: false, error: errorMessages.not_signed_in, code: ErrorCode.notSignedIn };
+    const session = await currentSession();
+    if (!session) return { ok: false, error: errorMessages.not_signed_in, code: ErrorCode.notSignedIn };
+    if (session.mustEnrol && !duringEnrolment) {
+      return { ok: false, error: errorMessages.enrolment_required, code: ErrorCode.enrolmentRequired };
+    }
     const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);
     if (parsed.state) return parsed.state;
-    return run(async () => fn(parsed.data, { user, meta: await requestMeta() }));
+    return run(async () => fn(parsed.data, { user: session.user, session, meta: await requestMeta() }));
   };
+}
+
+/**
+ * A server action for signed-in users only; the session is verified here, not by the page. A user
+ * whom an account requires to enrol in 2FA is refused until they have (enrolmentAction is the way).
+ */
+export function authedAction<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>) {
+  return signedInAction(schema, fn, { duringEnrolment: false });
+}
+
+/** The enrolment steps themselves: open to a signed-in user who must enrol, as well as to everyone else. */
+export function enrolmentAction<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>) {
+  return signedInAction(schema, fn, { duringEnrolment: true });
 }
 
 /**

@@ -79,6 +79,18 @@ async function serverPaths() {
     signIn.push((await timed(async () => redeemChallenge((await checkPassword(email, "bench password 123", meta)).token)))[0]);
   }
   rows.push(["sign-in without 2FA: password (argon2id) + challenge + session grant", stats(signIn)]);
+
+  // What every page, route handler and server action runs: the session record, its user and the
+  // accounts enforcing 2FA in one query, then the 2FA rule (lastSeenAt written at most once a minute).
+  const { openSession, findLiveSession } = await import("../lib/auth/session-record");
+  const sessions = await Promise.all(users.map(async ({ user }) => ({ user, record: await openSession({ id: user.id, sessionVersion: 1 }, meta) })));
+  const check: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const { user, record } of sessions) {
+      check.push((await timed(() => findLiveSession({ sid: record.id, uid: user.id, sv: 1 })))[0]);
+    }
+  }
+  rows.push(["per-request session check (findLiveSession: record + user + 2FA rule)", stats(check)]);
   await pglite.close();
   return rows;
 }

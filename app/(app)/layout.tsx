@@ -3,12 +3,13 @@ import { AccountSwitcher } from "@/components/shell/account-switcher";
 import { GraceBanner } from "@/components/shell/grace-banner";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { canManage, currentMembership, listAccounts } from "@/lib/accounts/current";
-import { requireUser } from "@/lib/auth/session";
-import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import { requireSession } from "@/lib/auth/session";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser();
-  const [membership, accounts, policy] = await Promise.all([currentMembership(user.id), listAccounts(user.id), twoFactorPolicy(user.id)]);
+  // The session check also applied the 2FA rule (a user who must enrol went to /enrol): its verdict
+  // drives the grace banner, with no second look-up.
+  const { user, policy } = await requireSession();
+  const [membership, accounts] = await Promise.all([currentMembership(user.id), listAccounts(user.id)]);
   const admin = membership && canManage(membership.role);
   return (
     <div className="min-h-screen">

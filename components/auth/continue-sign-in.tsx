@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import { resumeSignIn } from "@/app/(auth)/login/actions";
 import { Alert } from "@/components/ui/alert";
 import { finishSignIn } from "./finish-sign-in";
 import { ForcedEnrolment } from "./forced-enrolment";
@@ -9,7 +10,7 @@ export type Requirement = "none" | "verify" | "enrol";
 
 /** After a proved password (sign-in, sign-up, invitation): the second factor or enrolment, then the session. */
 export function ContinueSignIn({
-  requirement,
+  requirement: initial,
   email,
   callbackUrl,
   onRestart,
@@ -19,13 +20,20 @@ export function ContinueSignIn({
   callbackUrl: string;
   onRestart: () => void;
 }) {
+  const [requirement, setRequirement] = useState(initial);
   const [failed, setFailed] = useState(false);
   // Once only: the challenge is single use, and React runs effects twice in development.
   const started = useRef(false);
   useEffect(() => {
     if (requirement !== "none" || started.current) return;
     started.current = true;
-    finishSignIn(callbackUrl).then((ok) => !ok && setFailed(true));
+    finishSignIn(callbackUrl).then(async (ok) => {
+      if (ok) return;
+      // Refused: the server may now ask for more than when the password was checked (2FA enforced).
+      const next = await resumeSignIn({});
+      if (next.ok && next.data && next.data.requirement !== "none") setRequirement(next.data.requirement);
+      else setFailed(true);
+    });
   }, [requirement, callbackUrl]);
   if (requirement === "verify") return <SecondFactorStep callbackUrl={callbackUrl} onRestart={onRestart} />;
   if (requirement === "enrol") return <ForcedEnrolment email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;

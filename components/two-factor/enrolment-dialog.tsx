@@ -21,9 +21,12 @@ export function EnrolmentDialog({
   actions,
   onCancel,
   onDone,
+  reason,
 }: {
   email: string;
   actions: EnrolmentActions;
+  /** Why enrolment is asked for, when it is not the user's own choice (the page behind is hidden). */
+  reason?: string;
   onCancel: () => void;
   onDone: () => void;
 }) {
@@ -50,7 +53,7 @@ export function EnrolmentDialog({
       description={
         savingCodes
           ? "Two-factor authentication is on. Each code signs you in once if you lose your phone. They are shown only now."
-          : `Scan the QR code with your authenticator app, or type the Secret Key. It will show codes for ${email}.`
+          : `${reason ? `${reason} ` : ""}Scan the QR code with your authenticator app, or type the Secret Key. It will show codes for ${email}.`
       }
     >
       {step.name === "loading" && <p role="status">Preparing your secret key…</p>}

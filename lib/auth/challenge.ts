@@ -1,6 +1,7 @@
 import "server-only";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { twoFactorPolicy } from "@/lib/two-factor/policy";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
@@ -71,11 +72,26 @@ export async function satisfyChallenge(id: string): Promise<void> {
 /**
  * Exchanges a finished challenge for the user it proves, exactly once. Only this call leads to a
  * session, and it needs the second factor (or enrolment) to be done when one was required.
+ *
+ * The 2FA rule is applied again here, not only when the password was checked: an admin may have
+ * pressed Confirm (or a grace period ended) in between. Such a challenge now asks for what the rule
+ * asks (enrolment, usually) and gives no session; the sign-in page resumes from it. Should enforcement
+ * land after this check, the per-request check (lib/auth/session) stops the new session at enrolment.
  */
 export async function redeemChallenge(token: string | undefined) {
   const challenge = await findChallenge(token);
   if (!challenge || (challenge.requirement !== "none" && !challenge.satisfiedAt)) return null;
   const prisma = await db();
+  if (challenge.requirement === "none") {
+    const { requirement } = await twoFactorPolicy(challenge.userId);
+    if (requirement !== "none") {
+      await prisma.loginChallenge.updateMany({
+        where: { id: challenge.id, requirement: "none", usedAt: null },
+        data: { requirement },
+      });
+      return null;
+    }
+  }
   const { count } = await prisma.loginChallenge.updateMany({
     where: { id: challenge.id, usedAt: null, user: { sessionVersion: challenge.userVersion } },
     data: { usedAt: new Date() },

@@ -1,8 +1,9 @@
 import "server-only";
-import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 import { CHALLENGE_TTL_MS, findChallenge, type Requirement } from "./challenge";
+import { carrySessionOver, SESSION_LIFETIME_S } from "./session-record";
+import { encodeSessionToken, sessionClaims } from "./session-token";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
 export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
@@ -24,16 +25,25 @@ export async function readChallengeCookie(): Promise<string | undefined> {
 
 /**
  * Re-issues the current browser's session under a new session version, after a change that ended
- * every other session (password, 2FA): this browser stays signed in, the others do not.
+ * every other session (password, 2FA): this browser keeps its record, moved to the new version, and
+ * gets a new cookie (a copy of the old one is refused). The record's absolute expiry stays where it
+ * was. If another change raced this one, the record is not moved and this browser is signed out too.
  */
-export async function reissueSession(user: { id: string; email: string; name: string }, sessionVersion: number, maxAge: number) {
+export async function reissueSession(
+  session: { id: string; version: number; expiresAt: Date; user: { id: string; email: string; name: string } },
+  newVersion: number,
+): Promise<boolean> {
   const { authSecret, secureCookies } = env();
-  const value = await encode({
-    token: { sub: user.id, uid: user.id, sv: sessionVersion, email: user.email, name: user.name },
-    secret: authSecret,
-    maxAge,
-  });
-  (await cookies()).set(sessionCookieName(), value, { httpOnly: true, sameSite: "lax", secure: secureCookies, path: "/", maxAge });
+  const jar = await cookies();
+  if (!(await carrySessionOver(session.id, session.version, newVersion))) {
+    jar.delete(sessionCookieName());
+    return false;
+  }
+  const token = sessionClaims(session.user, session, newVersion);
+  const value = await encodeSessionToken({ token, secret: authSecret, maxAge: SESSION_LIFETIME_S });
+  const maxAge = Math.max(0, token.end - Math.floor(Date.now() / 1000));
+  jar.set(sessionCookieName(), value, { httpOnly: true, sameSite: "lax", secure: secureCookies, path: "/", maxAge });
+  return true;
 }
 
 /** The sign-in this browser has open (after an invitation, say): what it needs next, for /login to resume. */

@@ -19,15 +19,24 @@ export async function beginChallengeEnrolment(token: string | undefined) {
 
 /**
  * Confirms the enrolment and marks the challenge done. Enabling 2FA bumps the session version (which
- * kills other open challenges); this one is carried over to the new version, so the sign-in finishes.
+ * kills other open challenges); this one is carried over to the new version so the sign-in finishes.
+ * Both steps are compare-and-set against the version the challenge was issued under: 2FA is enabled
+ * only if that is still the user's version, and the challenge moves only from that version to the one
+ * right after it. A password change at any moment in between leaves the challenge dead.
  */
 export async function finishChallengeEnrolment(token: string | undefined, code: string, meta: RequestMeta) {
   const challenge = await enrolmentChallenge(token);
-  const { recoveryCodes, sessionVersion } = await confirmEnrolment(challenge.userId, code, meta);
+  const issuedUnder = challenge.userVersion;
+  const { recoveryCodes } = await confirmEnrolment(challenge.userId, code, meta, issuedUnder).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === ErrorCode.notSignedIn) throw new AppError(ErrorCode.challengeExpired);
+    throw error;
+  });
   const prisma = await db();
+  // If this finds nothing, 2FA is on but the sign-in is over: the codes are still shown (they work),
+  // and the sign-in page then asks for the password again.
   await prisma.loginChallenge.updateMany({
-    where: { id: challenge.id, usedAt: null, satisfiedAt: null },
-    data: { userVersion: sessionVersion, satisfiedAt: new Date() },
+    where: { id: challenge.id, usedAt: null, satisfiedAt: null, userVersion: issuedUnder, user: { sessionVersion: issuedUnder + 1 } },
+    data: { userVersion: issuedUnder + 1, satisfiedAt: new Date() },
   });
   return { recoveryCodes };
 }

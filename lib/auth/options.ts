@@ -4,23 +4,26 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { audit, AuditType } from "@/lib/audit";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { redeemChallenge } from "./challenge";
 import { challengeCookieName } from "./cookies";
-
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+import { findLiveSession, openSession, revokeSession, SESSION_LIFETIME_S } from "./session-record";
+import { encodeSessionToken, readClaims, SessionEndedError, sessionClaims, type SessionClaims } from "./session-token";
 
 /**
  * The only provider exchanges a finished login challenge (httpOnly cookie) for a session. The browser
  * never re-sends the password: the password and the second factor were checked by server actions.
+ * Each session is a server-side record (lib/auth/session-record); the JWT only names it.
  */
 export function authOptions(): AuthOptions {
   const { authSecret, secureCookies } = env();
   return {
     secret: authSecret,
     useSecureCookies: secureCookies,
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    session: { strategy: "jwt", maxAge: SESSION_LIFETIME_S },
+    jwt: { encode: encodeSessionToken },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
@@ -31,8 +34,10 @@ export function authOptions(): AuthOptions {
           const jar = await cookies();
           const user = await redeemChallenge(jar.get(challengeCookieName())?.value);
           if (!user) return null;
-          await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta: await requestMeta() });
-          return { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion };
+          const meta = await requestMeta();
+          const session = await openSession(user, meta);
+          await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
+          return { id: user.id, email: user.email, name: user.name, claims: sessionClaims(user, session, user.sessionVersion) };
         },
       }),
     ],
@@ -41,16 +46,38 @@ export function authOptions(): AuthOptions {
       redirect({ url, baseUrl }) {
         return new URL(safeRedirectPath(url, baseUrl), baseUrl).href;
       },
-      jwt({ token, user }) {
-        if (user) {
-          token.uid = user.id;
-          token.sv = (user as { sv?: number }).sv ?? 0;
-        }
+      async jwt({ token, user }) {
+        if (user) return { ...token, ...(user as unknown as { claims: SessionClaims }).claims };
+        // Every later use (/api/auth/session re-signs the token) asks the record first: a session
+        // that was signed out, outlived its lifetime or belongs to an old version is not renewed,
+        // and next-auth clears the cookie instead.
+        const claims = readClaims(token);
+        if (!claims || !(await findLiveSession(claims))) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
-        return { ...session, uid: token.uid as string, sv: token.sv as number };
+        const claims = readClaims(token)!;
+        return { ...session, expires: new Date(claims.end * 1000).toISOString(), uid: claims.uid, sv: claims.sv };
       },
+    },
+    events: {
+      // Sign-out ends the record on the server too; next-auth only clears this browser's cookie.
+      async signOut({ token }) {
+        const claims = readClaims(token);
+        if (claims) await revokeSession(claims.sid);
+      },
+    },
+    logger: {
+      // A session that ended is an ordinary answer ({} and a cleared cookie), not a server error.
+      error(code, metadata) {
+        const name = (metadata as { name?: string } | undefined)?.name;
+        if (name === "SessionEndedError" || name === "JWTExpired") return;
+        void log.error("next_auth.error", { code, error: metadata });
+      },
+      warn(code) {
+        void log.warn("next_auth.warning", { code });
+      },
+      debug() {},
     },
   };
 }

@@ -2,37 +2,54 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { canManage, currentMembership } from "@/lib/accounts/current";
 import { cache } from "react";
-import { db } from "@/lib/db";
+import { canManage, currentMembership } from "@/lib/accounts/current";
 import { env } from "@/lib/env";
 import { sessionCookieName } from "./cookies";
-import { publicUserSelect, type PublicUser } from "./users";
+import { findLiveSession, type LiveSession } from "./session-record";
+import { readClaims } from "./session-token";
+import type { PublicUser } from "./users";
+
+export const ENROL_PATH = "/enrol";
+
+export type SignedIn = LiveSession & {
+  /** An account of the user enforces 2FA (grace over) and they have none: enrolment is all they may do. */
+  mustEnrol: boolean;
+};
 
 /**
- * The signed-in user, or null. A valid JWT is not enough: its session version must still match the
- * database, so bumping the version ends every session issued before.
+ * This browser's session, checked on every request: next-auth's JWT cookie (integrity and expiry, as
+ * getServerSession would) naming a live server-side record, under the user's current session version.
+ * The 2FA rule is applied per request too, so enforcement reaches sessions that already exist.
  */
-export const currentUser = cache(async (): Promise<PublicUser | null> => {
-  // next-auth's own JWT cookie, decoded as getServerSession would (expiry and integrity checked).
+export const currentSession = cache(async (): Promise<SignedIn | null> => {
   const raw = (await cookies()).get(sessionCookieName())?.value;
   if (!raw) return null;
-  const session = (await decode({ token: raw, secret: env().authSecret }).catch(() => null)) as { uid?: unknown; sv?: unknown } | null;
-  if (typeof session?.uid !== "string" || typeof session.sv !== "number") return null;
-  const prisma = await db();
-  const user = await prisma.user.findUnique({
-    where: { id: session.uid },
-    select: { ...publicUserSelect, sessionVersion: true },
-  });
-  if (!user || user.sessionVersion !== session.sv) return null;
-  return { id: user.id, email: user.email, name: user.name, totpEnabledAt: user.totpEnabledAt };
+  const claims = readClaims(await decode({ token: raw, secret: env().authSecret }).catch(() => null));
+  if (!claims) return null;
+  const session = await findLiveSession(claims);
+  return session && { ...session, mustEnrol: session.policy.requirement === "enrol" };
 });
 
-/** For pages: the user, or a redirect to /login. */
+/**
+ * The signed-in user who may use the app, or null. A user who must enrol first counts as nobody here,
+ * so anything built on this fails closed; enrolment uses currentSession itself.
+ */
+export async function currentUser(): Promise<PublicUser | null> {
+  const session = await currentSession();
+  return session && !session.mustEnrol ? session.user : null;
+}
+
+/** For app pages: the session, or a redirect to /login (signed out) or to enrolment (must enrol). */
+export async function requireSession(): Promise<SignedIn> {
+  const session = await currentSession();
+  if (!session) redirect("/login");
+  if (session.mustEnrol) redirect(ENROL_PATH);
+  return session;
+}
+
 export async function requireUser(): Promise<PublicUser> {
-  const user = await currentUser();
-  if (!user) redirect("/login");
-  return user;
+  return (await requireSession()).user;
 }
 
 /** For settings pages: an owner or admin of the current account; anyone else gets a 404. */

@@ -35,8 +35,12 @@ export async function beginEnrolment(user: { id: string; email: string }) {
 /**
  * Turns 2FA on once a valid code for the pending secret arrives. The code's time step becomes the
  * last accepted one, so it cannot be replayed at sign-in. Ends other sessions and open sign-ins.
+ *
+ * `expectedVersion`: the session version the caller was authorised under (a sign-in's challenge, a
+ * session). 2FA is then turned on only if the version is still that one, in the same conditional
+ * update: a password change that landed meanwhile wins, and this enrolment changes nothing.
  */
-export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta) {
+export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion?: number) {
   const prisma = await db();
   const pending = await prisma.totpEnrolment.findUnique({ where: { userId } });
   if (!pending || pending.expiresAt <= new Date()) throw new AppError(ErrorCode.enrolmentExpired);
@@ -46,7 +50,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
   if (step === null) throw new AppError(ErrorCode.invalidCode, "That code is not correct. Check the time on your phone and try the newest code.");
   const result = await prisma.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({
-      where: { id: userId, totpEnabledAt: null },
+      where: { id: userId, totpEnabledAt: null, ...(expectedVersion === undefined ? {} : { sessionVersion: expectedVersion }) },
       data: {
         totpSecret: sealTotpSecret(userId, secret),
         totpEnabledAt: new Date(),
@@ -54,7 +58,11 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
         sessionVersion: { increment: 1 },
       },
     });
-    if (count !== 1) throw new AppError(ErrorCode.alreadyEnabled);
+    if (count !== 1) {
+      const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { totpEnabledAt: true } });
+      // Not enabled, so the version moved on: the session or sign-in this came from has ended.
+      throw new AppError(current.totpEnabledAt ? ErrorCode.alreadyEnabled : ErrorCode.notSignedIn);
+    }
     await tx.totpEnrolment.delete({ where: { userId } });
     const codes = await replaceRecoveryCodes(tx, userId);
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, sessionVersion: true } });

@@ -1,24 +1,17 @@
 // Every server action, called directly as an attacker would (no UI): with only the password step
 // done, as a member, and as an admin of another account. Each is refused and nothing changes.
-import { encode } from "next-auth/jwt";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
 import { checkPassword } from "@/lib/auth/login";
+import { openSession } from "@/lib/auth/session-record";
+import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { ErrorCode } from "@/lib/errors";
+import { CHALLENGE_COOKIE, jar, SESSION_COOKIE } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", host: "localhost:3000" }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-}));
+vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
 const profile = await import("@/app/(app)/profile/actions");
 const shell = await import("@/app/(app)/actions");
@@ -29,10 +22,12 @@ const login = await import("@/app/(auth)/login/actions");
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
 
+/** A live session for the user, as the sign-in would leave it (record + next-auth's JWT cookie). */
 async function signInAs(user: { id: string; email: string; name: string }) {
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
-  const token = await encode({ token: { sub: user.id, uid: user.id, sv: sessionVersion, email: user.email, name: user.name }, secret: process.env.NEXTAUTH_SECRET! });
-  jar.set("next-auth.session-token", token);
+  const session = await openSession({ id: user.id, sessionVersion }, meta);
+  const token = await encodeSessionToken({ token: sessionClaims(user, session, sessionVersion), secret: process.env.NEXTAUTH_SECRET! });
+  jar.set(SESSION_COOKIE, token);
 }
 
 /** Every action that needs a session, with input that would succeed for a rightful caller. */
@@ -83,7 +78,7 @@ describe("server actions called directly", () => {
   it("with only the password done (2FA pending), every protected action answers as for a stranger", async () => {
     const w = await world();
     const { token } = await checkPassword(w.owner.user.email, PASSWORD, meta);
-    jar.set("twofold.challenge", token);
+    jar.set(CHALLENGE_COOKIE, token);
     const before = await snapshot();
     const actions = everyProtectedAction({ ...w, code: await w.owner.nextCode() });
     for (const [name, call] of Object.entries(actions)) {
@@ -155,6 +150,25 @@ describe("server actions called directly", () => {
       expect(Object.keys(result.fieldErrors ?? {})).not.toHaveLength(0);
     }
     expect(await snapshot()).toBe(before);
+  });
+
+  it("a signed-in member an account now requires to enrol is refused everything but the enrolment steps", async () => {
+    const w = await world();
+    const bare = await makeUser("Unenrolled");
+    await prisma().membership.create({ data: { userId: bare.id, accountId: w.accountId, role: "admin" } });
+    await signInAs(bare);
+    await enableEnforcement(w.owner.user.id, w.accountId, 0, meta);
+    jar.set("twofold.account", w.accountId);
+    const before = await snapshot();
+    const actions = everyProtectedAction({ ...w, code: "123456" });
+    const enrolmentSteps = ["profile.startEnrolment", "profile.enableTwoFactor"];
+    for (const [name, call] of Object.entries(actions).filter(([n]) => !enrolmentSteps.includes(n))) {
+      const result = await call();
+      expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.enrolmentRequired });
+    }
+    expect(await snapshot()).toBe(before);
+    expect((await profile.startEnrolment({})).ok).toBe(true);
+    expect((await profile.enableTwoFactor({ code: "000000" })).code).toBe(ErrorCode.invalidCode);
   });
 
   it("a signed-in owner's direct call works, and bumping the session version ends that session", async () => {

@@ -1,8 +1,7 @@
 "use server";
 import { z } from "zod";
-import { authedAction } from "@/lib/action";
+import { authedAction, enrolmentAction } from "@/lib/action";
 import { reissueSession } from "@/lib/auth/cookies";
-import { SESSION_MAX_AGE_S } from "@/lib/auth/options";
 import { changePassword } from "@/lib/auth/password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
@@ -20,36 +19,37 @@ const passwordChange = z.object({
   newPassword: passwordSchema,
 });
 
-export const changePasswordAction = authedAction(passwordChange, async (input, { user, meta }) => {
+export const changePasswordAction = authedAction(passwordChange, async (input, { user, session, meta }) => {
   const version = await changePassword(user.id, input.currentPassword, input.newPassword, meta);
-  await reissueSession(user, version, SESSION_MAX_AGE_S); // this browser stays signed in; others end
+  await reissueSession(session, version); // this browser stays signed in; others end
   return { changed: true };
 });
 
-export const startEnrolment = authedAction(z.object({}), async (_, { user }) => {
+// The two enrolment steps are the only actions open to a user an account requires to enrol.
+export const startEnrolment = enrolmentAction(z.object({}), async (_, { user }) => {
   const { secret, uri } = await beginEnrolment(user);
   return { secret, uri };
 });
 
 const code = z.string().trim().min(1, "Enter the 6-digit code.").max(32, "That is not a valid code.");
 
-export const enableTwoFactor = authedAction(z.object({ code }), async (input, { user, meta }) => {
-  const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta);
-  await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+export const enableTwoFactor = enrolmentAction(z.object({ code }), async (input, { user, session, meta }) => {
+  const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta, session.version);
+  await reissueSession(session, sessionVersion);
   return { recoveryCodes };
 });
 
 export const turnOffTwoFactor = authedAction(
   z.object({ method: z.enum(["totp", "recovery"]), code }),
-  async (proof, { user, meta }) => {
+  async (proof, { user, session, meta }) => {
     const sessionVersion = await disableTwoFactor(user.id, proof, meta);
-    await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+    await reissueSession(session, sessionVersion);
     return { disabled: true };
   },
 );
 
-export const regenerateCodes = authedAction(z.object({ code }), async (input, { user, meta }) => {
+export const regenerateCodes = authedAction(z.object({ code }), async (input, { user, session, meta }) => {
   const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, input.code, meta);
-  await reissueSession(user, sessionVersion, SESSION_MAX_AGE_S);
+  await reissueSession(session, sessionVersion);
   return { recoveryCodes };
 });

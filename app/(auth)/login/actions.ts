@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { readChallengeCookie, setChallengeCookie } from "@/lib/auth/cookies";
+import { openSignIn, readChallengeCookie, setChallengeCookie } from "@/lib/auth/cookies";
 import { beginChallengeEnrolment, finishChallengeEnrolment } from "@/lib/auth/login-enrolment";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { emailSchema } from "@/lib/auth/users";
@@ -34,4 +34,13 @@ export const startLoginEnrolment = action(z.object({}), async () => {
 
 export const finishLoginEnrolment = action(z.object({ code: secondFactorStep.shape.code }), async ({ code }, meta) => {
   return finishChallengeEnrolment(await readChallengeCookie(), code, meta);
+});
+
+/**
+ * What this browser's open sign-in asks for now. A sign-in that needed nothing more may need enrolment
+ * by the time it finishes (an admin enforced 2FA meanwhile): the page asks here and carries on.
+ */
+export const resumeSignIn = action(z.object({}), async () => {
+  const open = await openSignIn();
+  return open && { requirement: open.requirement };
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { openSignIn } from "@/lib/auth/cookies";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { LoginFlow } from "@/components/auth/login-flow";
@@ -13,7 +13,8 @@ type Params = { callbackUrl?: string | string[]; reset?: string; continue?: stri
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Params> }) {
   const params = await searchParams;
   const callbackUrl = safeRedirectPath(params.callbackUrl, (await requestMeta()).origin ?? "http://localhost");
-  if (await currentUser()) redirect(callbackUrl);
+  const session = await currentSession();
+  if (session) redirect(session.mustEnrol ? ENROL_PATH : callbackUrl);
   // ?continue=1 resumes a sign-in opened elsewhere (accepting an invitation), from the server's state.
   const resume = params.continue === "1" ? await openSignIn() : null;
   return (

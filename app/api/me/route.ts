@@ -1,9 +1,17 @@
 import { NextResponse } from "next/server";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession } from "@/lib/auth/session";
+import { ErrorCode, errorMessages } from "@/lib/errors";
 
-/** The signed-in user's public profile; 401 for anyone else (including a half-finished sign-in). */
+/**
+ * The signed-in user's public profile; 401 for anyone else (including a half-finished sign-in), and
+ * 403 for a user an account requires to set up 2FA first.
+ */
 export async function GET() {
-  const user = await currentUser();
-  if (!user) return NextResponse.json({ error: "Not signed in." }, { status: 401 });
+  const session = await currentSession();
+  if (!session) return NextResponse.json({ error: "Not signed in.", code: ErrorCode.notSignedIn }, { status: 401 });
+  if (session.mustEnrol) {
+    return NextResponse.json({ error: errorMessages.enrolment_required, code: ErrorCode.enrolmentRequired }, { status: 403 });
+  }
+  const { user } = session;
   return NextResponse.json({ id: user.id, email: user.email, name: user.name, twoFactor: user.totpEnabledAt !== null });
 }

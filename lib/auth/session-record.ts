@@ -1,0 +1,120 @@
+import "server-only";
+import { randomToken } from "@/lib/crypto/tokens";
+import { db } from "@/lib/db";
+import type { RequestMeta } from "@/lib/request-meta";
+import { decideTwoFactorPolicy, type PolicyFacts, type TwoFactorPolicy } from "@/lib/two-factor/policy";
+import type { PublicUser } from "./users";
+
+/**
+ * Absolute lifetime of a session, counted from sign-in. Renewal (next-auth's /api/auth/session, a
+ * re-issue after a password change) never moves it: a stolen cookie is worth at most this long.
+ */
+export const SESSION_LIFETIME_S = 12 * 60 * 60;
+/** lastSeenAt is written at most this often, so an ordinary request is one read and no write. */
+const LAST_SEEN_EVERY_MS = 60_000;
+
+export type LiveSession = {
+  id: string;
+  /** The session version it was issued (or re-issued) under; still the user's current one. */
+  version: number;
+  expiresAt: Date;
+  user: PublicUser;
+  /** The 2FA rule applied to this user now: "enrol" means enrolment is all they may do. */
+  policy: TwoFactorPolicy;
+};
+
+/** Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. */
+export async function openSession(user: { id: string; sessionVersion: number }, meta: RequestMeta) {
+  const prisma = await db();
+  const now = new Date();
+  // The user's own finished records go at each sign-in, so the table stays small without a job.
+  await prisma.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: now } } });
+  return prisma.session.create({
+    data: {
+      id: randomToken(),
+      userId: user.id,
+      userVersion: user.sessionVersion,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_LIFETIME_S * 1000),
+      ip: meta.ip?.slice(0, 100) ?? null,
+      userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    },
+    select: { id: true, expiresAt: true },
+  });
+}
+
+type Row = {
+  id: string;
+  userVersion: number;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  userId: string;
+  email: string;
+  name: string;
+  totpEnabledAt: Date | null;
+  enforcing: string | { id: string; name: string; enforcedAt: string | null; graceHours: number }[];
+};
+
+/**
+ * The live session behind a token's claims, with its user and what the 2FA rule says about them.
+ * Runs on every request, so it is one query: the record (not revoked, inside its absolute lifetime,
+ * under the user's current version), the user, and the accounts of theirs that enforce 2FA.
+ */
+export async function findLiveSession(claims: { sid: string; uid: string; sv: number }, now = new Date()): Promise<LiveSession | null> {
+  const prisma = await db();
+  const rows = await prisma.$queryRaw<Row[]>`
+    SELECT s."id", s."userVersion", s."expiresAt", s."lastSeenAt",
+           u."id" AS "userId", u."email", u."name", u."totpEnabledAt",
+           COALESCE((
+             SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt", 'graceHours', a."graceHours") ORDER BY a."name")
+             FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
+             WHERE m."userId" = u."id" AND a."enforceTwoFactor"
+           ), '[]'::json) AS "enforcing"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid} AND s."revokedAt" IS NULL
+      AND s."expiresAt" > ${now} AND s."userVersion" = ${claims.sv} AND u."sessionVersion" = s."userVersion"`;
+  const row = rows[0];
+  if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS) {
+    // Conditional, so parallel requests of one page write it once.
+    await prisma.session.updateMany({
+      where: { id: row.id, lastSeenAt: { lt: new Date(now.getTime() - LAST_SEEN_EVERY_MS) } },
+      data: { lastSeenAt: now },
+    });
+  }
+  const enforcing = (typeof row.enforcing === "string" ? JSON.parse(row.enforcing) : row.enforcing) as Exclude<Row["enforcing"], string>;
+  const facts: PolicyFacts = {
+    totpEnabledAt: row.totpEnabledAt,
+    enforcing: enforcing.map((a) => ({ ...a, enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null })),
+  };
+  return {
+    id: row.id,
+    version: Number(row.userVersion),
+    expiresAt: row.expiresAt,
+    user: { id: row.userId, email: row.email, name: row.name, totpEnabledAt: row.totpEnabledAt },
+    policy: decideTwoFactorPolicy(facts, now),
+  };
+}
+
+/** Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. */
+export async function revokeSession(id: string): Promise<void> {
+  const prisma = await db();
+  await prisma.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/**
+ * After a change that bumped the user's version by one (password, 2FA), moves this browser's record
+ * to the new version; every other record stays behind and is refused. Compare-and-set: if another
+ * change landed in between (an admin's Reset 2FA, say), the version moved by more than one and this
+ * session ends like the others.
+ */
+export async function carrySessionOver(id: string, fromVersion: number, toVersion: number): Promise<boolean> {
+  if (toVersion !== fromVersion + 1) return false;
+  const prisma = await db();
+  const { count } = await prisma.session.updateMany({
+    where: { id, userVersion: fromVersion, revokedAt: null, expiresAt: { gt: new Date() }, user: { sessionVersion: toVersion } },
+    data: { userVersion: toVersion },
+  });
+  return count === 1;
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import { encode, type JWT, type JWTEncodeParams } from "next-auth/jwt";
+
+/** What the session JWT says. Only the record it names (`sid`) makes it worth anything. */
+export type SessionClaims = {
+  sub: string;
+  uid: string;
+  /** The user's session version when issued; a bump ends the session. */
+  sv: number;
+  /** The Session record's id. */
+  sid: string;
+  /** The record's absolute expiry (epoch seconds), so re-signing can cap the token without a query. */
+  end: number;
+  email: string;
+  name: string;
+};
+
+/** A session that is over (revoked, past its lifetime, older version): next-auth must not re-sign it. */
+export class SessionEndedError extends Error {
+  override name = "SessionEndedError";
+  constructor() {
+    super("The session has ended.");
+  }
+}
+
+export function sessionClaims(
+  user: { id: string; email: string; name: string },
+  session: { id: string; expiresAt: Date },
+  version: number,
+): SessionClaims {
+  const end = Math.floor(session.expiresAt.getTime() / 1000);
+  return { sub: user.id, uid: user.id, sv: version, sid: session.id, end, email: user.email, name: user.name };
+}
+
+/** The claims of a decoded token, if it has the shape this app issues (older tokens have no sid). */
+export function readClaims(token: JWT | null | undefined): Pick<SessionClaims, "uid" | "sv" | "sid" | "end"> | null {
+  if (!token) return null;
+  const { uid, sv, sid, end } = token as Partial<SessionClaims>;
+  if (typeof uid !== "string" || typeof sv !== "number" || typeof sid !== "string" || typeof end !== "number") return null;
+  return { uid, sv, sid, end };
+}
+
+/**
+ * next-auth's encode, with the token's lifetime cut to the record's absolute expiry. next-auth
+ * re-signs the token on every /api/auth/session call with a fresh maxAge; this is where that
+ * renewal stops at the end of the session instead of sliding on forever.
+ */
+export async function encodeSessionToken(params: JWTEncodeParams): Promise<string> {
+  const claims = readClaims(params.token);
+  if (!claims) throw new SessionEndedError();
+  const left = claims.end - Math.floor(Date.now() / 1000);
+  if (left <= 0) throw new SessionEndedError();
+  return encode({ ...params, maxAge: Math.min(params.maxAge ?? left, left) });
+}

@@ -1,0 +1,154 @@
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import pg from "pg";
+import { expect, test, withHydration } from "./fixtures";
+import {
+  acceptAsNewUser,
+  asOwnClient,
+  enrol,
+  enrolInOpenDialog,
+  enterPassword,
+  invite,
+  newEmail,
+  POSTGRES_APP,
+  POSTGRES_URL,
+  signOut,
+  signUp,
+} from "./helpers";
+
+async function newPage(browser: Browser, baseURL?: string) {
+  const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
+  await asOwnClient(page);
+  return page;
+}
+
+async function sessionCookie(context: BrowserContext) {
+  return (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+}
+
+/** Runs SQL on the PostgreSQL server behind POSTGRES_APP, as time passing or another instance would. */
+async function onServer(sql: string, params: unknown[]) {
+  const db = new pg.Client({ connectionString: POSTGRES_URL });
+  await db.connect();
+  try {
+    await db.query(sql, params);
+  } finally {
+    await db.end();
+  }
+}
+
+async function enforceNow(owner: Page) {
+  await owner.goto("/settings/authentication");
+  await owner.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  await owner.getByRole("dialog", { name: "Enforce Two Factor Authentication?" }).getByRole("button", { name: "Confirm" }).click();
+  await expect(owner.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();
+}
+
+test("a member signed in before the admin enforces 2FA is sent to enrolment at the next navigation", async ({ page, browser, baseURL }) => {
+  test.setTimeout(120_000);
+  await signUp(page, "Strict Owner");
+  await enrol(page);
+  const memberEmail = newEmail("Early Member");
+  const member = await newPage(browser, baseURL);
+  await acceptAsNewUser(member, await invite(page, memberEmail), "Early Member");
+  await expect(member).toHaveURL(/\/profile$/);
+  expect((await member.request.get("/api/me")).status()).toBe(200);
+
+  await enforceNow(page);
+
+  await member.goto("/profile");
+  await expect(member).toHaveURL(/\/enrol$/);
+  const dialog = member.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
+  await expect(dialog).toContainText("Strict Owner's account now requires two-factor authentication. Set it up to continue.");
+  await expect(dialog.getByTestId("secret-key")).toBeVisible();
+  await member.screenshot({ path: "test-results/screens/enrol-required.png" });
+  const me = await member.request.get("/api/me");
+  expect(me.status()).toBe(403);
+  expect(await me.json()).toMatchObject({ code: "enrolment_required" });
+  for (const path of ["/settings/users", "/"]) {
+    await member.goto(path);
+    await expect(member).toHaveURL(/\/enrol$/);
+  }
+
+  // Cancelling leaves only "Set it up now" and "Sign out"; the page says why.
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(member.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
+  await expect(member.getByText("Until then you can only sign out.")).toBeVisible();
+  await member.screenshot({ path: "test-results/screens/enrol-required-behind.png" });
+  await member.getByRole("button", { name: "Set it up now" }).click();
+  await enrolInOpenDialog(member);
+  await expect(member).toHaveURL(/\/profile$/);
+  await expect(member.getByRole("switch", { name: "Two-Factor Authentication" })).toBeChecked();
+  expect((await member.request.get("/api/me")).status()).toBe(200);
+});
+
+test("after signing out, the old cookie replayed gets nothing: pages, /api/me, /api/auth/session", async ({ page, browser, baseURL }) => {
+  await signUp(page, "Leaver");
+  const cookie = await sessionCookie(page.context());
+  expect(cookie).toBeDefined();
+  expect((await (await page.request.get("/api/auth/session")).json()).user).toBeDefined();
+  await signOut(page);
+
+  const thief = await (await browser.newContext({ baseURL })).newPage();
+  await thief.context().addCookies([cookie!]);
+  const response = await thief.request.get("/profile", { maxRedirects: 0 });
+  expect(response.status()).toBe(307);
+  expect(response.headers()["location"]).toContain("/login");
+  expect((await thief.request.get("/api/me")).status()).toBe(401);
+  const session = await thief.request.get("/api/auth/session");
+  expect(await session.json()).toEqual({});
+  expect(session.headers()["set-cookie"]).toMatch(/next-auth\.session-token=;/); // cleared, not re-signed
+});
+
+test.describe("on a real PostgreSQL server", () => {
+  test.use({ baseURL: POSTGRES_APP });
+
+  test("a session past its absolute lifetime is signed out, though its cookie is still valid", async ({ page }) => {
+    const email = await signUp(page, "Lingerer");
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+
+    // Twelve hours pass since sign-in (moved in the database, as time would); the JWT itself would
+    // still be accepted, and next-auth would happily renew it.
+    await onServer(
+      `UPDATE "Session" SET "createdAt" = now() - interval '12 hours 1 minute', "expiresAt" = now() - interval '1 minute'
+       WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
+      [email],
+    );
+
+    await page.goto("/profile");
+    await expect(page).toHaveURL(/\/login/);
+    expect((await page.request.get("/api/me")).status()).toBe(401);
+    expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
+  });
+
+  test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({ page, browser, baseURL }) => {
+    test.setTimeout(120_000);
+    await signUp(page, "Quick Owner");
+    await enrol(page);
+    const memberEmail = newEmail("Straddler");
+    const member = await newPage(browser, baseURL);
+    await acceptAsNewUser(member, await invite(page, memberEmail), "Straddler");
+    await expect(member).toHaveURL(/\/profile$/);
+    await signOut(member);
+
+    // The admin's Confirm lands between the member's password step and the session.
+    let enforced = false;
+    await member.route("**/api/auth/callback/challenge", async (route) => {
+      if (!enforced) {
+        enforced = true;
+        await onServer(
+          `UPDATE "Account" SET "enforceTwoFactor" = true, "enforcedAt" = now(), "graceHours" = 0
+           WHERE id IN (SELECT "accountId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m.role = 'member')`,
+          [memberEmail],
+        );
+      }
+      await route.continue();
+    });
+    await enterPassword(member, memberEmail);
+    await expect(member.getByRole("dialog", { name: "Enable Two-Factor Authentication" })).toBeVisible();
+    expect(enforced).toBe(true);
+    expect((await member.request.get("/api/me")).status()).toBe(401);
+    await enrolInOpenDialog(member);
+    await expect(member).toHaveURL(/\/profile$/);
+    expect((await member.request.get("/api/me")).status()).toBe(200);
+  });
+});

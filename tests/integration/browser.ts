@@ -1,0 +1,92 @@
+// A browser as the server sees it: a cookie jar behind `next/headers`, and next-auth's own endpoints
+// (csrf, the challenge callback, session, signout) driven through next-auth with the app's options.
+// Test files install the jar with:
+//   vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
+import NextAuth from "next-auth";
+
+export const SESSION_COOKIE = "next-auth.session-token";
+export const CHALLENGE_COOKIE = "twofold.challenge";
+
+export const jar = new Map<string, string>();
+
+export const nextHeaders = {
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", host: "localhost:3000", "user-agent": "vitest browser" }),
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => jar.has(name),
+    set: (name: string, value: string) => void jar.set(name, value),
+    delete: (name: string) => void jar.delete(name),
+  }),
+};
+
+type Answer = { status: number; body: unknown; redirect?: string };
+
+/**
+ * One request to next-auth's handler (its pages-router entry, which takes a plain request object;
+ * the app-router entry differs only in reading the same values from next/headers). Set-Cookie
+ * answers land in the jar, as a browser would keep them.
+ */
+export async function nextAuth(method: "GET" | "POST", action: string[], body?: Record<string, string>): Promise<Answer> {
+  const answer: Answer = { status: 200, body: undefined };
+  const headers = new Map<string, unknown>();
+  const res = {
+    status(code: number) {
+      answer.status = code;
+      return res;
+    },
+    setHeader(name: string, value: unknown) {
+      headers.set(name.toLowerCase(), value);
+      if (name.toLowerCase() === "location") answer.redirect = String(value);
+      return res;
+    },
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+    end() {},
+    json(value: unknown) {
+      answer.body = value;
+    },
+    send(value: unknown) {
+      answer.body = value;
+    },
+  };
+  const req = {
+    method,
+    query: { nextauth: action },
+    body: body ?? {},
+    cookies: Object.fromEntries(jar),
+    headers: { host: "localhost:3000", "x-forwarded-for": "203.0.113.9", "user-agent": "vitest browser" },
+  };
+  // Imported here, not above: the options read next/headers, which this module stands in for.
+  const { authOptions } = await import("@/lib/auth/options");
+  await (NextAuth as unknown as (req: unknown, res: unknown, options: unknown) => Promise<void>)(req, res, authOptions());
+  const setCookies = headers.get("set-cookie");
+  for (const line of (Array.isArray(setCookies) ? setCookies : setCookies ? [setCookies] : []) as string[]) {
+    const [pair, ...attributes] = line.split(";");
+    const [name, ...rest] = pair!.split("=");
+    const value = decodeURIComponent(rest.join("="));
+    const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
+    if (!value || expired) jar.delete(name!.trim());
+    else jar.set(name!.trim(), value);
+  }
+  return answer;
+}
+
+async function csrfToken() {
+  return ((await nextAuth("GET", ["csrf"])).body as { csrfToken: string }).csrfToken;
+}
+
+/** What the sign-in page does last: exchange the finished challenge (its cookie) for a session. */
+export async function finishSignIn(): Promise<boolean> {
+  await nextAuth("POST", ["callback", "challenge"], { csrfToken: await csrfToken(), json: "true" });
+  return jar.has(SESSION_COOKIE);
+}
+
+/** The Sign out button. */
+export async function signOut() {
+  await nextAuth("POST", ["signout"], { csrfToken: await csrfToken(), json: "true" });
+}
+
+/** GET /api/auth/session: the session next-auth reports (and re-signs into the jar). */
+export async function sessionEndpoint() {
+  return (await nextAuth("GET", ["session"])).body as { uid?: string; expires?: string } | Record<string, never>;
+}
