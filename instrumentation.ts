@@ -1,5 +1,6 @@
 // Runs once when the server starts: validate configuration (a production start without its secrets
-// fails here, with the reason), then open the database, which migrates the embedded one in-process.
+// fails here, with the reason), then open the database, which migrates the embedded one in-process,
+// and rehash recovery codes left unkeyed by earlier versions (they are refused until then).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { env } = await import("./lib/env");
@@ -16,5 +17,7 @@ export async function register() {
     );
   }
   const { db } = await import("./lib/db");
-  await db();
+  const { upgradeLegacyRecoveryCodes } = await import("./lib/two-factor/recovery-code-upgrade");
+  const upgraded = await upgradeLegacyRecoveryCodes(await db(), config.totpKeys);
+  if (upgraded) console.log(`[db] recovery codes rehashed under the server key: ${upgraded}`);
 }

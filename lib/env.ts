@@ -55,13 +55,33 @@ function parseKeyList(list: string): [string, Buffer][] {
     });
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+function parse<T extends z.ZodType>(shape: T, source: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = shape.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+function keyRing(id: string, key: Buffer, previous: string): Env["totpKeys"] {
+  const all = new Map(parseKeyList(previous));
+  all.set(id, key);
+  return { current: { id, key }, all };
+}
+
+/**
+ * Only the TOTP keys, for scripts such as `npm run db:migrate`: null unless TOTP_ENCRYPTION_KEY is set,
+ * never a generated development key, and nothing else is read or written.
+ */
+export function configuredTotpKeys(source: NodeJS.ProcessEnv = process.env): Env["totpKeys"] | null {
+  const e = parse(schema.pick({ TOTP_ENCRYPTION_KEY: true, TOTP_ENCRYPTION_KEY_ID: true, TOTP_PREVIOUS_KEYS: true }), source);
+  if (!e.TOTP_ENCRYPTION_KEY) return null;
+  return keyRing(e.TOTP_ENCRYPTION_KEY_ID, Buffer.from(e.TOTP_ENCRYPTION_KEY, "base64"), e.TOTP_PREVIOUS_KEYS);
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const e = parse(schema, source);
   const production = e.NODE_ENV === "production";
   const missing = [
     !e.NEXTAUTH_URL && "NEXTAUTH_URL",
@@ -82,15 +102,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const authSecret = e.NEXTAUTH_SECRET ?? devSecret("NEXTAUTH_SECRET");
   const currentKey = Buffer.from(e.TOTP_ENCRYPTION_KEY ?? devSecret("TOTP_ENCRYPTION_KEY"), "base64");
-  const all = new Map(parseKeyList(e.TOTP_PREVIOUS_KEYS));
-  all.set(e.TOTP_ENCRYPTION_KEY_ID, currentKey);
   return {
     production,
     appName: e.APP_NAME,
     appUrl: e.NEXTAUTH_URL,
     secureCookies: e.NEXTAUTH_URL?.startsWith("https://") ?? false,
     authSecret,
-    totpKeys: { current: { id: e.TOTP_ENCRYPTION_KEY_ID, key: currentKey }, all },
+    totpKeys: keyRing(e.TOTP_ENCRYPTION_KEY_ID, currentKey, e.TOTP_PREVIOUS_KEYS),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 0,

@@ -1,15 +1,35 @@
 // `npm run db:migrate`, `npm run db:migration -- <name>`, `npm run db:reset`.
 import { rm } from "node:fs/promises";
-import { databaseTarget, openDatabase } from "../lib/db/connection";
+import { databaseTarget, openDatabase, type OpenDatabase } from "../lib/db/connection";
 import { applyMigrations, createMigration } from "../lib/db/migrations";
+import { configuredTotpKeys } from "../lib/env";
+import { PrismaClient } from "../lib/generated/prisma/client";
+import { upgradeLegacyRecoveryCodes } from "../lib/two-factor/recovery-code-upgrade";
 
 async function migrate() {
   const db = await openDatabase(databaseTarget());
   try {
     const applied = await applyMigrations(db.factory);
     console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date; nothing to apply.");
+    await upgradeRecoveryCodes(db.factory);
   } finally {
     await db.close();
+  }
+}
+
+/** Needs the server's real key; without TOTP_ENCRYPTION_KEY here the server does it when it starts. */
+async function upgradeRecoveryCodes(factory: OpenDatabase["factory"]) {
+  const keys = configuredTotpKeys();
+  if (!keys) {
+    console.log("Recovery codes: TOTP_ENCRYPTION_KEY is not set here; the server rehashes any unkeyed ones when it starts.");
+    return;
+  }
+  const prisma = new PrismaClient({ adapter: factory });
+  try {
+    const upgraded = await upgradeLegacyRecoveryCodes(prisma, keys);
+    if (upgraded) console.log(`Rehashed ${upgraded} recovery code(s) under the server key.`);
+  } finally {
+    await prisma.$disconnect();
   }
 }
 

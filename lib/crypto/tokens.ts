@@ -5,7 +5,10 @@ export function randomToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/** Tokens and recovery codes carry ≥ 50 bits of CSPRNG entropy, so a plain SHA-256 is enough. */
+/**
+ * For 256-bit random tokens only, where guessing the input is hopeless. Never for short secrets such
+ * as recovery codes (50 bits): those need a keyed hash (lib/two-factor/recovery-code-hash.ts).
+ */
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }

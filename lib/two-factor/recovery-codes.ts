@@ -1,6 +1,5 @@
 // Recovery codes: 10 codes of 10 Crockford Base32 characters (50 bits each), shown as XXXXX-XXXXX.
 import { randomInt } from "node:crypto";
-import { sha256 } from "@/lib/crypto/tokens";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford: no I, L, O, U
 export const RECOVERY_CODE_COUNT = 10;
@@ -21,8 +20,4 @@ export function normalizeRecoveryCode(input: string): string | null {
     .replace(/[IL]/g, "1")
     .replace(/O/g, "0");
   return code.length === 10 && [...code].every((c) => ALPHABET.includes(c)) ? code : null;
-}
-
-export function hashRecoveryCode(normalized: string): string {
-  return sha256(`recovery:${normalized}`);
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { hashRecoveryCode, normalizeRecoveryCode } from "./recovery-codes";
+import { env } from "@/lib/env";
+import { recoveryCodeCandidates } from "./recovery-code-hash";
+import { normalizeRecoveryCode } from "./recovery-codes";
 import { openTotpSecret } from "./secret-store";
 import { matchTotpStep } from "./totp";
 
@@ -27,13 +29,16 @@ export async function acceptTotpCode(userId: string, code: string, nowMs = Date.
   return count === 1 ? { ok: true, method: "totp" } : { ok: false, reason: "replay" };
 }
 
-/** Marks one unused recovery code used, in one conditional UPDATE (single use under races). */
+/**
+ * Marks one unused recovery code used, in one conditional UPDATE (single use under races). The code
+ * may be stored under any key of the ring; unkeyed values from earlier versions never match.
+ */
 export async function consumeRecoveryCode(userId: string, input: string): Promise<ProofResult> {
   const normalized = normalizeRecoveryCode(input);
   if (!normalized) return { ok: false, reason: "invalid" };
   const prisma = await db();
   const { count } = await prisma.recoveryCode.updateMany({
-    where: { userId, codeHash: hashRecoveryCode(normalized), usedAt: null },
+    where: { userId, codeHash: { in: recoveryCodeCandidates(env().totpKeys, userId, normalized) }, usedAt: null },
     data: { usedAt: new Date() },
   });
   if (count !== 1) return { ok: false, reason: "invalid" };

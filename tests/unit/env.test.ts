@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "@/lib/env";
+import { configuredTotpKeys, loadEnv } from "@/lib/env";
 
 const key = Buffer.alloc(32, 1).toString("base64");
 const production = { NODE_ENV: "production", NEXTAUTH_URL: "https://app.example.com", NEXTAUTH_SECRET: "x".repeat(32), TOTP_ENCRYPTION_KEY: key, TRUSTED_PROXY_HOPS: "1" } as const;
@@ -39,5 +39,13 @@ describe("configuration", () => {
 
   it("rejects a proxy count that is not a whole number from 0 to 10", () => {
     for (const hops of ["-1", "1.5", "two", "11"]) expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: hops })).toThrow(/TRUSTED_PROXY_HOPS: must/);
+  });
+
+  it("gives scripts the configured key ring only, never a made-up development key", () => {
+    expect(configuredTotpKeys({ NODE_ENV: "development" })).toBeNull();
+    const keys = configuredTotpKeys({ NODE_ENV: "production", TOTP_ENCRYPTION_KEY: key, TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}` });
+    expect(keys?.current).toEqual({ id: "k2", key: Buffer.alloc(32, 1) });
+    expect([...keys!.all.keys()].sort()).toEqual(["k1", "k2"]);
+    expect(() => configuredTotpKeys({ NODE_ENV: "production", TOTP_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/32 bytes/);
   });
 });
