@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { refuseActionRequest } from "@/lib/http/action-request";
+import { hasMalformedEncoding } from "@/lib/http/malformed-path";
 
 const PROTECTED = ["/profile", "/settings", "/enrol"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
@@ -6,21 +8,32 @@ const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-
 /**
  * Security headers with a per-request CSP nonce, and a quick redirect for signed-out visitors of
  * app pages. The redirect is a convenience only: every page, route and action checks the session
- * itself on the server (lib/auth/session).
+ * itself on the server (lib/auth/session). Requests Next would answer with a 500 (a malformed
+ * percent-encoding in the path, a server action request no browser sends) get a 4xx here.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (!hasSession && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {
-    const url = new URL("/login", request.url);
-    url.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return withSecurityHeaders(NextResponse.redirect(url), contentSecurityPolicy(nonce()));
-  }
   const n = nonce();
   const csp = contentSecurityPolicy(n);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", n);
   requestHeaders.set("content-security-policy", csp); // Next reads the nonce from here for its own scripts
+
+  // Every path: any path without a route handler is answered by a page (the not-found page at
+  // least), and pages take server actions. (A route handler taking uploads over the action body
+  // limit would need an exception here.)
+  const refusal = await refuseActionRequest(request);
+  if (refusal) return withSecurityHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "content-type": "text/plain" } }), csp);
+  if (hasMalformedEncoding(pathname)) {
+    const notFound = new URL("/404", request.url);
+    return withSecurityHeaders(NextResponse.rewrite(notFound, { request: { headers: requestHeaders } }), csp);
+  }
+  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (!hasSession && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {
+    const url = new URL("/login", request.url);
+    url.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return withSecurityHeaders(NextResponse.redirect(url), csp);
+  }
   return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
 }
 
@@ -57,5 +70,6 @@ function withSecurityHeaders(response: NextResponse, csp: string) {
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  // Every path but Next's static files: /favicon.ico too, which (there is none) renders the not-found page.
+  matcher: [{ source: "/((?!_next/static|_next/image).*)" }],
 };

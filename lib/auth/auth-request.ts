@@ -1,0 +1,69 @@
+// next-auth v4 answers some requests it cannot read with HTTP 500: a JSON body that does not parse
+// (it parses it itself), a body field that is not a string, a callbackUrl (query or cookie) that is
+// not an http(s) URL ("Invalid callback URL", reported as a server misconfiguration), a GET of a
+// credentials provider's callback ("not supported"), and an error code it copies unencoded into a
+// Location header (invalid beyond Latin-1). These are refused before next-auth sees them.
+import { NextRequest } from "next/server";
+
+export const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
+
+export type AuthRequestCheck =
+  | { ok: true; request: NextRequest }
+  | { ok: false; status: 400 | 405; error: string; clearCookies: string[] };
+
+/** next-auth's own test for a callback URL (next-auth/core/lib/assert isValidHttpUrl). */
+export function isHttpUrl(url: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(url, url.startsWith("/") ? "http://localhost" : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** next-auth's own test for a JSON body (next-auth/next/utils getBody). */
+const isJson = (request: Request) => request.method === "POST" && !!request.headers.get("content-type")?.includes("application/json");
+
+function isObjectOfStrings(value: unknown): boolean {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+/** The request to hand to next-auth (a JSON body read once and replayed), or why it is refused. */
+/** /api/auth/error?error=X and /api/auth/error/X redirect to the sign-in page with X as it came. */
+function errorCodes(request: NextRequest, [action, segment]: string[]): string[] {
+  if (action !== "error") return [];
+  let fromPath = "";
+  try {
+    fromPath = decodeURIComponent(segment ?? "");
+  } catch {
+    fromPath = "%"; // not an identifier either
+  }
+  return [...request.nextUrl.searchParams.getAll("error"), fromPath].filter(Boolean);
+}
+
+export async function checkAuthRequest(request: NextRequest): Promise<AuthRequestCheck> {
+  const route = request.nextUrl.pathname.split("/").slice(3); // after /api/auth/
+  // The only provider is a Credentials provider, whose callback takes a POST.
+  if (request.method !== "POST" && route[0] === "callback") return { ok: false, status: 405, error: "Use POST.", clearCookies: [] };
+  if (errorCodes(request, route).some((code) => !/^[A-Za-z0-9_-]{1,64}$/.test(code))) {
+    return { ok: false, status: 400, error: "Unknown error code.", clearCookies: [] };
+  }
+  const badCookies = CALLBACK_URL_COOKIES.filter((name) => {
+    const value = request.cookies.get(name)?.value;
+    return value !== undefined && value !== "" && !isHttpUrl(value);
+  });
+  // The browser would send a bad cookie again and again: the refusal also clears it.
+  if (badCookies.length) return { ok: false, status: 400, error: "The callback URL cookie is not a URL.", clearCookies: badCookies };
+  if (request.nextUrl.searchParams.getAll("callbackUrl").some((url) => url !== "" && !isHttpUrl(url))) {
+    return { ok: false, status: 400, error: "callbackUrl must be a URL of this site.", clearCookies: [] };
+  }
+  if (!isJson(request)) return { ok: true, request };
+  const text = await request.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!isObjectOfStrings(body)) return { ok: false, status: 400, error: "The request body must be a JSON object of strings or a form.", clearCookies: [] };
+  return { ok: true, request: new NextRequest(request.url, { method: request.method, headers: request.headers, body: text }) };
+}

@@ -1,0 +1,111 @@
+// Requests no browser would send get a 4xx answer, never a 500 (the fuzz test in fuzz.spec.ts
+// generates thousands more; these are the ones found by hand, kept as named regressions).
+import { test as plainTest } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { serverAction } from "./server-actions";
+
+test("a malformed percent-encoding in a path shows the app's not-found page", async ({ request }) => {
+  for (const path of ["/invite/%", "/reset-password/%E0%A4%A", "/invite/abc%zz", "/api/auth/%", "/login/%C0", "/%"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(404);
+    expect(await response.text(), path).toContain("Page not found");
+    expect(response.headers()["x-frame-options"], path).toBe("DENY");
+  }
+});
+
+test("next-auth's endpoints refuse a body they cannot read with 400", async ({ request }) => {
+  const bodies = ["{bad", "", "null", '"text"', "[1,2]", '{"callbackUrl":5}', '{"csrfToken":{"a":1}}'];
+  for (const path of ["/api/auth/callback/challenge", "/api/auth/signin/challenge", "/api/auth/signout", "/api/auth/_log"]) {
+    for (const data of bodies) {
+      const response = await request.post(path, { headers: { "content-type": "application/json" }, data: Buffer.from(data) });
+      expect(response.status(), `${path} ${data}`).toBe(400);
+      expect(await response.json()).toEqual({ error: "The request body must be a JSON object of strings or a form." });
+    }
+  }
+  // The credentials callback takes a POST; next-auth answers a GET with "not supported" (500).
+  expect((await request.get("/api/auth/callback/challenge")).status()).toBe(405);
+  // next-auth copies the error code into a Location header unencoded; beyond Latin-1 that fails.
+  expect((await request.get("/api/auth/error?error=%F2%BA%83%90", { maxRedirects: 0 })).status()).toBe(400);
+  expect((await request.get("/api/auth/error?error=Configuration", { maxRedirects: 0 })).status()).toBe(302);
+  // What next-auth's own client sends still works: a form asking for the CSRF token round-trip.
+  const csrf = await request.get("/api/auth/csrf");
+  expect(csrf.status()).toBe(200);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const signOut = await request.post("/api/auth/signout", { form: { csrfToken, json: "true" } });
+  expect(signOut.status()).toBe(200);
+});
+
+test("a callbackUrl that is not a URL never reaches next-auth's 500", async ({ request, baseURL }) => {
+  for (const callbackUrl of ["abc", "%", "http://["]) {
+    const query = await request.get(`/api/auth/session?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    expect(query.status(), callbackUrl).toBe(400);
+    for (const path of ["/api/auth/signin/challenge", "/api/auth/callback/challenge"]) {
+      const form = await request.post(path, { form: { callbackUrl }, maxRedirects: 0 });
+      expect(form.status(), `${path} ${callbackUrl}`).toBe(302);
+      expect(form.headers().location, `${path} ${callbackUrl}`).toMatch(new RegExp(`^${baseURL}/`));
+    }
+  }
+  // A bad callback cookie is refused once and cleared, so the browser does not stay stuck on it.
+  const stuck = await request.get("/api/auth/session", { headers: { cookie: "next-auth.callback-url=abc" } });
+  expect(stuck.status()).toBe(400);
+  expect(stuck.headers()["set-cookie"]).toMatch(/next-auth\.callback-url=;.*Expires=Thu, 01 Jan 1970/i);
+  expect((await request.get("/api/auth/session")).status()).toBe(200);
+});
+
+test("a server action request that React's client would not send is refused with 4xx", async ({ request, baseURL }) => {
+  const action = serverAction("submitPassword");
+  // Raw bytes: Playwright would JSON-encode a string.
+  const post = (data: string, headers: Record<string, string> = {}) =>
+    request.post("/login", {
+      headers: { "next-action": action.id, origin: baseURL!, "content-type": "text/plain;charset=UTF-8", ...headers },
+      data: Buffer.from(data),
+    });
+
+  for (const body of ["{bad", "", '"x"', "[1", '["$@1"]', '["$Q1"]', '["$h1"]', '["$n12x"]', '["$B1"]', '["$1"]', '{"a":1}']) {
+    expect((await post(body)).status(), body).toBe(400);
+  }
+  expect((await post("x", { "content-type": "multipart/form-data; boundary=zz" })).status()).toBe(400);
+  // React reads a field named " " as row 0 a second time (+" " === 0), and fails on it.
+  const rowTwice = await request.post("/login", { headers: { "next-action": action.id, origin: baseURL! }, multipart: { "0": "[{}]", " ": "-1" } });
+  expect(rowTwice.status()).toBe(400);
+  // A well-formed call reaches the action, which answers with its own validation error.
+  const ok = await post('[{"email":"not-an-email","password":"x"}]');
+  expect(ok.status()).toBe(200);
+  expect(await ok.text()).toContain("Please check the highlighted fields.");
+
+  expect((await post("[]", { origin: "https://evil.example" })).status()).toBe(403);
+  expect((await post("[]", { origin: "not a url" })).status()).toBe(403);
+  expect((await post("[]", { origin: "null" })).status()).toBe(403);
+  expect((await post(`["${"x".repeat(70_000)}"]`)).status()).toBe(413);
+});
+
+test("a form posted without JavaScript from another origin, or half-formed, is refused with 4xx", async ({ request, baseURL }) => {
+  const action = serverAction("askForReset");
+  const form = { [`$ACTION_ID_${action.id}`]: "", email: "someone@example.com" };
+  expect((await request.post("/forgot-password", { headers: { origin: "https://evil.example" }, multipart: form })).status()).toBe(403);
+  const metadata = { "$ACTION_REF_1": "", "$ACTION_1:0": `{"id":"${action.id}","bound":"$@1"}` };
+  expect((await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: metadata })).status()).toBe(400);
+  const garbage = { "$ACTION_REF_1": "", "$ACTION_1:0": "{bad" };
+  expect((await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: garbage })).status()).toBe(400);
+  const truncated = await request.post("/forgot-password", {
+    headers: { origin: baseURL!, "content-type": "multipart/form-data; boundary=zz" },
+    data: Buffer.from('--zz\r\ncontent-disposition: form-data; name="a"\r\n\r\nb'),
+  });
+  expect(truncated.status()).toBe(400);
+  // Paths without a route handler render the not-found page, which takes form posts like any page.
+  for (const path of ["/api/no-such-route", "/favicon.ico"]) {
+    const response = await request.post(path, { headers: { "content-type": "multipart/form-data; boundary=zz" }, data: Buffer.from("[{") });
+    expect(response.status(), path).toBe(400);
+  }
+});
+
+plainTest.describe("without JavaScript", () => {
+  plainTest.use({ javaScriptEnabled: false });
+
+  plainTest("a form still posts to its server action", async ({ page }) => {
+    await page.goto("/forgot-password");
+    await page.getByLabel("Email").fill("nobody-at-all@example.com");
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page.getByRole("status")).toContainText("If that email has an account");
+  });
+});
