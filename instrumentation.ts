@@ -1,8 +1,20 @@
 // Runs once when the server starts: validate configuration (a production start without its secrets
-// fails here, with the reason), then open the database, which migrates the embedded one in-process,
-// and rehash recovery codes left unkeyed by earlier versions (they are refused until then).
+// or its database fails here, with the reason), then open the database, which migrates the embedded
+// one in-process, and rehash recovery codes left unkeyed by earlier versions (they are refused until then).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  try {
+    await start();
+  } catch (error) {
+    if (process.env.NODE_ENV !== "production") throw error; // development shows it in the browser
+    // `next start` logs a failing register() and then answers every request with a 500. A server
+    // that cannot work stops instead, so the host reports a failed start with the reason.
+    console.error(`\nTwofold did not start. ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+async function start() {
   const { env } = await import("./lib/env");
   const config = env();
   // Development without NEXTAUTH_URL: let next-auth build its URLs from the request's host (any port).

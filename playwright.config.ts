@@ -76,7 +76,7 @@ export default defineConfig({
       reuseExistingServer: false,
       env: {
         ...behindLoadBalancer,
-        PGLITE_DIR: ".data/e2e/pglite",
+        DATABASE_URL: "pglite:.data/e2e/pglite", // production chooses the embedded database explicitly
         NEXTAUTH_URL: baseURL,
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),

@@ -27,6 +27,8 @@ const schema = z.object({
     .optional(),
   /** Set by Vercel on its servers; the client address then comes from Vercel's own header. */
   VERCEL: z.string().optional(),
+  /** postgres://… or pglite:<folder>; its form is checked where it is used (lib/db/connection). */
+  DATABASE_URL: z.string().optional(),
 });
 
 export type Env = {
@@ -87,9 +89,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     !e.NEXTAUTH_URL && "NEXTAUTH_URL",
     !e.NEXTAUTH_SECRET && "NEXTAUTH_SECRET",
     !e.TOTP_ENCRYPTION_KEY && "TOTP_ENCRYPTION_KEY",
+    // Without it the data would go to an embedded database in a folder a deploy can wipe.
+    !e.DATABASE_URL && "DATABASE_URL",
   ].filter(Boolean);
   if (production && missing.length) {
-    throw new Error(`Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).`);
+    const database = e.DATABASE_URL ? "" : " DATABASE_URL is postgres://… or, for the embedded database, pglite:<folder> (a folder that survives deploys).";
+    throw new Error(`Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).${database}`);
   }
   const onVercel = e.VERCEL === "1";
   // No default in production: guessed too low, everyone behind a proxy shares one address for the

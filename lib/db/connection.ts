@@ -1,4 +1,7 @@
-// Where the database is and how to open it: embedded PGlite (no DATABASE_URL) or a PostgreSQL server.
+// Where the database is and how to open it: a PostgreSQL server (DATABASE_URL=postgres://…) or the
+// embedded PGlite in a folder (DATABASE_URL=pglite:<folder>). Development and tests may leave
+// DATABASE_URL unset and get PGlite in PGLITE_DIR (default .data/pglite); production may not: on a
+// container or serverless host that folder vanishes with every deploy, and the data with it.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -6,14 +9,26 @@ import { acquireFolderLock } from "./folder-lock";
 
 export type DatabaseTarget = { kind: "pglite"; dir: string } | { kind: "postgres"; url: string };
 
-export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+export class DatabaseConfigError extends Error {}
+
+export const MISSING_DATABASE_MESSAGE =
+  "Twofold will not start in production without DATABASE_URL. Set DATABASE_URL=postgres://user:password@host:5432/twofold, " +
+  "or DATABASE_URL=pglite:<folder> for the embedded database in a folder that survives restarts and deploys (see .env.example).";
+
+export function databaseTarget(env: Record<string, string | undefined> = process.env): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
+  if (url?.startsWith("pglite:")) {
+    const folder = url.slice("pglite:".length).trim();
+    if (!folder) throw new DatabaseConfigError("DATABASE_URL=pglite: needs a folder, for example DATABASE_URL=pglite:./.data/pglite.");
+    return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ folder) };
+  }
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new Error("DATABASE_URL must start with postgres:// or postgresql:// (Twofold runs on PostgreSQL only).");
+      throw new DatabaseConfigError("DATABASE_URL must start with postgres://, postgresql:// (Twofold runs on PostgreSQL only) or pglite:<folder>.");
     }
     return { kind: "postgres", url };
   }
+  if (env.NODE_ENV === "production") throw new DatabaseConfigError(MISSING_DATABASE_MESSAGE);
   return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ env.PGLITE_DIR?.trim() || ".data/pglite") };
 }
 

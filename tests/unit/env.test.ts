@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { configuredTotpKeys, loadEnv } from "@/lib/env";
 
 const key = Buffer.alloc(32, 1).toString("base64");
-const production = { NODE_ENV: "production", NEXTAUTH_URL: "https://app.example.com", NEXTAUTH_SECRET: "x".repeat(32), TOTP_ENCRYPTION_KEY: key, TRUSTED_PROXY_HOPS: "1" } as const;
+const production = {
+  NODE_ENV: "production",
+  NEXTAUTH_URL: "https://app.example.com",
+  NEXTAUTH_SECRET: "x".repeat(32),
+  TOTP_ENCRYPTION_KEY: key,
+  TRUSTED_PROXY_HOPS: "1",
+  DATABASE_URL: "postgres://twofold:secret@db.example.com:5432/twofold",
+} as const;
 
 describe("configuration", () => {
   it("refuses to start in production without NEXTAUTH_SECRET, naming it", () => {
@@ -12,6 +19,12 @@ describe("configuration", () => {
   it("refuses to start in production without TOTP_ENCRYPTION_KEY or NEXTAUTH_URL", () => {
     expect(() => loadEnv({ ...production, TOTP_ENCRYPTION_KEY: undefined })).toThrow(/TOTP_ENCRYPTION_KEY/);
     expect(() => loadEnv({ ...production, NEXTAUTH_URL: "" })).toThrow(/NEXTAUTH_URL/);
+  });
+
+  it("refuses to start in production without DATABASE_URL, and says how to choose the embedded database", () => {
+    expect(() => loadEnv({ ...production, DATABASE_URL: undefined })).toThrow(/without DATABASE_URL\..*pglite:<folder>/);
+    expect(() => loadEnv({ ...production, DATABASE_URL: "", PGLITE_DIR: ".data/pglite" })).toThrow(/without DATABASE_URL/);
+    expect(loadEnv({ ...production, DATABASE_URL: "pglite:./.data/pglite" }).production).toBe(true);
   });
 
   it("rejects a key that is not 32 bytes of base64", () => {
