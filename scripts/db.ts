@@ -1,7 +1,8 @@
-// `npm run db:migrate`, `npm run db:migration -- <name>`, `npm run db:reset`.
+// `npm run db:migrate`, `npm run db:migration -- <name>`, `npm run db:reset [-- --yes-really-drop <database>]`.
 import { rm } from "node:fs/promises";
 import { databaseTarget, openDatabase, type OpenDatabase } from "../lib/db/connection";
 import { applyMigrations, createMigration } from "../lib/db/migrations";
+import { resetPlan } from "../lib/db/reset-plan";
 import { configuredTotpKeys } from "../lib/env";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import { upgradeLegacyRecoveryCodes } from "../lib/two-factor/recovery-code-upgrade";
@@ -33,8 +34,14 @@ async function upgradeRecoveryCodes(factory: OpenDatabase["factory"]) {
   }
 }
 
-async function reset() {
+async function reset(args: string[]) {
   const target = databaseTarget();
+  const plan = resetPlan(target, args);
+  if (!plan.allowed) {
+    console.error(`Refusing to drop ${plan.description}: ${plan.refusal}`);
+    process.exit(1);
+  }
+  console.log(`Dropping ${plan.description}.`);
   if (target.kind === "postgres") {
     const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: target.url });
@@ -50,16 +57,17 @@ async function reset() {
 }
 
 async function main() {
-  const [command, name] = process.argv.slice(2);
+  const [command, ...args] = process.argv.slice(2);
+  const name = args[0];
   if (command === "migrate") return migrate();
-  if (command === "reset") return reset();
+  if (command === "reset") return reset(args);
   if (command === "migration") {
     if (!name) throw new Error("Usage: npm run db:migration -- <name>");
     const folder = await createMigration(name);
     console.log(folder ? `Wrote ${folder}/migration.sql` : "No changes: the schema and the migrations agree.");
     return;
   }
-  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset");
+  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset [--yes-really-drop <database>]");
 }
 
 main().catch((error: Error) => {
