@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, test, withHydration } from "./fixtures";
+import { expect, hydrated, test, withHydration } from "./fixtures";
 import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, enterPassword, invite, newEmail, signOut, signUp, signUpLink, submitSignUp } from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
@@ -9,6 +9,42 @@ async function expectAccessible(page: Page, what: string) {
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
+
+/**
+ * The page's own title is in the <head> the server sends to a browser, so it is there before the app
+ * is ready: read once, right when the app has hydrated (no waiting for it to turn up).
+ */
+async function expectOwnTitle(page: Page, path: string, title: string) {
+  const html = await (await page.request.get(path, { headers: { "user-agent": await page.evaluate(() => navigator.userAgent) } })).text();
+  const head = html.slice(0, html.indexOf("</head>"));
+  expect([...html.matchAll(/<title>(.*?)<\/title>/g)].map((m) => m[1]), path).toEqual([title]);
+  expect(head, path).toContain(`<title>${title}</title>`);
+  await page.goto(path, { waitUntil: "commit" });
+  await hydrated(page);
+  expect(await page.evaluate(() => document.title), path).toBe(title);
+}
+
+test("every page has its own title in the <head>, before the app is ready", async ({ page }) => {
+  await asOwnClient(page);
+  const signedOut = {
+    "/login": "Sign in",
+    "/signup": "Create an account",
+    "/signup/verify/not-a-real-token-at-all-xx": "Confirm your email",
+    "/forgot-password": "Reset your password",
+    "/reset-password/not-a-real-token-at-all-xx": "Choose a new password",
+    "/invite/not-a-real-token-at-all-xx": "Join an account",
+    "/no-such-page": "Page not found",
+  };
+  for (const [path, title] of Object.entries(signedOut)) await expectOwnTitle(page, path, `${title} · Twofold`);
+  await signUp(page, "Titles");
+  const signedIn = {
+    "/profile": "Profile",
+    "/settings/authentication": "Authentication",
+    "/settings/users": "User Management",
+    "/settings/audit": "Audit log",
+  };
+  for (const [path, title] of Object.entries(signedIn)) await expectOwnTitle(page, path, `${title} · Twofold`);
+});
 
 test("signed-out pages", async ({ page }) => {
   await asOwnClient(page);
@@ -42,7 +78,7 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await page.goto("/settings/authentication");
   await expectAccessible(page, "/settings/authentication");
   await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
-  await expect(page.getByRole("dialog")).toBeVisible();
+  await expect(page.getByRole("dialog", { name: "Protect your own login first" })).toBeVisible();
   await expectAccessible(page, "protect your own login first");
   await page.keyboard.press("Escape");
 
@@ -53,23 +89,31 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByLabel("Authentication code")).toBeVisible();
   await expectAccessible(page, "sign-in code step");
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+  await expect(page.getByLabel("Recovery code")).toBeVisible();
   await expectAccessible(page, "sign-in recovery code step");
   await page.getByLabel("Recovery code").fill(codes[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile/);
   await page.getByRole("button", { name: "Regenerate recovery codes" }).first().click();
+  await expect(page.getByRole("dialog", { name: "Regenerate recovery codes" })).toBeVisible();
   await expectAccessible(page, "regenerate dialog");
   await page.keyboard.press("Escape");
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+  await expect(page.getByRole("dialog", { name: "Turn off Two-Factor Authentication?" })).toBeVisible();
   await expectAccessible(page, "turn-off dialog");
   await page.keyboard.press("Escape");
 
   await page.goto("/settings/authentication");
-  await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  const enforce = page.getByRole("switch", { name: "Enforce Two Factor Authentication" });
+  await enforce.click();
+  await expect(page.getByRole("dialog", { name: "Enforce Two Factor Authentication?" })).toBeVisible();
   await expectAccessible(page, "enforce confirmation");
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByRole("dialog")).toBeHidden();
-  await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
+  // The switch shows the saved state once the page has refreshed; clicked earlier, it would ask to enforce again.
+  await expect(enforce).toBeChecked();
+  await enforce.click();
+  await expect(page.getByRole("dialog", { name: "Stop enforcing two-factor authentication?" })).toBeVisible();
   await expectAccessible(page, "stop enforcing dialog");
   await page.keyboard.press("Escape");
 
@@ -86,5 +130,6 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(member).toHaveURL(/\/profile$/);
   await page.goto("/settings/users");
   await page.getByRole("button", { name: "Remove Axe Member" }).click();
+  await expect(page.getByRole("dialog", { name: "Remove Axe Member from this account?" })).toBeVisible();
   await expectAccessible(page, "remove member dialog");
 });
