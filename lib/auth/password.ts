@@ -48,7 +48,8 @@ export async function changePassword(userId: string, current: string, next: stri
  */
 export async function reservePasswordResetRequest(meta: RequestMeta): Promise<void> {
   const { limit, windowMs } = RESET_REQUESTS_PER_IP;
-  if (!(await reserveAttempt(`reset:ip:${meta.ip ?? "unknown"}`, limit, windowMs)).allowed) throw new AppError(ErrorCode.rateLimited);
+  const attempt = await reserveAttempt(`reset:ip:${rateLimitAddress(meta.ip)}`, limit, windowMs);
+  if (!attempt.allowed) throw rateLimitedError("Too many reset requests from your network.", attempt);
 }
 
 /** Emails a reset link if the address has an account. Says nothing either way; run it after the response. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
+import { rateLimitAddress } from "@/lib/client-address";
 import { hashPassword, verifyPassword } from "@/lib/crypto/password";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
@@ -7,7 +8,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
-import { limits, reserveAttempt } from "@/lib/rate-limit";
+import { limits, rateLimitedError, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { insertUserWithAccount } from "./users";
 
@@ -23,9 +24,8 @@ const MAILS_PER_EMAIL = { limit: 5, windowMs: 60 * 60_000 };
  */
 export async function reserveSignup(meta: RequestMeta): Promise<void> {
   const { limit, windowMs } = limits.signupPerIp;
-  if (!(await reserveAttempt(`signup:ip:${meta.ip ?? "unknown"}`, limit, windowMs)).allowed) {
-    throw new AppError(ErrorCode.rateLimited);
-  }
+  const attempt = await reserveAttempt(`signup:ip:${rateLimitAddress(meta.ip)}`, limit, windowMs);
+  if (!attempt.allowed) throw rateLimitedError("Too many sign-ups from your network.", attempt);
 }
 
 /**

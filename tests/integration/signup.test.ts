@@ -117,6 +117,20 @@ describe("sign-up answers the same for a new and a taken address", () => {
     expect(refused.code).toBe(ErrorCode.rateLimited);
   });
 
+  it("counts a whole IPv6 /64 as one client, for sign-up and for reset requests", async () => {
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    for (let i = 0; i < 20; i++) {
+      clientIp = `${prefix}::${(i + 1).toString(16)}`;
+      expect((await signupActions.signUp({ name: "Hopper", email: freshEmail(`hop${i}`), password: PASSWORD })).ok).toBe(true);
+      expect((await resetActions.askForReset({ email: freshEmail(`hop${i}`) })).ok).toBe(true);
+    }
+    clientIp = `${prefix}::ffff`;
+    const signup = await signupActions.signUp({ name: "Hopper", email: freshEmail("hop-extra"), password: PASSWORD });
+    const reset = await resetActions.askForReset({ email: freshEmail("hop-extra") });
+    expect([signup.code, reset.code]).toEqual([ErrorCode.rateLimited, ErrorCode.rateLimited]);
+    expect(signup.error).toMatch(/Try again after /);
+  });
+
   it("bad input gets field errors and starts nothing", async () => {
     const result = await signupActions.signUp({ name: "", email: "not-an-email", password: "short" });
     expect(result.code).toBe(ErrorCode.invalidInput);
