@@ -19,7 +19,8 @@ const login = await import("@/app/(auth)/login/actions");
 
 const { prisma } = freshDatabasePerFile();
 
-describe("the client address behind a proxy", () => {
+// 51 sign-in attempts each, every one an argon2 verification: slow on a busy machine.
+describe("the client address behind a proxy", { timeout: 180_000 }, () => {
   it("rotating forged X-Forwarded-For entries still hits the per-IP sign-in limit, and the audit log shows the real address", async () => {
     const results = [];
     for (let i = 0; i < 51; i++) {
