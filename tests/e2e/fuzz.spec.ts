@@ -9,7 +9,7 @@ import { expect, test } from "./fixtures";
 import { changesSince, databaseState, type Policy } from "./fuzz/database-state";
 import { actionRequest, formRequest, pageRequest, routeRequest, signedInActionRequest, type FuzzRequest } from "./fuzz/requests";
 import { POSTGRES_APP, POSTGRES_URL, signUp } from "./helpers";
-import { serverActions } from "./server-actions";
+import { appRoutes, serverActions } from "./build-manifest";
 
 const POLICY: Policy = {
   // Refused requests are recorded (failed sign-ins, denied access): rows are added, old ones never change.
@@ -59,18 +59,21 @@ test("no generated request gets a 5xx answer or changes the database", async ({ 
   test.setTimeout(600_000); // about a minute on an idle 2-core machine; much more when it is shared
   console.log(`fuzz seed ${seed} (replay with FUZZ_SEED=${seed})`);
   const actions = serverActions();
+  const { pages, routes } = appRoutes();
+  expect(pages).toEqual(expect.arrayContaining(["/login", "/invite/:", "/settings/users"]));
+  expect(routes).toEqual(expect.arrayContaining(["/api/auth/:/:", "/api/me"]));
   await signUp(page, "Fuzz Owner"); // a session for the signed-in pages, made before the snapshot
   const before = await databaseState(POSTGRES_URL, POLICY);
   expect(Object.keys(before)).toEqual(expect.arrayContaining(["User", "Account", "Membership", "LoginChallenge", "AuditEvent", "TotpEnrolment"]));
   const started = Date.now();
 
-  await fuzz("pages", request, pageRequest(), 80);
-  await fuzz("route handlers", request, routeRequest(), 80);
-  await fuzz("server actions", request, actionRequest(actions, POSTGRES_APP), 160);
-  await fuzz("forms without JavaScript", request, formRequest(actions, POSTGRES_APP), 60);
+  await fuzz("pages", request, pageRequest(pages), 80);
+  await fuzz("route handlers", request, routeRequest(routes), 80);
+  await fuzz("server actions", request, actionRequest(actions, POSTGRES_APP, pages), 160);
+  await fuzz("forms without JavaScript", request, formRequest(actions, POSTGRES_APP, pages), 60);
   // Signed in: pages and route handlers with reading methods, and actions with arguments none accepts.
   // Left out: the actions that take no input, for which every call is valid (it starts an enrolment).
-  const signedInReads = fc.oneof(pageRequest(), routeRequest()).map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
+  const signedInReads = fc.oneof(pageRequest(pages), routeRequest(routes)).map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
   await fuzz("signed in: pages and route handlers", page.request, signedInReads, 60);
   const takesInput = actions.filter((a) => !["startEnrolment", "startLoginEnrolment"].includes(a.name));
   await fuzz("signed in: server actions", page.request, signedInActionRequest(takesInput, POSTGRES_APP), 60);

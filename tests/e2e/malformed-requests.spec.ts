@@ -2,10 +2,10 @@
 // generates thousands more; these are the ones found by hand, kept as named regressions).
 import { test as plainTest } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { serverAction } from "./server-actions";
+import { serverAction } from "./build-manifest";
 
 test("a malformed percent-encoding in a path shows the app's not-found page", async ({ request }) => {
-  for (const path of ["/invite/%", "/reset-password/%E0%A4%A", "/invite/abc%zz", "/api/auth/%", "/login/%C0", "/%"]) {
+  for (const path of ["/invite/%", "/reset-password/%E0%A4%A", "/signup/verify/%zz", "/invite/abc%zz", "/api/auth/%", "/login/%C0", "/%"]) {
     const response = await request.get(path);
     expect(response.status(), path).toBe(404);
     expect(await response.text(), path).toContain("Page not found");

@@ -2,7 +2,7 @@
 // odd path segments, encodings, query strings, methods, content types and bodies. No generated value
 // contains "@": with a valid email, sign-up would create an account, a change that is correct.
 import fc from "fast-check";
-import type { ServerAction } from "../server-actions";
+import type { ServerAction } from "../build-manifest";
 
 export type FuzzRequest = {
   kind: "page" | "route" | "action" | "form";
@@ -37,10 +37,10 @@ const query = fc
   .array(fc.tuple(queryKey, queryValue), { maxLength: 4 })
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}` : ""));
 
-const PAGES = ["/", "/login", "/signup", "/forgot-password", "/reset-password/:", "/invite/:", "/profile", "/settings/authentication",
-  "/settings/users", "/settings/audit", "/dev/mailbox", "/:", "/:/:", "/login/:", "/settings/:", "/_next/:", "/favicon.ico"];
-const ROUTES = ["/api/me", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signin", "/api/auth/signin/challenge",
-  "/api/auth/callback/challenge", "/api/auth/signout", "/api/auth/error", "/api/auth/_log", "/api/auth/verify-request", "/api/auth/:",
+/** Besides the build's own pages and route handlers: paths nothing serves, and next-auth's endpoints. */
+const MORE_PAGES = ["/:", "/:/:", "/login/:", "/settings/:", "/_next/:", "/favicon.ico"];
+const MORE_ROUTES = ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signin", "/api/auth/signin/challenge",
+  "/api/auth/callback/challenge", "/api/auth/signout", "/api/auth/error", "/api/auth/_log", "/api/auth/verify-request",
   "/api/auth/callback/:", "/api/auth/signin/:", "/api/:", "/api/me/:"];
 const fill = (template: string) => fc.array(segment, { minLength: 3, maxLength: 3 }).map((s) => {
   let i = 0;
@@ -114,9 +114,9 @@ const part = fc.oneof(text, fc.uint8Array({ maxLength: 50 }).map((b) => ({ name:
 const replyForm = fc.record({ root: fc.oneof(replyRow, part), rest: fc.dictionary(fieldName, part, { maxKeys: 4 }) }).map(({ root, rest }) => ({ ...rest, "0": root }));
 
 /** Fetch-style calls (Next-Action header) to every action, and unknown ids, with any body and origin. */
-export function actionRequest(actions: ServerAction[], base: string) {
+export function actionRequest(actions: ServerAction[], base: string, pages: string[]) {
   const id = fc.oneof(fc.constantFrom(...actions.map((a) => a.id)), fc.constantFrom("7f" + "0".repeat(40), "00", "x"), headerText);
-  const path = fc.oneof(fc.constantFrom(...actions.flatMap((a) => a.paths)), pathFrom(PAGES));
+  const path = fc.oneof(fc.constantFrom(...actions.flatMap((a) => a.paths)), pathFrom([...pages, ...MORE_PAGES]));
   return fc
     .record({ id, path, origin: origin(base), type: fc.constantFrom(...CONTENT_TYPES), body: fc.oneof(rawBody, replyForm), extra: extraHeaders })
     .map(({ id, path, origin, type, body, extra }): FuzzRequest => ({
@@ -129,7 +129,7 @@ export function actionRequest(actions: ServerAction[], base: string) {
 }
 
 /** Forms posted without JavaScript: "$ACTION_ID_…" or a "$ACTION_REF_n" descriptor with bound arguments. */
-export function formRequest(actions: ServerAction[], base: string) {
+export function formRequest(actions: ServerAction[], base: string, pages: string[]) {
   const id = fc.oneof(fc.constantFrom(...actions.map((a) => a.id)), headerText);
   const bound = fc.oneof(fc.constant('"$@1"'), fc.constant("null"), text.map((t) => JSON.stringify(t)));
   const descriptor = fc.oneof(
@@ -138,7 +138,7 @@ export function formRequest(actions: ServerAction[], base: string) {
     id.map((i) => ({ [`$ACTION_ID_${i}`]: "" })),
   );
   return fc
-    .record({ descriptor, row: replyRow, key: fc.option(text), rest: fields, path: pathFrom(PAGES), origin: origin(base) })
+    .record({ descriptor, row: replyRow, key: fc.option(text), rest: fields, path: pathFrom([...pages, ...MORE_PAGES]), origin: origin(base) })
     .map(({ descriptor, row, key, rest, path, origin }): FuzzRequest => ({
       kind: "form",
       method: "POST",
@@ -172,5 +172,5 @@ export function signedInActionRequest(actions: ServerAction[], base: string) {
     );
 }
 
-export const pageRequest = () => plainRequest("page", PAGES);
-export const routeRequest = () => plainRequest("route", ROUTES);
+export const pageRequest = (pages: string[]) => plainRequest("page", [...pages, ...MORE_PAGES]);
+export const routeRequest = (routes: string[]) => plainRequest("route", [...routes, ...MORE_ROUTES]);
