@@ -1,6 +1,7 @@
 // Runs once when the server starts: validate configuration (a production start without its secrets
 // or its database fails here, with the reason), then open the database, which migrates the embedded
-// one in-process, and rehash recovery codes left unkeyed by earlier versions (they are refused until then).
+// one in-process, rehash recovery codes left unkeyed by earlier versions (they are refused until then),
+// and start delivering the mail outbox.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   try {
@@ -32,4 +33,10 @@ async function start() {
   const { upgradeLegacyRecoveryCodes } = await import("./lib/two-factor/recovery-code-upgrade");
   const upgraded = await upgradeLegacyRecoveryCodes(await db(), config.totpKeys);
   if (upgraded) console.log(`[db] recovery codes rehashed under the server key: ${upgraded}`);
+  // Mail that could not go out after its request (mail server down, a crash) is retried from here;
+  // serverless hosts, which freeze between requests, call /api/cron/mail instead.
+  const { deliverPendingMail } = await import("./lib/mail/send");
+  setInterval(deliverPendingMail, MAIL_POLL_MS).unref();
 }
+
+const MAIL_POLL_MS = 5_000;

@@ -97,6 +97,14 @@ const words: Record<AuditType, Describe> = {
           ? `Reason: ${String(d.reason).replace(/_/g, " ")}`
           : null,
   },
+  [AuditType.mailFailing]: {
+    title: "Email keeps failing",
+    sentence: (d) => `"${d.subject}" not delivered after ${d.attempts} attempts (${d.error}); still retrying`,
+  },
+  [AuditType.mailGivenUp]: {
+    title: "Email not delivered",
+    sentence: (d) => `"${d.subject}" given up after ${d.attempts} attempts (${d.error})`,
+  },
 };
 
 export function auditTitle(type: string): string {

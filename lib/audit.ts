@@ -32,6 +32,8 @@ export const AuditType = {
   roleChanged: "member.role_changed",
   memberRemoved: "member.removed",
   accessDenied: "access.denied",
+  mailFailing: "mail.failing",
+  mailGivenUp: "mail.given_up",
 } as const;
 export type AuditType = (typeof AuditType)[keyof typeof AuditType];
 

@@ -27,6 +27,8 @@ const schema = z.object({
     .optional(),
   /** Set by Vercel on its servers; the client address then comes from Vercel's own header. */
   VERCEL: z.string().optional(),
+  /** Bearer secret of the mail delivery route (/api/cron/mail) for hosts without a long-running server. */
+  CRON_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   /** postgres://… or pglite:<folder>; its form is checked where it is used (lib/db/connection). */
   DATABASE_URL: z.string().optional(),
 });
@@ -42,6 +44,7 @@ export type Env = {
   mailFrom: string;
   trustedProxyHops: number;
   onVercel: boolean;
+  cronSecret: string | undefined;
 };
 
 function parseKeyList(list: string): [string, Buffer][] {
@@ -118,6 +121,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     mailFrom: e.MAIL_FROM,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 0,
     onVercel,
+    cronSecret: e.CRON_SECRET,
   };
 }
 

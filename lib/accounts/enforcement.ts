@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import type { Proof } from "@/lib/two-factor/verify";
@@ -13,8 +14,8 @@ import { assertCanManage } from "./guard";
 export const MAX_GRACE_HOURS = 720;
 
 /** "7 of 9 members protected", and who is not. */
-export async function protectionSummary(accountId: string) {
-  const prisma = await db();
+export async function protectionSummary(accountId: string, client?: Pick<Prisma.TransactionClient, "membership">) {
+  const prisma = client ?? (await db());
   const members = await prisma.membership.findMany({
     where: { accountId },
     select: { user: { select: { id: true, email: true, totpEnabledAt: true } } },
@@ -36,18 +37,24 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { totpEnabledAt: true } });
   if (!actor.totpEnabledAt) throw new AppError(ErrorCode.ownTwoFactorFirst);
   const enforcedAt = new Date();
-  const { count } = await prisma.account.updateMany({
-    where: { id: accountId, enforceTwoFactor: false },
-    data: { enforceTwoFactor: true, enforcedAt, graceHours },
-  });
-  if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
   const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
-  const { unprotected } = await protectionSummary(accountId);
+  // The switch and its emails are stored together; they go out after the response (the outbox), so
+  // an account of any size gets its answer at once.
+  const { unprotected } = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.account.updateMany({
+      where: { id: accountId, enforceTwoFactor: false },
+      data: { enforceTwoFactor: true, enforcedAt, graceHours },
+    });
+    if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
+    const summary = await protectionSummary(accountId, tx);
+    await sendMail(
+      summary.unprotected.map((member) => messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin)),
+      tx,
+    );
+    return summary;
+  });
   await audit({ type: AuditType.enforcementOn, actorId, accountId, meta, details: { graceHours, membersWithout2fa: unprotected.length } });
   if (graceHours > 0) await audit({ type: AuditType.graceSet, actorId, accountId, meta, details: { graceHours, deadline: deadline.toISOString() } });
-  for (const member of unprotected) {
-    await sendMail(messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin));
-  }
   return { emailed: unprotected.length, deadline };
 }
 
@@ -62,13 +69,25 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
   const prisma = await db();
   const before = await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { enforceTwoFactor: true, enforcedAt: true, graceHours: true } });
   if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced);
+  const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } });
   // Conditional on the enforcement that was read, so the event describes what this call turned off.
-  const { count } = await prisma.account.updateMany({
-    where: { id: accountId, enforceTwoFactor: true, enforcedAt: before.enforcedAt, graceHours: before.graceHours },
-    data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
+  const summary = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.account.updateMany({
+      where: { id: accountId, enforceTwoFactor: true, enforcedAt: before.enforcedAt, graceHours: before.graceHours },
+      data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
+    });
+    if (count !== 1) throw new AppError(ErrorCode.notEnforced);
+    const members = await tx.membership.findMany({ where: { accountId }, select: { role: true, user: { select: { email: true } } } });
+    await sendMail(
+      members.map((member) =>
+        canManage(member.role)
+          ? messages.enforcementOffForAdmins(member.user.email, account.name, actor.email, meta.origin)
+          : messages.enforcementOff(member.user.email, account.name, meta.origin),
+      ),
+      tx,
+    );
+    return protectionSummary(accountId, tx);
   });
-  if (count !== 1) throw new AppError(ErrorCode.notEnforced);
-  const summary = await protectionSummary(accountId);
   await audit({
     type: AuditType.enforcementOff,
     actorId,
@@ -83,15 +102,4 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
       membersProtected: summary.protected,
     },
   });
-  const [actor, members] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } }),
-    prisma.membership.findMany({ where: { accountId }, select: { role: true, user: { select: { email: true } } } }),
-  ]);
-  for (const member of members) {
-    await sendMail(
-      canManage(member.role)
-        ? messages.enforcementOffForAdmins(member.user.email, account.name, actor.email, meta.origin)
-        : messages.enforcementOff(member.user.email, account.name, meta.origin),
-    );
-  }
 }

@@ -1,35 +1,86 @@
 import "server-only";
+import { after } from "next/server";
 import nodemailer, { type Transporter } from "nodemailer";
-import { db } from "@/lib/db";
+import type SMTPPool from "nodemailer/lib/smtp-pool";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { deliverOutbox, queueMail, type Mail, type Transport } from "./outbox";
 
-export type Mail = { to: string; subject: string; text: string };
+export type { Mail } from "./outbox";
 
-let transport: Transporter | undefined;
+let smtp: Transporter | undefined;
 
 /**
- * Sends through SMTP when SMTP_URL is set and keeps a send log (addresses and subjects only: bodies
- * hold sign-in and reset links). Without SMTP_URL, development keeps whole messages for /dev/mailbox.
- * Mail failures are logged, never thrown: a security change must not be undone by a mail server.
+ * SMTP when SMTP_URL is set. Without it, development keeps whole messages for /dev/mailbox and
+ * production records that nothing was sent. Short timeouts: a slow mail server delays a retry, never
+ * a user's request (delivery runs after the response).
  */
-export async function sendMail(mail: Mail): Promise<void> {
-  const prisma = await db();
+export function defaultTransport(): Transport {
   const { smtpUrl, mailFrom, production } = env();
   if (!smtpUrl) {
-    await prisma.emailMessage.create({
-      data: { ...mail, text: production ? "" : mail.text, status: production ? "dropped" : "outbox" },
-    });
-    if (production) console.warn(`[mail] SMTP_URL is not set; dropped "${mail.subject}"`);
-    return;
+    return production
+      ? { outcome: "dropped", keepBody: false, send: async (mail) => void (await log.warn("mail.dropped", { reason: "SMTP_URL is not set", subject: mail.subject })) }
+      : { outcome: "sent", keepBody: true, send: async () => {} };
   }
-  transport ??= nodemailer.createTransport(smtpUrl);
+  smtp ??= smtpTransporter(smtpUrl);
+  return smtpTransport(smtp, mailFrom, !production);
+}
+
+export function smtpTransporter(url: string): Transporter {
+  return nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 3,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as SMTPPool.Options);
+}
+
+export function smtpTransport(transporter: Transporter, from: string, keepBody: boolean): Transport {
+  return {
+    outcome: "sent",
+    keepBody,
+    send: async (mail) => void (await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text })),
+  };
+}
+
+let running: Promise<unknown> | undefined;
+let again = false;
+
+/** One delivery run at a time per process; a request that queues during a run gets one more run. */
+export function deliverPendingMail(): Promise<unknown> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    try {
+      do {
+        again = false;
+        await deliverOutbox(defaultTransport());
+      } while (again);
+    } catch (error) {
+      await log.error("mail.delivery_failed", { error });
+    } finally {
+      running = undefined;
+    }
+  })();
+  return running;
+}
+
+/**
+ * Queues messages in the outbox (inside `tx` when the change that causes them is a transaction) and
+ * delivers them after the response, so neither a slow nor a failing mail server holds the request.
+ * Messages that fail are retried with backoff (lib/mail/outbox.ts): by the next request's run, the
+ * server's timer (instrumentation.ts), or the cron route where a host runs no long-lived process.
+ */
+export async function sendMail(mail: Mail | Mail[], tx?: Parameters<typeof queueMail>[1]): Promise<void> {
+  await queueMail(mail, tx);
   try {
-    await transport.sendMail({ from: mailFrom, to: mail.to, subject: mail.subject, text: mail.text });
-    await prisma.emailMessage.create({ data: { to: mail.to, subject: mail.subject, text: "", status: "sent" } });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`[mail] sending "${mail.subject}" failed: ${message}`);
-    await prisma.emailMessage.create({ data: { to: mail.to, subject: mail.subject, text: "", status: "failed", error: message.slice(0, 500) } });
+    after(deliverPendingMail);
+  } catch {
+    // Outside a request (scripts, tests): the timer or the next request delivers.
   }
 }
 

@@ -77,14 +77,14 @@ export async function enterPassword(page: Page, email: string, password = PASSWO
 }
 
 /** The newest email to `to` whose subject contains `subject`, waiting for it to arrive. */
-export async function readMail(to: string, subject: string) {
+export async function readMail(to: string, subject: string, timeout?: number) {
   let found: { subject: string; text: string } | undefined;
   await expect
     .poll(async () => {
       const mails = (await (await fetch(`${MAIL_HTTP}/?to=${encodeURIComponent(to)}`)).json()) as { subject: string; text: string }[];
       found = mails.reverse().find((m) => m.subject.includes(subject));
       return !!found;
-    })
+    }, { timeout })
     .toBe(true);
   return found!;
 }

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
+import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
-import { acceptAsNewUser, enrol, invite, newEmail, signUp } from "./helpers";
-import { POSTGRES_APP } from "./ports";
+import { acceptAsNewUser, enrol, invite, newEmail, readMail, signOut, signUp } from "./helpers";
+import { MAIL_HTTP, POSTGRES_APP } from "./ports";
 
 test("the app has a shield favicon and icons (no 404 in the browser's console)", async ({ page, request }) => {
   for (const [path, type] of [["/favicon.ico", "image/x-icon"], ["/icon.svg", "image/svg+xml"], ["/apple-icon.png", "image/png"]]) {
@@ -48,4 +49,40 @@ test("an owner downloads the member list as CSV from User Management; a member c
   expect(memberLine).toContain(`,${memberEmail},member,off,,`);
 
   expect((await member.request.get("/settings/users/export.csv")).status()).toBe(404);
+});
+
+/** The mail sink refuses one recipient until told otherwise: a mail outage that touches no other test. */
+const sink = (path: string, to: string, method = "GET") =>
+  fetch(`${MAIL_HTTP}/${path}?to=${encodeURIComponent(to)}`, { method }).then((r) => r.json());
+
+async function resetEmailThroughOutage(page: Page) {
+  const email = await signUp(page, "Patient");
+  await signOut(page);
+  await sink("refuse", email, "POST");
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  const asked = Date.now();
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  // The answer does not wait for the mail server.
+  await expect(page.getByRole("status")).toContainText("If that email has an account");
+  expect(Date.now() - asked).toBeLessThan(5_000);
+  await expect.poll(async () => (await sink("refusals", email)).refusals, { timeout: 30_000 }).toBeGreaterThan(0);
+  await sink("accept", email, "POST");
+  await readMail(email, "Reset your", 60_000);
+  await page.waitForTimeout(6_000); // another delivery run (every 5 s), which must not send it again
+  const resets = ((await sink("", email)) as { subject: string }[]).filter((m) => m.subject.includes("Reset your"));
+  expect(resets).toHaveLength(1);
+}
+
+test("a reset email asked for while the mail server refuses it arrives, once, when it is back", async ({ page }) => {
+  test.setTimeout(120_000);
+  await resetEmailThroughOutage(page);
+});
+
+test.describe("on a real PostgreSQL server", () => {
+  test.use({ baseURL: POSTGRES_APP });
+  test("a reset email asked for while the mail server refuses it arrives, once, when it is back", async ({ page }) => {
+    test.setTimeout(120_000);
+    await resetEmailThroughOutage(page);
+  });
 });

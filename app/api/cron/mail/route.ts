@@ -1,0 +1,24 @@
+import { timingSafeEqual } from "node:crypto";
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+import { deliverOutbox } from "@/lib/mail/outbox";
+import { defaultTransport } from "@/lib/mail/send";
+
+export const dynamic = "force-dynamic";
+
+function authorised(request: NextRequest, secret: string): boolean {
+  const given = Buffer.from(request.headers.get("authorization") ?? "");
+  const expected = Buffer.from(`Bearer ${secret}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Mail delivery for hosts without a long-running server (Vercel Cron calls it with
+ * `Authorization: Bearer $CRON_SECRET`). Absent unless CRON_SECRET is set.
+ */
+export async function GET(request: NextRequest) {
+  const secret = env().cronSecret;
+  if (!secret) return NextResponse.json({ error: "Not found." }, { status: 404 });
+  if (!authorised(request, secret)) return NextResponse.json({ error: "Unauthorised." }, { status: 401 });
+  return NextResponse.json(await deliverOutbox(defaultTransport()));
+}
