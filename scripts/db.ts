@@ -5,6 +5,7 @@ import { applyMigrations, createMigration } from "../lib/db/migrations";
 import { resetPlan } from "../lib/db/reset-plan";
 import { configuredTotpKeys } from "../lib/env";
 import { PrismaClient } from "../lib/generated/prisma/client";
+import { rotateTotpKey } from "../lib/two-factor/key-rotation";
 import { upgradeLegacyRecoveryCodes } from "../lib/two-factor/recovery-code-upgrade";
 
 async function migrate() {
@@ -31,6 +32,32 @@ async function upgradeRecoveryCodes(factory: OpenDatabase["factory"]) {
     if (upgraded) console.log(`Rehashed ${upgraded} recovery code(s) under the server key.`);
   } finally {
     await prisma.$disconnect();
+  }
+}
+
+/** `npm run keys:rotate`: re-encrypts every TOTP secret under the current key; run it again to resume. */
+async function rotateKeys() {
+  const keys = configuredTotpKeys();
+  if (!keys) throw new Error("Set TOTP_ENCRYPTION_KEY (the new key), TOTP_ENCRYPTION_KEY_ID (its new id) and TOTP_PREVIOUS_KEYS (id:key of the old ones).");
+  if (keys.all.size < 2) throw new Error("TOTP_PREVIOUS_KEYS is empty: name the old key (id:base64key) so its secrets can be opened.");
+  const db = await openDatabase(databaseTarget());
+  const prisma = new PrismaClient({ adapter: db.factory });
+  try {
+    const report = await rotateTotpKey(prisma, keys);
+    console.log(`Re-encrypted ${report.resealed} TOTP secret(s) under key "${keys.current.id}".`);
+    if (report.unreadable.length) {
+      console.error(`Could not open ${report.unreadable.length} secret(s) with the configured keys (add their key to TOTP_PREVIOUS_KEYS and run again):\n  ${report.unreadable.join("\n  ")}`);
+      process.exitCode = 1;
+    }
+    const old = Object.entries(report.recoveryCodesByOldKey);
+    console.log(
+      old.length
+        ? `Unused recovery codes hashed under older keys: ${old.map(([id, n]) => `${id}: ${n}`).join(", ")}. Hashes cannot be re-keyed: keep those keys in TOTP_PREVIOUS_KEYS until the codes are used or regenerated.`
+        : "No recovery code depends on an older key: TOTP_PREVIOUS_KEYS may be emptied.",
+    );
+  } finally {
+    await prisma.$disconnect();
+    await db.close();
   }
 }
 
@@ -61,13 +88,14 @@ async function main() {
   const name = args[0];
   if (command === "migrate") return migrate();
   if (command === "reset") return reset(args);
+  if (command === "rotate-keys") return rotateKeys();
   if (command === "migration") {
     if (!name) throw new Error("Usage: npm run db:migration -- <name>");
     const folder = await createMigration(name);
     console.log(folder ? `Wrote ${folder}/migration.sql` : "No changes: the schema and the migrations agree.");
     return;
   }
-  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset [--yes-really-drop <database>]");
+  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset [--yes-really-drop <database>] | rotate-keys");
 }
 
 main().catch((error: Error) => {
