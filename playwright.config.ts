@@ -59,6 +59,7 @@ export default defineConfig({
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
         SMTP_URL,
+        LOG_LEVEL: "error", // every audit event is a log line; the runner shows only real errors
       },
     },
     {
@@ -81,6 +82,7 @@ export default defineConfig({
         NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
         TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
         SMTP_URL,
+        LOG_LEVEL: "error", // every audit event is a log line; the runner shows only real errors
       },
     },
   ],

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { refuseActionRequest } from "@/lib/http/action-request";
 import { hasMalformedEncoding } from "@/lib/http/malformed-path";
+import { log, REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log";
 
 const PROTECTED = ["/profile", "/settings", "/enrol"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
@@ -16,6 +17,9 @@ export async function proxy(request: NextRequest) {
   const n = nonce();
   const csp = contentSecurityPolicy(n);
   const requestHeaders = new Headers(request.headers);
+  // Every log line of this request carries its id (lib/log), and the response names it for support.
+  const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+  requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set("x-nonce", n);
   requestHeaders.set("content-security-policy", csp); // Next reads the nonce from here for its own scripts
 
@@ -23,18 +27,21 @@ export async function proxy(request: NextRequest) {
   // least), and pages take server actions. (A route handler taking uploads over the action body
   // limit would need an exception here.)
   const refusal = await refuseActionRequest(request);
-  if (refusal) return withSecurityHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "content-type": "text/plain" } }), csp);
+  if (refusal) {
+    await log.warn("request.refused", { requestId, status: refusal.status, reason: refusal.message, path: pathname });
+    return withSecurityHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "content-type": "text/plain" } }), csp, requestId);
+  }
   if (hasMalformedEncoding(pathname)) {
     const notFound = new URL("/404", request.url);
-    return withSecurityHeaders(NextResponse.rewrite(notFound, { request: { headers: requestHeaders } }), csp);
+    return withSecurityHeaders(NextResponse.rewrite(notFound, { request: { headers: requestHeaders } }), csp, requestId);
   }
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (!hasSession && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {
     const url = new URL("/login", request.url);
     url.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return withSecurityHeaders(NextResponse.redirect(url), csp);
+    return withSecurityHeaders(NextResponse.redirect(url), csp, requestId);
   }
-  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
+  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp, requestId);
 }
 
 function nonce() {
@@ -57,7 +64,8 @@ function contentSecurityPolicy(n: string) {
   ].join("; ");
 }
 
-function withSecurityHeaders(response: NextResponse, csp: string) {
+function withSecurityHeaders(response: NextResponse, csp: string, requestId: string) {
+  response.headers.set(REQUEST_ID_HEADER, requestId);
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("X-Content-Type-Options", "nosniff");

@@ -15,6 +15,8 @@ const env = {
   NODE_ENV: "test",
   NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123",
   TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  // Every audit event is also a log line (lib/log): keep test output to real errors.
+  LOG_LEVEL: "error",
 };
 
 // The PostgreSQL server runs in a time zone east of UTC, and once more west of it: stored times

@@ -6,6 +6,7 @@ import { currentSession, type SignedIn } from "@/lib/auth/session";
 import type { PublicUser } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { requestMeta, type RequestMeta } from "@/lib/request-meta";
 
 export type ActionState<T = undefined> = {
@@ -24,8 +25,11 @@ async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
     return { ok: true, data: await fn() };
   } catch (error) {
     unstable_rethrow(error); // redirect() and notFound() are not failures
-    if (error instanceof AppError) return { ok: false, error: error.message, code: error.code };
-    console.error("[action] unexpected failure", error);
+    if (error instanceof AppError) {
+      await log.info("action.refused", { code: error.code });
+      return { ok: false, error: error.message, code: error.code };
+    }
+    await log.error("action.failed", { error });
     return { ok: false, error: errorMessages.unexpected, code: ErrorCode.unexpected };
   }
 }
@@ -56,8 +60,12 @@ function signedInAction<S extends z.ZodType, T>(
 ) {
   return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> => {
     const session = await currentSession();
-    if (!session) return { ok: false, error: errorMessages.not_signed_in, code: ErrorCode.notSignedIn };
+    if (!session) {
+      await log.info("action.refused", { code: ErrorCode.notSignedIn });
+      return { ok: false, error: errorMessages.not_signed_in, code: ErrorCode.notSignedIn };
+    }
     if (session.mustEnrol && !duringEnrolment) {
+      await log.info("action.refused", { code: ErrorCode.enrolmentRequired, userId: session.user.id });
       return { ok: false, error: errorMessages.enrolment_required, code: ErrorCode.enrolmentRequired };
     }
     const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);

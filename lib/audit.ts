@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { log } from "@/lib/log";
 import type { RequestMeta } from "@/lib/request-meta";
 
 export const AuditType = {
@@ -37,6 +38,24 @@ export const AuditType = {
 } as const;
 export type AuditType = (typeof AuditType)[keyof typeof AuditType];
 
+/** Refused or failed security actions: logged as warnings, for alerting on top of the audit log. */
+const REFUSED: ReadonlySet<AuditType> = new Set([
+  AuditType.signInFailed,
+  AuditType.signInRateLimited,
+  AuditType.passwordChangeFailed,
+  AuditType.passwordChangeLocked,
+  AuditType.twoFactorFailed,
+  AuditType.twoFactorReplay,
+  AuditType.twoFactorLockout,
+  AuditType.challengeExhausted,
+  AuditType.invitationRateLimited,
+  AuditType.accessDenied,
+  AuditType.mailFailing,
+  AuditType.mailGivenUp,
+]);
+
+export const isRefusal = (type: AuditType) => REFUSED.has(type);
+
 export type AuditInput = {
   type: AuditType;
   actorId?: string | null;
@@ -68,5 +87,13 @@ export async function audit(input: AuditInput): Promise<void> {
   };
   await prisma.auditEvent.createMany({
     data: (accountIds.length ? accountIds : [null]).map((accountId) => ({ ...base, accountId })),
+  });
+  // Every security event is also a log line, so an operator's log pipeline sees it without the database.
+  await log[isRefusal(input.type) ? "warn" : "info"](`audit.${input.type}`, {
+    actorId: base.actorId,
+    subjectId,
+    accountIds,
+    ip: base.ip,
+    details: input.details,
   });
 }

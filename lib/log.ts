@@ -7,6 +7,11 @@ type Fields = Record<string, unknown>;
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
+/** A load balancer's request id when it looks like one (so logs correlate across tiers), else a new one. */
+export function requestIdFrom(inbound: string | null): string {
+  return inbound && /^[A-Za-z0-9._-]{8,64}$/.test(inbound) ? inbound : crypto.randomUUID();
+}
+
 async function requestId(): Promise<string | undefined> {
   try {
     return (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
@@ -26,7 +31,15 @@ export function formatLine(level: Level, event: string, fields: Fields, producti
   return [`[${event}]`, ...rest].join(" ");
 }
 
+const RANK = { info: 0, warn: 1, error: 2, silent: 3 } as const;
+/** LOG_LEVEL=info (default) | warn | error | silent; the tests run with error. */
+function threshold(): number {
+  const level = process.env.LOG_LEVEL as keyof typeof RANK | undefined;
+  return level && level in RANK ? RANK[level] : RANK.info;
+}
+
 async function write(level: Level, event: string, fields: Fields = {}) {
+  if (RANK[level] < threshold()) return;
   const line = formatLine(level, event, { requestId: await requestId(), ...fields }, process.env.NODE_ENV === "production");
   (level === "info" ? console.log : level === "warn" ? console.warn : console.error)(line);
 }

@@ -26,6 +26,15 @@ test("GET /api/health answers 200 with the database and migrations, on both data
   }
 });
 
+test("every response names its request id; a load balancer's id is kept, a client's odd one is not", async ({ request }) => {
+  const fresh = (await request.get("/login")).headers()["x-request-id"];
+  expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+  expect((await request.get("/login")).headers()["x-request-id"]).not.toBe(fresh);
+  expect((await request.get("/login", { headers: { "x-request-id": "lb-1234567890" } })).headers()["x-request-id"]).toBe("lb-1234567890");
+  const odd = (await request.get("/login", { headers: { "x-request-id": "evil\"}, {\"injected" } })).headers()["x-request-id"];
+  expect(odd).toMatch(/^[0-9a-f-]{36}$/);
+});
+
 test("an owner downloads the member list as CSV from User Management; a member cannot", async ({ page, browser, baseURL }) => {
   test.setTimeout(120_000);
   const ownerEmail = await signUp(page, "Csv Owner");
