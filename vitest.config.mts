@@ -40,6 +40,11 @@ export default defineConfig({
       integration("pglite"),
       integration("postgres", "postgres", "Asia/Tokyo"),
       integration("postgres", "postgres-west", "America/Los_Angeles"),
+      // `npm run test:pooler`, not in `npm test`: needs the pgbouncer binary.
+      {
+        ...shared,
+        test: { name: "pooler", include: ["tests/pooler/**/*.test.ts"], globalSetup: ["tests/pooler/setup.ts"], env, testTimeout: 30_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });

@@ -42,10 +42,32 @@ export type OpenDatabase = {
  * sends zone-less times and relabels the offset of the timestamptz values it reads instead of
  * converting them (prisma/orm#26786), so on a server east or west of UTC every stored time and
  * every comparison with now() would be off by the server's offset.
+ *
+ * A transaction-mode pooler (PgBouncer, as in Neon's and Supabase's pooled URLs) refuses that
+ * start-up option. `?pgbouncer=true` on the URL (Prisma's own convention) leaves it out; the
+ * database's default must then be UTC (`ALTER DATABASE … SET timezone TO 'UTC'`), which
+ * `assertUtcSessions` checks when the app connects.
  */
 export async function postgresAdapter(url: string, pool: { max?: number } = {}) {
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  return new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC", ...pool });
+  const { connectionString, pooled } = poolerAware(url);
+  return new PrismaPg({ connectionString, ...(pooled ? {} : { options: "-c TimeZone=UTC" }), ...pool });
+}
+
+export function poolerAware(url: string): { connectionString: string; pooled: boolean } {
+  if (!/[?&]pgbouncer=/.test(url)) return { connectionString: url, pooled: false };
+  const parsed = new URL(url);
+  const pooled = parsed.searchParams.get("pgbouncer") === "true";
+  parsed.searchParams.delete("pgbouncer");
+  return { connectionString: parsed.toString(), pooled };
+}
+
+/** The message for a session that is not in UTC, saying how to fix it. */
+export function nonUtcSessionMessage(zone: string): string {
+  return (
+    `Twofold needs its PostgreSQL sessions in UTC, and this one is in "${zone}": stored times would be off by the zone's offset. ` +
+    "Behind a transaction-mode pooler (?pgbouncer=true), set the database's default once: ALTER DATABASE <name> SET timezone TO 'UTC' (see docs/deploy.md)."
+  );
 }
 
 /** Opens the target; for PGlite also takes the folder lock, since PGlite has none of its own. */

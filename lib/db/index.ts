@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseTarget, openDatabase } from "./connection";
+import { databaseTarget, nonUtcSessionMessage, openDatabase } from "./connection";
 import { applyMigrations } from "./migrations";
 
 // One client per process, created on first use and cached on globalThis: Next gives instrumentation,
@@ -16,7 +16,22 @@ async function connect(): Promise<PrismaClient> {
     const applied = await applyMigrations(database.factory);
     if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
   }
-  return new PrismaClient({ adapter: database.factory });
+  const client = new PrismaClient({ adapter: database.factory });
+  if (target.kind === "postgres") await assertUtcSessions(client);
+  return client;
+}
+
+/** Refuses to run on sessions outside UTC (a pooler that dropped the pin, a database default). */
+export async function assertUtcSessions(client: PrismaClient): Promise<void> {
+  // Any zone that is UTC+0 in winter and in summer will do (PGlite says "Etc/GMT0", servers "UTC").
+  const [row] = await client.$queryRaw<{ zone: string; utc: boolean }[]>`
+    SELECT current_setting('TimeZone') AS zone,
+      (timestamptz '2020-01-15 12:00Z' AT TIME ZONE current_setting('TimeZone')) = timestamp '2020-01-15 12:00'
+      AND (timestamptz '2020-07-15 12:00Z' AT TIME ZONE current_setting('TimeZone')) = timestamp '2020-07-15 12:00' AS utc`;
+  if (!row?.utc) {
+    await client.$disconnect();
+    throw new Error(nonUtcSessionMessage(row?.zone ?? "unknown"));
+  }
 }
 
 export function db(): Promise<PrismaClient> {
