@@ -40,6 +40,8 @@ export default defineConfig({
       integration("pglite"),
       integration("postgres", "postgres", "Asia/Tokyo"),
       integration("postgres", "postgres-west", "America/Los_Angeles"),
+      // Its own PostgreSQL server, stopped and started again mid-test.
+      { ...shared, test: { name: "faults", include: ["tests/faults/**/*.test.ts"], env, testTimeout: 120_000, hookTimeout: 120_000 } },
       // `npm run test:pooler`, not in `npm test`: needs the pgbouncer binary.
       {
         ...shared,
