@@ -29,11 +29,19 @@ export async function proxy(request: NextRequest) {
   const refusal = await refuseActionRequest(request);
   if (refusal) {
     await log.warn("request.refused", { requestId, status: refusal.status, reason: refusal.message, path: pathname });
-    return withSecurityHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "content-type": "text/plain" } }), csp, requestId);
+    return withSecurityHeaders(
+      new NextResponse(refusal.message, { status: refusal.status, headers: { "content-type": "text/plain" } }),
+      csp,
+      requestId,
+    );
   }
   if (hasMalformedEncoding(pathname)) {
     const notFound = new URL("/404", request.url);
-    return withSecurityHeaders(NextResponse.rewrite(notFound, { request: { headers: requestHeaders } }), csp, requestId);
+    return withSecurityHeaders(
+      NextResponse.rewrite(notFound, { request: { headers: requestHeaders } }),
+      csp,
+      requestId,
+    );
   }
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (!hasSession && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {

@@ -49,7 +49,9 @@ const server = createServer((req, res) => {
 if (values.keepAliveTimeout) server.keepAliveTimeout = Number(values.keepAliveTimeout);
 server.listen(port, hostname, () => {
   const address = server.address();
-  console.log(`Twofold ready on http://${hostname ?? "localhost"}:${typeof address === "object" ? address?.port : port}`);
+  console.log(
+    `Twofold ready on http://${hostname ?? "localhost"}:${typeof address === "object" ? address?.port : port}`,
+  );
 });
 
 // Finish requests in flight, then stop (as next start does on SIGTERM / SIGINT).

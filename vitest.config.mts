@@ -41,11 +41,27 @@ export default defineConfig({
       integration("postgres", "postgres", "Asia/Tokyo"),
       integration("postgres", "postgres-west", "America/Los_Angeles"),
       // Its own PostgreSQL server, stopped and started again mid-test.
-      { ...shared, test: { name: "faults", include: ["tests/faults/**/*.test.ts"], env, testTimeout: 120_000, hookTimeout: 120_000 } },
+      {
+        ...shared,
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          env,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       // `npm run test:pooler`, not in `npm test`: needs the pgbouncer binary.
       {
         ...shared,
-        test: { name: "pooler", include: ["tests/pooler/**/*.test.ts"], globalSetup: ["tests/pooler/setup.ts"], env, testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: "pooler",
+          include: ["tests/pooler/**/*.test.ts"],
+          globalSetup: ["tests/pooler/setup.ts"],
+          env,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

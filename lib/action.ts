@@ -39,7 +39,14 @@ function parse<S extends z.ZodType>(schema: S, input: Input) {
   if (parsed.success) return { data: parsed.data as z.infer<S> };
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
-  return { state: { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput, fieldErrors } as ActionState<never> };
+  return {
+    state: {
+      ok: false,
+      error: errorMessages.invalid_input,
+      code: ErrorCode.invalidInput,
+      fieldErrors,
+    } as ActionState<never>,
+  };
 }
 
 /** A public server action: parse with zod, then call lib. Usable directly and with useActionState. */
@@ -78,12 +85,18 @@ function signedInAction<S extends z.ZodType, T>(
  * A server action for signed-in users only; the session is verified here, not by the page. A user
  * whom an account requires to enrol in 2FA is refused until they have (enrolmentAction is the way).
  */
-export function authedAction<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>) {
+export function authedAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>,
+) {
   return signedInAction(schema, fn, { duringEnrolment: false });
 }
 
 /** The enrolment steps themselves: open to a signed-in user who must enrol, as well as to everyone else. */
-export function enrolmentAction<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>) {
+export function enrolmentAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, ctx: SessionContext) => Promise<T>,
+) {
   return signedInAction(schema, fn, { duringEnrolment: true });
 }
 
@@ -105,8 +118,17 @@ export function accountAdminAction<S extends z.ZodType, T>(
       return await fn(input, { user, membership, meta });
     } catch (error) {
       // A refusal by the rules in lib (another account's member, an owner, enforcement without 2FA) is recorded too.
-      if (error instanceof AppError && (error.code === ErrorCode.forbidden || error.code === ErrorCode.ownTwoFactorFirst)) {
-        await audit({ type: AuditType.accessDenied, actorId: user.id, accountId: membership.account.id, meta, details: { reason: error.code } });
+      if (
+        error instanceof AppError &&
+        (error.code === ErrorCode.forbidden || error.code === ErrorCode.ownTwoFactorFirst)
+      ) {
+        await audit({
+          type: AuditType.accessDenied,
+          actorId: user.id,
+          accountId: membership.account.id,
+          meta,
+          details: { reason: error.code },
+        });
       }
       throw error;
     }

@@ -13,11 +13,19 @@ export async function listAuditEvents(accountId: string, options: { type?: strin
   const page = Math.max(1, options.page ?? 1);
   const [total, events] = await Promise.all([
     prisma.auditEvent.count({ where }),
-    prisma.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
+    prisma.auditEvent.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * AUDIT_PAGE_SIZE,
+      take: AUDIT_PAGE_SIZE,
+    }),
   ]);
   const ids = [...new Set(events.flatMap((e) => [e.actorId, e.subjectId]).filter((id): id is string => !!id))];
   const users = new Map(
-    (await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+    (await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [
+      u.id,
+      u.email,
+    ]),
   );
   return {
     type,

@@ -7,17 +7,28 @@ type Describe = { title: string; sentence?: (d: Record<string, unknown>) => stri
 
 const plural = (n: unknown, one: string, many = `${one}s`) => `${n} ${Number(n) === 1 ? one : many}`;
 const method = (d: Record<string, unknown>) =>
-  d.method === "recovery" ? "confirmed with a recovery code" : d.method === "totp" ? "confirmed with an authenticator code" : null;
+  d.method === "recovery"
+    ? "confirmed with a recovery code"
+    : d.method === "totp"
+      ? "confirmed with an authenticator code"
+      : null;
 
 /** Every event type has words: the Record makes the type checker hold this list complete. */
 const words: Record<AuditType, Describe> = {
   [AuditType.signIn]: { title: "Signed in" },
-  [AuditType.signInFailed]: { title: "Sign-in failed", sentence: (d) => (d.email ? `Wrong email or password for ${d.email}` : null) },
-  [AuditType.signInRateLimited]: { title: "Sign-in rate limited", sentence: (d) => (d.email ? `Too many attempts for ${d.email}` : null) },
+  [AuditType.signInFailed]: {
+    title: "Sign-in failed",
+    sentence: (d) => (d.email ? `Wrong email or password for ${d.email}` : null),
+  },
+  [AuditType.signInRateLimited]: {
+    title: "Sign-in rate limited",
+    sentence: (d) => (d.email ? `Too many attempts for ${d.email}` : null),
+  },
   [AuditType.signUp]: { title: "Signed up" },
   [AuditType.signUpExistingEmail]: {
     title: "Sign-up tried with this member's email",
-    sentence: () => "Someone tried to create a new account with this address; the member was emailed and nothing changed",
+    sentence: () =>
+      "Someone tried to create a new account with this address; the member was emailed and nothing changed",
   },
   [AuditType.passwordChanged]: { title: "Password changed" },
   [AuditType.passwordChangeFailed]: {
@@ -26,7 +37,8 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.passwordChangeLocked]: {
     title: "Password change locked",
-    sentence: (d) => (typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null),
+    sentence: (d) =>
+      typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null,
   },
   [AuditType.passwordResetRequested]: { title: "Password reset requested" },
   [AuditType.passwordReset]: { title: "Password reset by email link" },
@@ -35,14 +47,21 @@ const words: Record<AuditType, Describe> = {
   [AuditType.twoFactorFailed]: {
     title: "Wrong second factor",
     sentence: (d) =>
-      [d.method === "recovery" ? "A wrong recovery code" : "A wrong authenticator code", d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null]
+      [
+        d.method === "recovery" ? "A wrong recovery code" : "A wrong authenticator code",
+        d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null,
+      ]
         .filter(Boolean)
         .join(", "),
   },
-  [AuditType.twoFactorReplay]: { title: "Used code refused", sentence: () => "A code that was already accepted was sent again" },
+  [AuditType.twoFactorReplay]: {
+    title: "Used code refused",
+    sentence: () => "A code that was already accepted was sent again",
+  },
   [AuditType.twoFactorLockout]: {
     title: "Two-factor sign-in locked",
-    sentence: (d) => (typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null),
+    sentence: (d) =>
+      typeof d.until === "string" ? `Locked until ${d.until.replace("T", " ").slice(0, 16)} UTC` : null,
   },
   [AuditType.challengeExhausted]: { title: "Sign-in ended after 5 wrong codes" },
   [AuditType.recoveryCodesGenerated]: {
@@ -69,7 +88,11 @@ const words: Record<AuditType, Describe> = {
     sentence: (d) =>
       [
         method(d),
-        d.graceHours !== undefined ? (d.graceHours ? `grace period of ${plural(d.graceHours, "hour")} was in force` : "no grace period was in force") : null,
+        d.graceHours !== undefined
+          ? d.graceHours
+            ? `grace period of ${plural(d.graceHours, "hour")} was in force`
+            : "no grace period was in force"
+          : null,
         d.members !== undefined ? `${d.membersProtected} of ${plural(d.members, "member")} protected` : null,
       ]
         .filter(Boolean)
@@ -81,12 +104,19 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.invitationSent]: {
     title: "Invitation sent",
-    sentence: (d) => (d.email ? `${d.resend ? "Sent again to" : "To"} ${d.email}${d.role ? ` as ${d.role}` : ""}` : null),
+    sentence: (d) =>
+      d.email ? `${d.resend ? "Sent again to" : "To"} ${d.email}${d.role ? ` as ${d.role}` : ""}` : null,
   },
   [AuditType.invitationRateLimited]: { title: "Invitation refused: too many sent in an hour" },
   [AuditType.invitationRevoked]: { title: "Invitation revoked" },
-  [AuditType.invitationAccepted]: { title: "Invitation accepted", sentence: (d) => (d.role ? `Joined as ${d.role}` : null) },
-  [AuditType.roleChanged]: { title: "Role changed", sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null) },
+  [AuditType.invitationAccepted]: {
+    title: "Invitation accepted",
+    sentence: (d) => (d.role ? `Joined as ${d.role}` : null),
+  },
+  [AuditType.roleChanged]: {
+    title: "Role changed",
+    sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null),
+  },
   [AuditType.memberRemoved]: { title: "Member removed", sentence: (d) => (d.email ? `${d.email} removed` : null) },
   [AuditType.accessDenied]: {
     title: "Action refused",

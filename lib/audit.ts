@@ -75,7 +75,9 @@ export async function audit(input: AuditInput): Promise<void> {
   const accountIds = input.accountId
     ? [input.accountId]
     : subjectId
-      ? (await prisma.membership.findMany({ where: { userId: subjectId }, select: { accountId: true } })).map((m) => m.accountId)
+      ? (await prisma.membership.findMany({ where: { userId: subjectId }, select: { accountId: true } })).map(
+          (m) => m.accountId,
+        )
       : [];
   const base = {
     type: input.type,

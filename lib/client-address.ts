@@ -40,7 +40,8 @@ export function parseAddress(value: string | null | undefined): string | null {
   const [address, port] = withPort ? [withPort[1]!, withPort[2]] : [text, undefined];
   if (port !== undefined && Number(port) > 65535) return null;
   // Four decimal parts only: "127.1" or "0x7f.0.0.1" are valid to ipaddr.js but no proxy writes them.
-  if (!ipaddr.isValid(address) || (ipaddr.IPv4.isValid(address) && !ipaddr.IPv4.isValidFourPartDecimal(address))) return null;
+  if (!ipaddr.isValid(address) || (ipaddr.IPv4.isValid(address) && !ipaddr.IPv4.isValidFourPartDecimal(address)))
+    return null;
   return ipaddr.process(address).toString();
 }
 

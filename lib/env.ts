@@ -13,10 +13,16 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   TOTP_ENCRYPTION_KEY: base64Key.optional(),
-  TOTP_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).default("k1"),
+  TOTP_ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,16}$/)
+    .default("k1"),
   /** Earlier keys, still readable after a rotation: "id:base64,id:base64". */
   TOTP_PREVIOUS_KEYS: z.string().default(""),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
   MAIL_FROM: z.string().default("Twofold <no-reply@twofold.localhost>"),
   /** Proxies in front of the app that each append to X-Forwarded-For (1 behind nginx or a load balancer). */
   TRUSTED_PROXY_HOPS: z.coerce
@@ -55,7 +61,8 @@ function parseKeyList(list: string): [string, Buffer][] {
     .map((item) => {
       const [id, key] = item.split(":");
       const bytes = Buffer.from(key ?? "", "base64");
-      if (!id || bytes.length !== 32) throw new Error("TOTP_PREVIOUS_KEYS must look like id:base64key,id:base64key (32-byte keys).");
+      if (!id || bytes.length !== 32)
+        throw new Error("TOTP_PREVIOUS_KEYS must look like id:base64key,id:base64key (32-byte keys).");
       return [id, bytes];
     });
 }
@@ -80,7 +87,10 @@ function keyRing(id: string, key: Buffer, previous: string): Env["totpKeys"] {
  * never a generated development key, and nothing else is read or written.
  */
 export function configuredTotpKeys(source: NodeJS.ProcessEnv = process.env): Env["totpKeys"] | null {
-  const e = parse(schema.pick({ TOTP_ENCRYPTION_KEY: true, TOTP_ENCRYPTION_KEY_ID: true, TOTP_PREVIOUS_KEYS: true }), source);
+  const e = parse(
+    schema.pick({ TOTP_ENCRYPTION_KEY: true, TOTP_ENCRYPTION_KEY_ID: true, TOTP_PREVIOUS_KEYS: true }),
+    source,
+  );
   if (!e.TOTP_ENCRYPTION_KEY) return null;
   return keyRing(e.TOTP_ENCRYPTION_KEY_ID, Buffer.from(e.TOTP_ENCRYPTION_KEY, "base64"), e.TOTP_PREVIOUS_KEYS);
 }
@@ -96,8 +106,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     !e.DATABASE_URL && "DATABASE_URL",
   ].filter(Boolean);
   if (production && missing.length) {
-    const database = e.DATABASE_URL ? "" : " DATABASE_URL is postgres://… or, for the embedded database, pglite:<folder> (a folder that survives deploys).";
-    throw new Error(`Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).${database}`);
+    const database = e.DATABASE_URL
+      ? ""
+      : " DATABASE_URL is postgres://… or, for the embedded database, pglite:<folder> (a folder that survives deploys).";
+    throw new Error(
+      `Twofold will not start in production without ${missing.join(", ")}. Set them in the environment (see .env.example).${database}`,
+    );
   }
   const onVercel = e.VERCEL === "1";
   // No default in production: guessed too low, everyone behind a proxy shares one address for the

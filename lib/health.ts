@@ -22,7 +22,9 @@ export async function healthReport(): Promise<Health> {
       const pending = expected.filter((name) => !applied.has(name));
       return { expected: expected.length, applied: expected.length - pending.length, pending };
     })();
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), TIMEOUT_MS).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("timeout")), TIMEOUT_MS).unref(),
+    );
     const migrations = await Promise.race([check, timeout]);
     return { ok: migrations.pending.length === 0, database: "ok", migrations };
   } catch (error) {

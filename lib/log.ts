@@ -25,7 +25,11 @@ function serialise(value: unknown): unknown {
 }
 
 export function formatLine(level: Level, event: string, fields: Fields, production: boolean, at = new Date()): string {
-  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => [k, serialise(v)]));
+  const clean = Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, serialise(v)]),
+  );
   if (production) return JSON.stringify({ time: at.toISOString(), level, event, ...clean });
   const rest = Object.entries(clean).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
   return [`[${event}]`, ...rest].join(" ");
@@ -40,7 +44,12 @@ function threshold(): number {
 
 async function write(level: Level, event: string, fields: Fields = {}) {
   if (RANK[level] < threshold()) return;
-  const line = formatLine(level, event, { requestId: await requestId(), ...fields }, process.env.NODE_ENV === "production");
+  const line = formatLine(
+    level,
+    event,
+    { requestId: await requestId(), ...fields },
+    process.env.NODE_ENV === "production",
+  );
   (level === "info" ? console.log : level === "warn" ? console.warn : console.error)(line);
 }
 

@@ -16,9 +16,16 @@ export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
   const config = env();
   const host = h.get("host");
-  const origin = config.appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
+  const origin =
+    config.appUrl?.replace(/\/$/, "") ?? (host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : undefined);
   const ip = clientAddress(h, { trustedProxyHops: config.trustedProxyHops, vercel: config.onVercel });
-  if (!warnedAboutProxy && config.production && !config.onVercel && config.trustedProxyHops === 0 && forwardedEntries(h) > 1) {
+  if (
+    !warnedAboutProxy &&
+    config.production &&
+    !config.onVercel &&
+    config.trustedProxyHops === 0 &&
+    forwardedEntries(h) > 1
+  ) {
     warnedAboutProxy = true;
     console.warn(
       "Twofold: a request arrived with X-Forwarded-For entries from before this server, and TRUSTED_PROXY_HOPS is 0. " +

@@ -42,7 +42,11 @@ async function serverPaths() {
 
   const users = [];
   for (let i = 0; i < 60; i++) {
-    const user = await createUserWithAccount({ name: `B${i}`, email: `bench${i}@example.com`, password: "bench password 123" });
+    const user = await createUserWithAccount({
+      name: `B${i}`,
+      email: `bench${i}@example.com`,
+      password: "bench password 123",
+    });
     const { secret } = await beginEnrolment(user);
     const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
     users.push({ user, secret, recoveryCodes });
@@ -61,14 +65,22 @@ async function serverPaths() {
   const wrong: number[] = [];
   for (const { user } of users.slice(0, 30)) {
     const token = await createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip);
-    wrong.push((await timed(() => verifyChallengeSecondFactor(token, { method: "totp", code: "000000" }, meta).catch(() => null)))[0]);
+    wrong.push(
+      (
+        await timed(() =>
+          verifyChallengeSecondFactor(token, { method: "totp", code: "000000" }, meta).catch(() => null),
+        )
+      )[0],
+    );
   }
   rows.push(["second factor: wrong code refused (with its audit event)", stats(wrong)]);
 
   const recovery: number[] = [];
   for (const { user, recoveryCodes } of users.slice(30)) {
     const token = await createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip);
-    recovery.push((await timed(() => verifyChallengeSecondFactor(token, { method: "recovery", code: recoveryCodes[0]! }, meta)))[0]);
+    recovery.push(
+      (await timed(() => verifyChallengeSecondFactor(token, { method: "recovery", code: recoveryCodes[0]! }, meta)))[0],
+    );
   }
   rows.push(["second factor: recovery code accepted (incl. audit + mail log)", stats(recovery)]);
 
@@ -76,14 +88,18 @@ async function serverPaths() {
   for (let i = 0; i < 20; i++) {
     const email = `plain${i}@example.com`;
     await createUserWithAccount({ name: "P", email, password: "bench password 123" });
-    signIn.push((await timed(async () => redeemChallenge((await checkPassword(email, "bench password 123", meta)).token)))[0]);
+    signIn.push(
+      (await timed(async () => redeemChallenge((await checkPassword(email, "bench password 123", meta)).token)))[0],
+    );
   }
   rows.push(["sign-in without 2FA: password (argon2id) + challenge + session grant", stats(signIn)]);
 
   // What every page, route handler and server action runs: the session record, its user and the
   // accounts enforcing 2FA in one query, then the 2FA rule (lastSeenAt written at most once a minute).
   const { openSession, findLiveSession } = await import("../lib/auth/session-record");
-  const sessions = await Promise.all(users.map(async ({ user }) => ({ user, record: await openSession({ id: user.id, sessionVersion: 1 }, meta) })));
+  const sessions = await Promise.all(
+    users.map(async ({ user }) => ({ user, record: await openSession({ id: user.id, sessionVersion: 1 }, meta) })),
+  );
   const check: number[] = [];
   for (let round = 0; round < 5; round++) {
     for (const { user, record } of sessions) {
@@ -108,7 +124,8 @@ function firstLoadJs() {
         const source = readFileSync(full, "utf8");
         const files = new Set(build.rootMainFiles);
         for (const match of source.matchAll(/"entryJSFiles":(\{[^}]*\})/g)) {
-          for (const list of Object.values(JSON.parse(match[1]!) as Record<string, string[]>)) list.forEach((f) => files.add(f));
+          for (const list of Object.values(JSON.parse(match[1]!) as Record<string, string[]>))
+            list.forEach((f) => files.add(f));
         }
         let raw = 0;
         let gz = 0;
@@ -117,7 +134,10 @@ function firstLoadJs() {
           raw += bytes.length;
           gz += gzipSync(bytes).length;
         }
-        const route = path.dirname(path.relative(path.join(root, "server/app"), full)).replace(/\([^)]*\)\/?/g, "").replace(/^\.$/, "");
+        const route = path
+          .dirname(path.relative(path.join(root, "server/app"), full))
+          .replace(/\([^)]*\)\/?/g, "")
+          .replace(/^\.$/, "");
         pages.push([`/${route}`.replace(/\/+/g, "/").replace(/(.)\/$/, "$1"), raw, gz]);
       }
     }
@@ -133,7 +153,8 @@ for (const [name, s] of rows) console.log(`| ${name} | ${s.n} | ${fmt(s.p50)} | 
 const pages = firstLoadJs();
 if (pages) {
   console.log("\n| page | first-load JS | gzipped |\n| --- | --- | --- |");
-  for (const [route, raw, gz] of pages) console.log(`| ${route} | ${(raw / 1024).toFixed(0)} KiB | ${(gz / 1024).toFixed(0)} KiB |`);
+  for (const [route, raw, gz] of pages)
+    console.log(`| ${route} | ${(raw / 1024).toFixed(0)} KiB | ${(gz / 1024).toFixed(0)} KiB |`);
 } else {
   console.log("\n(no production build: run `npm run build` first for first-load JS figures)");
 }

@@ -12,7 +12,11 @@ async function migrate() {
   const db = await openDatabase(databaseTarget());
   try {
     const applied = await applyMigrations(db.factory);
-    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date; nothing to apply.");
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}`
+        : "Database is up to date; nothing to apply.",
+    );
     await upgradeRecoveryCodes(db.factory);
   } finally {
     await db.close();
@@ -23,7 +27,9 @@ async function migrate() {
 async function upgradeRecoveryCodes(factory: OpenDatabase["factory"]) {
   const keys = configuredTotpKeys();
   if (!keys) {
-    console.log("Recovery codes: TOTP_ENCRYPTION_KEY is not set here; the server rehashes any unkeyed ones when it starts.");
+    console.log(
+      "Recovery codes: TOTP_ENCRYPTION_KEY is not set here; the server rehashes any unkeyed ones when it starts.",
+    );
     return;
   }
   const prisma = new PrismaClient({ adapter: factory });
@@ -38,15 +44,21 @@ async function upgradeRecoveryCodes(factory: OpenDatabase["factory"]) {
 /** `npm run keys:rotate`: re-encrypts every TOTP secret under the current key; run it again to resume. */
 async function rotateKeys() {
   const keys = configuredTotpKeys();
-  if (!keys) throw new Error("Set TOTP_ENCRYPTION_KEY (the new key), TOTP_ENCRYPTION_KEY_ID (its new id) and TOTP_PREVIOUS_KEYS (id:key of the old ones).");
-  if (keys.all.size < 2) throw new Error("TOTP_PREVIOUS_KEYS is empty: name the old key (id:base64key) so its secrets can be opened.");
+  if (!keys)
+    throw new Error(
+      "Set TOTP_ENCRYPTION_KEY (the new key), TOTP_ENCRYPTION_KEY_ID (its new id) and TOTP_PREVIOUS_KEYS (id:key of the old ones).",
+    );
+  if (keys.all.size < 2)
+    throw new Error("TOTP_PREVIOUS_KEYS is empty: name the old key (id:base64key) so its secrets can be opened.");
   const db = await openDatabase(databaseTarget());
   const prisma = new PrismaClient({ adapter: db.factory });
   try {
     const report = await rotateTotpKey(prisma, keys);
     console.log(`Re-encrypted ${report.resealed} TOTP secret(s) under key "${keys.current.id}".`);
     if (report.unreadable.length) {
-      console.error(`Could not open ${report.unreadable.length} secret(s) with the configured keys (add their key to TOTP_PREVIOUS_KEYS and run again):\n  ${report.unreadable.join("\n  ")}`);
+      console.error(
+        `Could not open ${report.unreadable.length} secret(s) with the configured keys (add their key to TOTP_PREVIOUS_KEYS and run again):\n  ${report.unreadable.join("\n  ")}`,
+      );
       process.exitCode = 1;
     }
     const old = Object.entries(report.recoveryCodesByOldKey);
@@ -95,7 +107,9 @@ async function main() {
     console.log(folder ? `Wrote ${folder}/migration.sql` : "No changes: the schema and the migrations agree.");
     return;
   }
-  throw new Error("Usage: scripts/db.ts migrate | migration <name> | reset [--yes-really-drop <database>] | rotate-keys");
+  throw new Error(
+    "Usage: scripts/db.ts migrate | migration <name> | reset [--yes-really-drop <database>] | rotate-keys",
+  );
 }
 
 main().catch((error: Error) => {

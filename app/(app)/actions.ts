@@ -7,8 +7,16 @@ import { env } from "@/lib/env";
 import { AppError, ErrorCode } from "@/lib/errors";
 
 /** Switches the current account; only to an account the user belongs to. */
-export const switchAccount = authedAction(z.object({ accountId: z.string().min(1).max(40) }), async ({ accountId }, { user }) => {
-  if (!(await listAccounts(user.id)).some((a) => a.id === accountId)) throw new AppError(ErrorCode.forbidden);
-  (await cookies()).set(ACCOUNT_COOKIE, accountId, { httpOnly: true, sameSite: "lax", secure: env().secureCookies, path: "/" });
-  return { accountId };
-});
+export const switchAccount = authedAction(
+  z.object({ accountId: z.string().min(1).max(40) }),
+  async ({ accountId }, { user }) => {
+    if (!(await listAccounts(user.id)).some((a) => a.id === accountId)) throw new AppError(ErrorCode.forbidden);
+    (await cookies()).set(ACCOUNT_COOKIE, accountId, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env().secureCookies,
+      path: "/",
+    });
+    return { accountId };
+  },
+);

@@ -43,7 +43,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </nav>
         </div>
       </header>
-      {policy.graceUntil && <GraceBanner deadline={policy.graceUntil} accounts={policy.enforcedBy.map((a) => a.name)} />}
+      {policy.graceUntil && (
+        <GraceBanner deadline={policy.graceUntil} accounts={policy.enforcedBy.map((a) => a.name)} />
+      )}
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
     </div>
   );

@@ -15,8 +15,8 @@ export function CheckYourEmail({ email, onRestart }: { email: string; onRestart:
         Check your email
       </h1>
       <p>
-        We sent a message to <strong className="break-words">{email}</strong>. Open the link in it within 24 hours and enter
-        your password to finish creating your account.
+        We sent a message to <strong className="break-words">{email}</strong>. Open the link in it within 24 hours and
+        enter your password to finish creating your account.
       </p>
       <p className="text-sm text-slate-600">
         If that address already has a Twofold account, the message says so instead, with links to sign in or reset your

@@ -25,13 +25,21 @@ export function ConfirmSignupForm({ token, email }: { token: string; email: stri
   return (
     <>
       <p className="mt-2 text-sm text-slate-600">
-        Enter the password you chose for <strong className="break-words">{email}</strong> to create your account and sign in.
+        Enter the password you chose for <strong className="break-words">{email}</strong> to create your account and
+        sign in.
       </p>
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate>
         <input type="hidden" name="token" value={token} />
         {/* Lets a password manager offer the login it saved at sign-up; read-only, and the server ignores it. */}
         <input type="email" autoComplete="username" value={email} readOnly hidden />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={state.fieldErrors?.password}
+        />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <Button type="submit" pending={pending}>
           {pending ? "Creating account…" : "Create account"}

@@ -37,5 +37,9 @@ export function ContinueSignIn({
   }, [requirement, callbackUrl]);
   if (requirement === "verify") return <SecondFactorStep callbackUrl={callbackUrl} onRestart={onRestart} />;
   if (requirement === "enrol") return <ForcedEnrolment email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;
-  return failed ? <Alert tone="error">Sign-in could not be completed. Please sign in again.</Alert> : <p role="status">Signing you in…</p>;
+  return failed ? (
+    <Alert tone="error">Sign-in could not be completed. Please sign in again.</Alert>
+  ) : (
+    <p role="status">Signing you in…</p>
+  );
 }

@@ -8,7 +8,15 @@ import { finishSignIn } from "./finish-sign-in";
 const loginEnrolment = { start: startLoginEnrolment, enable: finishLoginEnrolment };
 
 /** Sign-in into an account that enforces 2FA, for a user without it: enrol first, then the session. */
-export function ForcedEnrolment({ email, callbackUrl, onCancel }: { email: string; callbackUrl: string; onCancel: () => void }) {
+export function ForcedEnrolment({
+  email,
+  callbackUrl,
+  onCancel,
+}: {
+  email: string;
+  callbackUrl: string;
+  onCancel: () => void;
+}) {
   const [error, setError] = useState<string>();
   return (
     <>
@@ -16,7 +24,11 @@ export function ForcedEnrolment({ email, callbackUrl, onCancel }: { email: strin
       <p className="mt-2 text-sm text-slate-600">
         An account you belong to requires two-factor authentication. Set it up now to finish signing in.
       </p>
-      {error && <div className="mt-4"><Alert tone="error">{error}</Alert></div>}
+      {error && (
+        <div className="mt-4">
+          <Alert tone="error">{error}</Alert>
+        </div>
+      )}
       <EnrolmentDialog
         email={email}
         actions={loginEnrolment}

@@ -12,7 +12,11 @@ export function ForgotPasswordForm() {
       <Field label="Email" name="email" type="email" autoComplete="email" required errors={state.fieldErrors?.email} />
       <FormMessage
         error={state.fieldErrors ? undefined : state.error}
-        success={state.ok ? "If that email has an account, a reset link is on its way. It works once and expires in 30 minutes." : undefined}
+        success={
+          state.ok
+            ? "If that email has an account, a reset link is on its way. It works once and expires in 30 minutes."
+            : undefined
+        }
       />
       <Button type="submit" pending={pending}>
         Send reset link

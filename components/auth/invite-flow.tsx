@@ -8,7 +8,13 @@ import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
 
 /** /invite/[token]: a new user chooses a name and password; an existing user proves their password. */
-export function InviteFlow(props: { token: string; accountName: string; email: string; role: string; existingUser: boolean }) {
+export function InviteFlow(props: {
+  token: string;
+  accountName: string;
+  email: string;
+  role: string;
+  existingUser: boolean;
+}) {
   const router = useRouter();
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
@@ -31,7 +37,9 @@ export function InviteFlow(props: { token: string; accountName: string; email: s
         {props.existingUser ? "Enter your password to accept." : "Choose your name and a password to accept."}
       </p>
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate>
-        {!props.existingUser && <Field label="Name" name="name" autoComplete="name" required errors={state.fieldErrors?.name} />}
+        {!props.existingUser && (
+          <Field label="Name" name="name" autoComplete="name" required errors={state.fieldErrors?.name} />
+        )}
         <Field
           label="Password"
           name="password"

@@ -16,7 +16,15 @@ const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.
 
 type Next = { requirement: Requirement; email: string };
 
-export function LoginFlow({ callbackUrl, notice, resume }: { callbackUrl: string; notice?: string; resume: Next | null }) {
+export function LoginFlow({
+  callbackUrl,
+  notice,
+  resume,
+}: {
+  callbackUrl: string;
+  notice?: string;
+  resume: Next | null;
+}) {
   const [next, setNext] = useState<Next | null>(resume);
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
@@ -26,11 +34,21 @@ export function LoginFlow({ callbackUrl, notice, resume }: { callbackUrl: string
     const result = await submitPassword(formData);
     setState(result);
     setPending(false);
-    if (result.ok && result.data) setNext({ requirement: result.data.requirement, email: String(formData.get("email") ?? "") });
+    if (result.ok && result.data)
+      setNext({ requirement: result.data.requirement, email: String(formData.get("email") ?? "") });
   }
 
   if (next) {
-    return <ContinueSignIn {...next} callbackUrl={callbackUrl} onRestart={() => { setNext(null); setState({}); }} />;
+    return (
+      <ContinueSignIn
+        {...next}
+        callbackUrl={callbackUrl}
+        onRestart={() => {
+          setNext(null);
+          setState({});
+        }}
+      />
+    );
   }
 
   return (
@@ -38,8 +56,22 @@ export function LoginFlow({ callbackUrl, notice, resume }: { callbackUrl: string
       <h1 className="text-2xl font-semibold">Sign in</h1>
       <form action={onPassword} className="mt-6 flex flex-col gap-4" noValidate>
         {notice && <Alert tone="success">{notice}</Alert>}
-        <Field label="Email" name="email" type="email" autoComplete="username" required errors={state.fieldErrors?.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          errors={state.fieldErrors?.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={state.fieldErrors?.password}
+        />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <Button type="submit" pending={pending}>
           {pending ? "Signing in…" : "Sign in"}

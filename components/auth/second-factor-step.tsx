@@ -57,7 +57,14 @@ export function SecondFactorStep({ callbackUrl, onRestart }: { callbackUrl: stri
         )}
       </form>
       {!expired && (
-        <Button variant="link" className="mt-4" onClick={() => { setMethod(method === "totp" ? "recovery" : "totp"); setError(undefined); }}>
+        <Button
+          variant="link"
+          className="mt-4"
+          onClick={() => {
+            setMethod(method === "totp" ? "recovery" : "totp");
+            setError(undefined);
+          }}
+        >
           {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
         </Button>
       )}

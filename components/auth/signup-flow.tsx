@@ -40,7 +40,14 @@ export function SignupFlow() {
       <p className="mt-2 text-sm text-slate-600">You get your own Twofold account and can invite your team later.</p>
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate>
         <Field label="Name" name="name" autoComplete="name" required errors={state.fieldErrors?.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required errors={state.fieldErrors?.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          errors={state.fieldErrors?.email}
+        />
         <Field
           label="Password"
           name="password"

@@ -9,7 +9,14 @@ export function NameForm({ name }: { name: string }) {
   const [state, submit, pending] = useActionState(updateName, {});
   return (
     <form action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
-      <Field label="Name" name="name" defaultValue={name} autoComplete="name" required errors={state.fieldErrors?.name} />
+      <Field
+        label="Name"
+        name="name"
+        defaultValue={name}
+        autoComplete="name"
+        required
+        errors={state.fieldErrors?.name}
+      />
       <FormMessage error={state.fieldErrors ? undefined : state.error} success={state.ok ? "Name saved." : undefined} />
       <Button type="submit" pending={pending} className="self-start">
         Save name
@@ -26,8 +33,23 @@ export function PasswordForm() {
   }, [state]);
   return (
     <form ref={form} action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={state.fieldErrors?.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="At least 8 characters." errors={state.fieldErrors?.newPassword} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={state.fieldErrors?.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters."
+        errors={state.fieldErrors?.newPassword}
+      />
       <FormMessage
         error={state.fieldErrors ? undefined : state.error}
         success={state.ok ? "Password changed. Your other sessions were signed out." : undefined}

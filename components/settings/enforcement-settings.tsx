@@ -63,24 +63,38 @@ export function EnforcementSettings({
         description="Every member must use an authenticator app to sign in to this account."
       />
       {enforced && graceDeadline && (
-        <p className="mt-3 text-sm text-slate-700">Grace period: members without 2FA must set it up by {new Date(graceDeadline).toUTCString()}.</p>
+        <p className="mt-3 text-sm text-slate-700">
+          Grace period: members without 2FA must set it up by {new Date(graceDeadline).toUTCString()}.
+        </p>
       )}
 
-      <Dialog open={prompt === "own-first"} onOpenChange={(open) => !open && close()} title="Protect your own login first">
+      <Dialog
+        open={prompt === "own-first"}
+        onOpenChange={(open) => !open && close()}
+        title="Protect your own login first"
+      >
         <p className="text-sm text-slate-700">
-          Before you require two-factor authentication for everyone, turn it on for your own login, so you cannot lock yourself out.
+          Before you require two-factor authentication for everyone, turn it on for your own login, so you cannot lock
+          yourself out.
         </p>
         <div className="mt-6 flex justify-end gap-2">
           <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
-          <Link href="/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href="/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication"
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
             Go to settings
           </Link>
         </div>
       </Dialog>
 
-      <Dialog open={prompt === "confirm"} onOpenChange={(open) => !open && close()} title="Enforce Two Factor Authentication?">
+      <Dialog
+        open={prompt === "confirm"}
+        onOpenChange={(open) => !open && close()}
+        title="Enforce Two Factor Authentication?"
+      >
         <form action={confirm} className="flex flex-col gap-4" noValidate>
           <p className="text-sm text-slate-700" data-testid="enforce-consequence">
             {consequence}

@@ -20,13 +20,21 @@ export function InviteForm({ canInviteOwner }: { canInviteOwner: boolean }) {
         <label htmlFor={roleId} className="text-sm font-medium">
           Role
         </label>
-        <select id={roleId} name="role" defaultValue="member" className="rounded-md border border-slate-300 bg-white px-3 py-2">
+        <select
+          id={roleId}
+          name="role"
+          defaultValue="member"
+          className="rounded-md border border-slate-300 bg-white px-3 py-2"
+        >
           <option value="member">member</option>
           <option value="admin">admin</option>
           {canInviteOwner && <option value="owner">owner</option>}
         </select>
       </div>
-      <FormMessage error={state.fieldErrors ? undefined : state.error} success={state.ok ? `Invitation sent to ${state.data?.email}.` : undefined} />
+      <FormMessage
+        error={state.fieldErrors ? undefined : state.error}
+        success={state.ok ? `Invitation sent to ${state.data?.email}.` : undefined}
+      />
       <Button type="submit" pending={pending} className="self-start">
         Send invitation
       </Button>
@@ -41,8 +49,21 @@ export function PendingInvitations({ invitations }: { invitations: Invitation[] 
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string }>();
   if (!invitations.length) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   async function act(kind: "resend" | "revoke", invitation: Invitation) {
-    const result = kind === "resend" ? await resendInvite({ invitationId: invitation.id }) : await revokeInvite({ invitationId: invitation.id });
-    setMessage(result.ok ? { tone: "success", text: kind === "resend" ? `Sent a new link to ${invitation.email}.` : `Revoked the invitation for ${invitation.email}.` } : { tone: "error", text: result.error ?? "" });
+    const result =
+      kind === "resend"
+        ? await resendInvite({ invitationId: invitation.id })
+        : await revokeInvite({ invitationId: invitation.id });
+    setMessage(
+      result.ok
+        ? {
+            tone: "success",
+            text:
+              kind === "resend"
+                ? `Sent a new link to ${invitation.email}.`
+                : `Revoked the invitation for ${invitation.email}.`,
+          }
+        : { tone: "error", text: result.error ?? "" },
+    );
     router.refresh();
   }
   return (
@@ -55,10 +76,18 @@ export function PendingInvitations({ invitations }: { invitations: Invitation[] 
               <strong>{i.email}</strong> as {i.role} · expires {new Date(i.expiresAt).toUTCString()}
             </span>
             <span className="flex gap-2">
-              <Button variant="secondary" onClick={() => act("resend", i)} aria-label={`Resend invitation to ${i.email}`}>
+              <Button
+                variant="secondary"
+                onClick={() => act("resend", i)}
+                aria-label={`Resend invitation to ${i.email}`}
+              >
                 Resend
               </Button>
-              <Button variant="secondary" onClick={() => act("revoke", i)} aria-label={`Revoke invitation to ${i.email}`}>
+              <Button
+                variant="secondary"
+                onClick={() => act("revoke", i)}
+                aria-label={`Revoke invitation to ${i.email}`}
+              >
                 Revoke
               </Button>
             </span>

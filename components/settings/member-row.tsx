@@ -8,9 +8,23 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { ActionState } from "@/lib/action";
 import { Shield } from "./shield";
 
-type Member = { membershipId: string; name: string; email: string; role: "owner" | "admin" | "member"; twoFactor: boolean };
+type Member = {
+  membershipId: string;
+  name: string;
+  email: string;
+  role: "owner" | "admin" | "member";
+  twoFactor: boolean;
+};
 
-export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSelf: boolean; actorRole: Member["role"] }) {
+export function MemberRow({
+  member,
+  isSelf,
+  actorRole,
+}: {
+  member: Member;
+  isSelf: boolean;
+  actorRole: Member["role"];
+}) {
   const router = useRouter();
   const roleId = useId();
   const [confirm, setConfirm] = useState<"none" | "reset" | "remove">("none");
@@ -44,11 +58,13 @@ export function MemberRow({ member, isSelf, actorRole }: { member: Member; isSel
           onChange={async (e) => done(await setRole({ membershipId: member.membershipId, role: e.target.value }))}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 disabled:bg-slate-100"
         >
-          {(actorRole === "owner" || member.role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"]).map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
+          {(actorRole === "owner" || member.role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"]).map(
+            (r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ),
+          )}
         </select>
       </td>
       <td className="py-2">

@@ -8,7 +8,13 @@ export function Shield({ on }: { on: boolean }) {
     <Tooltip.Provider delayDuration={200}>
       <Tooltip.Root>
         <Tooltip.Trigger asChild>
-          <span role="img" aria-label={label} tabIndex={0} data-testid={on ? "shield-on" : "shield-off"} className="inline-flex rounded">
+          <span
+            role="img"
+            aria-label={label}
+            tabIndex={0}
+            data-testid={on ? "shield-on" : "shield-off"}
+            className="inline-flex rounded"
+          >
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
               <path
                 d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Z"

@@ -3,7 +3,13 @@ import { useRouter } from "next/navigation";
 import { useId } from "react";
 import { switchAccount } from "@/app/(app)/actions";
 
-export function AccountSwitcher({ accounts, currentId }: { accounts: { id: string; name: string; role: string }[]; currentId: string }) {
+export function AccountSwitcher({
+  accounts,
+  currentId,
+}: {
+  accounts: { id: string; name: string; role: string }[];
+  currentId: string;
+}) {
   const router = useRouter();
   const id = useId();
   if (accounts.length < 2) {

@@ -4,7 +4,15 @@ import Link from "next/link";
  * Shown on every page while a grace period lets a member without 2FA sign in. Rendered per request,
  * so each page view shows the time left.
  */
-export function GraceBanner({ deadline, accounts, now = new Date() }: { deadline: Date; accounts: string[]; now?: Date }) {
+export function GraceBanner({
+  deadline,
+  accounts,
+  now = new Date(),
+}: {
+  deadline: Date;
+  accounts: string[];
+  now?: Date;
+}) {
   const left = Math.max(0, deadline.getTime() - now.getTime());
   const hours = Math.floor(left / 3_600_000);
   const minutes = Math.floor((left % 3_600_000) / 60_000);

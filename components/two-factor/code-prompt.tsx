@@ -42,7 +42,12 @@ export function CodePrompt({
       />
       <FormMessage error={state.fieldErrors ? undefined : state.error} />
       {allowRecovery && (
-        <Button type="button" variant="link" className="self-start" onClick={() => setMethod(method === "totp" ? "recovery" : "totp")}>
+        <Button
+          type="button"
+          variant="link"
+          className="self-start"
+          onClick={() => setMethod(method === "totp" ? "recovery" : "totp")}
+        >
           {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
         </Button>
       )}

@@ -9,7 +9,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       <Button
         type="button"
         variant="secondary"
-        onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false))}
+        onClick={() =>
+          navigator.clipboard.writeText(text).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
       >
         {label}
       </Button>

@@ -5,7 +5,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { RecoveryCodesView } from "./recovery-codes-view";
 import { ScanStep } from "./scan-step";
 
-type Step = { name: "loading" } | { name: "scan"; secret: string; uri: string } | { name: "recovery-codes"; codes: string[] } | { name: "failed"; error: string };
+type Step =
+  | { name: "loading" }
+  | { name: "scan"; secret: string; uri: string }
+  | { name: "recovery-codes"; codes: string[] }
+  | { name: "failed"; error: string };
 
 export type EnrolmentActions = {
   start: (input: Record<string, never>) => Promise<ActionState<{ secret: string; uri: string }>>;
@@ -36,7 +40,11 @@ export function EnrolmentDialog({
     let live = true;
     actions.start({}).then((result) => {
       if (!live) return;
-      setStep(result.ok && result.data ? { name: "scan", ...result.data } : { name: "failed", error: result.error ?? "Could not start." });
+      setStep(
+        result.ok && result.data
+          ? { name: "scan", ...result.data }
+          : { name: "failed", error: result.error ?? "Could not start." },
+      );
     });
     return () => {
       live = false;
@@ -57,7 +65,11 @@ export function EnrolmentDialog({
       }
     >
       {step.name === "loading" && <p role="status">Preparing your secret key…</p>}
-      {step.name === "failed" && <p role="alert" className="text-red-700">{step.error}</p>}
+      {step.name === "failed" && (
+        <p role="alert" className="text-red-700">
+          {step.error}
+        </p>
+      )}
       {step.name === "scan" && (
         <ScanStep
           secret={step.secret}

@@ -17,7 +17,10 @@ export function RecoveryCodesView({ codes, onDone }: { codes: string[]; onDone: 
 
   return (
     <div className="flex flex-col gap-4">
-      <ol data-testid="recovery-codes" className="print-area grid grid-cols-2 gap-2 rounded-md bg-slate-100 p-4 font-mono text-sm">
+      <ol
+        data-testid="recovery-codes"
+        className="print-area grid grid-cols-2 gap-2 rounded-md bg-slate-100 p-4 font-mono text-sm"
+      >
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
@@ -32,8 +35,8 @@ export function RecoveryCodesView({ codes, onDone }: { codes: string[]; onDone: 
         </Button>
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} className="h-4 w-4" />
-        I have saved these codes
+        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} className="h-4 w-4" />I have
+        saved these codes
       </label>
       <Button type="button" disabled={!saved} onClick={onDone} className="self-end">
         Done

@@ -14,7 +14,15 @@ const sessionEnrolment = { start: startEnrolment, enable: enableTwoFactor };
  * into the app. Enabling re-issues the session cookie, and Next then renders this page again with
  * `required` false: the dialog (this component's state) stays open until the codes are saved.
  */
-export function RequiredEnrolment({ email, accounts, required }: { email: string; accounts: string[]; required: boolean }) {
+export function RequiredEnrolment({
+  email,
+  accounts,
+  required,
+}: {
+  email: string;
+  accounts: string[];
+  required: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(required);
   useEffect(() => {
@@ -23,7 +31,10 @@ export function RequiredEnrolment({ email, accounts, required }: { email: string
   if (!required && !open) {
     return (
       <p role="status">
-        Two-factor authentication is on. <Link href="/profile" className="text-brand-600 underline">Continue to your profile</Link>
+        Two-factor authentication is on.{" "}
+        <Link href="/profile" className="text-brand-600 underline">
+          Continue to your profile
+        </Link>
       </p>
     );
   }

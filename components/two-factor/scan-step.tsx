@@ -34,7 +34,14 @@ export function ScanStep({
     <form action={submit} className="flex flex-col gap-4" noValidate>
       <div className="flex justify-center">
         <div className="rounded-md border border-slate-200 bg-white p-3">
-          <QRCodeSVG value={uri} size={176} level="M" marginSize={1} role="img" aria-label="QR code for your authenticator app" />
+          <QRCodeSVG
+            value={uri}
+            size={176}
+            level="M"
+            marginSize={1}
+            role="img"
+            aria-label="QR code for your authenticator app"
+          />
         </div>
       </div>
       <div>
@@ -42,7 +49,11 @@ export function ScanStep({
           Secret Key
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-2">
-          <code aria-labelledby="secret-key-label" data-testid="secret-key" className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wide">
+          <code
+            aria-labelledby="secret-key-label"
+            data-testid="secret-key"
+            className="rounded bg-slate-100 px-2 py-1 font-mono text-sm tracking-wide"
+          >
             {grouped}
           </code>
           <CopyButton text={secret} label="Copy Secret Key" />

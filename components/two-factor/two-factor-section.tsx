@@ -50,7 +50,11 @@ export function TwoFactorSection({
         checked={enabled}
         disabled={locked}
         onCheckedChange={(on) => setOpen(on ? "enrol" : "disable")}
-        description={locked ? `Required by ${lockedBy.join(", ")}: it cannot be turned off while that account enforces it.` : undefined}
+        description={
+          locked
+            ? `Required by ${lockedBy.join(", ")}: it cannot be turned off while that account enforces it.`
+            : undefined
+        }
       />
       {enabled && (
         <div className="mt-4 flex flex-col gap-3 border-t border-slate-200 pt-4">
@@ -62,7 +66,9 @@ export function TwoFactorSection({
           </p>
           {recoveryCodesLeft <= 3 && (
             <Alert tone="warning">
-              {recoveryCodesLeft === 0 ? "You have no recovery codes left." : `Only ${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? "" : "s"} left.`}{" "}
+              {recoveryCodesLeft === 0
+                ? "You have no recovery codes left."
+                : `Only ${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? "" : "s"} left.`}{" "}
               <button type="button" className="font-medium underline" onClick={() => setOpen("regenerate")}>
                 Regenerate recovery codes
               </button>{" "}
@@ -79,7 +85,9 @@ export function TwoFactorSection({
           email={email}
           actions={profileEnrolment}
           onCancel={close}
-          onDone={() => (returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close())}
+          onDone={() =>
+            returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close()
+          }
         />
       )}
       {open === "disable" && <DisableDialog onClose={close} />}

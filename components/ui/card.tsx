@@ -1,4 +1,12 @@
-export function Card({ title, description, children }: { title: string; description?: React.ReactNode; children: React.ReactNode }) {
+export function Card({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <section aria-labelledby={slug(title)} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
       <h2 id={slug(title)} className="text-lg font-semibold">

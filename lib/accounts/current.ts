@@ -19,7 +19,11 @@ const memberships = cache(async (userId: string) => {
   return prisma.membership.findMany({
     where: { userId },
     orderBy: { createdAt: "asc" },
-    select: { id: true, role: true, account: { select: { id: true, name: true, enforceTwoFactor: true, graceHours: true, enforcedAt: true } } },
+    select: {
+      id: true,
+      role: true,
+      account: { select: { id: true, name: true, enforceTwoFactor: true, graceHours: true, enforcedAt: true } },
+    },
   });
 });
 

@@ -48,13 +48,28 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
     if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
     const summary = await protectionSummary(accountId, tx);
     await sendMail(
-      summary.unprotected.map((member) => messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin)),
+      summary.unprotected.map((member) =>
+        messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin),
+      ),
       tx,
     );
     return summary;
   });
-  await audit({ type: AuditType.enforcementOn, actorId, accountId, meta, details: { graceHours, membersWithout2fa: unprotected.length } });
-  if (graceHours > 0) await audit({ type: AuditType.graceSet, actorId, accountId, meta, details: { graceHours, deadline: deadline.toISOString() } });
+  await audit({
+    type: AuditType.enforcementOn,
+    actorId,
+    accountId,
+    meta,
+    details: { graceHours, membersWithout2fa: unprotected.length },
+  });
+  if (graceHours > 0)
+    await audit({
+      type: AuditType.graceSet,
+      actorId,
+      accountId,
+      meta,
+      details: { graceHours, deadline: deadline.toISOString() },
+    });
   return { emailed: unprotected.length, deadline };
 }
 
@@ -67,7 +82,10 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
   const { role, account } = await assertCanManage(actorId, accountId);
   await verifySecondFactor(actorId, proof, meta);
   const prisma = await db();
-  const before = await prisma.account.findUniqueOrThrow({ where: { id: accountId }, select: { enforceTwoFactor: true, enforcedAt: true, graceHours: true } });
+  const before = await prisma.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { enforceTwoFactor: true, enforcedAt: true, graceHours: true },
+  });
   if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced);
   const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } });
   // Conditional on the enforcement that was read, so the event describes what this call turned off.
@@ -77,7 +95,10 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
       data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
     });
     if (count !== 1) throw new AppError(ErrorCode.notEnforced);
-    const members = await tx.membership.findMany({ where: { accountId }, select: { role: true, user: { select: { email: true } } } });
+    const members = await tx.membership.findMany({
+      where: { accountId },
+      select: { role: true, user: { select: { email: true } } },
+    });
     await sendMail(
       members.map((member) =>
         canManage(member.role)

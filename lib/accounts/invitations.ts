@@ -69,7 +69,13 @@ export async function resendInvitation(actorId: string, accountId: string, invit
   if (!invitation) throw new AppError(ErrorCode.notFound);
   await reserveInvitationEmail(actorId, accountId, meta);
   await issue(invitation.id, actor.account.name, actorId, invitation.email, meta);
-  await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email: invitation.email, resend: true } });
+  await audit({
+    type: AuditType.invitationSent,
+    actorId,
+    accountId,
+    meta,
+    details: { email: invitation.email, resend: true },
+  });
 }
 
 export async function revokeInvitation(actorId: string, accountId: string, invitationId: string, meta: RequestMeta) {
@@ -94,7 +100,14 @@ export async function findInvitation(token: string) {
   const prisma = await db();
   const invitation = await prisma.invitation.findUnique({
     where: { tokenHash: sha256(token) },
-    select: { id: true, email: true, role: true, expiresAt: true, acceptedAt: true, account: { select: { id: true, name: true } } },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      expiresAt: true,
+      acceptedAt: true,
+      account: { select: { id: true, name: true } },
+    },
   });
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) return null;
   const user = await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
@@ -125,7 +138,12 @@ export async function acceptInvitation(
       const id =
         who.kind === "existing"
           ? who.userId
-          : (await tx.user.create({ data: { email: invitation.email, name: who.name, passwordHash: passwordHash! }, select: { id: true } })).id;
+          : (
+              await tx.user.create({
+                data: { email: invitation.email, name: who.name, passwordHash: passwordHash! },
+                select: { id: true },
+              })
+            ).id;
       await tx.membership.upsert({
         where: { userId_accountId: { userId: id, accountId: invitation.account.id } },
         create: { userId: id, accountId: invitation.account.id, role: invitation.role },
@@ -135,9 +153,19 @@ export async function acceptInvitation(
     });
   } catch (error) {
     // Someone signed up with this email since the page was shown: they accept as an existing user.
-    if (isUniqueViolation(error)) throw new AppError(ErrorCode.emailTaken, "An account with this email now exists. Reload the page and enter its password.");
+    if (isUniqueViolation(error))
+      throw new AppError(
+        ErrorCode.emailTaken,
+        "An account with this email now exists. Reload the page and enter its password.",
+      );
     throw error;
   }
-  await audit({ type: AuditType.invitationAccepted, actorId: userId, accountId: invitation.account.id, meta, details: { role: invitation.role } });
+  await audit({
+    type: AuditType.invitationAccepted,
+    actorId: userId,
+    accountId: invitation.account.id,
+    meta,
+    details: { role: invitation.role },
+  });
   return userId;
 }

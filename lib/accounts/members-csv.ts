@@ -3,7 +3,15 @@ import { AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 
 const BATCH = 1_000;
-export const MEMBERS_CSV_HEADER = ["name", "email", "role", "two_factor", "methods", "last_sign_in_utc", "member_since_utc"];
+export const MEMBERS_CSV_HEADER = [
+  "name",
+  "email",
+  "role",
+  "two_factor",
+  "methods",
+  "last_sign_in_utc",
+  "member_since_utc",
+];
 
 /**
  * One CSV field. Quoted when needed (RFC 4180), and a leading =, +, -, @, tab or CR is defused with a
@@ -31,7 +39,12 @@ export async function* membersCsv(accountId: string): AsyncGenerator<string> {
       where: { accountId, ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: "asc" },
       take: BATCH,
-      select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true, totpEnabledAt: true } } },
+      select: {
+        id: true,
+        role: true,
+        createdAt: true,
+        user: { select: { id: true, name: true, email: true, totpEnabledAt: true } },
+      },
     });
     if (!rows.length) return;
     const signIns = await prisma.auditEvent.groupBy({
@@ -42,7 +55,15 @@ export async function* membersCsv(accountId: string): AsyncGenerator<string> {
     const lastSignIn = new Map(signIns.map((s) => [s.subjectId, s._max.createdAt]));
     for (const { role, createdAt, user } of rows) {
       const on = user.totpEnabledAt !== null;
-      yield csvLine([user.name, user.email, role, on ? "on" : "off", on ? "authenticator app" : "", iso(lastSignIn.get(user.id)), iso(createdAt)]);
+      yield csvLine([
+        user.name,
+        user.email,
+        role,
+        on ? "on" : "off",
+        on ? "authenticator app" : "",
+        iso(lastSignIn.get(user.id)),
+        iso(createdAt),
+      ]);
     }
     after = rows.at(-1)!.id;
   }

@@ -27,7 +27,12 @@ export async function listMembers(accountId: string, options: { withoutTwoFactor
       select: { id: true, role: true, user: { select: { id: true, name: true, email: true, totpEnabledAt: true } } },
     }),
   ]);
-  const members = rows.map((m) => ({ membershipId: m.id, role: m.role, ...m.user, twoFactor: m.user.totpEnabledAt !== null }));
+  const members = rows.map((m) => ({
+    membershipId: m.id,
+    role: m.role,
+    ...m.user,
+    twoFactor: m.user.totpEnabledAt !== null,
+  }));
   return { members, total, page, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)) };
 }
 
@@ -63,7 +68,13 @@ async function assertAnotherOwner(tx: Tx, accountId: string, leavingMembershipId
   if (owners === 0) throw new AppError(ErrorCode.lastOwner);
 }
 
-export async function changeRole(actorId: string, accountId: string, membershipId: string, role: Role, meta: RequestMeta) {
+export async function changeRole(
+  actorId: string,
+  accountId: string,
+  membershipId: string,
+  role: Role,
+  meta: RequestMeta,
+) {
   const target = await withAccountLocked(accountId, async (tx) => {
     const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
     if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
@@ -71,7 +82,14 @@ export async function changeRole(actorId: string, accountId: string, membershipI
     await tx.membership.update({ where: { id: target.id }, data: { role } });
     return target;
   });
-  await audit({ type: AuditType.roleChanged, actorId, subjectId: target.userId, accountId, meta, details: { from: target.role, to: role } });
+  await audit({
+    type: AuditType.roleChanged,
+    actorId,
+    subjectId: target.userId,
+    accountId,
+    meta,
+    details: { from: target.role, to: role },
+  });
 }
 
 export async function removeMember(actorId: string, accountId: string, membershipId: string, meta: RequestMeta) {
@@ -81,7 +99,14 @@ export async function removeMember(actorId: string, accountId: string, membershi
     await tx.membership.delete({ where: { id: target.id } });
     return target;
   });
-  await audit({ type: AuditType.memberRemoved, actorId, subjectId: target.userId, accountId, meta, details: { email: target.user.email } });
+  await audit({
+    type: AuditType.memberRemoved,
+    actorId,
+    subjectId: target.userId,
+    accountId,
+    meta,
+    details: { email: target.user.email },
+  });
 }
 
 /**
@@ -109,11 +134,17 @@ async function accountsBeyondActor(tx: Tx, actorId: string, userId: string) {
  * belong to. It is allowed only if the actor could do it in each of them (owner or admin there, and
  * owner where the user is an owner); otherwise it is refused and the attempt is recorded in each.
  */
-export async function resetMemberTwoFactor(actorId: string, accountId: string, membershipId: string, meta: RequestMeta) {
+export async function resetMemberTwoFactor(
+  actorId: string,
+  accountId: string,
+  membershipId: string,
+  meta: RequestMeta,
+) {
   const prisma = await db();
   const outcome = await prisma.$transaction(async (tx) => {
     const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
-    if (target.userId === actorId) throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
+    if (target.userId === actorId)
+      throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
     // The user's row lock holds off new memberships (their foreign key check waits for it); the
     // membership locks hold off role changes of either side until the decision is applied.
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${target.userId} FOR UPDATE`;
@@ -125,7 +156,13 @@ export async function resetMemberTwoFactor(actorId: string, accountId: string, m
   const { target } = outcome;
   if (outcome.refused) {
     const reason = ErrorCode.resetNeedsEveryAccount;
-    await audit({ type: AuditType.accessDenied, actorId, subjectId: target.userId, meta, details: { action: AuditType.twoFactorReset, reason } });
+    await audit({
+      type: AuditType.accessDenied,
+      actorId,
+      subjectId: target.userId,
+      meta,
+      details: { action: AuditType.twoFactorReset, reason },
+    });
     throw new AppError(reason);
   }
   // No accountId: the event goes to every account the user belongs to (the actor manages each of

@@ -8,8 +8,7 @@ import { NextRequest } from "next/server";
 export const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
 
 export type AuthRequestCheck =
-  | { ok: true; request: NextRequest }
-  | { ok: false; status: 400 | 405; error: string; clearCookies: string[] };
+  { ok: true; request: NextRequest } | { ok: false; status: 400 | 405; error: string; clearCookies: string[] };
 
 /** next-auth's own test for a callback URL (next-auth/core/lib/assert isValidHttpUrl). */
 export function isHttpUrl(url: string): boolean {
@@ -21,10 +20,16 @@ export function isHttpUrl(url: string): boolean {
 }
 
 /** next-auth's own test for a JSON body (next-auth/next/utils getBody). */
-const isJson = (request: Request) => request.method === "POST" && !!request.headers.get("content-type")?.includes("application/json");
+const isJson = (request: Request) =>
+  request.method === "POST" && !!request.headers.get("content-type")?.includes("application/json");
 
 function isObjectOfStrings(value: unknown): boolean {
-  return !!value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === "string")
+  );
 }
 
 /** The request to hand to next-auth (a JSON body read once and replayed), or why it is refused. */
@@ -43,7 +48,8 @@ function errorCodes(request: NextRequest, [action, segment]: string[]): string[]
 export async function checkAuthRequest(request: NextRequest): Promise<AuthRequestCheck> {
   const route = request.nextUrl.pathname.split("/").slice(3); // after /api/auth/
   // The only provider is a Credentials provider, whose callback takes a POST.
-  if (request.method !== "POST" && route[0] === "callback") return { ok: false, status: 405, error: "Use POST.", clearCookies: [] };
+  if (request.method !== "POST" && route[0] === "callback")
+    return { ok: false, status: 405, error: "Use POST.", clearCookies: [] };
   if (errorCodes(request, route).some((code) => !/^[A-Za-z0-9_-]{1,64}$/.test(code))) {
     return { ok: false, status: 400, error: "Unknown error code.", clearCookies: [] };
   }
@@ -52,7 +58,8 @@ export async function checkAuthRequest(request: NextRequest): Promise<AuthReques
     return value !== undefined && value !== "" && !isHttpUrl(value);
   });
   // The browser would send a bad cookie again and again: the refusal also clears it.
-  if (badCookies.length) return { ok: false, status: 400, error: "The callback URL cookie is not a URL.", clearCookies: badCookies };
+  if (badCookies.length)
+    return { ok: false, status: 400, error: "The callback URL cookie is not a URL.", clearCookies: badCookies };
   if (request.nextUrl.searchParams.getAll("callbackUrl").some((url) => url !== "" && !isHttpUrl(url))) {
     return { ok: false, status: 400, error: "callbackUrl must be a URL of this site.", clearCookies: [] };
   }
@@ -64,6 +71,15 @@ export async function checkAuthRequest(request: NextRequest): Promise<AuthReques
   } catch {
     body = undefined;
   }
-  if (!isObjectOfStrings(body)) return { ok: false, status: 400, error: "The request body must be a JSON object of strings or a form.", clearCookies: [] };
-  return { ok: true, request: new NextRequest(request.url, { method: request.method, headers: request.headers, body: text }) };
+  if (!isObjectOfStrings(body))
+    return {
+      ok: false,
+      status: 400,
+      error: "The request body must be a JSON object of strings or a form.",
+      clearCookies: [],
+    };
+  return {
+    ok: true,
+    request: new NextRequest(request.url, { method: request.method, headers: request.headers, body: text }),
+  };
 }

@@ -16,7 +16,9 @@ export async function createChallenge(
   const prisma = await db();
   const token = randomToken();
   // Each sign-in clears the user's own spent challenges, so the table stays small without a job.
-  await prisma.loginChallenge.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date(Date.now() - CHALLENGE_TTL_MS) } } });
+  await prisma.loginChallenge.deleteMany({
+    where: { userId: user.id, expiresAt: { lt: new Date(Date.now() - CHALLENGE_TTL_MS) } },
+  });
   await prisma.loginChallenge.create({
     data: {
       tokenHash: sha256(token),

@@ -7,7 +7,8 @@ import { encodeSessionToken, sessionClaims } from "./session-token";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
 export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
-export const sessionCookieName = () => (env().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token");
+export const sessionCookieName = () =>
+  env().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 
 export async function setChallengeCookie(token: string) {
   (await cookies()).set(challengeCookieName(), token, {

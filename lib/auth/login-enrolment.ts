@@ -8,7 +8,8 @@ import { findChallenge } from "./challenge";
 /** Forced enrolment during sign-in, for a challenge that requires it (enforcement, no authenticator). */
 async function enrolmentChallenge(token: string | undefined) {
   const challenge = await findChallenge(token);
-  if (!challenge || challenge.requirement !== "enrol" || challenge.satisfiedAt) throw new AppError(ErrorCode.challengeExpired);
+  if (!challenge || challenge.requirement !== "enrol" || challenge.satisfiedAt)
+    throw new AppError(ErrorCode.challengeExpired);
   return challenge;
 }
 
@@ -27,15 +28,24 @@ export async function beginChallengeEnrolment(token: string | undefined) {
 export async function finishChallengeEnrolment(token: string | undefined, code: string, meta: RequestMeta) {
   const challenge = await enrolmentChallenge(token);
   const issuedUnder = challenge.userVersion;
-  const { recoveryCodes } = await confirmEnrolment(challenge.userId, code, meta, issuedUnder).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === ErrorCode.notSignedIn) throw new AppError(ErrorCode.challengeExpired);
-    throw error;
-  });
+  const { recoveryCodes } = await confirmEnrolment(challenge.userId, code, meta, issuedUnder).catch(
+    (error: unknown) => {
+      if (error instanceof AppError && error.code === ErrorCode.notSignedIn)
+        throw new AppError(ErrorCode.challengeExpired);
+      throw error;
+    },
+  );
   const prisma = await db();
   // If this finds nothing, 2FA is on but the sign-in is over: the codes are still shown (they work),
   // and the sign-in page then asks for the password again.
   await prisma.loginChallenge.updateMany({
-    where: { id: challenge.id, usedAt: null, satisfiedAt: null, userVersion: issuedUnder, user: { sessionVersion: issuedUnder + 1 } },
+    where: {
+      id: challenge.id,
+      usedAt: null,
+      satisfiedAt: null,
+      userVersion: issuedUnder,
+      user: { sessionVersion: issuedUnder + 1 },
+    },
     data: { userVersion: issuedUnder + 1, satisfiedAt: new Date() },
   });
   return { recoveryCodes };

@@ -9,7 +9,14 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed, verifySecondFactor } from "@/lib/two-factor/attempts";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import type { Proof } from "@/lib/two-factor/verify";
-import { createChallenge, findChallenge, reserveChallengeAttempt, satisfyChallenge, CHALLENGE_MAX_ATTEMPTS, type Requirement } from "./challenge";
+import {
+  createChallenge,
+  findChallenge,
+  reserveChallengeAttempt,
+  satisfyChallenge,
+  CHALLENGE_MAX_ATTEMPTS,
+  type Requirement,
+} from "./challenge";
 
 /**
  * Email and password. Failures are counted per email and per client address (an IPv6 /64) before the
@@ -54,7 +61,10 @@ export async function startChallenge(
   meta: RequestMeta,
 ): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null }> {
   const prisma = await db();
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, sessionVersion: true } });
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, sessionVersion: true },
+  });
   const policy = await twoFactorPolicy(user.id);
   const token = await createChallenge(user, policy.requirement, meta.ip);
   return { token, requirement: policy.requirement, graceUntil: policy.graceUntil };
@@ -83,13 +93,23 @@ export async function verifyChallengeSecondFactor(token: string | undefined, pro
     await satisfyChallenge(challenge.id);
     return { user: challenge.user, result };
   } catch (error) {
-    if (reserved.attempts === CHALLENGE_MAX_ATTEMPTS && error instanceof AppError && error.code !== ErrorCode.secondFactorLocked) {
+    if (
+      reserved.attempts === CHALLENGE_MAX_ATTEMPTS &&
+      error instanceof AppError &&
+      error.code !== ErrorCode.secondFactorLocked
+    ) {
       await audit({ type: AuditType.challengeExhausted, subjectId: challenge.userId, meta });
-      throw new AppError(ErrorCode.challengeExpired, "Too many wrong codes for this sign-in. Please sign in again with your password.");
+      throw new AppError(
+        ErrorCode.challengeExpired,
+        "Too many wrong codes for this sign-in. Please sign in again with your password.",
+      );
     }
     if (error instanceof AppError && error.code === ErrorCode.invalidCode) {
       const left = CHALLENGE_MAX_ATTEMPTS - reserved.attempts;
-      throw new AppError(ErrorCode.invalidCode, `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.`);
+      throw new AppError(
+        ErrorCode.invalidCode,
+        `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.`,
+      );
     }
     throw error;
   }

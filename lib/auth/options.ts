@@ -37,7 +37,12 @@ export function authOptions(): AuthOptions {
           const meta = await requestMeta();
           const session = await openSession(user, meta);
           await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
-          return { id: user.id, email: user.email, name: user.name, claims: sessionClaims(user, session, user.sessionVersion) };
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            claims: sessionClaims(user, session, user.sessionVersion),
+          };
         },
       }),
     ],

@@ -18,17 +18,35 @@ const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
  * Changes the password (current one required) and ends every other session; returns the new version.
  * Wrong current passwords are limited per user (a stolen session must not guess it), and audited.
  */
-export async function changePassword(userId: string, current: string, next: string, meta: RequestMeta): Promise<number> {
+export async function changePassword(
+  userId: string,
+  current: string,
+  next: string,
+  meta: RequestMeta,
+): Promise<number> {
   const prisma = await db();
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, passwordHash: true },
+  });
   const { limit, windowMs } = limits.passwordChangePerUser;
   const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
   if (!attempt.allowed) throw rateLimitedError("Too many wrong passwords.", attempt);
   if (!(await verifyPassword(user.passwordHash, current))) {
-    await audit({ type: AuditType.passwordChangeFailed, actorId: userId, meta, details: { failuresInWindow: attempt.count } });
+    await audit({
+      type: AuditType.passwordChangeFailed,
+      actorId: userId,
+      meta,
+      details: { failuresInWindow: attempt.count },
+    });
     if (attempt.count < limit) throw new AppError(ErrorCode.wrongPassword);
     // The failure that reaches the limit starts the lockout, so it is recorded exactly once.
-    await audit({ type: AuditType.passwordChangeLocked, actorId: userId, meta, details: { until: attempt.resetAt.toISOString() } });
+    await audit({
+      type: AuditType.passwordChangeLocked,
+      actorId: userId,
+      meta,
+      details: { until: attempt.resetAt.toISOString() },
+    });
     throw rateLimitedError("Your current password is not correct, and that was the last try for now.", attempt);
   }
   await releaseAttempt(attempt);

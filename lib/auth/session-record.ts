@@ -61,7 +61,10 @@ type Row = {
  * Runs on every request, so it is one query: the record (not revoked, inside its absolute lifetime,
  * under the user's current version), the user, and the accounts of theirs that enforce 2FA.
  */
-export async function findLiveSession(claims: { sid: string; uid: string; sv: number }, now = new Date()): Promise<LiveSession | null> {
+export async function findLiveSession(
+  claims: { sid: string; uid: string; sv: number },
+  now = new Date(),
+): Promise<LiveSession | null> {
   const prisma = await db();
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT s."id", s."userVersion", s."expiresAt", s."lastSeenAt",
@@ -83,7 +86,10 @@ export async function findLiveSession(claims: { sid: string; uid: string; sv: nu
       data: { lastSeenAt: now },
     });
   }
-  const enforcing = (typeof row.enforcing === "string" ? JSON.parse(row.enforcing) : row.enforcing) as Exclude<Row["enforcing"], string>;
+  const enforcing = (typeof row.enforcing === "string" ? JSON.parse(row.enforcing) : row.enforcing) as Exclude<
+    Row["enforcing"],
+    string
+  >;
   const facts: PolicyFacts = {
     totpEnabledAt: row.totpEnabledAt,
     enforcing: enforcing.map((a) => ({ ...a, enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null })),
@@ -113,7 +119,13 @@ export async function carrySessionOver(id: string, fromVersion: number, toVersio
   if (toVersion !== fromVersion + 1) return false;
   const prisma = await db();
   const { count } = await prisma.session.updateMany({
-    where: { id, userVersion: fromVersion, revokedAt: null, expiresAt: { gt: new Date() }, user: { sessionVersion: toVersion } },
+    where: {
+      id,
+      userVersion: fromVersion,
+      revokedAt: null,
+      expiresAt: { gt: new Date() },
+      user: { sessionVersion: toVersion },
+    },
     data: { userVersion: toVersion },
   });
   return count === 1;

@@ -36,7 +36,8 @@ export function sessionClaims(
 export function readClaims(token: JWT | null | undefined): Pick<SessionClaims, "uid" | "sv" | "sid" | "end"> | null {
   if (!token) return null;
   const { uid, sv, sid, end } = token as Partial<SessionClaims>;
-  if (typeof uid !== "string" || typeof sv !== "number" || typeof sid !== "string" || typeof end !== "number") return null;
+  if (typeof uid !== "string" || typeof sv !== "number" || typeof sid !== "string" || typeof end !== "number")
+    return null;
   return { uid, sv, sid, end };
 }
 

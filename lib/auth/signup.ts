@@ -33,9 +33,13 @@ export async function reserveSignup(meta: RequestMeta): Promise<void> {
  * exists until the link is followed. A taken address's owner is told someone tried, and nothing of
  * theirs changes. Both paths hash the password and send one email, so the work looks alike too.
  */
-export async function requestSignup(input: { name: string; email: string; password: string }, meta: RequestMeta): Promise<void> {
+export async function requestSignup(
+  input: { name: string; email: string; password: string },
+  meta: RequestMeta,
+): Promise<void> {
   const passwordHash = await hashPassword(input.password);
-  if (!(await reserveAttempt(`signup:email:${input.email}`, MAILS_PER_EMAIL.limit, MAILS_PER_EMAIL.windowMs)).allowed) return;
+  if (!(await reserveAttempt(`signup:email:${input.email}`, MAILS_PER_EMAIL.limit, MAILS_PER_EMAIL.windowMs)).allowed)
+    return;
   const prisma = await db();
   const owner = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (owner) {
@@ -46,7 +50,13 @@ export async function requestSignup(input: { name: string; email: string; passwo
   const token = randomToken();
   await prisma.pendingSignup.deleteMany({ where: { expiresAt: { lt: new Date() } } }); // housekeeping, no cron needed
   await prisma.pendingSignup.create({
-    data: { name: input.name, email: input.email, passwordHash, tokenHash: sha256(token), expiresAt: new Date(Date.now() + SIGNUP_TTL_MS) },
+    data: {
+      name: input.name,
+      email: input.email,
+      passwordHash,
+      tokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + SIGNUP_TTL_MS),
+    },
   });
   await sendMail(messages.signupVerification(input.email, token, meta.origin));
 }
@@ -54,7 +64,10 @@ export async function requestSignup(input: { name: string; email: string; passwo
 /** The address behind a sign-up link that can still be used (for the page to show the form). */
 export async function findPendingSignup(token: string): Promise<{ email: string } | null> {
   const prisma = await db();
-  const row = await prisma.pendingSignup.findUnique({ where: { tokenHash: sha256(token) }, select: { email: true, expiresAt: true } });
+  const row = await prisma.pendingSignup.findUnique({
+    where: { tokenHash: sha256(token) },
+    select: { email: true, expiresAt: true },
+  });
   return row && row.expiresAt > new Date() ? { email: row.email } : null;
 }
 
@@ -75,14 +88,21 @@ export async function confirmSignup(token: string, password: string, meta: Reque
       throw new AppError(ErrorCode.wrongPassword, "That is not the password you chose when you signed up.");
     }
     await prisma.pendingSignup.deleteMany({ where: { id: row.id } });
-    throw new AppError(ErrorCode.invalidLink, "Too many wrong passwords: this link no longer works. Please sign up again.");
+    throw new AppError(
+      ErrorCode.invalidLink,
+      "Too many wrong passwords: this link no longer works. Please sign up again.",
+    );
   }
   let userId: string;
   try {
     userId = await prisma.$transaction(async (tx) => {
       const { count } = await tx.pendingSignup.deleteMany({ where: { id: row.id, expiresAt: { gt: new Date() } } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
-      const user = await insertUserWithAccount(tx, { name: row.name, email: row.email, passwordHash: row.passwordHash });
+      const user = await insertUserWithAccount(tx, {
+        name: row.name,
+        email: row.email,
+        passwordHash: row.passwordHash,
+      });
       await tx.pendingSignup.deleteMany({ where: { email: row.email } }); // other sign-ups of this address can never finish
       return user.id;
     });

@@ -16,14 +16,14 @@ export const emailSchema = z
   .toLowerCase()
   .max(254, "Email is too long.")
   .pipe(z.email("Enter a valid email address."));
-export const passwordSchema = z
-  .string()
-  .min(8, "Use at least 8 characters.")
-  .max(256, "Use at most 256 characters.");
+export const passwordSchema = z.string().min(8, "Use at least 8 characters.").max(256, "Use at most 256 characters.");
 export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
 
 /** A user, a new account they own, and the owner membership, inside the caller's transaction. */
-export async function insertUserWithAccount(tx: Prisma.TransactionClient, input: { name: string; email: string; passwordHash: string }): Promise<PublicUser> {
+export async function insertUserWithAccount(
+  tx: Prisma.TransactionClient,
+  input: { name: string; email: string; passwordHash: string },
+): Promise<PublicUser> {
   const user = await tx.user.create({ data: input, select: publicUserSelect });
   await tx.account.create({
     data: { name: `${input.name}'s account`, memberships: { create: { userId: user.id, role: "owner" } } },
@@ -32,11 +32,17 @@ export async function insertUserWithAccount(tx: Prisma.TransactionClient, input:
 }
 
 /** A user with their own account straight away (tests and scripts; people sign up through lib/auth/signup). */
-export async function createUserWithAccount(input: { name: string; email: string; password: string }): Promise<PublicUser> {
+export async function createUserWithAccount(input: {
+  name: string;
+  email: string;
+  password: string;
+}): Promise<PublicUser> {
   const prisma = await db();
   const passwordHash = await hashPassword(input.password);
   try {
-    return await prisma.$transaction((tx) => insertUserWithAccount(tx, { name: input.name, email: input.email, passwordHash }));
+    return await prisma.$transaction((tx) =>
+      insertUserWithAccount(tx, { name: input.name, email: input.email, passwordHash }),
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError(ErrorCode.emailTaken);
     throw error;

@@ -19,12 +19,17 @@ export function databaseTarget(env: Record<string, string | undefined> = process
   const url = env.DATABASE_URL?.trim();
   if (url?.startsWith("pglite:")) {
     const folder = url.slice("pglite:".length).trim();
-    if (!folder) throw new DatabaseConfigError("DATABASE_URL=pglite: needs a folder, for example DATABASE_URL=pglite:./.data/pglite.");
+    if (!folder)
+      throw new DatabaseConfigError(
+        "DATABASE_URL=pglite: needs a folder, for example DATABASE_URL=pglite:./.data/pglite.",
+      );
     return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ folder) };
   }
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new DatabaseConfigError("DATABASE_URL must start with postgres://, postgresql:// (Twofold runs on PostgreSQL only) or pglite:<folder>.");
+      throw new DatabaseConfigError(
+        "DATABASE_URL must start with postgres://, postgresql:// (Twofold runs on PostgreSQL only) or pglite:<folder>.",
+      );
     }
     return { kind: "postgres", url };
   }

@@ -17,7 +17,10 @@ export type Migration = { name: string; sql: string };
 export async function readMigrations(): Promise<Migration[]> {
   if (!existsSync(migrationsDir())) return [];
   const entries = await readdir(migrationsDir(), { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => ({
       name,

@@ -29,7 +29,11 @@ export function confirmedName(args: string[]): string | undefined {
   return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[i + 1];
 }
 
-export function resetPlan(target: DatabaseTarget, args: string[], env: Record<string, string | undefined> = process.env): ResetPlan {
+export function resetPlan(
+  target: DatabaseTarget,
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): ResetPlan {
   if (target.kind === "pglite") return { allowed: true, description: `the embedded database in ${target.dir}` };
   const { host, port, database } = postgresTarget(target.url, env);
   const description = `every table in database "${database}" on ${host}:${port} (schema public, dropped and created again)`;
@@ -37,7 +41,9 @@ export function resetPlan(target: DatabaseTarget, args: string[], env: Record<st
   const confirmed = confirmedName(args);
   if (confirmed === database) return { allowed: true, description };
   const refusal =
-    (confirmed === undefined ? `${host} is not on this machine.` : `--yes-really-drop names "${confirmed}", not "${database}".`) +
+    (confirmed === undefined
+      ? `${host} is not on this machine.`
+      : `--yes-really-drop names "${confirmed}", not "${database}".`) +
     ` To drop it anyway: npm run db:reset -- --yes-really-drop ${database}`;
   return { allowed: false, description, refusal };
 }

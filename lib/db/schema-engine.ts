@@ -15,12 +15,11 @@ const cache = globalThis as { __twofoldSchemaEngine?: Promise<Glue>; PRISMA_WASM
 
 function loadGlue(): Promise<Glue> {
   // The engine reports a Rust panic's message here before it throws.
-  cache.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message: string) => console.error(`[schema engine] ${message}`) };
+  cache.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message: (message: string) => console.error(`[schema engine] ${message}`),
+  };
   cache.__twofoldSchemaEngine ??= (async () => {
-    const wasmPath = path.join(
-      process.cwd(),
-      "node_modules/@prisma/schema-engine-wasm/schema_engine_bg.wasm",
-    );
+    const wasmPath = path.join(process.cwd(), "node_modules/@prisma/schema-engine-wasm/schema_engine_bg.wasm");
     const bytes = await readFile(wasmPath);
     const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
     const g = glue as unknown as Glue;

@@ -24,7 +24,13 @@ function parseRow(rows: ReplyRows, name: string): { value: unknown } | null {
 function plainValues(value: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   if (typeof value === "string") {
-    return !value.startsWith("$") || value.startsWith("$$") || LITERALS.has(value) || /^\$D./.test(value) || /^\$K[0-9a-f]+$/.test(value);
+    return (
+      !value.startsWith("$") ||
+      value.startsWith("$$") ||
+      LITERALS.has(value) ||
+      /^\$D./.test(value) ||
+      /^\$K[0-9a-f]+$/.test(value)
+    );
   }
   if (Array.isArray(value)) return value.every((item) => plainValues(item, depth + 1));
   if (value && typeof value === "object") return Object.values(value).every((item) => plainValues(item, depth + 1));
@@ -53,7 +59,8 @@ export function isActionArguments(rows: ReplyRows, prefix = ""): boolean {
 export function isActionFormDescriptor(rows: ReplyRows, ref: string): boolean {
   const prefix = `$ACTION_${ref}:`;
   const descriptor = parseRow(rows, `${prefix}0`);
-  if (!descriptor || !descriptor.value || typeof descriptor.value !== "object" || Array.isArray(descriptor.value)) return false;
+  if (!descriptor || !descriptor.value || typeof descriptor.value !== "object" || Array.isArray(descriptor.value))
+    return false;
   const { id, bound } = descriptor.value as { id?: unknown; bound?: unknown };
   if (typeof id !== "string") return false;
   if (bound === null) return true;

@@ -41,12 +41,18 @@ function sameOrigin(headers: Headers): boolean {
 }
 
 async function readRows(request: Request, body: ArrayBuffer): Promise<FormData | null> {
-  const parser = new Request("http://localhost/", { method: "POST", headers: { "content-type": request.headers.get("content-type")! }, body });
+  const parser = new Request("http://localhost/", {
+    method: "POST",
+    headers: { "content-type": request.headers.get("content-type")! },
+    body,
+  });
   return parser.formData().catch(() => null);
 }
 
 function formIsDecodable(form: FormData): boolean {
-  const refs = [...form.keys()].filter((key) => key.startsWith("$ACTION_REF_")).map((key) => key.slice("$ACTION_REF_".length));
+  const refs = [...form.keys()]
+    .filter((key) => key.startsWith("$ACTION_REF_"))
+    .map((key) => key.slice("$ACTION_REF_".length));
   return refs.every((ref) => isActionFormDescriptor(form, ref));
 }
 

@@ -38,7 +38,9 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
   const mails = Array.isArray(mail) ? mail : [mail];
   if (!mails.length) return 0;
   const writer = tx ?? (await db());
-  const { count } = await writer.emailMessage.createMany({ data: mails.map(({ to, subject, text }) => ({ to, subject, text })) });
+  const { count } = await writer.emailMessage.createMany({
+    data: mails.map(({ to, subject, text }) => ({ to, subject, text })),
+  });
   return count;
 }
 
@@ -85,7 +87,12 @@ async function markFailed(message: Claimed, token: string, error: unknown) {
     where: { id: message.id, claimToken: token, status: "queued" },
     data: givingUp
       ? { status: "failed", error: reason, text: "", claimToken: null, claimedUntil: null }
-      : { error: reason, nextAttemptAt: new Date(Date.now() + retryDelayMs(message.attempts)), claimToken: null, claimedUntil: null },
+      : {
+          error: reason,
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(message.attempts)),
+          claimToken: null,
+          claimedUntil: null,
+        },
   });
   if (count !== 1) return;
   const fields = { messageId: message.id, subject: message.subject, attempts: message.attempts, error: reason };

@@ -19,7 +19,12 @@ export function defaultTransport(): Transport {
   const { smtpUrl, mailFrom, production } = env();
   if (!smtpUrl) {
     return production
-      ? { outcome: "dropped", keepBody: false, send: async (mail) => void (await log.warn("mail.dropped", { reason: "SMTP_URL is not set", subject: mail.subject })) }
+      ? {
+          outcome: "dropped",
+          keepBody: false,
+          send: async (mail) =>
+            void (await log.warn("mail.dropped", { reason: "SMTP_URL is not set", subject: mail.subject })),
+        }
       : { outcome: "sent", keepBody: true, send: async () => {} };
   }
   smtp ??= smtpTransporter(smtpUrl);
@@ -41,7 +46,8 @@ export function smtpTransport(transporter: Transporter, from: string, keepBody: 
   return {
     outcome: "sent",
     keepBody,
-    send: async (mail) => void (await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text })),
+    send: async (mail) =>
+      void (await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text })),
   };
 }
 

@@ -18,7 +18,9 @@ export function assertWellFormed(proof: Proof): void {
   if (!valid) {
     throw new AppError(
       ErrorCode.invalidCode,
-      proof.method === "totp" ? "Enter the 6-digit code from your authenticator app." : "Enter a recovery code like ABCDE-12345.",
+      proof.method === "totp"
+        ? "Enter the 6-digit code from your authenticator app."
+        : "Enter a recovery code like ABCDE-12345.",
     );
   }
 }
@@ -48,7 +50,12 @@ export async function verifySecondFactor(userId: string, proof: Proof, meta?: Re
   });
   if (attempt.count === limit) {
     // The failure that reaches the limit starts the lockout, so it is recorded exactly once.
-    await audit({ type: AuditType.twoFactorLockout, subjectId: userId, meta, details: { until: attempt.resetAt.toISOString() } });
+    await audit({
+      type: AuditType.twoFactorLockout,
+      subjectId: userId,
+      meta,
+      details: { until: attempt.resetAt.toISOString() },
+    });
     throw lockedError(attempt.resetAt);
   }
   throw new AppError(replay ? ErrorCode.codeAlreadyUsed : ErrorCode.invalidCode);

@@ -47,10 +47,18 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
   assertWellFormed({ method: "totp", code });
   const secret = openTotpSecret(userId, pending.secret, "enrol");
   const step = await matchTotpStep(secret, code);
-  if (step === null) throw new AppError(ErrorCode.invalidCode, "That code is not correct. Check the time on your phone and try the newest code.");
+  if (step === null)
+    throw new AppError(
+      ErrorCode.invalidCode,
+      "That code is not correct. Check the time on your phone and try the newest code.",
+    );
   const result = await prisma.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({
-      where: { id: userId, totpEnabledAt: null, ...(expectedVersion === undefined ? {} : { sessionVersion: expectedVersion }) },
+      where: {
+        id: userId,
+        totpEnabledAt: null,
+        ...(expectedVersion === undefined ? {} : { sessionVersion: expectedVersion }),
+      },
       data: {
         totpSecret: sealTotpSecret(userId, secret),
         totpEnabledAt: new Date(),
@@ -65,11 +73,19 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
     }
     await tx.totpEnrolment.delete({ where: { userId } });
     const codes = await replaceRecoveryCodes(tx, userId);
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, sessionVersion: true } });
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { email: true, sessionVersion: true },
+    });
     return { codes, user };
   });
   await audit({ type: AuditType.twoFactorEnabled, actorId: userId, meta });
-  await audit({ type: AuditType.recoveryCodesGenerated, actorId: userId, meta, details: { count: result.codes.length } });
+  await audit({
+    type: AuditType.recoveryCodesGenerated,
+    actorId: userId,
+    meta,
+    details: { count: result.codes.length },
+  });
   await sendMail(messages.twoFactorEnabled(result.user.email, meta.origin));
   return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
 }

@@ -27,14 +27,18 @@ function reseal(keys: KeyRing, sealed: string, context: string): string | null {
   }
 }
 
-export async function rotateTotpKey(prisma: PrismaClient, keys: KeyRing, options: { maxRows?: number } = {}): Promise<RotationReport> {
+export async function rotateTotpKey(
+  prisma: PrismaClient,
+  keys: KeyRing,
+  options: { maxRows?: number } = {},
+): Promise<RotationReport> {
   const current = `v1.${keys.current.id}.`;
   const report: RotationReport = { resealed: 0, unreadable: [], recoveryCodesByOldKey: {} };
   let budget = options.maxRows ?? Infinity;
   const skip = new Set<string>();
 
   // Confirmed secrets, keyed by user id (the secret's associated data).
-  for (let after = ""; budget > 0; ) {
+  for (let after = ""; budget > 0;) {
     const rows = await prisma.user.findMany({
       where: { id: { gt: after }, totpSecret: { not: null }, NOT: { totpSecret: { startsWith: current } } },
       select: { id: true, totpSecret: true },
@@ -48,7 +52,10 @@ export async function rotateTotpKey(prisma: PrismaClient, keys: KeyRing, options
         skip.add(`user ${row.id} (key ${keyIdOf(row.totpSecret!)})`);
         continue;
       }
-      const { count } = await prisma.user.updateMany({ where: { id: row.id, totpSecret: row.totpSecret }, data: { totpSecret: next } });
+      const { count } = await prisma.user.updateMany({
+        where: { id: row.id, totpSecret: row.totpSecret },
+        data: { totpSecret: next },
+      });
       report.resealed += count;
     }
     budget -= rows.length;
@@ -56,7 +63,7 @@ export async function rotateTotpKey(prisma: PrismaClient, keys: KeyRing, options
   }
 
   // Secrets shown in an enrolment dialog and not yet confirmed (they expire in minutes anyway).
-  for (let after = ""; budget > 0; ) {
+  for (let after = ""; budget > 0;) {
     const rows = await prisma.totpEnrolment.findMany({
       where: { userId: { gt: after }, NOT: { secret: { startsWith: current } } },
       select: { userId: true, secret: true },
@@ -70,7 +77,10 @@ export async function rotateTotpKey(prisma: PrismaClient, keys: KeyRing, options
         skip.add(`pending enrolment of ${row.userId} (key ${keyIdOf(row.secret)})`);
         continue;
       }
-      const { count } = await prisma.totpEnrolment.updateMany({ where: { userId: row.userId, secret: row.secret }, data: { secret: next } });
+      const { count } = await prisma.totpEnrolment.updateMany({
+        where: { userId: row.userId, secret: row.secret },
+        data: { secret: next },
+      });
       report.resealed += count;
     }
     budget -= rows.length;

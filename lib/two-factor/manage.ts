@@ -41,7 +41,12 @@ export async function regenerateRecoveryCodes(userId: string, code: string, meta
     });
     return { codes, user };
   });
-  await audit({ type: AuditType.recoveryCodesGenerated, actorId: userId, meta, details: { count: result.codes.length } });
+  await audit({
+    type: AuditType.recoveryCodesGenerated,
+    actorId: userId,
+    meta,
+    details: { count: result.codes.length },
+  });
   await sendMail(messages.recoveryCodesRegenerated(result.user.email, meta.origin));
   return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
 }

@@ -50,5 +50,8 @@ export async function twoFactorPolicy(userId: string, now = new Date()): Promise
       },
     },
   });
-  return decideTwoFactorPolicy({ totpEnabledAt: user.totpEnabledAt, enforcing: user.memberships.map((m) => m.account) }, now);
+  return decideTwoFactorPolicy(
+    { totpEnabledAt: user.totpEnabledAt, enforcing: user.memberships.map((m) => m.account) },
+    now,
+  );
 }

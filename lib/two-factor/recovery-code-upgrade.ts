@@ -40,7 +40,9 @@ export async function upgradeLegacyRecoveryCodes(prisma: PrismaClient, keys: Key
     upgraded += count;
   }
   if (skipped.size) {
-    console.warn(`[recovery codes] left ${skipped.size} user(s)' codes unkeyed (and unusable): the configured keys do not open their TOTP secret.`);
+    console.warn(
+      `[recovery codes] left ${skipped.size} user(s)' codes unkeyed (and unusable): the configured keys do not open their TOTP secret.`,
+    );
   }
   return upgraded;
 }

@@ -14,10 +14,6 @@ export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
 
 /** Case- and dash-insensitive, with Crockford's look-alikes (I/L → 1, O → 0); null if not a code. */
 export function normalizeRecoveryCode(input: string): string | null {
-  const code = input
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/[IL]/g, "1")
-    .replace(/O/g, "0");
+  const code = input.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
   return code.length === 10 && [...code].every((c) => ALPHABET.includes(c)) ? code : null;
 }

@@ -9,7 +9,10 @@ export async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId:
   const codes = newRecoveryCodes();
   await tx.recoveryCode.deleteMany({ where: { userId } });
   await tx.recoveryCode.createMany({
-    data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(env().totpKeys, userId, normalizeRecoveryCode(code)!) })),
+    data: codes.map((code) => ({
+      userId,
+      codeHash: hashRecoveryCode(env().totpKeys, userId, normalizeRecoveryCode(code)!),
+    })),
   });
   return codes;
 }

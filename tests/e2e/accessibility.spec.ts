@@ -1,13 +1,27 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, hydrated, test, withHydration } from "./fixtures";
-import { acceptAsNewUser, asOwnClient, enrol, enrolInOpenDialog, enterPassword, invite, newEmail, signOut, signUp, signUpLink, submitSignUp } from "./helpers";
+import {
+  acceptAsNewUser,
+  asOwnClient,
+  enrol,
+  enrolInOpenDialog,
+  enterPassword,
+  invite,
+  newEmail,
+  signOut,
+  signUp,
+  signUpLink,
+  submitSignUp,
+} from "./helpers";
 
 /** Zero serious or critical axe violations on what the page shows now. */
 async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual(
+    [],
+  );
 }
 
 /**
@@ -15,9 +29,14 @@ async function expectAccessible(page: Page, what: string) {
  * is ready: read once, right when the app has hydrated (no waiting for it to turn up).
  */
 async function expectOwnTitle(page: Page, path: string, title: string) {
-  const html = await (await page.request.get(path, { headers: { "user-agent": await page.evaluate(() => navigator.userAgent) } })).text();
+  const html = await (
+    await page.request.get(path, { headers: { "user-agent": await page.evaluate(() => navigator.userAgent) } })
+  ).text();
   const head = html.slice(0, html.indexOf("</head>"));
-  expect([...html.matchAll(/<title>(.*?)<\/title>/g)].map((m) => m[1]), path).toEqual([title]);
+  expect(
+    [...html.matchAll(/<title>(.*?)<\/title>/g)].map((m) => m[1]),
+    path,
+  ).toEqual([title]);
   expect(head, path).toContain(`<title>${title}</title>`);
   await page.goto(path, { waitUntil: "commit" });
   await hydrated(page);
@@ -48,7 +67,15 @@ test("every page has its own title in the <head>, before the app is ready", asyn
 
 test("signed-out pages", async ({ page }) => {
   await asOwnClient(page);
-  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password/not-a-real-token-at-all-xx", "/invite/not-a-real-token-at-all-xx", "/signup/verify/not-a-real-token-at-all-xx", "/no-such-page"]) {
+  for (const path of [
+    "/login",
+    "/signup",
+    "/forgot-password",
+    "/reset-password/not-a-real-token-at-all-xx",
+    "/invite/not-a-real-token-at-all-xx",
+    "/signup/verify/not-a-real-token-at-all-xx",
+    "/no-such-page",
+  ]) {
     await page.goto(path);
     await expectAccessible(page, path);
   }

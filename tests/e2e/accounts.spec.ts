@@ -104,7 +104,9 @@ test("security headers, a tampered session cookie and unknown routes", async ({ 
   expect((await page.goto("/dev/mailbox"))!.status()).toBe(404);
 });
 
-test("a server action replayed from another origin, or with an oversized body, is refused and changes nothing", async ({ page }) => {
+test("a server action replayed from another origin, or with an oversized body, is refused and changes nothing", async ({
+  page,
+}) => {
   await signUp(page, "Csrf Target");
   const form = page.getByRole("region", { name: "Your details" });
   await form.getByLabel("Name").fill("Renamed Here");
@@ -120,7 +122,10 @@ test("a server action replayed from another origin, or with an oversized body, i
   expect(replay.ok()).toBe(false);
   // The same origin with an oversized body (over the 64 KB limit) is refused before the action runs.
   const padded = body.replace("Hacked Name!", "Hacked Name!" + "x".repeat(100_000));
-  const oversized = await page.request.post(request.url(), { headers: request.headers(), data: Buffer.from(padded, "latin1") });
+  const oversized = await page.request.post(request.url(), {
+    headers: request.headers(),
+    data: Buffer.from(padded, "latin1"),
+  });
   expect(oversized.ok()).toBe(false);
   await page.reload();
   await expect(form.getByLabel("Name")).toHaveValue("Renamed Here");

@@ -19,7 +19,9 @@ function pagePath(worker: string): string {
 }
 
 export function serverActions(): ServerAction[] {
-  const manifest = read<{ node: Record<string, { workers: Record<string, unknown>; exportedName?: string }> }>("server/server-reference-manifest.json");
+  const manifest = read<{ node: Record<string, { workers: Record<string, unknown>; exportedName?: string }> }>(
+    "server/server-reference-manifest.json",
+  );
   return Object.entries(manifest.node).map(([id, entry]) => ({
     id,
     name: entry.exportedName ?? id,

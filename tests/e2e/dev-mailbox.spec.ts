@@ -7,7 +7,18 @@ test.use({ baseURL: DEV_APP });
 test("development: password reset through the dev mailbox", async ({ page }) => {
   test.setTimeout(300_000);
   // The dev server compiles each route on first use; compile them before the timed steps.
-  for (const path of ["/signup", "/login", "/profile", "/forgot-password", "/dev/mailbox", "/reset-password/warm-up-token-xxxxxxxxxx", "/signup/verify/warm-up-token-xxxxxxxxxx", "/login?continue=1", "/api/auth/csrf", "/api/auth/session"]) {
+  for (const path of [
+    "/signup",
+    "/login",
+    "/profile",
+    "/forgot-password",
+    "/dev/mailbox",
+    "/reset-password/warm-up-token-xxxxxxxxxx",
+    "/signup/verify/warm-up-token-xxxxxxxxxx",
+    "/login?continue=1",
+    "/api/auth/csrf",
+    "/api/auth/session",
+  ]) {
     // A (worthless) session cookie gets /profile past proxy.ts's signed-out redirect, so the page and
     // its layout compile now; the page itself still sends this visitor to /login.
     const headers = path === "/profile" ? { cookie: "next-auth.session-token=warm-up" } : undefined;

@@ -34,7 +34,11 @@ async function addMember(owner: Page, browser: Browser, baseURL: string | undefi
   return { email, member };
 }
 
-test("the Harness flow: protect your own login first, confirm, and the member is forced to enrol", async ({ page, browser, baseURL }) => {
+test("the Harness flow: protect your own login first, confirm, and the member is forced to enrol", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   await signUp(page, "Owner");
   const { email: memberEmail, member } = await addMember(page, browser, baseURL, "Member");
@@ -76,7 +80,11 @@ test("the Harness flow: protect your own login first, confirm, and the member is
   await expect(member.getByText(/Required by .*cannot be turned off/)).toBeVisible();
 });
 
-test("members get no settings pages; the DeployHQ list shows shields, filters, and Reset 2FA", async ({ page, browser, baseURL }) => {
+test("members get no settings pages; the DeployHQ list shows shields, filters, and Reset 2FA", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   await signUp(page, "Boss");
   await enrol(page);
@@ -119,16 +127,25 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   await expect(protectedMember).toHaveURL(/\/login/); // her sessions ended
 
   await page.goto("/settings/audit");
-  await expect(page.getByRole("cell", { name: /Two-factor authentication reset by an admin/ })).toContainText("two_factor.reset");
+  await expect(page.getByRole("cell", { name: /Two-factor authentication reset by an admin/ })).toContainText(
+    "two_factor.reset",
+  );
 });
 
-test("invitation into an enforcing account: a new user and an existing user both enrol before any session; the existing user's 2FA cannot be reset from here", async ({ page, browser, baseURL }) => {
+test("invitation into an enforcing account: a new user and an existing user both enrol before any session; the existing user's 2FA cannot be reset from here", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   await signUp(page, "Enforcer");
   await enrol(page);
   await page.goto("/settings/authentication");
   await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
-  await page.getByRole("dialog", { name: "Enforce Two Factor Authentication?" }).getByRole("button", { name: "Confirm" }).click();
+  await page
+    .getByRole("dialog", { name: "Enforce Two Factor Authentication?" })
+    .getByRole("button", { name: "Confirm" })
+    .click();
   await expect(page.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();
 
   const fresh = newEmail("fresh");
@@ -173,7 +190,11 @@ test("invitation into an enforcing account: a new user and an existing user both
 test.describe("on a real PostgreSQL server", () => {
   test.use({ baseURL: POSTGRES_APP });
 
-  test("grace period: the member signs in with a countdown banner, and must enrol after the deadline", async ({ page, browser, baseURL }) => {
+  test("grace period: the member signs in with a countdown banner, and must enrol after the deadline", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     await signUp(page, "Graceful Owner");
     await enrol(page);
@@ -186,7 +207,9 @@ test.describe("on a real PostgreSQL server", () => {
     await expect(confirm.getByTestId("enforce-consequence")).toContainText("can sign in without it for 24 more hours");
     await confirm.getByRole("button", { name: "Confirm" }).click();
     await expect(page.getByText(/Grace period: members without 2FA must set it up by/)).toBeVisible();
-    expect((await readMail(memberEmail, "requires two-factor")).text).toContain("You can keep signing in without it until");
+    expect((await readMail(memberEmail, "requires two-factor")).text).toContain(
+      "You can keep signing in without it until",
+    );
 
     await enterPassword(member, memberEmail);
     await expect(member).toHaveURL(/\/profile$/);

@@ -7,7 +7,14 @@ import type { APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
 import { expect, test } from "./fixtures";
 import { changesSince, databaseState, type Policy } from "./fuzz/database-state";
-import { actionRequest, formRequest, pageRequest, routeRequest, signedInActionRequest, type FuzzRequest } from "./fuzz/requests";
+import {
+  actionRequest,
+  formRequest,
+  pageRequest,
+  routeRequest,
+  signedInActionRequest,
+  type FuzzRequest,
+} from "./fuzz/requests";
 import { POSTGRES_APP, POSTGRES_URL, signUp } from "./helpers";
 import { appRoutes, serverActions } from "./build-manifest";
 
@@ -64,7 +71,9 @@ test("no generated request gets a 5xx answer or changes the database", async ({ 
   expect(routes).toEqual(expect.arrayContaining(["/api/auth/:/:", "/api/me"]));
   await signUp(page, "Fuzz Owner"); // a session for the signed-in pages, made before the snapshot
   const before = await databaseState(POSTGRES_URL, POLICY);
-  expect(Object.keys(before)).toEqual(expect.arrayContaining(["User", "Account", "Membership", "LoginChallenge", "AuditEvent", "TotpEnrolment"]));
+  expect(Object.keys(before)).toEqual(
+    expect.arrayContaining(["User", "Account", "Membership", "LoginChallenge", "AuditEvent", "TotpEnrolment"]),
+  );
   const started = Date.now();
 
   await fuzz("pages", request, pageRequest(pages), 80);
@@ -73,13 +82,17 @@ test("no generated request gets a 5xx answer or changes the database", async ({ 
   await fuzz("forms without JavaScript", request, formRequest(actions, POSTGRES_APP, pages), 60);
   // Signed in: pages and route handlers with reading methods, and actions with arguments none accepts.
   // Left out: the actions that take no input, for which every call is valid (it starts an enrolment).
-  const signedInReads = fc.oneof(pageRequest(pages), routeRequest(routes)).map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
+  const signedInReads = fc
+    .oneof(pageRequest(pages), routeRequest(routes))
+    .map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
   await fuzz("signed in: pages and route handlers", page.request, signedInReads, 60);
   const takesInput = actions.filter((a) => !["startEnrolment", "startLoginEnrolment"].includes(a.name));
   await fuzz("signed in: server actions", page.request, signedInActionRequest(takesInput, POSTGRES_APP), 60);
 
   const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz: ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; answers ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+  console.log(
+    `fuzz: ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; answers ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+  );
   expect(sent).toBeGreaterThanOrEqual(4_000);
   expect(await changesSince(POSTGRES_URL, before, POLICY)).toEqual([]);
 });

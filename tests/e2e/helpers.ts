@@ -80,11 +80,17 @@ export async function enterPassword(page: Page, email: string, password = PASSWO
 export async function readMail(to: string, subject: string, timeout?: number) {
   let found: { subject: string; text: string } | undefined;
   await expect
-    .poll(async () => {
-      const mails = (await (await fetch(`${MAIL_HTTP}/?to=${encodeURIComponent(to)}`)).json()) as { subject: string; text: string }[];
-      found = mails.reverse().find((m) => m.subject.includes(subject));
-      return !!found;
-    }, { timeout })
+    .poll(
+      async () => {
+        const mails = (await (await fetch(`${MAIL_HTTP}/?to=${encodeURIComponent(to)}`)).json()) as {
+          subject: string;
+          text: string;
+        }[];
+        found = mails.reverse().find((m) => m.subject.includes(subject));
+        return !!found;
+      },
+      { timeout },
+    )
     .toBe(true);
   return found!;
 }
@@ -118,7 +124,6 @@ export async function enrol(page: Page) {
 export function errorAlert(scope: Page | Locator) {
   return scope.locator('[role="alert"]:not(#__next-route-announcer__)');
 }
-
 
 /** Invites from /settings/users and returns the link from the email. */
 export async function invite(page: Page, email: string, role: "member" | "admin" = "member") {

@@ -25,7 +25,12 @@ new SMTPServer({
   onData(stream, _session, done) {
     simpleParser(stream)
       .then((mail) => {
-        messages.push({ to: mail.to?.text ?? "", subject: mail.subject ?? "", text: mail.text ?? "", date: new Date().toISOString() });
+        messages.push({
+          to: mail.to?.text ?? "",
+          subject: mail.subject ?? "",
+          text: mail.text ?? "",
+          date: new Date().toISOString(),
+        });
         done();
       })
       .catch(done);
@@ -41,6 +46,7 @@ createServer((req, res) => {
     else refusing.delete(to.toLowerCase());
     return res.end(JSON.stringify({ refusing: [...refusing] }));
   }
-  if (url.pathname === "/refusals") return res.end(JSON.stringify({ refusals: refusals.get(to?.toLowerCase() ?? "") ?? 0 }));
+  if (url.pathname === "/refusals")
+    return res.end(JSON.stringify({ refusals: refusals.get(to?.toLowerCase() ?? "") ?? 0 }));
   res.end(JSON.stringify(messages.filter((m) => !to || m.to.toLowerCase().includes(to.toLowerCase()))));
 }).listen(httpPort, "127.0.0.1", () => console.log(`mail sink: smtp ${smtpPort}, http ${httpPort}`));

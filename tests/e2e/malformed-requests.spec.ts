@@ -5,7 +5,15 @@ import { expect, test } from "./fixtures";
 import { serverAction } from "./build-manifest";
 
 test("a malformed percent-encoding in a path shows the app's not-found page", async ({ request }) => {
-  for (const path of ["/invite/%", "/reset-password/%E0%A4%A", "/signup/verify/%zz", "/invite/abc%zz", "/api/auth/%", "/login/%C0", "/%"]) {
+  for (const path of [
+    "/invite/%",
+    "/reset-password/%E0%A4%A",
+    "/signup/verify/%zz",
+    "/invite/abc%zz",
+    "/api/auth/%",
+    "/login/%C0",
+    "/%",
+  ]) {
     const response = await request.get(path);
     expect(response.status(), path).toBe(404);
     expect(await response.text(), path).toContain("Page not found");
@@ -15,9 +23,17 @@ test("a malformed percent-encoding in a path shows the app's not-found page", as
 
 test("next-auth's endpoints refuse a body they cannot read with 400", async ({ request }) => {
   const bodies = ["{bad", "", "null", '"text"', "[1,2]", '{"callbackUrl":5}', '{"csrfToken":{"a":1}}'];
-  for (const path of ["/api/auth/callback/challenge", "/api/auth/signin/challenge", "/api/auth/signout", "/api/auth/_log"]) {
+  for (const path of [
+    "/api/auth/callback/challenge",
+    "/api/auth/signin/challenge",
+    "/api/auth/signout",
+    "/api/auth/_log",
+  ]) {
     for (const data of bodies) {
-      const response = await request.post(path, { headers: { "content-type": "application/json" }, data: Buffer.from(data) });
+      const response = await request.post(path, {
+        headers: { "content-type": "application/json" },
+        data: Buffer.from(data),
+      });
       expect(response.status(), `${path} ${data}`).toBe(400);
       expect(await response.json()).toEqual({ error: "The request body must be a JSON object of strings or a form." });
     }
@@ -61,12 +77,27 @@ test("a server action request that React's client would not send is refused with
       data: Buffer.from(data),
     });
 
-  for (const body of ["{bad", "", '"x"', "[1", '["$@1"]', '["$Q1"]', '["$h1"]', '["$n12x"]', '["$B1"]', '["$1"]', '{"a":1}']) {
+  for (const body of [
+    "{bad",
+    "",
+    '"x"',
+    "[1",
+    '["$@1"]',
+    '["$Q1"]',
+    '["$h1"]',
+    '["$n12x"]',
+    '["$B1"]',
+    '["$1"]',
+    '{"a":1}',
+  ]) {
     expect((await post(body)).status(), body).toBe(400);
   }
   expect((await post("x", { "content-type": "multipart/form-data; boundary=zz" })).status()).toBe(400);
   // React reads a field named " " as row 0 a second time (+" " === 0), and fails on it.
-  const rowTwice = await request.post("/login", { headers: { "next-action": action.id, origin: baseURL! }, multipart: { "0": "[{}]", " ": "-1" } });
+  const rowTwice = await request.post("/login", {
+    headers: { "next-action": action.id, origin: baseURL! },
+    multipart: { "0": "[{}]", " ": "-1" },
+  });
   expect(rowTwice.status()).toBe(400);
   // A well-formed call reaches the action, which answers with its own validation error.
   const ok = await post('[{"email":"not-an-email","password":"x"}]');
@@ -79,14 +110,23 @@ test("a server action request that React's client would not send is refused with
   expect((await post(`["${"x".repeat(70_000)}"]`)).status()).toBe(413);
 });
 
-test("a form posted without JavaScript from another origin, or half-formed, is refused with 4xx", async ({ request, baseURL }) => {
+test("a form posted without JavaScript from another origin, or half-formed, is refused with 4xx", async ({
+  request,
+  baseURL,
+}) => {
   const action = serverAction("askForReset");
   const form = { [`$ACTION_ID_${action.id}`]: "", email: "someone@example.com" };
-  expect((await request.post("/forgot-password", { headers: { origin: "https://evil.example" }, multipart: form })).status()).toBe(403);
-  const metadata = { "$ACTION_REF_1": "", "$ACTION_1:0": `{"id":"${action.id}","bound":"$@1"}` };
-  expect((await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: metadata })).status()).toBe(400);
-  const garbage = { "$ACTION_REF_1": "", "$ACTION_1:0": "{bad" };
-  expect((await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: garbage })).status()).toBe(400);
+  expect(
+    (await request.post("/forgot-password", { headers: { origin: "https://evil.example" }, multipart: form })).status(),
+  ).toBe(403);
+  const metadata = { $ACTION_REF_1: "", "$ACTION_1:0": `{"id":"${action.id}","bound":"$@1"}` };
+  expect(
+    (await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: metadata })).status(),
+  ).toBe(400);
+  const garbage = { $ACTION_REF_1: "", "$ACTION_1:0": "{bad" };
+  expect((await request.post("/forgot-password", { headers: { origin: baseURL! }, multipart: garbage })).status()).toBe(
+    400,
+  );
   const truncated = await request.post("/forgot-password", {
     headers: { origin: baseURL!, "content-type": "multipart/form-data; boundary=zz" },
     data: Buffer.from('--zz\r\ncontent-disposition: form-data; name="a"\r\n\r\nb'),
@@ -94,7 +134,10 @@ test("a form posted without JavaScript from another origin, or half-formed, is r
   expect(truncated.status()).toBe(400);
   // Paths without a route handler render the not-found page, which takes form posts like any page.
   for (const path of ["/api/no-such-route", "/favicon.ico"]) {
-    const response = await request.post(path, { headers: { "content-type": "multipart/form-data; boundary=zz" }, data: Buffer.from("[{") });
+    const response = await request.post(path, {
+      headers: { "content-type": "multipart/form-data; boundary=zz" },
+      data: Buffer.from("[{"),
+    });
     expect(response.status(), path).toBe(400);
   }
 });

@@ -5,7 +5,11 @@ import { acceptAsNewUser, enrol, invite, newEmail, readMail, signOut, signUp } f
 import { MAIL_HTTP, POSTGRES_APP } from "./ports";
 
 test("the app has a shield favicon and icons (no 404 in the browser's console)", async ({ page, request }) => {
-  for (const [path, type] of [["/favicon.ico", "image/x-icon"], ["/icon.svg", "image/svg+xml"], ["/apple-icon.png", "image/png"]]) {
+  for (const [path, type] of [
+    ["/favicon.ico", "image/x-icon"],
+    ["/icon.svg", "image/svg+xml"],
+    ["/apple-icon.png", "image/png"],
+  ]) {
     const response = await request.get(path);
     expect(response.status(), path).toBe(200);
     expect(response.headers()["content-type"], path).toContain(type);
@@ -15,7 +19,9 @@ test("the app has a shield favicon and icons (no 404 in the browser's console)",
   await expect(page.locator('link[rel="apple-touch-icon"]')).toHaveAttribute("href", /\/apple-icon\.png/);
 });
 
-test("GET /api/health answers 200 with the database and migrations, on both databases, without secrets", async ({ request }) => {
+test("GET /api/health answers 200 with the database and migrations, on both databases, without secrets", async ({
+  request,
+}) => {
   for (const base of ["", POSTGRES_APP]) {
     const response = await request.get(`${base}/api/health`);
     expect(response.status(), base || "pglite").toBe(200);
@@ -26,27 +32,40 @@ test("GET /api/health answers 200 with the database and migrations, on both data
   }
 });
 
-test("every response names its request id; a load balancer's id is kept, a client's odd one is not", async ({ request }) => {
+test("every response names its request id; a load balancer's id is kept, a client's odd one is not", async ({
+  request,
+}) => {
   const fresh = (await request.get("/login")).headers()["x-request-id"];
   expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
   expect((await request.get("/login")).headers()["x-request-id"]).not.toBe(fresh);
-  expect((await request.get("/login", { headers: { "x-request-id": "lb-1234567890" } })).headers()["x-request-id"]).toBe("lb-1234567890");
-  const odd = (await request.get("/login", { headers: { "x-request-id": "evil\"}, {\"injected" } })).headers()["x-request-id"];
+  expect(
+    (await request.get("/login", { headers: { "x-request-id": "lb-1234567890" } })).headers()["x-request-id"],
+  ).toBe("lb-1234567890");
+  const odd = (await request.get("/login", { headers: { "x-request-id": 'evil"}, {"injected' } })).headers()[
+    "x-request-id"
+  ];
   expect(odd).toMatch(/^[0-9a-f-]{36}$/);
 });
 
-test("an owner downloads the member list as CSV from User Management; a member cannot", async ({ page, browser, baseURL }) => {
+test("an owner downloads the member list as CSV from User Management; a member cannot", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const ownerEmail = await signUp(page, "Csv Owner");
   await enrol(page);
   const memberEmail = newEmail("csv-member");
   const link = await invite(page, memberEmail);
   const member = withHydration(await (await browser.newContext({ baseURL })).newPage());
-  await acceptAsNewUser(member, link, "=HYPERLINK(\"http://evil.example\")");
+  await acceptAsNewUser(member, link, '=HYPERLINK("http://evil.example")');
   await expect(member).toHaveURL(/\/profile$/);
 
   await page.goto("/settings/users");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^members-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = (await readFile((await download.path())!, "utf8")).trim().split("\r\n");
   expect(lines[0]).toBe("name,email,role,two_factor,methods,last_sign_in_utc,member_since_utc");

@@ -3,7 +3,9 @@ import { asOwnClient, enterPassword, errorAlert, newEmail, PASSWORD, signOut, si
 
 // The app runs as it would behind one load balancer (TRUSTED_PROXY_HOPS=1, playwright.config.ts): the
 // balancer appends the address it saw to X-Forwarded-For; whatever is left of that, the client wrote.
-test("password spraying with a rotating forged X-Forwarded-For is rate limited per address, and the audit log shows the real one", async ({ page }) => {
+test("password spraying with a rotating forged X-Forwarded-For is rate limited per address, and the audit log shows the real one", async ({
+  page,
+}) => {
   test.setTimeout(300_000); // 51 sign-in attempts, each an argon2 verification
   const email = await signUp(page, "Sprayed");
   await signOut(page);
@@ -14,7 +16,9 @@ test("password spraying with a rotating forged X-Forwarded-For is rate limited p
     await page.setExtraHTTPHeaders({ "x-forwarded-for": `203.0.113.${i % 250}, 198.51.${i}.1, ${real}` });
     await page.getByLabel("Email").fill(who);
     await page.getByLabel("Password").fill(password);
-    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login",
+    );
     await page.getByRole("button", { name: "Sign in" }).click();
     await answered;
     // Ready for the next one once React has reset the form after the action (else it could clear what we type).

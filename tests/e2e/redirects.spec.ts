@@ -59,7 +59,12 @@ test("sign-in with a hostile callbackUrl always ends on our own origin", async (
   expect(visited).toEqual([]);
 });
 
-test("sign-in with a code and a hostile callbackUrl ends on our own origin; so does next-auth's own callbackUrl", async ({ page, context, baseURL, request }) => {
+test("sign-in with a code and a hostile callbackUrl ends on our own origin; so does next-auth's own callbackUrl", async ({
+  page,
+  context,
+  baseURL,
+  request,
+}) => {
   const visited = await trapOtherOrigins(context);
   const email = await signUp(page, "Coded");
   await page.goto("/profile?enrol=1");
@@ -77,7 +82,9 @@ test("sign-in with a code and a hostile callbackUrl ends on our own origin; so d
   expect(visited).toEqual([]);
 
   for (const target of ["https://evil.example/", "/\t/evil.example/", "\\\\evil.example"]) {
-    const response = await request.get(`/api/auth/signin?callbackUrl=${encodeURIComponent(target)}`, { maxRedirects: 0 });
+    const response = await request.get(`/api/auth/signin?callbackUrl=${encodeURIComponent(target)}`, {
+      maxRedirects: 0,
+    });
     // A target that is no URL at all is refused before next-auth sees it (lib/auth/auth-request.ts).
     if (response.status() === 400) {
       expect(response.headers().location, JSON.stringify(target)).toBeUndefined();
@@ -93,11 +100,22 @@ test("sign-in with a code and a hostile callbackUrl ends on our own origin; so d
   }
 });
 
-test("enrolling from the profile with a hostile returnTo stays on our own origin", async ({ page, context, baseURL }) => {
+test("enrolling from the profile with a hostile returnTo stays on our own origin", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   const visited = await trapOtherOrigins(context);
   const origin = new URL(baseURL!).origin;
-  for (const target of ["/\t/evil.example/", "/\n/evil.example/", "/\t\\evil.example/", "//evil.example/", "/.//evil.example/", "/settings/authentication"]) {
+  for (const target of [
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "/\t\\evil.example/",
+    "//evil.example/",
+    "/.//evil.example/",
+    "/settings/authentication",
+  ]) {
     await context.clearCookies();
     await signUp(page, "Returning");
     await page.goto(`/profile?enrol=1&returnTo=${encodeURIComponent(target)}`);

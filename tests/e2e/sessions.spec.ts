@@ -39,11 +39,18 @@ async function onServer(sql: string, params: unknown[]) {
 async function enforceNow(owner: Page) {
   await owner.goto("/settings/authentication");
   await owner.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
-  await owner.getByRole("dialog", { name: "Enforce Two Factor Authentication?" }).getByRole("button", { name: "Confirm" }).click();
+  await owner
+    .getByRole("dialog", { name: "Enforce Two Factor Authentication?" })
+    .getByRole("button", { name: "Confirm" })
+    .click();
   await expect(owner.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();
 }
 
-test("a member signed in before the admin enforces 2FA is sent to enrolment at the next navigation", async ({ page, browser, baseURL }) => {
+test("a member signed in before the admin enforces 2FA is sent to enrolment at the next navigation", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   await signUp(page, "Strict Owner");
   await enrol(page);
@@ -58,7 +65,9 @@ test("a member signed in before the admin enforces 2FA is sent to enrolment at t
   await member.goto("/profile");
   await expect(member).toHaveURL(/\/enrol$/);
   const dialog = member.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
-  await expect(dialog).toContainText("Strict Owner's account now requires two-factor authentication. Set it up to continue.");
+  await expect(dialog).toContainText(
+    "Strict Owner's account now requires two-factor authentication. Set it up to continue.",
+  );
   await expect(dialog.getByTestId("secret-key")).toBeVisible();
   await member.screenshot({ path: "test-results/screens/enrol-required.png" });
   const me = await member.request.get("/api/me");
@@ -81,7 +90,11 @@ test("a member signed in before the admin enforces 2FA is sent to enrolment at t
   expect((await member.request.get("/api/me")).status()).toBe(200);
 });
 
-test("after signing out, the old cookie replayed gets nothing: pages, /api/me, /api/auth/session", async ({ page, browser, baseURL }) => {
+test("after signing out, the old cookie replayed gets nothing: pages, /api/me, /api/auth/session", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await signUp(page, "Leaver");
   const cookie = await sessionCookie(page.context());
   expect(cookie).toBeDefined();
@@ -120,7 +133,11 @@ test.describe("on a real PostgreSQL server", () => {
     expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
   });
 
-  test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({ page, browser, baseURL }) => {
+  test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     await signUp(page, "Quick Owner");
     await enrol(page);

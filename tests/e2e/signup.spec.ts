@@ -1,5 +1,16 @@
 import { expect, test, withHydration } from "./fixtures";
-import { asOwnClient, enterPassword, errorAlert, newEmail, PASSWORD, readMail, signOut, signUp, signUpLink, submitSignUp } from "./helpers";
+import {
+  asOwnClient,
+  enterPassword,
+  errorAlert,
+  newEmail,
+  PASSWORD,
+  readMail,
+  signOut,
+  signUp,
+  signUpLink,
+  submitSignUp,
+} from "./helpers";
 
 test("sign up, follow the emailed link, enter the password: signed in, and the link works once", async ({ page }) => {
   await asOwnClient(page);

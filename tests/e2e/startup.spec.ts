@@ -64,7 +64,9 @@ test("PGLITE_DIR alone does not choose the embedded database in production", asy
 test("a DATABASE_URL of another kind stops the start too", async () => {
   const server = await startServer({ DATABASE_URL: "mysql://twofold@localhost/twofold" });
   expect(await exitWithin(server, 60_000)).toBe(1);
-  expect(server.output()).toContain("DATABASE_URL must start with postgres://, postgresql:// (Twofold runs on PostgreSQL only) or pglite:<folder>.");
+  expect(server.output()).toContain(
+    "DATABASE_URL must start with postgres://, postgresql:// (Twofold runs on PostgreSQL only) or pglite:<folder>.",
+  );
 });
 
 test("DATABASE_URL=pglite:<folder> starts the production server on the embedded database", async () => {
@@ -76,7 +78,10 @@ test("DATABASE_URL=pglite:<folder> starts the production server on the embedded 
   try {
     // A fresh embedded database is created and migrated first: seconds on an idle machine.
     await expect
-      .poll(async () => exitCode ?? (await fetch(`http://127.0.0.1:${server.port}/login`).catch(() => null))?.status, { timeout: 150_000, intervals: [1_000] })
+      .poll(async () => exitCode ?? (await fetch(`http://127.0.0.1:${server.port}/login`).catch(() => null))?.status, {
+        timeout: 150_000,
+        intervals: [1_000],
+      })
       .toBe(200);
     expect(server.output()).toContain("[db] applied migrations");
   } finally {

@@ -147,7 +147,8 @@ test("keyboard-only enrolment: Tab, Space, Enter and Escape", async ({ page }) =
   await page.keyboard.press("Escape"); // must not close before the codes are saved
   await expect(codes).toBeVisible();
   const box = codes.getByLabel("I have saved these codes");
-  for (let i = 0; i < 10 && !(await box.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  for (let i = 0; i < 10 && !(await box.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press("Tab");
   await expect(box).toBeFocused();
   await page.keyboard.press("Space");
   await page.keyboard.press("Tab");
@@ -157,8 +158,13 @@ test("keyboard-only enrolment: Tab, Space, Enter and Escape", async ({ page }) =
   await expect(toggle).toBeChecked();
 });
 
-for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
-  test(`screenshots of the enrolment dialog and recovery codes at ${viewport.width}×${viewport.height}`, async ({ page }) => {
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test(`screenshots of the enrolment dialog and recovery codes at ${viewport.width}×${viewport.height}`, async ({
+    page,
+  }) => {
     await page.setViewportSize(viewport);
     await signUp(page, "Pictures");
     await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();

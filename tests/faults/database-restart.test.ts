@@ -110,7 +110,11 @@ describe("a PostgreSQL restart during sign-ins", () => {
 
     const total = [...succeeded.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0);
-    const events = await prisma.auditEvent.groupBy({ by: ["subjectId"], where: { type: AuditType.signIn }, _count: { _all: true } });
+    const events = await prisma.auditEvent.groupBy({
+      by: ["subjectId"],
+      where: { type: AuditType.signIn },
+      _count: { _all: true },
+    });
     for (const user of users) {
       // Every sign-in that succeeded wrote its event once; a failed one wrote none.
       const written = events.find((e) => e.subjectId === user.id)?._count._all ?? 0;

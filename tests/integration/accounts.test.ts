@@ -21,7 +21,9 @@ describe("sign-up", () => {
   it("refuses an email that exists in any letter case, and changes nothing", async () => {
     const user = await makeUser("Twin");
     const before = await prisma().user.count();
-    await expect(createUserWithAccount({ name: "X", email: user.email.toUpperCase().toLowerCase(), password: PASSWORD })).rejects.toMatchObject({
+    await expect(
+      createUserWithAccount({ name: "X", email: user.email.toUpperCase().toLowerCase(), password: PASSWORD }),
+    ).rejects.toMatchObject({
       code: ErrorCode.emailTaken,
     });
     expect(await prisma().user.count()).toBe(before);
@@ -54,7 +56,8 @@ describe("password sign-in", () => {
 
   it("locks an email after 10 failures in 15 minutes, even for the right password", async () => {
     const user = await makeUser("Target");
-    for (let i = 0; i < 10; i++) await checkPassword(user.email, `wrong-${i}-password`, { ...meta, ip: `198.51.100.${i}` }).catch(() => {});
+    for (let i = 0; i < 10; i++)
+      await checkPassword(user.email, `wrong-${i}-password`, { ...meta, ip: `198.51.100.${i}` }).catch(() => {});
     await expect(checkPassword(user.email, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
   });
 
@@ -69,7 +72,9 @@ describe("password change and reset", () => {
   it("requires the current password and ends other sessions and sign-ins", async () => {
     const user = await makeUser("Changer");
     const open = await checkPassword(user.email, PASSWORD, meta);
-    await expect(changePassword(user.id, "not my password", "a new password", meta)).rejects.toMatchObject({ code: ErrorCode.wrongPassword });
+    await expect(changePassword(user.id, "not my password", "a new password", meta)).rejects.toMatchObject({
+      code: ErrorCode.wrongPassword,
+    });
     const version = await changePassword(user.id, PASSWORD, "a brand new password", meta);
     expect(version).toBe(1);
     expect(await redeemChallenge(open.token)).toBeNull();
@@ -87,7 +92,9 @@ describe("password change and reset", () => {
     const open = await checkPassword(user.email, PASSWORD, meta);
     await resetPassword(token, "chosen after reset", meta);
     expect(await redeemChallenge(open.token)).toBeNull();
-    await expect(resetPassword(token, "second time lucky", meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await expect(resetPassword(token, "second time lucky", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
     expect(await resetTokenIsUsable(token)).toBe(false);
     await expect(checkPassword(user.email, "chosen after reset", meta)).resolves.toBeTruthy();
   });
@@ -97,7 +104,10 @@ describe("password change and reset", () => {
     await requestPasswordReset(user.email, meta);
     const [mail] = await mailsTo(user.email);
     const token = mail!.text.match(/reset-password\/([\w-]+)/)![1]!;
-    await prisma().passwordResetToken.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma().passwordResetToken.updateMany({
+      where: { userId: user.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await expect(resetPassword(token, "too late now", meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
     await expect(checkPassword(user.email, PASSWORD, meta)).resolves.toBeTruthy();
   });

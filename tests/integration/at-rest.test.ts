@@ -11,7 +11,9 @@ import { serverWithKeys, testKey } from "./instance";
 const { prisma } = freshDatabasePerFile();
 
 async function dumpEveryTable(): Promise<string> {
-  const tables = await prisma().$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
+  const tables = await prisma().$queryRaw<
+    { tablename: string }[]
+  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
   expect(tables.length).toBeGreaterThan(8);
   const parts = await Promise.all(
     tables.map(async ({ tablename }) => JSON.stringify(await prisma().$queryRawUnsafe(`SELECT * FROM "${tablename}"`))),
@@ -45,14 +47,23 @@ describe("secrets at rest", () => {
 // Recovery codes have 50 bits: an unkeyed hash of them falls to one GPU pass for every user at once.
 describe("recovery codes in a dump", () => {
   const dumpRecoveryCodes = () =>
-    prisma().$queryRaw<{ id: string; userId: string; codeHash: string; usedAt: Date | null }[]>`SELECT * FROM "RecoveryCode" ORDER BY id`;
+    prisma().$queryRaw<
+      { id: string; userId: string; codeHash: string; usedAt: Date | null }[]
+    >`SELECT * FROM "RecoveryCode" ORDER BY id`;
 
   it("recomputing any unkeyed hash of a known code finds no row in the dump", async () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const dump = await dumpRecoveryCodes();
     expect(dump.filter((row) => row.userId === user.id)).toHaveLength(10);
     const code = normalizeRecoveryCode(recoveryCodes[0]!)!;
-    const inputs = [code, recoveryCodes[0]!, `recovery:${code}`, `${user.id}${code}`, `${user.id}:${code}`, `recovery:${user.id}:${code}`];
+    const inputs = [
+      code,
+      recoveryCodes[0]!,
+      `recovery:${code}`,
+      `${user.id}${code}`,
+      `${user.id}:${code}`,
+      `recovery:${user.id}:${code}`,
+    ];
     const digests = inputs.flatMap((input) =>
       ["md5", "sha1", "sha256", "sha512"].flatMap((algorithm) => {
         const digest = createHash(algorithm).update(input).digest();
@@ -71,7 +82,11 @@ describe("recovery codes in a dump", () => {
       expect(await attacker.verify.consumeRecoveryCode(user.id, code)).toEqual({ ok: false, reason: "invalid" });
     }
     expect(await dumpRecoveryCodes()).toEqual(before);
-    expect(await consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({ ok: true, method: "recovery", remaining: 9 });
+    expect(await consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({
+      ok: true,
+      method: "recovery",
+      remaining: 9,
+    });
   });
 
   it("a hash copied into another user's rows does not confirm that code for them", async () => {
@@ -79,7 +94,9 @@ describe("recovery codes in a dump", () => {
     const victim = await makeUserWithTwoFactor("Victim");
     // Mallory knows her own codes; she copies the stored values of all of them into the victim's rows.
     const rows = await prisma().recoveryCode.findMany({ where: { userId: mallory.user.id } });
-    await prisma().recoveryCode.createMany({ data: rows.map((r) => ({ userId: victim.user.id, codeHash: r.codeHash })) });
+    await prisma().recoveryCode.createMany({
+      data: rows.map((r) => ({ userId: victim.user.id, codeHash: r.codeHash })),
+    });
     for (const code of mallory.recoveryCodes) {
       expect(await consumeRecoveryCode(victim.user.id, code)).toEqual({ ok: false, reason: "invalid" });
     }

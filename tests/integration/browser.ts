@@ -10,7 +10,8 @@ export const CHALLENGE_COOKIE = "twofold.challenge";
 export const jar = new Map<string, string>();
 
 export const nextHeaders = {
-  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", host: "localhost:3000", "user-agent": "vitest browser" }),
+  headers: async () =>
+    new Headers({ "x-forwarded-for": "203.0.113.9", host: "localhost:3000", "user-agent": "vitest browser" }),
   cookies: async () => ({
     get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
     getAll: () => [...jar].map(([name, value]) => ({ name, value })),
@@ -27,7 +28,11 @@ type Answer = { status: number; body: unknown; redirect?: string };
  * the app-router entry differs only in reading the same values from next/headers). Set-Cookie
  * answers land in the jar, as a browser would keep them.
  */
-export async function nextAuth(method: "GET" | "POST", action: string[], body?: Record<string, string>): Promise<Answer> {
+export async function nextAuth(
+  method: "GET" | "POST",
+  action: string[],
+  body?: Record<string, string>,
+): Promise<Answer> {
   const answer: Answer = { status: 200, body: undefined };
   const headers = new Map<string, unknown>();
   const res = {
@@ -58,7 +63,11 @@ export async function nextAuth(method: "GET" | "POST", action: string[], body?: 
   };
   // Imported here, not above: the options read next/headers, which this module stands in for.
   const { authOptions } = await import("@/lib/auth/options");
-  await (NextAuth as unknown as (req: unknown, res: unknown, options: unknown) => Promise<void>)(req, res, authOptions());
+  await (NextAuth as unknown as (req: unknown, res: unknown, options: unknown) => Promise<void>)(
+    req,
+    res,
+    authOptions(),
+  );
   const setCookies = headers.get("set-cookie");
   for (const line of (Array.isArray(setCookies) ? setCookies : setCookies ? [setCookies] : []) as string[]) {
     const [pair, ...attributes] = line.split(";");

@@ -29,7 +29,9 @@ describe("the client address behind a proxy", { timeout: 180_000 }, () => {
     }
     expect(results.slice(0, 50).map((r) => r.code)).toEqual(Array(50).fill(ErrorCode.invalidCredentials));
     expect(results[50]).toMatchObject({ ok: false, code: ErrorCode.rateLimited });
-    const events = await prisma().auditEvent.findMany({ where: { type: { in: [AuditType.signInFailed, AuditType.signInRateLimited] } } });
+    const events = await prisma().auditEvent.findMany({
+      where: { type: { in: [AuditType.signInFailed, AuditType.signInRateLimited] } },
+    });
     expect(events).toHaveLength(51);
     expect(new Set(events.map((e) => e.ip))).toEqual(new Set(["203.0.113.77"]));
   });

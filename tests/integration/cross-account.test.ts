@@ -11,8 +11,10 @@ import { mailsTo, makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
-const ownAccount = async (userId: string) => (await prisma().membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
-const join = (userId: string, accountId: string, role: Role) => prisma().membership.create({ data: { userId, accountId, role } });
+const ownAccount = async (userId: string) =>
+  (await prisma().membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
+const join = (userId: string, accountId: string, role: Role) =>
+  prisma().membership.create({ data: { userId, accountId, role } });
 const user = (id: string) => prisma().user.findUniqueOrThrow({ where: { id } });
 
 /** Account A with an admin; a user with 2FA who is a member of A and the owner of their own account B. */
@@ -45,7 +47,10 @@ describe("Reset 2FA of a user who belongs to other accounts", () => {
       expect(events.some((e) => e.type === AuditType.twoFactorReset)).toBe(false);
       const denied = events.find((e) => e.type === AuditType.accessDenied);
       expect(denied).toMatchObject({ actor: adminA.user.email, subject: target.user.email });
-      expect(denied?.details).toMatchObject({ action: AuditType.twoFactorReset, reason: ErrorCode.resetNeedsEveryAccount });
+      expect(denied?.details).toMatchObject({
+        action: AuditType.twoFactorReset,
+        reason: ErrorCode.resetNeedsEveryAccount,
+      });
     }
   });
 
@@ -85,9 +90,16 @@ describe("other admin actions stay inside their account", () => {
     const after = await user(target.user.id);
     expect(after.sessionVersion).toBe(before.sessionVersion);
     expect(after.totpEnabledAt).toEqual(before.totpEnabledAt);
-    expect(await prisma().membership.findMany({ where: { userId: target.user.id }, select: { accountId: true, role: true } })).toEqual([
-      { accountId: accountB, role: "owner" },
-    ]);
-    expect((await listAuditEvents(accountB)).events.some((e) => e.type === AuditType.memberRemoved || e.type === AuditType.roleChanged)).toBe(false);
+    expect(
+      await prisma().membership.findMany({
+        where: { userId: target.user.id },
+        select: { accountId: true, role: true },
+      }),
+    ).toEqual([{ accountId: accountB, role: "owner" }]);
+    expect(
+      (await listAuditEvents(accountB)).events.some(
+        (e) => e.type === AuditType.memberRemoved || e.type === AuditType.roleChanged,
+      ),
+    ).toBe(false);
   });
 });

@@ -43,7 +43,9 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
 }
 
 /** Runs SQL on an empty database of this backend (not the migrated template), then drops it. */
-export async function withEmptyDatabase(work: (sql: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>) {
+export async function withEmptyDatabase(
+  work: (sql: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>,
+) {
   if (backend === "pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
     const pglite = await PGlite.create();

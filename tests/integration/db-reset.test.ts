@@ -51,7 +51,11 @@ describe("npm run db:reset", { timeout: 240_000 }, () => {
       url = `pglite:${folder}`;
     }
     const run = reset(url);
-    expect(run.output).toMatch(backend === "postgres" ? /Dropping every table in database "reset_\w+" on 127\.0\.0\.1:\d+/ : /Dropping the embedded database in \//);
+    expect(run.output).toMatch(
+      backend === "postgres"
+        ? /Dropping every table in database "reset_\w+" on 127\.0\.0\.1:\d+/
+        : /Dropping the embedded database in \//,
+    );
     expect(run.output).toContain("Database emptied.");
     expect(run.output).toMatch(/Applied \d+ migration\(s\)/);
     expect(run.status).toBe(0);
@@ -59,9 +63,11 @@ describe("npm run db:reset", { timeout: 240_000 }, () => {
       const { default: pg } = await import("pg");
       const db = new pg.Client({ connectionString: url });
       await db.connect();
-      const { rows } = await db.query(`SELECT to_regclass('public."Leftover"') AS leftover, to_regclass('public."User"') AS users`);
+      const { rows } = await db.query(
+        `SELECT to_regclass('public."Leftover"') AS leftover, to_regclass('public."User"') AS users`,
+      );
       await db.end();
-      expect(rows[0]).toEqual({ leftover: null, users: "\"User\"" });
+      expect(rows[0]).toEqual({ leftover: null, users: '"User"' });
     } else {
       expect(existsSync(path.join(url.slice("pglite:".length), "leftover"))).toBe(false);
     }

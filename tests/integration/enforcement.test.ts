@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { enableEnforcement, disableEnforcement, protectionSummary } from "@/lib/accounts/enforcement";
-import { acceptInvitation, findInvitation, inviteMember, resendInvitation, revokeInvitation } from "@/lib/accounts/invitations";
+import {
+  acceptInvitation,
+  findInvitation,
+  inviteMember,
+  resendInvitation,
+  revokeInvitation,
+} from "@/lib/accounts/invitations";
 import { changeRole, listMembers, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { AuditType } from "@/lib/audit";
 import { redeemChallenge } from "@/lib/auth/challenge";
@@ -34,7 +40,9 @@ describe("the enforce switch", () => {
   it("is refused for an admin without 2FA of their own, whatever is sent", async () => {
     const owner = await makeUser("Bare");
     const accountId = await accountOf(owner.id);
-    await expect(enableEnforcement(owner.id, accountId, 0, meta)).rejects.toMatchObject({ code: ErrorCode.ownTwoFactorFirst });
+    await expect(enableEnforcement(owner.id, accountId, 0, meta)).rejects.toMatchObject({
+      code: ErrorCode.ownTwoFactorFirst,
+    });
     expect((await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).enforceTwoFactor).toBe(false);
   });
 
@@ -43,7 +51,9 @@ describe("the enforce switch", () => {
     const outsider = await makeUserWithTwoFactor("Outsider");
     await prisma().user.update({ where: { id: member.id }, data: { totpEnabledAt: new Date() } }); // even with 2FA
     await expect(enableEnforcement(member.id, accountId, 0, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(enableEnforcement(outsider.user.id, accountId, 0, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
+    await expect(enableEnforcement(outsider.user.id, accountId, 0, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
     expect((await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).enforceTwoFactor).toBe(false);
   });
 
@@ -63,7 +73,9 @@ describe("the enforce switch", () => {
   it("turning it off needs a fresh second factor", async () => {
     const { owner, accountId } = await team();
     await enableEnforcement(owner.user.id, accountId, 0, meta);
-    await expect(disableEnforcement(owner.user.id, accountId, { method: "totp", code: "000000" }, meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(
+      disableEnforcement(owner.user.id, accountId, { method: "totp", code: "000000" }, meta),
+    ).rejects.toMatchObject({ code: ErrorCode.invalidCode });
     await disableEnforcement(owner.user.id, accountId, { method: "totp", code: await owner.nextCode() }, meta);
     expect((await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).enforceTwoFactor).toBe(false);
   });
@@ -75,7 +87,8 @@ describe("the enforce switch", () => {
     await enableEnforcement(owner.user.id, accountId, 48, meta);
     await disableEnforcement(admin.user.id, accountId, { method: "recovery", code: admin.recoveryCodes[0]! }, meta);
 
-    const offFor = async (email: string) => (await mailsTo(email)).filter((m) => m.subject.includes("no longer requires"));
+    const offFor = async (email: string) =>
+      (await mailsTo(email)).filter((m) => m.subject.includes("no longer requires"));
     const [toMember] = await offFor(member.email);
     expect(toMember?.text).toContain("turned off");
     expect(toMember?.text).toMatch(/keep/i);
@@ -92,7 +105,9 @@ describe("the enforce switch", () => {
 
   it("rejects a grace period outside 0 to 720 hours", async () => {
     const { owner, accountId } = await team();
-    await expect(enableEnforcement(owner.user.id, accountId, 721, meta)).rejects.toMatchObject({ code: ErrorCode.invalidInput });
+    await expect(enableEnforcement(owner.user.id, accountId, 721, meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidInput,
+    });
   });
 });
 
@@ -103,7 +118,9 @@ describe("enforcement on every way in", () => {
     const { token, requirement } = await checkPassword(member.email, PASSWORD, meta);
     expect(requirement).toBe("enrol");
     expect(await redeemChallenge(token)).toBeNull();
-    await expect(verifyChallengeSecondFactor(token, { method: "totp", code: "123456" }, meta)).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+    await expect(verifyChallengeSecondFactor(token, { method: "totp", code: "123456" }, meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
     const { secret } = await beginChallengeEnrolment(token);
     const { recoveryCodes } = await finishChallengeEnrolment(token, await totpCode(secret), meta);
     expect(recoveryCodes).toHaveLength(10);
@@ -117,7 +134,10 @@ describe("enforcement on every way in", () => {
     const during = await checkPassword(member.email, PASSWORD, meta);
     expect(during.requirement).toBe("none");
     expect(during.graceUntil!.getTime()).toBeGreaterThan(Date.now() + 47 * 3_600_000);
-    await prisma().account.update({ where: { id: accountId }, data: { enforcedAt: new Date(Date.now() - 49 * 3_600_000) } });
+    await prisma().account.update({
+      where: { id: accountId },
+      data: { enforcedAt: new Date(Date.now() - 49 * 3_600_000) },
+    });
     expect((await checkPassword(member.email, PASSWORD, meta)).requirement).toBe("enrol");
   });
 
@@ -128,7 +148,9 @@ describe("enforcement on every way in", () => {
     const token = (await mailsTo("newbie@example.com"))[0]!.text.match(/invite\/([\w-]+)/)![1]!;
     const userId = await acceptInvitation(token, { kind: "new", name: "Newbie", password: PASSWORD }, meta);
     expect((await startChallenge(userId, meta)).requirement).toBe("enrol");
-    await expect(acceptInvitation(token, { kind: "new", name: "Again", password: PASSWORD }, meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await expect(
+      acceptInvitation(token, { kind: "new", name: "Again", password: PASSWORD }, meta),
+    ).rejects.toMatchObject({ code: ErrorCode.invalidLink });
   });
 
   it("invitation of an existing user adds a membership and brings the enforcement with it", async () => {
@@ -148,7 +170,9 @@ describe("enforcement on every way in", () => {
     const { owner, accountId, member } = await team();
     await enableEnforcement(owner.user.id, accountId, 0, meta);
     await requestPasswordReset(member.email, meta);
-    const token = (await mailsTo(member.email)).find((m) => m.subject.includes("Reset"))!.text.match(/reset-password\/([\w-]+)/)![1]!;
+    const token = (await mailsTo(member.email))
+      .find((m) => m.subject.includes("Reset"))!
+      .text.match(/reset-password\/([\w-]+)/)![1]!;
     await resetPassword(token, "after the reset", meta);
     expect((await checkPassword(member.email, "after the reset", meta)).requirement).toBe("enrol");
   });
@@ -179,13 +203,20 @@ describe("invitations", () => {
 
     await inviteMember(owner.user.id, accountId, "late@example.com", "member", meta);
     const late = await linkIn("late@example.com");
-    await prisma().invitation.updateMany({ where: { email: "late@example.com" }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await expect(acceptInvitation(late, { kind: "new", name: "Late", password: PASSWORD }, meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await prisma().invitation.updateMany({
+      where: { email: "late@example.com" },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
+    await expect(acceptInvitation(late, { kind: "new", name: "Late", password: PASSWORD }, meta)).rejects.toMatchObject(
+      { code: ErrorCode.invalidLink },
+    );
   });
 
   it("refuses to invite someone who is already a member", async () => {
     const { owner, accountId, member } = await team();
-    await expect(inviteMember(owner.user.id, accountId, member.email, "member", meta)).rejects.toMatchObject({ code: ErrorCode.alreadyMember });
+    await expect(inviteMember(owner.user.id, accountId, member.email, "member", meta)).rejects.toMatchObject({
+      code: ErrorCode.alreadyMember,
+    });
   });
 });
 
@@ -193,7 +224,10 @@ describe("user management", () => {
   it("lists members with their 2FA state and filters those without", async () => {
     const { accountId, member } = await team();
     const all = await listMembers(accountId);
-    expect(all.members.map((m) => [m.name, m.twoFactor])).toEqual([["Member", false], ["Owner", true]]);
+    expect(all.members.map((m) => [m.name, m.twoFactor])).toEqual([
+      ["Member", false],
+      ["Owner", true],
+    ]);
     const without = await listMembers(accountId, { withoutTwoFactor: true });
     expect(without.members.map((m) => m.id)).toEqual([member.id]);
   });
@@ -203,15 +237,23 @@ describe("user management", () => {
     const accountId = await accountOf(owner.id);
     const users = await Promise.all(
       Array.from({ length: 119 }, (_, i) =>
-        prisma().user.create({ data: { email: `m${i}@big.example`, name: `Member ${String(i).padStart(3, "0")}`, passwordHash: "x" } }),
+        prisma().user.create({
+          data: { email: `m${i}@big.example`, name: `Member ${String(i).padStart(3, "0")}`, passwordHash: "x" },
+        }),
       ),
     );
-    await prisma().membership.createMany({ data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })) });
+    await prisma().membership.createMany({
+      data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })),
+    });
     const first = await listMembers(accountId, { page: 1 });
     const last = await listMembers(accountId, { page: 3 });
     expect([first.total, first.pages, first.members.length, last.members.length]).toEqual([120, 3, 50, 20]);
     expect(first.members[0]!.name).toBe("Big");
-    expect(new Set([...first.members, ...(await listMembers(accountId, { page: 2 })).members, ...last.members].map((m) => m.id)).size).toBe(120);
+    expect(
+      new Set(
+        [...first.members, ...(await listMembers(accountId, { page: 2 })).members, ...last.members].map((m) => m.id),
+      ).size,
+    ).toBe(120);
   });
 
   it("reset 2FA removes the authenticator and codes, ends sessions, emails and audits", async () => {
@@ -236,17 +278,35 @@ describe("user management", () => {
     const { owner, accountId, member } = await team();
     const ownerMembership = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id, accountId } });
     const memberMembership = await prisma().membership.findFirstOrThrow({ where: { userId: member.id, accountId } });
-    await expect(resetMemberTwoFactor(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(removeMember(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(changeRole(member.id, accountId, memberMembership.id, "owner", meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(inviteMember(member.id, accountId, "x@example.com", "admin", meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
+    await expect(resetMemberTwoFactor(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(removeMember(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(changeRole(member.id, accountId, memberMembership.id, "owner", meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(inviteMember(member.id, accountId, "x@example.com", "admin", meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
 
     await changeRole(owner.user.id, accountId, memberMembership.id, "admin", meta);
-    await expect(changeRole(member.id, accountId, ownerMembership.id, "member", meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(removeMember(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(inviteMember(member.id, accountId, "x@example.com", "owner", meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
-    await expect(changeRole(owner.user.id, accountId, ownerMembership.id, "member", meta)).rejects.toMatchObject({ code: ErrorCode.lastOwner });
-    await expect(removeMember(owner.user.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.lastOwner });
+    await expect(changeRole(member.id, accountId, ownerMembership.id, "member", meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(removeMember(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(inviteMember(member.id, accountId, "x@example.com", "owner", meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(changeRole(owner.user.id, accountId, ownerMembership.id, "member", meta)).rejects.toMatchObject({
+      code: ErrorCode.lastOwner,
+    });
+    await expect(removeMember(owner.user.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.lastOwner,
+    });
     expect(await prisma().membership.count({ where: { accountId, role: "owner" } })).toBe(1);
   });
 
@@ -254,9 +314,13 @@ describe("user management", () => {
     const { accountId, member } = await team();
     const other = await makeUserWithTwoFactor("Other");
     const memberMembership = await prisma().membership.findFirstOrThrow({ where: { userId: member.id, accountId } });
-    await expect(removeMember(other.user.id, accountId, memberMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.forbidden });
+    await expect(removeMember(other.user.id, accountId, memberMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
     const otherAccount = await accountOf(other.user.id);
-    await expect(removeMember(other.user.id, otherAccount, memberMembership.id, meta)).rejects.toMatchObject({ code: ErrorCode.notFound });
+    await expect(removeMember(other.user.id, otherAccount, memberMembership.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.notFound,
+    });
     expect(await prisma().membership.count({ where: { id: memberMembership.id } })).toBe(1);
   });
 });

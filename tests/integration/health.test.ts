@@ -12,7 +12,8 @@ describe("health", () => {
 
     const [last] = await prisma().$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1`;
-    await prisma().$executeRaw`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ${last!.migration_name}`;
+    await prisma()
+      .$executeRaw`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ${last!.migration_name}`;
     const behind = await healthReport();
     expect(behind).toMatchObject({ ok: false, database: "ok", migrations: { pending: [last!.migration_name] } });
   });

@@ -51,10 +51,18 @@ beforeAll(async () => {
 });
 afterAll(() => smtp.stop());
 
-const mail = (to: string, subject = "Hello") => ({ to, subject, text: `Body for ${to}: https://example.com/secret-link` });
+const mail = (to: string, subject = "Hello") => ({
+  to,
+  subject,
+  text: `Body for ${to}: https://example.com/secret-link`,
+});
 const arrivedAt = (to: string) => smtp.received.filter((m) => m.to === to);
 /** Time passes: every queued message is due now. */
-const makeDue = () => prisma().emailMessage.updateMany({ where: { status: "queued" }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+const makeDue = () =>
+  prisma().emailMessage.updateMany({
+    where: { status: "queued" },
+    data: { nextAttemptAt: new Date(Date.now() - 1000) },
+  });
 
 describe("the mail outbox", () => {
   it("keeps messages while SMTP is down and delivers each exactly once when it is back", async () => {
@@ -103,7 +111,11 @@ describe("the mail outbox", () => {
   it("reports a message that keeps failing in the recipient's audit log, then gives up and forgets its body", async () => {
     const user = await makeUser("Unreachable");
     await queueMail(mail(user.email, "Your sign-in link"));
-    const failing: Transport = { outcome: "sent", keepBody: false, send: () => Promise.reject(new Error("550 mailbox unavailable")) };
+    const failing: Transport = {
+      outcome: "sent",
+      keepBody: false,
+      send: () => Promise.reject(new Error("550 mailbox unavailable")),
+    };
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       await makeDue();
       await deliverOutbox(failing, 5_000);
@@ -124,9 +136,13 @@ describe("enforcement on an account of 2,000 members", () => {
     const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
     const tag = randomUUID().slice(0, 8);
     const emails = Array.from({ length: 2000 }, (_, i) => `m${i}-${tag}@example.com`);
-    await prisma().user.createMany({ data: emails.map((email) => ({ email, name: "Member", passwordHash: "unused" })) });
+    await prisma().user.createMany({
+      data: emails.map((email) => ({ email, name: "Member", passwordHash: "unused" })),
+    });
     const users = await prisma().user.findMany({ where: { email: { in: emails } }, select: { id: true } });
-    await prisma().membership.createMany({ data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })) });
+    await prisma().membership.createMany({
+      data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })),
+    });
 
     const sentBefore = smtp.received.length;
     const { emailed } = await enableEnforcement(owner.user.id, accountId, 0, meta);
@@ -174,6 +190,9 @@ describe("the delivery route for hosts without a server (/api/cron/mail)", () =>
     expect(response.status).toBe(200);
     expect((await response.json()).sent).toBeGreaterThanOrEqual(1);
     // Without SMTP_URL outside production, delivery is the development mailbox: kept whole.
-    expect(await prisma().emailMessage.findFirstOrThrow({ where: { to } })).toMatchObject({ status: "sent", text: expect.stringContaining("Body") });
+    expect(await prisma().emailMessage.findFirstOrThrow({ where: { to } })).toMatchObject({
+      status: "sent",
+      text: expect.stringContaining("Body"),
+    });
   });
 });

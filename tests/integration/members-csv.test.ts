@@ -33,15 +33,26 @@ describe("members CSV", () => {
     const { user: owner } = await makeUserWithTwoFactor("Owner");
     const account = await prisma().account.findFirstOrThrow({ where: { memberships: { some: { userId: owner.id } } } });
     const outsider = await makeUser("Outsider");
-    const many = Array.from({ length: 1_050 }, (_, i) => ({ id: `u${i}`, email: `m${i}@example.com`, name: `M ${i}`, passwordHash: "x" }));
+    const many = Array.from({ length: 1_050 }, (_, i) => ({
+      id: `u${i}`,
+      email: `m${i}@example.com`,
+      name: `M ${i}`,
+      passwordHash: "x",
+    }));
     await prisma().user.createMany({ data: many });
-    await prisma().membership.createMany({ data: many.map((u) => ({ userId: u.id, accountId: account.id, role: "member" as const })) });
+    await prisma().membership.createMany({
+      data: many.map((u) => ({ userId: u.id, accountId: account.id, role: "member" as const })),
+    });
     const at = new Date("2026-11-20T10:00:00.000Z");
-    await prisma().auditEvent.create({ data: { type: AuditType.signIn, subjectId: owner.id, accountId: account.id, createdAt: at } });
+    await prisma().auditEvent.create({
+      data: { type: AuditType.signIn, subjectId: owner.id, accountId: account.id, createdAt: at },
+    });
 
     const lines = await csv(account.id);
     expect(lines).toHaveLength(1 + 1 + 1_050);
-    expect(lines.find((l) => l.includes(owner.email))).toMatch(new RegExp(`^Owner,${owner.email},owner,on,authenticator app,2026-11-20T10:00:00Z,`));
+    expect(lines.find((l) => l.includes(owner.email))).toMatch(
+      new RegExp(`^Owner,${owner.email},owner,on,authenticator app,2026-11-20T10:00:00Z,`),
+    );
     expect(lines.find((l) => l.startsWith("M 1049,"))).toMatch(/^M 1049,m1049@example\.com,member,off,,,\d{4}-/);
     expect(lines.some((l) => l.includes(outsider.email))).toBe(false);
   });

@@ -10,7 +10,9 @@ import { backend, freshDatabasePerFile } from "./database";
 const { prisma } = freshDatabasePerFile();
 
 /** A database on the test server (east or west of UTC), reached through `url(name)`, then dropped. */
-async function withServerDatabase(work: (name: string, admin: { query(sql: string): Promise<unknown> }) => Promise<void>) {
+async function withServerDatabase(
+  work: (name: string, admin: { query(sql: string): Promise<unknown> }) => Promise<void>,
+) {
   const { default: pg } = await import("pg");
   const name = `pool_${randomUUID().replace(/-/g, "")}`;
   const admin = new pg.Client({ connectionString: `${inject("postgresUrl")}/postgres` });
@@ -42,7 +44,9 @@ describe("sessions in UTC", () => {
     if (backend === "pglite") {
       await prisma().$executeRawUnsafe("SET TimeZone TO 'Europe/London'"); // UTC+0 in winter only
       try {
-        await expect(assertUtcSessions(prisma())).rejects.toThrow(/"Europe\/London".*ALTER DATABASE <name> SET timezone TO 'UTC'/);
+        await expect(assertUtcSessions(prisma())).rejects.toThrow(
+          /"Europe\/London".*ALTER DATABASE <name> SET timezone TO 'UTC'/,
+        );
       } finally {
         await prisma().$executeRawUnsafe("SET TimeZone TO 'UTC'");
       }
@@ -53,7 +57,9 @@ describe("sessions in UTC", () => {
       // Pinned at connection time: fine whatever the server's zone.
       await expect(check(base)).resolves.toBeUndefined();
       // As through a pooler: the server's own zone shows, and the app refuses it.
-      await expect(check(`${base}?pgbouncer=true`)).rejects.toThrow(/in "(Asia\/Tokyo|America\/Los_Angeles)".*ALTER DATABASE/);
+      await expect(check(`${base}?pgbouncer=true`)).rejects.toThrow(
+        /in "(Asia\/Tokyo|America\/Los_Angeles)".*ALTER DATABASE/,
+      );
       // The documented fix.
       await admin.query(`ALTER DATABASE ${name} SET timezone TO 'UTC'`);
       await expect(check(`${base}?pgbouncer=true`)).resolves.toBeUndefined();

@@ -13,7 +13,7 @@ const { prisma } = freshDatabasePerFile();
 // Open sign-ins as after a correct password (each its own challenge, like 20 browsers).
 const challenges = (user: { id: string }, n: number) =>
   Promise.all(Array.from({ length: n }, () => createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip)));
-const settle = <T,>(work: () => Promise<T>) => Promise.allSettled(Array.from({ length: 20 }, work));
+const settle = <T>(work: () => Promise<T>) => Promise.allSettled(Array.from({ length: 20 }, work));
 
 describe("parallel submissions", () => {
   it("20 parallel submissions of one valid code: exactly 1 succeeds", async () => {
@@ -29,7 +29,9 @@ describe("parallel submissions", () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const tokens = await challenges(user, 20);
     let i = 0;
-    const results = await settle(() => verifyChallengeSecondFactor(tokens[i++], { method: "recovery", code: recoveryCodes[0]! }, meta));
+    const results = await settle(() =>
+      verifyChallengeSecondFactor(tokens[i++], { method: "recovery", code: recoveryCodes[0]! }, meta),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
   });
@@ -61,7 +63,8 @@ describe("an account always keeps an owner", () => {
   /** A fresh account with two owners, X and Y (no password needed: lib is called directly). */
   async function twoOwners() {
     const { id: accountId } = await prisma().account.create({ data: { name: "Co-owned" } });
-    const person = (name: string) => prisma().user.create({ data: { name, email: `${name}-${randomUUID()}@example.com`, passwordHash: "-" } });
+    const person = (name: string) =>
+      prisma().user.create({ data: { name, email: `${name}-${randomUUID()}@example.com`, passwordHash: "-" } });
     const [x, y] = await Promise.all([person("x"), person("y")]);
     const mx = await prisma().membership.create({ data: { userId: x.id, accountId, role: "owner" } });
     const my = await prisma().membership.create({ data: { userId: y.id, accountId, role: "owner" } });

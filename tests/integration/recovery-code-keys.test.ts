@@ -11,7 +11,10 @@ import { makeUserWithTwoFactor } from "./fixtures";
 import { serverWithKeys, testKey } from "./instance";
 
 const { prisma } = freshDatabasePerFile();
-const unkeyed = (code: string) => createHash("sha256").update(`recovery:${normalizeRecoveryCode(code)}`).digest("hex");
+const unkeyed = (code: string) =>
+  createHash("sha256")
+    .update(`recovery:${normalizeRecoveryCode(code)}`)
+    .digest("hex");
 const isUnkeyed = (value: string) => /^[0-9a-f]{64}$/.test(value);
 
 /** A user whose recovery codes were stored by an earlier version: unkeyed hashes, the first one used. */
@@ -40,7 +43,10 @@ describe("legacy unkeyed recovery codes", () => {
     const users = [await userWithLegacyCodes("Ann"), await userWithLegacyCodes("Bob")];
     const legacy = (await prisma().recoveryCode.findMany()).filter((row) => isUnkeyed(row.codeHash)).length;
     expect(legacy).toBeGreaterThanOrEqual(20);
-    const [a, b] = await Promise.all([upgradeLegacyRecoveryCodes(prisma(), env().totpKeys), upgradeLegacyRecoveryCodes(prisma(), env().totpKeys)]);
+    const [a, b] = await Promise.all([
+      upgradeLegacyRecoveryCodes(prisma(), env().totpKeys),
+      upgradeLegacyRecoveryCodes(prisma(), env().totpKeys),
+    ]);
     expect(a + b).toBe(legacy);
     expect(await upgradeLegacyRecoveryCodes(prisma(), env().totpKeys)).toBe(0);
     const rows = await prisma().recoveryCode.findMany();
@@ -60,9 +66,13 @@ describe("legacy unkeyed recovery codes", () => {
     const before = await prisma().recoveryCode.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } });
     const wrong = { current: { id: "k1", key: Buffer.alloc(32, 99) }, all: new Map([["k1", Buffer.alloc(32, 99)]]) };
     await upgradeLegacyRecoveryCodes(prisma(), wrong);
-    expect(await prisma().recoveryCode.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } })).toEqual(before);
+    expect(await prisma().recoveryCode.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } })).toEqual(
+      before,
+    );
     await upgradeLegacyRecoveryCodes(prisma(), env().totpKeys);
-    expect((await prisma().recoveryCode.findMany({ where: { userId: user.id } })).filter((row) => isUnkeyed(row.codeHash))).toEqual([]);
+    expect(
+      (await prisma().recoveryCode.findMany({ where: { userId: user.id } })).filter((row) => isUnkeyed(row.codeHash)),
+    ).toEqual([]);
     expect(await consumeRecoveryCode(user.id, unused[0]!)).toMatchObject({ ok: true });
   });
 
@@ -71,25 +81,40 @@ describe("legacy unkeyed recovery codes", () => {
     vi.stubEnv("NEXT_RUNTIME", "nodejs");
     const { register } = await import("@/instrumentation");
     await register();
-    expect((await prisma().recoveryCode.findMany({ where: { userId: user.id } })).filter((row) => isUnkeyed(row.codeHash))).toEqual([]);
+    expect(
+      (await prisma().recoveryCode.findMany({ where: { userId: user.id } })).filter((row) => isUnkeyed(row.codeHash)),
+    ).toEqual([]);
     expect(await consumeRecoveryCode(user.id, unused[0]!)).toMatchObject({ ok: true });
   });
 });
 
 describe("key rotation", () => {
-  const rotated = { TOTP_ENCRYPTION_KEY: testKey(8), TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${testKey(7)}` };
+  const rotated = {
+    TOTP_ENCRYPTION_KEY: testKey(8),
+    TOTP_ENCRYPTION_KEY_ID: "k2",
+    TOTP_PREVIOUS_KEYS: `k1:${testKey(7)}`,
+  };
 
   it("codes stored under the previous key stay usable, once each", async () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const server = await serverWithKeys(rotated);
-    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({ ok: true, method: "recovery", remaining: 9 });
-    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({ ok: false, reason: "invalid" });
+    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({
+      ok: true,
+      method: "recovery",
+      remaining: 9,
+    });
+    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("20 parallel uses of one code stored under the previous key: exactly 1 succeeds", async () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const server = await serverWithKeys(rotated);
-    const results = await Promise.all(Array.from({ length: 20 }, () => server.verify.consumeRecoveryCode(user.id, recoveryCodes[1]!)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => server.verify.consumeRecoveryCode(user.id, recoveryCodes[1]!)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
   });
@@ -97,6 +122,9 @@ describe("key rotation", () => {
   it("a server that no longer has the key the codes were stored under refuses them", async () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const server = await serverWithKeys({ TOTP_ENCRYPTION_KEY: testKey(8), TOTP_ENCRYPTION_KEY_ID: "k2" });
-    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({ ok: false, reason: "invalid" });
+    expect(await server.verify.consumeRecoveryCode(user.id, recoveryCodes[0]!)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 });

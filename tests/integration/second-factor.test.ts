@@ -26,7 +26,9 @@ describe("enrolment", () => {
     expect(recoveryCodes).toHaveLength(10);
     expect((await twoFactorPolicy(user.id)).requirement).toBe("verify");
     expect(await prisma().totpEnrolment.count({ where: { userId: user.id } })).toBe(0);
-    expect(await auditTypes(user.id)).toEqual(expect.arrayContaining([AuditType.twoFactorEnabled, AuditType.recoveryCodesGenerated]));
+    expect(await auditTypes(user.id)).toEqual(
+      expect.arrayContaining([AuditType.twoFactorEnabled, AuditType.recoveryCodesGenerated]),
+    );
     expect((await mailsTo(user.email)).map((m) => m.subject)).toContain("Two-factor authentication is on");
   });
 
@@ -34,7 +36,9 @@ describe("enrolment", () => {
     const user = await makeUser();
     const { secret } = await beginEnrolment(user);
     await prisma().totpEnrolment.update({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await expect(confirmEnrolment(user.id, await totpCode(secret), meta)).rejects.toMatchObject({ code: ErrorCode.enrolmentExpired });
+    await expect(confirmEnrolment(user.id, await totpCode(secret), meta)).rejects.toMatchObject({
+      code: ErrorCode.enrolmentExpired,
+    });
   });
 
   it("binds the pending secret to its user: another user's code does not enable it", async () => {
@@ -42,7 +46,9 @@ describe("enrolment", () => {
     const mallory = await makeUser("Mallory");
     const { secret: aliceSecret } = await beginEnrolment(alice);
     await beginEnrolment(mallory);
-    await expect(confirmEnrolment(mallory.id, await totpCode(aliceSecret), meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(confirmEnrolment(mallory.id, await totpCode(aliceSecret), meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
   });
 
   it("refuses to start a second enrolment while 2FA is on", async () => {
@@ -56,7 +62,9 @@ describe("enrolment", () => {
     const code = await totpCode(secret);
     await confirmEnrolment(user.id, code, meta);
     const { token } = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(token, totp(code), meta)).rejects.toMatchObject({ code: ErrorCode.codeAlreadyUsed });
+    await expect(verifyChallengeSecondFactor(token, totp(code), meta)).rejects.toMatchObject({
+      code: ErrorCode.codeAlreadyUsed,
+    });
   });
 });
 
@@ -78,8 +86,12 @@ describe("two-step sign-in", () => {
     const first = await checkPassword(user.email, PASSWORD, meta);
     await verifyChallengeSecondFactor(first.token, totp(later), meta);
     const second = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(second.token, totp(later), meta)).rejects.toMatchObject({ code: ErrorCode.codeAlreadyUsed });
-    await expect(verifyChallengeSecondFactor(second.token, totp(earlier), meta)).rejects.toMatchObject({ code: ErrorCode.codeAlreadyUsed });
+    await expect(verifyChallengeSecondFactor(second.token, totp(later), meta)).rejects.toMatchObject({
+      code: ErrorCode.codeAlreadyUsed,
+    });
+    await expect(verifyChallengeSecondFactor(second.token, totp(earlier), meta)).rejects.toMatchObject({
+      code: ErrorCode.codeAlreadyUsed,
+    });
     expect(await auditTypes(user.id)).toContain(AuditType.twoFactorReplay);
   });
 
@@ -87,7 +99,9 @@ describe("two-step sign-in", () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const { token } = await checkPassword(user.email, PASSWORD, meta);
     for (const bad of ["12345", "1234567", "+12345", "١٢٣٤٥٦", "abcdef"]) {
-      await expect(verifyChallengeSecondFactor(token, totp(bad), meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+      await expect(verifyChallengeSecondFactor(token, totp(bad), meta)).rejects.toMatchObject({
+        code: ErrorCode.invalidCode,
+      });
     }
     const challenge = await prisma().loginChallenge.findFirstOrThrow({ where: { userId: user.id } });
     expect(challenge.attempts).toBe(0);
@@ -98,11 +112,14 @@ describe("two-step sign-in", () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const { token } = await checkPassword(user.email, PASSWORD, meta);
     const errors = [];
-    for (let i = 0; i < 5; i++) errors.push(await verifyChallengeSecondFactor(token, totp("000000"), meta).catch((e) => e));
+    for (let i = 0; i < 5; i++)
+      errors.push(await verifyChallengeSecondFactor(token, totp("000000"), meta).catch((e) => e));
     expect(errors.slice(0, 4).map((e) => e.code)).toEqual(Array(4).fill(ErrorCode.invalidCode));
     expect(errors[3].message).toContain("1 attempt left");
     expect(errors[4].code).toBe(ErrorCode.challengeExpired);
-    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
     expect(await redeemChallenge(token)).toBeNull();
     expect((await auditTypes(user.id)).filter((t) => t === AuditType.challengeExhausted)).toHaveLength(1);
   });
@@ -112,13 +129,16 @@ describe("two-step sign-in", () => {
     const results = [];
     for (let round = 0; round < 3; round++) {
       const { token } = await checkPassword(user.email, PASSWORD, meta);
-      for (let i = 0; i < 4; i++) results.push(await verifyChallengeSecondFactor(token, totp("000000"), meta).catch((e) => e));
+      for (let i = 0; i < 4; i++)
+        results.push(await verifyChallengeSecondFactor(token, totp("000000"), meta).catch((e) => e));
     }
     expect(results.slice(0, 9).every((e) => e.code === ErrorCode.invalidCode)).toBe(true);
     expect(results[9].code).toBe(ErrorCode.secondFactorLocked);
     expect(results[9].message).toMatch(/locked until .*GMT/);
     const { token } = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({ code: ErrorCode.secondFactorLocked });
+    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({
+      code: ErrorCode.secondFactorLocked,
+    });
     expect((await auditTypes(user.id)).filter((t) => t === AuditType.twoFactorLockout)).toHaveLength(1);
   });
 
@@ -126,7 +146,9 @@ describe("two-step sign-in", () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const { token } = await checkPassword(user.email, PASSWORD, meta);
     await prisma().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
-    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
   });
 
   it("expires a challenge after 5 minutes and stores only its hash", async () => {
@@ -137,7 +159,9 @@ describe("two-step sign-in", () => {
     expect(Buffer.from(token, "base64url").length * 8).toBeGreaterThanOrEqual(128);
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeLessThanOrEqual(5 * 60_000 + 1000);
     await prisma().loginChallenge.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+    await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
   });
 });
 
@@ -146,10 +170,16 @@ describe("recovery codes", () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     const code = recoveryCodes[0]!;
     const first = await checkPassword(user.email, PASSWORD, meta);
-    const { result } = await verifyChallengeSecondFactor(first.token, recovery(code.toLowerCase().replace("-", "")), meta);
+    const { result } = await verifyChallengeSecondFactor(
+      first.token,
+      recovery(code.toLowerCase().replace("-", "")),
+      meta,
+    );
     expect(result).toEqual({ ok: true, method: "recovery", remaining: 9 });
     const second = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(second.token, recovery(code), meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(verifyChallengeSecondFactor(second.token, recovery(code), meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
     expect(await auditTypes(user.id)).toContain(AuditType.recoveryCodeUsed);
     const mail = (await mailsTo(user.email)).find((m) => m.subject.includes("recovery code was used"));
     expect(mail?.text).toContain("9 unused codes remain");
@@ -158,12 +188,16 @@ describe("recovery codes", () => {
 
   it("regenerating needs a current code and makes every old code stop working", async () => {
     const { user, recoveryCodes, nextCode } = await makeUserWithTwoFactor();
-    await expect(regenerateRecoveryCodes(user.id, "000000", meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(regenerateRecoveryCodes(user.id, "000000", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
     const { recoveryCodes: fresh } = await regenerateRecoveryCodes(user.id, await nextCode(), meta);
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
     const { token } = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(token, recovery(recoveryCodes[1]!), meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(verifyChallengeSecondFactor(token, recovery(recoveryCodes[1]!), meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
     await verifyChallengeSecondFactor(token, recovery(fresh[0]!), meta);
     expect(await countUnusedRecoveryCodes(user.id)).toBe(9);
   });
@@ -173,7 +207,9 @@ describe("turning 2FA off", () => {
   it("needs a current code or a recovery code, and ends other sessions", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const before = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
-    await expect(disableTwoFactor(user.id, totp("000000"), meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(disableTwoFactor(user.id, totp("000000"), meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
     expect((await twoFactorPolicy(user.id)).hasAuthenticator).toBe(true);
     const version = await disableTwoFactor(user.id, totp(await nextCode()), meta);
     expect(version).toBe(before.sessionVersion + 1);
@@ -192,7 +228,12 @@ describe("turning 2FA off", () => {
 
   it("is refused while an account of the user enforces 2FA", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
-    await prisma().account.updateMany({ where: { memberships: { some: { userId: user.id } } }, data: { enforceTwoFactor: true, enforcedAt: new Date() } });
-    await expect(disableTwoFactor(user.id, totp(await nextCode()), meta)).rejects.toMatchObject({ code: ErrorCode.enforcedByAccount });
+    await prisma().account.updateMany({
+      where: { memberships: { some: { userId: user.id } } },
+      data: { enforceTwoFactor: true, enforcedAt: new Date() },
+    });
+    await expect(disableTwoFactor(user.id, totp(await nextCode()), meta)).rejects.toMatchObject({
+      code: ErrorCode.enforcedByAccount,
+    });
   });
 });

@@ -17,14 +17,18 @@ describe("the security log", () => {
     vi.stubEnv("LOG_LEVEL", "info");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await expect(verifyCredentials(user.email, "not the password", meta)).rejects.toThrow();
-    const line = warn.mock.calls.map((args) => String(args[0])).find((l) => l.includes(`audit.${AuditType.signInFailed}`));
+    const line = warn.mock.calls
+      .map((args) => String(args[0]))
+      .find((l) => l.includes(`audit.${AuditType.signInFailed}`));
     expect(line).toBeDefined();
     expect(line).toContain(user.id);
     expect(line).toContain(meta.ip);
   });
 
   it("counts every failure, lockout, refusal and denial as a refusal", () => {
-    const refusalNames = Object.values(AuditType).filter((type) => /failed|denied|rate_limited|lockout|locked|replay|exhausted|failing|given_up/.test(type));
+    const refusalNames = Object.values(AuditType).filter((type) =>
+      /failed|denied|rate_limited|lockout|locked|replay|exhausted|failing|given_up/.test(type),
+    );
     expect(refusalNames.length).toBeGreaterThanOrEqual(10);
     for (const type of refusalNames) expect(isRefusal(type), type).toBe(true);
     expect(isRefusal(AuditType.signIn)).toBe(false);

@@ -26,7 +26,10 @@ beforeEach(() => jar.clear());
 async function signInAs(user: { id: string; email: string; name: string }) {
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
   const session = await openSession({ id: user.id, sessionVersion }, meta);
-  const token = await encodeSessionToken({ token: sessionClaims(user, session, sessionVersion), secret: process.env.NEXTAUTH_SECRET! });
+  const token = await encodeSessionToken({
+    token: sessionClaims(user, session, sessionVersion),
+    secret: process.env.NEXTAUTH_SECRET!,
+  });
   jar.set(SESSION_COOKIE, token);
 }
 
@@ -34,7 +37,8 @@ async function signInAs(user: { id: string; email: string; name: string }) {
 function everyProtectedAction(target: { membershipId: string; invitationId: string; accountId: string; code: string }) {
   return {
     "profile.updateName": () => profile.updateName({ name: "Mallory" }),
-    "profile.changePassword": () => profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "taken over!" }),
+    "profile.changePassword": () =>
+      profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "taken over!" }),
     "profile.startEnrolment": () => profile.startEnrolment({}),
     "profile.enableTwoFactor": () => profile.enableTwoFactor({ code: target.code }),
     "profile.turnOffTwoFactor": () => profile.turnOffTwoFactor({ method: "totp", code: target.code }),
@@ -53,7 +57,10 @@ function everyProtectedAction(target: { membershipId: string; invitationId: stri
 
 async function snapshot() {
   const [u, a, m, i] = await Promise.all([
-    prisma().user.findMany({ orderBy: { id: "asc" }, select: { name: true, passwordHash: true, totpSecret: true, sessionVersion: true } }),
+    prisma().user.findMany({
+      orderBy: { id: "asc" },
+      select: { name: true, passwordHash: true, totpSecret: true, sessionVersion: true },
+    }),
     prisma().account.findMany({ orderBy: { id: "asc" } }),
     prisma().membership.findMany({ orderBy: { id: "asc" } }),
     prisma().invitation.findMany({ orderBy: { id: "asc" } }),
@@ -101,7 +108,9 @@ describe("server actions called directly", () => {
       expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.forbidden });
     }
     expect(await snapshot()).toBe(before);
-    const denied = await prisma().auditEvent.count({ where: { accountId: w.accountId, actorId: w.member.user.id, type: "access.denied" } });
+    const denied = await prisma().auditEvent.count({
+      where: { accountId: w.accountId, actorId: w.member.user.id, type: "access.denied" },
+    });
     expect(denied).toBe(8);
   });
 
@@ -128,7 +137,9 @@ describe("server actions called directly", () => {
     const result = await authentication.enforceTwoFactor({ graceHours: "0" });
     expect(result.code).toBe(ErrorCode.ownTwoFactorFirst);
     expect(await prisma().auditEvent.count({ where: { actorId: bare.id, type: "access.denied" } })).toBe(1);
-    expect(await prisma().account.count({ where: { enforceTwoFactor: true, memberships: { some: { userId: bare.id } } } })).toBe(0);
+    expect(
+      await prisma().account.count({ where: { enforceTwoFactor: true, memberships: { some: { userId: bare.id } } } }),
+    ).toBe(0);
   });
 
   it("bad input gets field errors and changes nothing", async () => {

@@ -239,7 +239,9 @@ describe("the session record", () => {
     const { sid } = (await decode({ token: mine, secret })) as { sid: string };
     const before = await prisma().session.findUniqueOrThrow({ where: { id: sid } });
 
-    expect((await profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).ok).toBe(true);
+    expect(
+      (await profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).ok,
+    ).toBe(true);
     const reissued = jar.get(SESSION_COOKIE)!;
     expect(reissued).not.toBe(mine);
     expect(await me()).toMatchObject({ status: 200, body: { id: member.id } });
@@ -275,7 +277,9 @@ describe("forced enrolment at sign-in races a password change (10b)", () => {
       await changePassword(member.id, PASSWORD, "changed by the owner", meta);
       return real(...args);
     });
-    await expect(finishChallengeEnrolment(token, code, meta)).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+    await expect(finishChallengeEnrolment(token, code, meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
     expect((await prisma().user.findUniqueOrThrow({ where: { id: member.id } })).totpEnabledAt).toBeNull();
     expect(await finishSignIn()).toBe(false);
   });

@@ -24,7 +24,8 @@ vi.mock("next/headers", () => ({
 const afterResponse: (() => unknown)[] = [];
 vi.mock("next/server", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next/server")>()),
-  after: (task: (() => unknown) | Promise<unknown>) => void afterResponse.push(typeof task === "function" ? task : () => task),
+  after: (task: (() => unknown) | Promise<unknown>) =>
+    void afterResponse.push(typeof task === "function" ? task : () => task),
 }));
 async function respondThenRunLateWork() {
   while (afterResponse.length) await afterResponse.shift()!();
@@ -65,7 +66,11 @@ describe("sign-up answers the same for a new and a taken address", () => {
     const before = await userState(owner.id);
     const email = freshEmail("newcomer");
     const forNew = await signupActions.signUp({ name: "Newcomer", email, password: PASSWORD });
-    const forTaken = await signupActions.signUp({ name: "Intruder", email: owner.email.toUpperCase(), password: "another password" });
+    const forTaken = await signupActions.signUp({
+      name: "Intruder",
+      email: owner.email.toUpperCase(),
+      password: "another password",
+    });
     expect(forNew).toEqual({ ok: true, data: { sent: true } });
     expect(forTaken).toEqual(forNew);
     expect(jar.size).toBe(0); // no sign-in started for anyone
@@ -90,9 +95,13 @@ describe("sign-up answers the same for a new and a taken address", () => {
     expect(mail!.text).not.toMatch(/signup\/verify/);
     expect(await userState(owner.id)).toBe(before);
     expect(await prisma().pendingSignup.count({ where: { email: owner.email } })).toBe(0);
-    await expect(checkPassword(owner.email, "someone else's password", meta)).rejects.toMatchObject({ code: ErrorCode.invalidCredentials });
+    await expect(checkPassword(owner.email, "someone else's password", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidCredentials,
+    });
     await expect(checkPassword(owner.email, PASSWORD, meta)).resolves.toMatchObject({ requirement: "none" });
-    const events = await prisma().auditEvent.findMany({ where: { subjectId: owner.id, type: "sign_up.existing_email" } });
+    const events = await prisma().auditEvent.findMany({
+      where: { subjectId: owner.id, type: "sign_up.existing_email" },
+    });
     expect(events).toHaveLength(1);
   });
 
@@ -107,12 +116,19 @@ describe("sign-up answers the same for a new and a taken address", () => {
 
   it("sends at most 5 emails per address per hour, silently", async () => {
     const owner = await makeUser("Flooded");
-    for (let i = 0; i < 7; i++) await requestSignup({ name: "Flood", email: owner.email, password: PASSWORD }, { ...meta, ip: `198.51.100.${i}` });
+    for (let i = 0; i < 7; i++)
+      await requestSignup(
+        { name: "Flood", email: owner.email, password: PASSWORD },
+        { ...meta, ip: `198.51.100.${i}` },
+      );
     expect(await mailsTo(owner.email)).toHaveLength(5);
   });
 
   it("keeps the per-IP limit of 20 sign-ups an hour, whatever the addresses", async () => {
-    for (let i = 0; i < 20; i++) expect((await signupActions.signUp({ name: "Bot", email: freshEmail(`bot${i}`), password: PASSWORD })).ok).toBe(true);
+    for (let i = 0; i < 20; i++)
+      expect((await signupActions.signUp({ name: "Bot", email: freshEmail(`bot${i}`), password: PASSWORD })).ok).toBe(
+        true,
+      );
     const refused = await signupActions.signUp({ name: "Bot", email: freshEmail("bot-extra"), password: PASSWORD });
     expect(refused.code).toBe(ErrorCode.rateLimited);
   });
@@ -121,7 +137,9 @@ describe("sign-up answers the same for a new and a taken address", () => {
     const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
     for (let i = 0; i < 20; i++) {
       clientIp = `${prefix}::${(i + 1).toString(16)}`;
-      expect((await signupActions.signUp({ name: "Hopper", email: freshEmail(`hop${i}`), password: PASSWORD })).ok).toBe(true);
+      expect(
+        (await signupActions.signUp({ name: "Hopper", email: freshEmail(`hop${i}`), password: PASSWORD })).ok,
+      ).toBe(true);
       expect((await resetActions.askForReset({ email: freshEmail(`hop${i}`) })).ok).toBe(true);
     }
     clientIp = `${prefix}::ffff`;
@@ -153,7 +171,10 @@ describe("the verification link", () => {
   it("with the password chosen at sign-up, creates the user and their own account, once", async () => {
     const { email, token } = await pendingSignup();
     const userId = await confirmSignup(token, PASSWORD, meta);
-    const user = await prisma().user.findUniqueOrThrow({ where: { id: userId }, include: { memberships: { include: { account: true } } } });
+    const user = await prisma().user.findUniqueOrThrow({
+      where: { id: userId },
+      include: { memberships: { include: { account: true } } },
+    });
     expect(user).toMatchObject({ email, name: "New Person" });
     expect(user.memberships.map((m) => [m.role, m.account.name])).toEqual([["owner", "New Person's account"]]);
     await expect(checkPassword(email, PASSWORD, meta)).resolves.toMatchObject({ requirement: "none" });
@@ -164,9 +185,12 @@ describe("the verification link", () => {
 
   it("a wrong password does not use the link; after 5 wrong ones the link is dead", async () => {
     const { email, token } = await pendingSignup();
-    await expect(confirmSignup(token, "not the password", meta)).rejects.toMatchObject({ code: ErrorCode.wrongPassword });
+    await expect(confirmSignup(token, "not the password", meta)).rejects.toMatchObject({
+      code: ErrorCode.wrongPassword,
+    });
     expect(await findPendingSignup(token)).toEqual({ email });
-    for (let i = 1; i < SIGNUP_CONFIRM_ATTEMPTS; i++) await confirmSignup(token, `wrong ${i} password`, meta).catch(() => {});
+    for (let i = 1; i < SIGNUP_CONFIRM_ATTEMPTS; i++)
+      await confirmSignup(token, `wrong ${i} password`, meta).catch(() => {});
     await expect(confirmSignup(token, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.invalidLink });
     expect(await findPendingSignup(token)).toBeNull();
     expect(await prisma().user.count({ where: { email } })).toBe(0);
@@ -177,7 +201,8 @@ describe("the verification link", () => {
     const accountsBefore = await prisma().account.count();
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => confirmSignup(token, PASSWORD, meta)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason.code).toBe(ErrorCode.invalidLink);
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect((r as PromiseRejectedResult).reason.code).toBe(ErrorCode.invalidLink);
     expect(await prisma().user.count({ where: { email } })).toBe(1);
     expect(await prisma().account.count()).toBe(accountsBefore + 1);
   });
@@ -207,7 +232,11 @@ describe("the verification link", () => {
     const { email, token } = await pendingSignup(freshEmail("invited"));
     await inviteMember(admin.id, accountId, email, "member", meta);
     const invite = (await mailsTo(email)).find((m) => m.subject.includes("invited you"))!;
-    const invitedId = await acceptInvitation(invite.text.match(/invite\/([\w-]+)/)![1]!, { kind: "new", name: "Invited", password: "the invited password" }, meta);
+    const invitedId = await acceptInvitation(
+      invite.text.match(/invite\/([\w-]+)/)![1]!,
+      { kind: "new", name: "Invited", password: "the invited password" },
+      meta,
+    );
     const before = await userState(invitedId);
 
     await expect(confirmSignup(token, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.emailTaken });
@@ -242,7 +271,8 @@ describe("forgot password answers the same for a known and an unknown address", 
   });
 
   it("limits one IP to 20 requests an hour, whatever the addresses", async () => {
-    for (let i = 0; i < 20; i++) expect((await resetActions.askForReset({ email: freshEmail(`probe${i}`) })).ok).toBe(true);
+    for (let i = 0; i < 20; i++)
+      expect((await resetActions.askForReset({ email: freshEmail(`probe${i}`) })).ok).toBe(true);
     const refused = await resetActions.askForReset({ email: freshEmail("probe-extra") });
     expect(refused.code).toBe(ErrorCode.rateLimited);
     clientIp = "198.51.100.77";

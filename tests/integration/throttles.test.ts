@@ -26,18 +26,24 @@ describe("setting a password from a reset link", () => {
   });
 
   it("checks the link before doing any hashing work", async () => {
-    await expect(resetPassword(bogusToken(0), "a brand new password", from("192.0.2.10"))).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await expect(resetPassword(bogusToken(0), "a brand new password", from("192.0.2.10"))).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
     expect(hashPassword).not.toHaveBeenCalled();
   });
 
   it("refuses an address after 10 wrong links in 15 minutes; other addresses and real links still work", async () => {
     for (let i = 0; i < 10; i++) {
-      await expect(resetPassword(bogusToken(i), "a brand new password", from("192.0.2.20"))).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+      await expect(resetPassword(bogusToken(i), "a brand new password", from("192.0.2.20"))).rejects.toMatchObject({
+        code: ErrorCode.invalidLink,
+      });
     }
     const refused = await resetPassword(bogusToken(10), "a brand new password", from("192.0.2.20")).catch((e) => e);
     expect(refused).toMatchObject({ code: ErrorCode.rateLimited });
     expect(refused.message).toMatch(/try again after/i);
-    await expect(resetPassword(bogusToken(11), "a brand new password", from("192.0.2.21"))).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    await expect(resetPassword(bogusToken(11), "a brand new password", from("192.0.2.21"))).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
 
     const user = await makeUser("Reset");
     await requestPasswordReset(user.email, meta);
@@ -83,7 +89,8 @@ describe("invitations", () => {
     await prisma().membership.create({ data: { userId: admin.id, accountId, role: "admin" } });
     return admin;
   }
-  const accountOf = async (userId: string) => (await prisma().membership.findFirstOrThrow({ where: { userId } })).accountId;
+  const accountOf = async (userId: string) =>
+    (await prisma().membership.findFirstOrThrow({ where: { userId } })).accountId;
 
   it("an admin sends at most 20 invitations an hour, resends included; a refused one sends nothing", async () => {
     const owner = await makeUser("Inviter");
@@ -94,7 +101,9 @@ describe("invitations", () => {
     const refused = await inviteMember(owner.id, accountId, "victim@example.com", "member", meta).catch((e) => e);
     expect(refused).toMatchObject({ code: ErrorCode.rateLimited });
     expect(refused.message).toMatch(/try again after/i);
-    await expect(resendInvitation(owner.id, accountId, invitation.id, meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+    await expect(resendInvitation(owner.id, accountId, invitation.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.rateLimited,
+    });
     expect(await mailsTo("victim@example.com")).toHaveLength(0);
     expect(await prisma().invitation.count({ where: { email: "victim@example.com" } })).toBe(0);
   });
@@ -103,11 +112,16 @@ describe("invitations", () => {
     const owner = await makeUser("Crowd");
     const accountId = await accountOf(owner.id);
     const admins = [owner, await adminOf(accountId, "Second"), await adminOf(accountId, "Third")];
-    for (let i = 0; i < 50; i++) await inviteMember(admins[i % 3]!.id, accountId, `crowd-${i}@example.com`, "member", meta);
+    for (let i = 0; i < 50; i++)
+      await inviteMember(admins[i % 3]!.id, accountId, `crowd-${i}@example.com`, "member", meta);
     const fresh = await adminOf(accountId, "Fourth");
-    await expect(inviteMember(fresh.id, accountId, "one-more@example.com", "member", meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+    await expect(inviteMember(fresh.id, accountId, "one-more@example.com", "member", meta)).rejects.toMatchObject({
+      code: ErrorCode.rateLimited,
+    });
     // Another account is not affected.
     const other = await makeUser("Elsewhere");
-    await expect(inviteMember(other.id, await accountOf(other.id), "one-more@example.com", "member", meta)).resolves.toBeUndefined();
+    await expect(
+      inviteMember(other.id, await accountOf(other.id), "one-more@example.com", "member", meta),
+    ).resolves.toBeUndefined();
   });
 });

@@ -23,7 +23,9 @@ describe("time zones", () => {
   it("accepts a code on a fresh challenge: the database clock agrees the challenge is unexpired", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const { token } = await checkPassword(user.email, PASSWORD, meta);
-    await expect(verifyChallengeSecondFactor(token, { method: "totp", code: await nextCode() }, meta)).resolves.toBeTruthy();
+    await expect(
+      verifyChallengeSecondFactor(token, { method: "totp", code: await nextCode() }, meta),
+    ).resolves.toBeTruthy();
   });
 
   it("stores the instant itself, as any other client of the database reads it", async () => {
@@ -38,8 +40,13 @@ describe("time zones", () => {
   it("refuses a challenge that expired a minute ago, even on a server west of UTC", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const { token } = await checkPassword(user.email, PASSWORD, meta);
-    await prisma().loginChallenge.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
-    await expect(verifyChallengeSecondFactor(token, { method: "totp", code: await nextCode() }, meta)).rejects.toMatchObject({
+    await prisma().loginChallenge.updateMany({
+      where: { userId: user.id },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+    await expect(
+      verifyChallengeSecondFactor(token, { method: "totp", code: await nextCode() }, meta),
+    ).rejects.toMatchObject({
       code: ErrorCode.challengeExpired,
     });
   });
@@ -62,7 +69,9 @@ describe("the timestamptz migration", () => {
       // What Prisma stored in a zone-less column for 2026-01-02T03:04:05.678Z: the UTC wall-clock time.
       await sql(`INSERT INTO "Account" ("id", "name", "enforcedAt") VALUES ('a1', 'Acme', '2026-01-02 03:04:05.678')`);
       await sql(migrations[index]!.sql);
-      const [row] = await sql(`SELECT to_char("enforcedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS utc FROM "Account"`);
+      const [row] = await sql(
+        `SELECT to_char("enforcedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS utc FROM "Account"`,
+      );
       expect(row?.utc).toBe("2026-01-02T03:04:05.678");
     });
   }, 120_000); // a fresh embedded database (initdb) takes seconds, many more on a busy machine

@@ -21,7 +21,9 @@ afterAll(() => prisma.$disconnect());
 
 describe("through PgBouncer (transaction mode)", () => {
   it("refuses the connection-time TimeZone pin unless the URL says ?pgbouncer=true", async () => {
-    const pinned = new PrismaClient({ adapter: await postgresAdapter(inject("pooledUrl").replace("?pgbouncer=true", "")) });
+    const pinned = new PrismaClient({
+      adapter: await postgresAdapter(inject("pooledUrl").replace("?pgbouncer=true", "")),
+    });
     await expect(pinned.$queryRaw`SELECT 1`).rejects.toThrow(/unsupported startup parameter|options/i);
     await pinned.$disconnect().catch(() => {});
     await expect(assertUtcSessions(prisma)).resolves.toBeUndefined();
@@ -55,11 +57,17 @@ describe("through PgBouncer (transaction mode)", () => {
     const owner = await makeUserWithTwoFactor("PoolOwner");
     const { accountId } = await prisma.membership.findFirstOrThrow({ where: { userId: owner.user.id } });
     const members = await Promise.all(Array.from({ length: 30 }, (_, i) => makeUser(`Pm${i}`)));
-    await prisma.membership.createMany({ data: members.map((m) => ({ userId: m.id, accountId, role: "member" as const })) });
+    await prisma.membership.createMany({
+      data: members.map((m) => ({ userId: m.id, accountId, role: "member" as const })),
+    });
     expect((await enableEnforcement(owner.user.id, accountId, 0, meta)).emailed).toBe(30);
     await queueMail(members.map((m) => ({ to: m.email, subject: "Extra", text: "x" })));
     const sent: string[] = [];
-    const transport: Transport = { outcome: "sent", keepBody: false, send: async (mail) => void sent.push(`${mail.to} ${mail.subject}`) };
+    const transport: Transport = {
+      outcome: "sent",
+      keepBody: false,
+      send: async (mail) => void sent.push(`${mail.to} ${mail.subject}`),
+    };
     await Promise.all([deliverOutbox(transport), deliverOutbox(transport), deliverOutbox(transport)]);
     const mine = sent.filter((line) => members.some((m) => line.startsWith(m.email)));
     expect(mine).toHaveLength(60);

@@ -79,7 +79,11 @@ export default async function setup(project: TestProject) {
     ].join("\n"),
   );
   // PgBouncer will not run as root; as root it switches to the postgres user (-u).
-  const bouncer = spawn(pgbouncer, [...(process.getuid?.() === 0 ? ["-u", "postgres"] : []), path.join(dir, "pgbouncer.ini")], { stdio: "ignore" });
+  const bouncer = spawn(
+    pgbouncer,
+    [...(process.getuid?.() === 0 ? ["-u", "postgres"] : []), path.join(dir, "pgbouncer.ini")],
+    { stdio: "ignore" },
+  );
   for (let i = 0; ; i++) {
     try {
       const probe = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${poolPort}/twofold` });

@@ -12,19 +12,29 @@ describe("audit events in words", () => {
   });
 
   it("turns details into a sentence", () => {
-    expect(describeAuditEvent(AuditType.recoveryCodesGenerated, { count: 10 }).sentence).toBe("10 recovery codes generated");
+    expect(describeAuditEvent(AuditType.recoveryCodesGenerated, { count: 10 }).sentence).toBe(
+      "10 recovery codes generated",
+    );
     expect(describeAuditEvent(AuditType.recoveryCodeUsed, { remaining: 1 }).sentence).toBe("1 code left");
-    expect(describeAuditEvent(AuditType.twoFactorDisabled, { method: "recovery" }).sentence).toBe("confirmed with a recovery code");
+    expect(describeAuditEvent(AuditType.twoFactorDisabled, { method: "recovery" }).sentence).toBe(
+      "confirmed with a recovery code",
+    );
     expect(describeAuditEvent(AuditType.enforcementOn, { graceHours: 24, membersWithout2fa: 3 }).sentence).toBe(
       "grace period 24 hours; 3 members without 2FA emailed",
     );
-    expect(describeAuditEvent(AuditType.roleChanged, { from: "member", to: "admin" }).sentence).toBe("From member to admin");
-    expect(describeAuditEvent(AuditType.enforcementOff, { method: "totp", graceHours: 48, members: 3, membersProtected: 2 }).sentence).toBe(
-      "confirmed with an authenticator code; grace period of 48 hours was in force; 2 of 3 members protected",
+    expect(describeAuditEvent(AuditType.roleChanged, { from: "member", to: "admin" }).sentence).toBe(
+      "From member to admin",
     );
-    expect(describeAuditEvent(AuditType.accessDenied, { action: AuditType.twoFactorReset, reason: "reset_needs_every_account" }).sentence).toBe(
-      "Reset of two-factor authentication refused: they also belong to an account the admin does not manage",
-    );
+    expect(
+      describeAuditEvent(AuditType.enforcementOff, { method: "totp", graceHours: 48, members: 3, membersProtected: 2 })
+        .sentence,
+    ).toBe("confirmed with an authenticator code; grace period of 48 hours was in force; 2 of 3 members protected");
+    expect(
+      describeAuditEvent(AuditType.accessDenied, {
+        action: AuditType.twoFactorReset,
+        reason: "reset_needs_every_account",
+      }).sentence,
+    ).toBe("Reset of two-factor authentication refused: they also belong to an account the admin does not manage");
   });
 
   it("keeps an unknown identifier readable and ignores details it does not know", () => {

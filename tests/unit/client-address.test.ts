@@ -3,7 +3,10 @@ import { clientAddress, rateLimitAddress } from "@/lib/client-address";
 
 // What the app sees: server.mjs has appended the socket peer, so the right-most entry is always true.
 const from = (xff: string | null, hops: number, extra: Record<string, string> = {}) =>
-  clientAddress(new Headers({ ...(xff === null ? {} : { "x-forwarded-for": xff }), ...extra }), { trustedProxyHops: hops, vercel: false });
+  clientAddress(new Headers({ ...(xff === null ? {} : { "x-forwarded-for": xff }), ...extra }), {
+    trustedProxyHops: hops,
+    vercel: false,
+  });
 
 describe("the client address from X-Forwarded-For", () => {
   it("ignores whatever the client wrote on the left, at 0, 1 and 2 trusted hops", () => {
@@ -50,10 +53,13 @@ describe("the client address from X-Forwarded-For", () => {
 });
 
 describe("on Vercel", () => {
-  const vercel = (headers: Record<string, string>) => clientAddress(new Headers(headers), { trustedProxyHops: 0, vercel: true });
+  const vercel = (headers: Record<string, string>) =>
+    clientAddress(new Headers(headers), { trustedProxyHops: 0, vercel: true });
 
   it("reads Vercel's own header, whatever X-Forwarded-For says", () => {
-    expect(vercel({ "x-vercel-forwarded-for": "203.0.113.9", "x-real-ip": "6.6.6.6", "x-forwarded-for": "6.6.6.6" })).toBe("203.0.113.9");
+    expect(
+      vercel({ "x-vercel-forwarded-for": "203.0.113.9", "x-real-ip": "6.6.6.6", "x-forwarded-for": "6.6.6.6" }),
+    ).toBe("203.0.113.9");
   });
 
   it("falls back to x-real-ip, and refuses anything that is not one address", () => {

@@ -13,8 +13,14 @@ describe("which database the app opens", () => {
   });
 
   it("chooses the embedded database explicitly with pglite:<folder>, in any mode", () => {
-    expect(databaseTarget({ NODE_ENV: "production", DATABASE_URL: "pglite:./.data/pglite" })).toEqual({ kind: "pglite", dir: path.resolve(".data/pglite") });
-    expect(databaseTarget({ NODE_ENV: "production", DATABASE_URL: "pglite:/var/lib/twofold" })).toEqual({ kind: "pglite", dir: "/var/lib/twofold" });
+    expect(databaseTarget({ NODE_ENV: "production", DATABASE_URL: "pglite:./.data/pglite" })).toEqual({
+      kind: "pglite",
+      dir: path.resolve(".data/pglite"),
+    });
+    expect(databaseTarget({ NODE_ENV: "production", DATABASE_URL: "pglite:/var/lib/twofold" })).toEqual({
+      kind: "pglite",
+      dir: "/var/lib/twofold",
+    });
     expect(() => databaseTarget({ NODE_ENV: "production", DATABASE_URL: "pglite:" })).toThrow(/needs a folder/);
   });
 
@@ -27,6 +33,9 @@ describe("which database the app opens", () => {
   it("keeps development and tests free of configuration: PGlite in PGLITE_DIR or .data/pglite", () => {
     expect(databaseTarget({})).toEqual({ kind: "pglite", dir: path.resolve(".data/pglite") });
     expect(databaseTarget({ NODE_ENV: "development" })).toEqual({ kind: "pglite", dir: path.resolve(".data/pglite") });
-    expect(databaseTarget({ NODE_ENV: "test", PGLITE_DIR: ".data/e2e-dev/pglite" })).toEqual({ kind: "pglite", dir: path.resolve(".data/e2e-dev/pglite") });
+    expect(databaseTarget({ NODE_ENV: "test", PGLITE_DIR: ".data/e2e-dev/pglite" })).toEqual({
+      kind: "pglite",
+      dir: path.resolve(".data/e2e-dev/pglite"),
+    });
   });
 });

@@ -22,8 +22,12 @@ describe("configuration", () => {
   });
 
   it("refuses to start in production without DATABASE_URL, and says how to choose the embedded database", () => {
-    expect(() => loadEnv({ ...production, DATABASE_URL: undefined })).toThrow(/without DATABASE_URL\..*pglite:<folder>/);
-    expect(() => loadEnv({ ...production, DATABASE_URL: "", PGLITE_DIR: ".data/pglite" })).toThrow(/without DATABASE_URL/);
+    expect(() => loadEnv({ ...production, DATABASE_URL: undefined })).toThrow(
+      /without DATABASE_URL\..*pglite:<folder>/,
+    );
+    expect(() => loadEnv({ ...production, DATABASE_URL: "", PGLITE_DIR: ".data/pglite" })).toThrow(
+      /without DATABASE_URL/,
+    );
     expect(loadEnv({ ...production, DATABASE_URL: "pglite:./.data/pglite" }).production).toBe(true);
   });
 
@@ -37,7 +41,11 @@ describe("configuration", () => {
   });
 
   it("reads earlier keys for rotation", () => {
-    const env = loadEnv({ ...production, TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}` });
+    const env = loadEnv({
+      ...production,
+      TOTP_ENCRYPTION_KEY_ID: "k2",
+      TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}`,
+    });
     expect(env.totpKeys.current.id).toBe("k2");
     expect([...env.totpKeys.all.keys()].sort()).toEqual(["k1", "k2"]);
   });
@@ -51,12 +59,18 @@ describe("configuration", () => {
   });
 
   it("rejects a proxy count that is not a whole number from 0 to 10", () => {
-    for (const hops of ["-1", "1.5", "two", "11"]) expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: hops })).toThrow(/TRUSTED_PROXY_HOPS: must/);
+    for (const hops of ["-1", "1.5", "two", "11"])
+      expect(() => loadEnv({ ...production, TRUSTED_PROXY_HOPS: hops })).toThrow(/TRUSTED_PROXY_HOPS: must/);
   });
 
   it("gives scripts the configured key ring only, never a made-up development key", () => {
     expect(configuredTotpKeys({ NODE_ENV: "development" })).toBeNull();
-    const keys = configuredTotpKeys({ NODE_ENV: "production", TOTP_ENCRYPTION_KEY: key, TOTP_ENCRYPTION_KEY_ID: "k2", TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}` });
+    const keys = configuredTotpKeys({
+      NODE_ENV: "production",
+      TOTP_ENCRYPTION_KEY: key,
+      TOTP_ENCRYPTION_KEY_ID: "k2",
+      TOTP_PREVIOUS_KEYS: `k1:${Buffer.alloc(32, 2).toString("base64")}`,
+    });
     expect(keys?.current).toEqual({ id: "k2", key: Buffer.alloc(32, 1) });
     expect([...keys!.all.keys()].sort()).toEqual(["k1", "k2"]);
     expect(() => configuredTotpKeys({ NODE_ENV: "production", TOTP_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/32 bytes/);

@@ -1,7 +1,11 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { KeyRing } from "@/lib/crypto/secret-box";
-import { hashRecoveryCode, recoveryCodeCandidates, upgradeUnkeyedRecoveryHash } from "@/lib/two-factor/recovery-code-hash";
+import {
+  hashRecoveryCode,
+  recoveryCodeCandidates,
+  upgradeUnkeyedRecoveryHash,
+} from "@/lib/two-factor/recovery-code-hash";
 import { newRecoveryCodes, normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
 
 const ring = (id: string, key: Buffer, older: [string, Buffer][] = []): KeyRing => ({
@@ -36,7 +40,6 @@ describe("recovery codes", () => {
       expect(normalizeRecoveryCode(input)).toBeNull();
     }
   });
-
 });
 
 describe("recovery code hashes", () => {
@@ -56,7 +59,9 @@ describe("recovery code hashes", () => {
   });
 
   it("is bound to the key: another key (even under the same id) gives another hash", () => {
-    expect(hashRecoveryCode(ring("k1", randomBytes(32)), "user1", "ABCDE12345")).not.toBe(hashRecoveryCode(keys, "user1", "ABCDE12345"));
+    expect(hashRecoveryCode(ring("k1", randomBytes(32)), "user1", "ABCDE12345")).not.toBe(
+      hashRecoveryCode(keys, "user1", "ABCDE12345"),
+    );
   });
 
   it("derives its own key: the hash is not a plain HMAC under the encryption key", () => {

@@ -25,28 +25,72 @@ function assertSamePath(result: string) {
 
 // Pieces that URL parsers treat specially; any mix of them must still end on our origin.
 const piece = fc.constantFrom(
-  "/", "\\", "//", "\t", "\n", "\r", " ", "\u0000", "\u001f", "\u00a0", "\u3002", "\uff0f",
-  "%09", "%0a", "%2f", "%2F", "%5c", "%2e", ".", "..", "@", ":", "?", "#", "%",
-  "evil.example", "localhost:3000", "javascript:", "JavaScript:", "http:", "https:", "data:", "blob:", "file:",
+  "/",
+  "\\",
+  "//",
+  "\t",
+  "\n",
+  "\r",
+  " ",
+  "\u0000",
+  "\u001f",
+  "\u00a0",
+  "\u3002",
+  "\uff0f",
+  "%09",
+  "%0a",
+  "%2f",
+  "%2F",
+  "%5c",
+  "%2e",
+  ".",
+  "..",
+  "@",
+  ":",
+  "?",
+  "#",
+  "%",
+  "evil.example",
+  "localhost:3000",
+  "javascript:",
+  "JavaScript:",
+  "http:",
+  "https:",
+  "data:",
+  "blob:",
+  "file:",
 );
 const hostile = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(""));
 
 describe("safeRedirectPath", () => {
   it("returns a path on our own origin for any string", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 60 }), (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 60 }), (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))),
+      { numRuns: 2000 },
+    );
   }, 30_000);
 
   it("returns a path on our own origin for any mix of slashes, controls, schemes and encodings", () => {
-    fc.assert(fc.property(hostile, (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 5000 });
+    fc.assert(
+      fc.property(hostile, (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))),
+      { numRuns: 5000 },
+    );
   }, 30_000);
 
   it("returns a path on our own origin for any URL the generator can build", () => {
-    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (s) => isSameOriginPath(safeRedirectPath(s, ORIGIN))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (s) =>
+        isSameOriginPath(safeRedirectPath(s, ORIGIN)),
+      ),
+      { numRuns: 1000 },
+    );
   }, 30_000);
 
   it("keeps our own paths, queries and fragments", () => {
     expect(safeRedirectPath("/settings/users?page=2#top", ORIGIN)).toBe("/settings/users?page=2#top");
-    expect(safeRedirectPath("/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication", ORIGIN)).toBe("/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication");
+    expect(safeRedirectPath("/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication", ORIGIN)).toBe(
+      "/profile?enrol=1&returnTo=%2Fsettings%2Fauthentication",
+    );
     expect(safeRedirectPath(`${ORIGIN}/settings/audit?type=sign_in`, ORIGIN)).toBe("/settings/audit?type=sign_in");
   });
 
@@ -116,9 +160,20 @@ describe("next-auth's redirect callback", () => {
     const { authOptions } = await import("@/lib/auth/options");
     const redirect = authOptions().callbacks!.redirect!;
     const baseUrl = "https://app.example";
-    expect(await redirect({ url: "/settings/users?page=2", baseUrl })).toBe("https://app.example/settings/users?page=2");
-    expect(await redirect({ url: "https://app.example/settings/audit", baseUrl })).toBe("https://app.example/settings/audit");
-    for (const url of ["https://evil.example/", "//evil.example", "/\t/evil.example", "\\\\evil.example", "http://app.example/", "javascript:alert(1)"]) {
+    expect(await redirect({ url: "/settings/users?page=2", baseUrl })).toBe(
+      "https://app.example/settings/users?page=2",
+    );
+    expect(await redirect({ url: "https://app.example/settings/audit", baseUrl })).toBe(
+      "https://app.example/settings/audit",
+    );
+    for (const url of [
+      "https://evil.example/",
+      "//evil.example",
+      "/\t/evil.example",
+      "\\\\evil.example",
+      "http://app.example/",
+      "javascript:alert(1)",
+    ]) {
       expect(await redirect({ url, baseUrl })).toBe("https://app.example/profile");
     }
   });

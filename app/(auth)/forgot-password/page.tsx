@@ -8,7 +8,9 @@ export default function ForgotPasswordPage() {
   return (
     <>
       <h1 className="text-2xl font-semibold">Reset your password</h1>
-      <p className="mt-2 text-sm text-slate-600">Enter your email and we will send you a link to choose a new password.</p>
+      <p className="mt-2 text-sm text-slate-600">
+        Enter your email and we will send you a link to choose a new password.
+      </p>
       <ForgotPasswordForm />
       <p className="mt-6 text-sm">
         <Link href="/login" className="text-brand-600 underline">

@@ -10,7 +10,10 @@ export async function GET() {
   const session = await currentSession();
   if (!session) return NextResponse.json({ error: "Not signed in.", code: ErrorCode.notSignedIn }, { status: 401 });
   if (session.mustEnrol) {
-    return NextResponse.json({ error: errorMessages.enrolment_required, code: ErrorCode.enrolmentRequired }, { status: 403 });
+    return NextResponse.json(
+      { error: errorMessages.enrolment_required, code: ErrorCode.enrolmentRequired },
+      { status: 403 },
+    );
   }
   const { user } = session;
   return NextResponse.json({ id: user.id, email: user.email, name: user.name, twoFactor: user.totpEnabledAt !== null });

@@ -15,7 +15,9 @@ export type Policy = {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 async function tables(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+  const { rows } = await client.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+  );
   return rows.map((r) => r.name);
 }
 
@@ -36,7 +38,9 @@ export async function databaseState(url: string, policy: Policy): Promise<Databa
     for (const table of await tables(client)) {
       if (policy.skipped.includes(table)) continue;
       const { rows, checksum: sum } = await checksum(client, table);
-      const ids = policy.appendOnly.includes(table) ? (await client.query<{ id: string }>(`SELECT id FROM ${quote(table)}`)).rows.map((r) => r.id) : undefined;
+      const ids = policy.appendOnly.includes(table)
+        ? (await client.query<{ id: string }>(`SELECT id FROM ${quote(table)}`)).rows.map((r) => r.id)
+        : undefined;
       state[table] = { rows, checksum: sum, ids };
     }
     return state;
@@ -57,8 +61,10 @@ export async function changesSince(url: string, before: DatabaseState, policy: P
       if (!now) changes.push(`${table}: gone`);
       else if (was.ids) {
         const earlier = await checksum(client, table, was.ids);
-        if (earlier.rows !== was.rows || earlier.checksum !== was.checksum) changes.push(`${table}: earlier rows changed or deleted`);
-      } else if (now.rows !== was.rows || now.checksum !== was.checksum) changes.push(`${table}: ${was.rows} → ${now.rows} rows, checksum ${was.checksum} → ${now.checksum}`);
+        if (earlier.rows !== was.rows || earlier.checksum !== was.checksum)
+          changes.push(`${table}: earlier rows changed or deleted`);
+      } else if (now.rows !== was.rows || now.checksum !== was.checksum)
+        changes.push(`${table}: ${was.rows} → ${now.rows} rows, checksum ${was.checksum} → ${now.checksum}`);
     }
     for (const table of Object.keys(after)) if (!before[table]) changes.push(`${table}: new table`);
     return changes;

@@ -12,7 +12,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const page = Math.min(100_000, Math.max(1, Number.parseInt(params.page ?? "1", 10) || 1));
   const log = await listAuditEvents(membership.account.id, { type: params.type, page });
-  const href = (p: number) => `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), page: String(p) })}`;
+  const href = (p: number) =>
+    `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), page: String(p) })}`;
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Audit log</h1>
@@ -20,7 +21,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <form method="get" className="mb-4 flex flex-wrap items-end gap-2 text-sm">
           <label className="flex flex-col gap-1">
             <span className="font-medium">Event</span>
-            <select name="type" defaultValue={log.type ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1">
+            <select
+              name="type"
+              defaultValue={log.type ?? ""}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1"
+            >
               <option value="">All events</option>
               {auditTypes.map((t) => (
                 <option key={t} value={t}>
@@ -64,11 +69,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         {log.events.length === 0 && <p className="py-4 text-sm text-slate-600">No events.</p>}
         <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-          {log.page > 1 && <Link className="underline" href={href(log.page - 1)}>Newer</Link>}
+          {log.page > 1 && (
+            <Link className="underline" href={href(log.page - 1)}>
+              Newer
+            </Link>
+          )}
           <span>
             Page {log.page} of {log.pages}
           </span>
-          {log.page < log.pages && <Link className="underline" href={href(log.page + 1)}>Older</Link>}
+          {log.page < log.pages && (
+            <Link className="underline" href={href(log.page + 1)}>
+              Older
+            </Link>
+          )}
         </nav>
       </Card>
     </div>

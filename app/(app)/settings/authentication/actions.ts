@@ -9,10 +9,13 @@ const graceHours = z.coerce
   .min(0, "Use 0 or more hours.")
   .max(MAX_GRACE_HOURS, `Use at most ${MAX_GRACE_HOURS} hours (30 days).`);
 
-export const enforceTwoFactor = accountAdminAction(z.object({ graceHours }), async (input, { user, membership, meta }) => {
-  const { emailed, deadline } = await enableEnforcement(user.id, membership.account.id, input.graceHours, meta);
-  return { emailed, deadline: deadline.toISOString() };
-});
+export const enforceTwoFactor = accountAdminAction(
+  z.object({ graceHours }),
+  async (input, { user, membership, meta }) => {
+    const { emailed, deadline } = await enableEnforcement(user.id, membership.account.id, input.graceHours, meta);
+    return { emailed, deadline: deadline.toISOString() };
+  },
+);
 
 export const stopEnforcingTwoFactor = accountAdminAction(
   z.object({ method: z.enum(["totp", "recovery"]), code: z.string().trim().min(1, "Enter a code.").max(32) }),

@@ -8,32 +8,47 @@ import { emailSchema } from "@/lib/auth/users";
 const id = z.string().min(1).max(40);
 const role = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
 
-export const invite = accountAdminAction(z.object({ email: emailSchema, role }), async (input, { user, membership, meta }) => {
-  await inviteMember(user.id, membership.account.id, input.email, input.role, meta);
-  return { email: input.email };
-});
+export const invite = accountAdminAction(
+  z.object({ email: emailSchema, role }),
+  async (input, { user, membership, meta }) => {
+    await inviteMember(user.id, membership.account.id, input.email, input.role, meta);
+    return { email: input.email };
+  },
+);
 
-export const resendInvite = accountAdminAction(z.object({ invitationId: id }), async (input, { user, membership, meta }) => {
-  await resendInvitation(user.id, membership.account.id, input.invitationId, meta);
-  return {};
-});
+export const resendInvite = accountAdminAction(
+  z.object({ invitationId: id }),
+  async (input, { user, membership, meta }) => {
+    await resendInvitation(user.id, membership.account.id, input.invitationId, meta);
+    return {};
+  },
+);
 
-export const revokeInvite = accountAdminAction(z.object({ invitationId: id }), async (input, { user, membership, meta }) => {
-  await revokeInvitation(user.id, membership.account.id, input.invitationId, meta);
-  return {};
-});
+export const revokeInvite = accountAdminAction(
+  z.object({ invitationId: id }),
+  async (input, { user, membership, meta }) => {
+    await revokeInvitation(user.id, membership.account.id, input.invitationId, meta);
+    return {};
+  },
+);
 
-export const setRole = accountAdminAction(z.object({ membershipId: id, role }), async (input, { user, membership, meta }) => {
-  await changeRole(user.id, membership.account.id, input.membershipId, input.role, meta);
-  return {};
-});
+export const setRole = accountAdminAction(
+  z.object({ membershipId: id, role }),
+  async (input, { user, membership, meta }) => {
+    await changeRole(user.id, membership.account.id, input.membershipId, input.role, meta);
+    return {};
+  },
+);
 
 export const remove = accountAdminAction(z.object({ membershipId: id }), async (input, { user, membership, meta }) => {
   await removeMember(user.id, membership.account.id, input.membershipId, meta);
   return {};
 });
 
-export const resetTwoFactor = accountAdminAction(z.object({ membershipId: id }), async (input, { user, membership, meta }) => {
-  await resetMemberTwoFactor(user.id, membership.account.id, input.membershipId, meta);
-  return {};
-});
+export const resetTwoFactor = accountAdminAction(
+  z.object({ membershipId: id }),
+  async (input, { user, membership, meta }) => {
+    await resetMemberTwoFactor(user.id, membership.account.id, input.membershipId, meta);
+    return {};
+  },
+);

@@ -20,16 +20,28 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     listMembers(membership.account.id, { withoutTwoFactor, page }),
     pendingInvitations(membership.account.id),
   ]);
-  const href = (p: Params) => `/settings/users?${new URLSearchParams(Object.entries(p).filter(([, v]) => v) as [string, string][])}`;
+  const href = (p: Params) =>
+    `/settings/users?${new URLSearchParams(Object.entries(p).filter(([, v]) => v) as [string, string][])}`;
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">User Management</h1>
-      <Card title="Members" description={`${list.total} ${withoutTwoFactor ? "without two-factor authentication" : "in " + membership.account.name}.`}>
+      <Card
+        title="Members"
+        description={`${list.total} ${withoutTwoFactor ? "without two-factor authentication" : "in " + membership.account.name}.`}
+      >
         <nav aria-label="Filter members" className="mb-4 flex gap-3 text-sm">
-          <Link href={href({})} aria-current={!withoutTwoFactor ? "page" : undefined} className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline">
+          <Link
+            href={href({})}
+            aria-current={!withoutTwoFactor ? "page" : undefined}
+            className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline"
+          >
             All members
           </Link>
-          <Link href={href({ filter: "without-2fa" })} aria-current={withoutTwoFactor ? "page" : undefined} className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline">
+          <Link
+            href={href({ filter: "without-2fa" })}
+            aria-current={withoutTwoFactor ? "page" : undefined}
+            className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline"
+          >
             Without 2FA
           </Link>
           <a href="/settings/users/export.csv" download className="ml-auto underline">
@@ -40,11 +52,21 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
-                <th scope="col" className="py-2 pr-2 font-medium">2FA</th>
-                <th scope="col" className="py-2 pr-2 font-medium">Name</th>
-                <th scope="col" className="py-2 pr-2 font-medium">Email</th>
-                <th scope="col" className="py-2 pr-2 font-medium">Role</th>
-                <th scope="col" className="py-2 font-medium">Actions</th>
+                <th scope="col" className="py-2 pr-2 font-medium">
+                  2FA
+                </th>
+                <th scope="col" className="py-2 pr-2 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="py-2 pr-2 font-medium">
+                  Email
+                </th>
+                <th scope="col" className="py-2 pr-2 font-medium">
+                  Role
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  Actions
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -57,11 +79,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         {list.members.length === 0 && <p className="py-4 text-sm text-slate-600">No members match.</p>}
         {list.pages > 1 && (
           <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-            {list.page > 1 && <Link className="underline" href={href({ filter: params.filter, page: String(list.page - 1) })}>Previous</Link>}
+            {list.page > 1 && (
+              <Link className="underline" href={href({ filter: params.filter, page: String(list.page - 1) })}>
+                Previous
+              </Link>
+            )}
             <span>
               Page {list.page} of {list.pages}
             </span>
-            {list.page < list.pages && <Link className="underline" href={href({ filter: params.filter, page: String(list.page + 1) })}>Next</Link>}
+            {list.page < list.pages && (
+              <Link className="underline" href={href({ filter: params.filter, page: String(list.page + 1) })}>
+                Next
+              </Link>
+            )}
           </nav>
         )}
       </Card>

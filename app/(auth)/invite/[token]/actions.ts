@@ -13,19 +13,29 @@ const token = z.string().min(20).max(100);
  * Joining ends in the same login challenge as /login, opened after the membership exists, so an
  * enforcing account's 2FA (verification or enrolment) comes before any session.
  */
-export const acceptAsNewUser = action(z.object({ token, name: nameSchema, password: passwordSchema }), async (input, meta) => {
-  const userId = await acceptInvitation(input.token, { kind: "new", name: input.name, password: input.password }, meta);
-  const { token: challenge, requirement } = await startChallenge(userId, meta);
-  await setChallengeCookie(challenge);
-  return { requirement };
-});
+export const acceptAsNewUser = action(
+  z.object({ token, name: nameSchema, password: passwordSchema }),
+  async (input, meta) => {
+    const userId = await acceptInvitation(
+      input.token,
+      { kind: "new", name: input.name, password: input.password },
+      meta,
+    );
+    const { token: challenge, requirement } = await startChallenge(userId, meta);
+    await setChallengeCookie(challenge);
+    return { requirement };
+  },
+);
 
-export const acceptAsExistingUser = action(z.object({ token, password: z.string().min(1, "Enter your password.").max(256) }), async (input, meta) => {
-  const invitation = await findInvitation(input.token);
-  if (!invitation) throw new AppError(ErrorCode.invalidLink);
-  const user = await verifyCredentials(invitation.email, input.password, meta);
-  await acceptInvitation(input.token, { kind: "existing", userId: user.id }, meta);
-  const { token: challenge, requirement } = await startChallenge(user.id, meta);
-  await setChallengeCookie(challenge);
-  return { requirement };
-});
+export const acceptAsExistingUser = action(
+  z.object({ token, password: z.string().min(1, "Enter your password.").max(256) }),
+  async (input, meta) => {
+    const invitation = await findInvitation(input.token);
+    if (!invitation) throw new AppError(ErrorCode.invalidLink);
+    const user = await verifyCredentials(invitation.email, input.password, meta);
+    await acceptInvitation(input.token, { kind: "existing", userId: user.id }, meta);
+    const { token: challenge, requirement } = await startChallenge(user.id, meta);
+    await setChallengeCookie(challenge);
+    return { requirement };
+  },
+);

@@ -9,7 +9,10 @@ type Handler = (request: NextRequest, context: { params: Promise<{ nextauth: str
 const handler: Handler = async (request, context) => {
   const check = await checkAuthRequest(request);
   if (!check.ok) {
-    const refusal = NextResponse.json({ error: check.error }, { status: check.status, headers: check.status === 405 ? { allow: "POST" } : {} });
+    const refusal = NextResponse.json(
+      { error: check.error },
+      { status: check.status, headers: check.status === 405 ? { allow: "POST" } : {} },
+    );
     for (const name of check.clearCookies) refusal.cookies.delete(name);
     return refusal;
   }
