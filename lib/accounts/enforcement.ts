@@ -3,12 +3,11 @@ import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
-import { sendMail } from "@/lib/mail/send";
+import { sendMailToMembers } from "@/lib/mail/send";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import type { Proof } from "@/lib/two-factor/verify";
-import { canManage } from "./current";
 import { assertCanManage } from "./guard";
 
 export const MAX_GRACE_HOURS = 720;
@@ -16,12 +15,11 @@ export const MAX_GRACE_HOURS = 720;
 /** "7 of 9 members protected", and who is not. */
 export async function protectionSummary(accountId: string, client?: Pick<Prisma.TransactionClient, "membership">) {
   const prisma = client ?? (await db());
-  const members = await prisma.membership.findMany({
-    where: { accountId },
-    select: { user: { select: { id: true, email: true, totpEnabledAt: true } } },
-  });
-  const unprotected = members.filter((m) => !m.user.totpEnabledAt).map((m) => m.user);
-  return { total: members.length, protected: members.length - unprotected.length, unprotected };
+  const [total, protectedCount] = await Promise.all([
+    prisma.membership.count({ where: { accountId } }),
+    prisma.membership.count({ where: { accountId, user: { totpEnabledAt: { not: null } } } }),
+  ]);
+  return { total, protected: protectedCount };
 }
 
 /**
@@ -46,21 +44,15 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
       data: { enforceTwoFactor: true, enforcedAt, graceHours },
     });
     if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
-    const summary = await protectionSummary(accountId, tx);
-    await sendMail(
-      summary.unprotected.map((member) =>
-        messages.enforcementNotice(member.email, account.name, graceHours > 0 ? deadline : null, meta.origin),
-      ),
-      tx,
-    );
-    return summary;
+    const notice = messages.enforcementNotice(account.name, graceHours > 0 ? deadline : null, meta.origin);
+    return { unprotected: await sendMailToMembers(tx, accountId, "without-two-factor", notice) };
   });
   await audit({
     type: AuditType.enforcementOn,
     actorId,
     accountId,
     meta,
-    details: { graceHours, membersWithout2fa: unprotected.length },
+    details: { graceHours, membersWithout2fa: unprotected },
   });
   if (graceHours > 0)
     await audit({
@@ -70,7 +62,7 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
       meta,
       details: { graceHours, deadline: deadline.toISOString() },
     });
-  return { emailed: unprotected.length, deadline };
+  return { emailed: unprotected, deadline };
 }
 
 /**
@@ -95,18 +87,9 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
       data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },
     });
     if (count !== 1) throw new AppError(ErrorCode.notEnforced);
-    const members = await tx.membership.findMany({
-      where: { accountId },
-      select: { role: true, user: { select: { email: true } } },
-    });
-    await sendMail(
-      members.map((member) =>
-        canManage(member.role)
-          ? messages.enforcementOffForAdmins(member.user.email, account.name, actor.email, meta.origin)
-          : messages.enforcementOff(member.user.email, account.name, meta.origin),
-      ),
-      tx,
-    );
+    const forAdmins = messages.enforcementOffForAdmins(account.name, actor.email, meta.origin);
+    await sendMailToMembers(tx, accountId, "managers", forAdmins);
+    await sendMailToMembers(tx, accountId, "non-managers", messages.enforcementOff(account.name, meta.origin));
     return protectionSummary(accountId, tx);
   });
   await audit({

@@ -2,6 +2,9 @@
 import { env } from "@/lib/env";
 import type { Mail } from "./send";
 
+/** A message that reads the same for every member it goes to (lib/mail/outbox.ts queueMailToMembers). */
+export type MemberMail = Omit<Mail, "to">;
+
 function link(path: string, origin?: string): string {
   return `${origin ?? env().appUrl ?? "http://localhost:3000"}${path}`; // callers pass the request's origin
 }
@@ -64,8 +67,7 @@ export const messages = {
     subject: `New recovery codes were generated`,
     text: `A new set of recovery codes was generated for ${to}. The old codes no longer work.${footer(origin)}`,
   }),
-  enforcementNotice: (to: string, accountName: string, deadline: Date | null, origin?: string): Mail => ({
-    to,
+  enforcementNotice: (accountName: string, deadline: Date | null, origin?: string): MemberMail => ({
     subject: `${accountName} now requires two-factor authentication`,
     text:
       `An administrator of ${accountName} turned on "Enforce Two Factor Authentication".\n\n` +
@@ -75,16 +77,14 @@ export const messages = {
       `\nHow: install an authenticator app (Google Authenticator, Authy, 1Password...), sign in at ${link("/login", origin)}, ` +
       `and scan the QR code Twofold shows you. For your safety, this email contains no code and no QR code.`,
   }),
-  enforcementOff: (to: string, accountName: string, origin?: string): Mail => ({
-    to,
+  enforcementOff: (accountName: string, origin?: string): MemberMail => ({
     subject: `${accountName} no longer requires two-factor authentication`,
     text:
       `An administrator of ${accountName} turned off "Enforce Two Factor Authentication".\n\n` +
       `If you use two-factor authentication, keep it on: it still protects your sign-in, and nothing changes for you. ` +
       `You can turn it on or off in your profile at ${link("/profile", origin)}.`,
   }),
-  enforcementOffForAdmins: (to: string, accountName: string, actorEmail: string, origin?: string): Mail => ({
-    to,
+  enforcementOffForAdmins: (accountName: string, actorEmail: string, origin?: string): MemberMail => ({
     subject: `${accountName} no longer requires two-factor authentication`,
     text:
       `${actorEmail} turned off "Enforce Two Factor Authentication" for ${accountName} on ${new Date().toUTCString()}. ` +

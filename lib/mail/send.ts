@@ -4,7 +4,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { deliverOutbox, queueMail, type Mail, type Transport } from "./outbox";
+import { deliverOutbox, queueMail, queueMailToMembers, type Mail, type MemberAudience, type Transport } from "./outbox";
 
 export type { Mail } from "./outbox";
 
@@ -83,6 +83,22 @@ export function deliverPendingMail(): Promise<unknown> {
  */
 export async function sendMail(mail: Mail | Mail[], tx?: Parameters<typeof queueMail>[1]): Promise<void> {
   await queueMail(mail, tx);
+  deliverAfterResponse();
+}
+
+/** Like sendMail, for one message to every member of an account in `audience`; returns how many. */
+export async function sendMailToMembers(
+  tx: Parameters<typeof queueMailToMembers>[0],
+  accountId: string,
+  audience: MemberAudience,
+  mail: Omit<Mail, "to">,
+): Promise<number> {
+  const count = await queueMailToMembers(tx, accountId, audience, mail);
+  deliverAfterResponse();
+  return count;
+}
+
+function deliverAfterResponse() {
   try {
     after(deliverPendingMail);
   } catch {
