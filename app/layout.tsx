@@ -4,7 +4,6 @@ import { HydrationMarker } from "@/components/hydration-marker";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: { default: "Twofold", template: "%s · Twofold" },
   description: "Two-factor authentication for your team's account.",
 };
 

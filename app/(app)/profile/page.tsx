@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { NameForm, PasswordForm } from "@/components/profile/profile-forms";
@@ -9,8 +8,7 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
-
-export const metadata: Metadata = { title: "Profile" };
+import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string | string[] };
 
@@ -25,6 +23,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   const returnTo = safeRedirectPath(params.returnTo, (await requestMeta()).origin ?? "http://localhost", null);
   return (
     <div className="flex flex-col gap-6">
+      <PageTitle>Profile</PageTitle>
       <h1 className="text-2xl font-semibold">Profile</h1>
       {usedRecoveryCode && policy.hasAuthenticator && (
         <Alert tone={codesLeft <= LOW_RECOVERY_CODES ? "warning" : "info"}>

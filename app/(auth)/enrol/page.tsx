@@ -1,9 +1,7 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
-
-export const metadata: Metadata = { title: "Set up two-factor authentication" };
+import { PageTitle } from "@/components/ui/page-title";
 
 /**
  * Where a signed-in user goes when an account of theirs now requires 2FA (enforced after they signed
@@ -16,10 +14,13 @@ export default async function EnrolPage() {
   // on screen, so it must not navigate away; the page moves on once they are saved.
   if (!session.mustEnrol && !session.policy.hasAuthenticator) redirect("/profile");
   return (
-    <RequiredEnrolment
-      email={session.user.email}
-      accounts={session.policy.enforcedBy.map((a) => a.name)}
-      required={session.mustEnrol}
-    />
+    <>
+      <PageTitle>Set up two-factor authentication</PageTitle>
+      <RequiredEnrolment
+        email={session.user.email}
+        accounts={session.policy.enforcedBy.map((a) => a.name)}
+        required={session.mustEnrol}
+      />
+    </>
   );
 }

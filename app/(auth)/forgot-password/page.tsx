@@ -1,12 +1,11 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
-
-export const metadata: Metadata = { title: "Reset your password" };
+import { PageTitle } from "@/components/ui/page-title";
 
 export default function ForgotPasswordPage() {
   return (
     <>
+      <PageTitle>Reset your password</PageTitle>
       <h1 className="text-2xl font-semibold">Reset your password</h1>
       <p className="mt-2 text-sm text-slate-600">
         Enter your email and we will send you a link to choose a new password.

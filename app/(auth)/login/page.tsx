@@ -1,12 +1,10 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { openSignIn } from "@/lib/auth/cookies";
 import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { LoginFlow } from "@/components/auth/login-flow";
-
-export const metadata: Metadata = { title: "Sign in" };
+import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { callbackUrl?: string | string[]; reset?: string; continue?: string };
 
@@ -18,10 +16,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   // ?continue=1 resumes a sign-in opened elsewhere (accepting an invitation), from the server's state.
   const resume = params.continue === "1" ? await openSignIn() : null;
   return (
-    <LoginFlow
-      callbackUrl={callbackUrl}
-      resume={resume}
-      notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}
-    />
+    <>
+      <PageTitle>Sign in</PageTitle>
+      <LoginFlow
+        callbackUrl={callbackUrl}
+        resume={resume}
+        notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}
+      />
+    </>
   );
 }

@@ -1,8 +1,11 @@
-import type { Metadata } from "next";
 import { SignupFlow } from "@/components/auth/signup-flow";
-
-export const metadata: Metadata = { title: "Create an account" };
+import { PageTitle } from "@/components/ui/page-title";
 
 export default function SignupPage() {
-  return <SignupFlow />;
+  return (
+    <>
+      <PageTitle>Create an account</PageTitle>
+      <SignupFlow />
+    </>
+  );
 }

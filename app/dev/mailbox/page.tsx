@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { db } from "@/lib/db";
 import { mailboxEnabled } from "@/lib/mail/send";
+import { PageTitle } from "@/components/ui/page-title";
 
-export const metadata: Metadata = { title: "Development mailbox", robots: { index: false } };
+export const metadata: Metadata = { robots: { index: false } };
 
 /** Development only: what Twofold would have emailed. 404 in production or when SMTP is set. */
 export default async function MailboxPage() {
@@ -12,6 +13,7 @@ export default async function MailboxPage() {
   const mails = await prisma.emailMessage.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
   return (
     <main className="mx-auto max-w-3xl px-4 py-8">
+      <PageTitle>Development mailbox</PageTitle>
       <h1 className="text-2xl font-semibold">Development mailbox</h1>
       <p className="mt-1 text-sm text-slate-600">The 50 newest messages. Set SMTP_URL to send real email.</p>
       <ol className="mt-6 flex flex-col gap-4">

@@ -1,11 +1,9 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { auditTypes, listAuditEvents } from "@/lib/audit-log";
 import { auditTitle, describeAuditEvent } from "@/lib/audit-words";
 import { requireAccountAdmin } from "@/lib/auth/session";
-
-export const metadata: Metadata = { title: "Audit log" };
+import { PageTitle } from "@/components/ui/page-title";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ type?: string; page?: string }> }) {
   const { membership } = await requireAccountAdmin();
@@ -16,6 +14,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), page: String(p) })}`;
   return (
     <div className="flex flex-col gap-6">
+      <PageTitle>Audit log</PageTitle>
       <h1 className="text-2xl font-semibold">Audit log</h1>
       <Card title="Security events" description={`Newest first, for ${membership.account.name}.`}>
         <form method="get" className="mb-4 flex flex-wrap items-end gap-2 text-sm">

@@ -1,10 +1,8 @@
-import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { EnforcementSettings } from "@/components/settings/enforcement-settings";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
-
-export const metadata: Metadata = { title: "Authentication" };
+import { PageTitle } from "@/components/ui/page-title";
 
 export default async function AuthenticationSettingsPage() {
   const { user, membership } = await requireAccountAdmin();
@@ -13,6 +11,7 @@ export default async function AuthenticationSettingsPage() {
   const deadline = account.enforcedAt ? new Date(account.enforcedAt.getTime() + account.graceHours * 3_600_000) : null;
   return (
     <div className="flex flex-col gap-6">
+      <PageTitle>Authentication</PageTitle>
       <h1 className="text-2xl font-semibold">Authentication: Configuration</h1>
       <Card title="Two-Factor Authentication" description={`Settings for ${account.name}.`}>
         <p className="mb-4 text-sm" data-testid="protection-summary">

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { InviteForm, PendingInvitations } from "@/components/settings/invitations";
@@ -6,8 +5,7 @@ import { MemberRow } from "@/components/settings/member-row";
 import { pendingInvitations } from "@/lib/accounts/invitations";
 import { listMembers } from "@/lib/accounts/members";
 import { requireAccountAdmin } from "@/lib/auth/session";
-
-export const metadata: Metadata = { title: "User Management" };
+import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { filter?: string; page?: string };
 
@@ -24,6 +22,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     `/settings/users?${new URLSearchParams(Object.entries(p).filter(([, v]) => v) as [string, string][])}`;
   return (
     <div className="flex flex-col gap-6">
+      <PageTitle>User Management</PageTitle>
       <h1 className="text-2xl font-semibold">User Management</h1>
       <Card
         title="Members"

@@ -3,8 +3,9 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
+import { PageTitle } from "@/components/ui/page-title";
 
-export const metadata: Metadata = { title: "Join an account", referrer: "same-origin" };
+export const metadata: Metadata = { referrer: "same-origin" };
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -12,6 +13,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   if (!invitation) {
     return (
       <div className="flex flex-col gap-4">
+        <PageTitle>Join an account</PageTitle>
         <h1 className="text-2xl font-semibold">Join an account</h1>
         <Alert tone="error">This invitation is invalid, has expired or was already used. Ask for a new one.</Alert>
         <Link href="/login" className="text-brand-600 underline">
@@ -21,12 +23,15 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     );
   }
   return (
-    <InviteFlow
-      token={token}
-      accountName={invitation.account.name}
-      email={invitation.email}
-      role={invitation.role}
-      existingUser={invitation.existingUserId !== null}
-    />
+    <>
+      <PageTitle>Join an account</PageTitle>
+      <InviteFlow
+        token={token}
+        accountName={invitation.account.name}
+        email={invitation.email}
+        role={invitation.role}
+        existingUser={invitation.existingUserId !== null}
+      />
+    </>
   );
 }

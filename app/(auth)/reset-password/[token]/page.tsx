@@ -3,16 +3,18 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { resetTokenIsUsable } from "@/lib/auth/password";
+import { PageTitle } from "@/components/ui/page-title";
 
 // The link's token must not leak in a Referer to other sites; "no-referrer" would also blank the
 // Origin of this page's own server action, which Next then refuses as cross-site.
-export const metadata: Metadata = { title: "Choose a new password", referrer: "same-origin" };
+export const metadata: Metadata = { referrer: "same-origin" };
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const usable = token.length <= 100 && (await resetTokenIsUsable(token));
   return (
     <>
+      <PageTitle>Choose a new password</PageTitle>
       <h1 className="text-2xl font-semibold">Choose a new password</h1>
       {usable ? (
         <ResetPasswordForm token={token} />

@@ -3,9 +3,10 @@ import Link from "next/link";
 import { ConfirmSignupForm } from "@/components/auth/confirm-signup-form";
 import { Alert } from "@/components/ui/alert";
 import { findPendingSignup } from "@/lib/auth/signup";
+import { PageTitle } from "@/components/ui/page-title";
 
 // The link's token must not leak in a Referer to other sites (see the reset page for why not "no-referrer").
-export const metadata: Metadata = { title: "Confirm your email", referrer: "same-origin" };
+export const metadata: Metadata = { referrer: "same-origin" };
 
 /** Opening the link changes nothing (mail scanners open links too): the form below does. */
 export default async function ConfirmSignupPage({ params }: { params: Promise<{ token: string }> }) {
@@ -13,6 +14,7 @@ export default async function ConfirmSignupPage({ params }: { params: Promise<{ 
   const pending = token.length <= 100 ? await findPendingSignup(token) : null;
   return (
     <>
+      <PageTitle>Confirm your email</PageTitle>
       <h1 className="text-2xl font-semibold">Confirm your email</h1>
       {pending ? (
         <ConfirmSignupForm token={token} email={pending.email} />
