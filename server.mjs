@@ -5,9 +5,12 @@
 // proxies in front from there (lib/client-address.ts).
 //   node server.mjs [-p|--port <port>] [-H|--hostname <host>] [--keepAliveTimeout <ms>]
 // PORT and HOSTNAME are read as well (flags win); the defaults are next start's: 3000, all interfaces.
+// It also refuses, with a 400, an RSC request whose Next-Router-State-Tree header Next cannot parse:
+// Next answers those with a bare 500, and strips the header before proxy.ts could look at it.
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import routerState from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 
 process.env.NODE_ENV = "production";
 process.env.TWOFOLD_SERVER = "1"; // instrumentation.ts warns when the app runs without this server
@@ -34,6 +37,18 @@ function appendPeer(req) {
   req.headers["x-forwarded-for"] = sent ? `${sent}, ${peer}` : peer;
 }
 
+/** Next's own parser decides, so this server and the renderer never disagree on what is well formed. */
+function malformedRouterState(req) {
+  const value = req.headers["next-router-state-tree"];
+  if (value === undefined) return false;
+  try {
+    routerState.parseAndValidateFlightRouterState(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const { default: next } = await import("next");
 const app = next({ dev: false, dir: fileURLToPath(new URL(".", import.meta.url)), hostname, port });
 const handle = app.getRequestHandler();
@@ -41,6 +56,11 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   appendPeer(req);
+  if (malformedRouterState(req)) {
+    res.writeHead(400, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
+    res.end("The router state header is malformed.");
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error(`Failed to handle request for ${req.url}`, error);
     if (!res.headersSent) res.writeHead(500).end("Internal Server Error");

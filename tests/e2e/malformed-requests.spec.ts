@@ -21,6 +21,24 @@ test("a malformed percent-encoding in a path shows the app's not-found page", as
   }
 });
 
+test("an RSC request with a router state header Next cannot parse is refused with 400", async ({ page, request }) => {
+  const nested = "[".repeat(2000) + "]".repeat(2000);
+  for (const path of ["/login", "/signup", "/forgot-password"]) {
+    for (const value of ["x", "garbage{", "%7B%ZZ", '{"children":1}', nested]) {
+      const response = await request.get(path, { headers: { RSC: "1", "Next-Router-State-Tree": value } });
+      expect(response.status(), `${path} ${value.slice(0, 20)}`).toBe(400);
+    }
+  }
+  // A real router request still works: a client-side navigation sends the header Next wrote.
+  const rsc: number[] = [];
+  page.on("response", (r) => r.request().headers()["next-router-state-tree"] !== undefined && rsc.push(r.status()));
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/signup$/);
+  expect(rsc.length).toBeGreaterThan(0);
+  expect(rsc.every((status) => status === 200)).toBe(true);
+});
+
 test("next-auth's endpoints refuse a body they cannot read with 400", async ({ request }) => {
   const bodies = ["{bad", "", "null", '"text"', "[1,2]", '{"callbackUrl":5}', '{"csrfToken":{"a":1}}'];
   for (const path of [
