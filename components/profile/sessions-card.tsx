@@ -20,10 +20,12 @@ type Result = { ok?: boolean; error?: string };
 /** The profile's Sessions card; the page passes in its server actions. */
 export function SessionsCard({
   sessions,
+  lifetimeHours,
   signOutSession,
   signOutOthers,
 }: {
   sessions: SessionRow[];
+  lifetimeHours: number;
   signOutSession: (input: { handle: string }) => Promise<Result>;
   signOutOthers: (input: Record<string, never>) => Promise<Result>;
 }) {
@@ -44,7 +46,7 @@ export function SessionsCard({
   return (
     <Card
       title="Sessions"
-      description="Where you are signed in now. A session ends 12 hours after its sign-in, or when signed out."
+      description={`Where you are signed in now. A session ends ${lifetimeHours} hours after its sign-in, or when signed out.`}
     >
       <ul className="divide-y divide-slate-200">
         {sessions.map((s) => (

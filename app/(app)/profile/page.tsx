@@ -6,6 +6,7 @@ import { SessionsCard } from "@/components/profile/sessions-card";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import { requireSession } from "@/lib/auth/session";
 import { listSessions } from "@/lib/auth/session-list";
+import { SESSION_LIFETIME_S } from "@/lib/auth/session-record";
 import { timeAgo, utcMinute } from "@/lib/auth/user-agent";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
@@ -62,6 +63,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           signedIn: utcMinute(signedInAt),
           lastActive: timeAgo(lastActiveAt, now),
         }))}
+        lifetimeHours={SESSION_LIFETIME_S / 3600}
         signOutSession={signOutSession}
         signOutOthers={signOutOtherSessions}
       />
