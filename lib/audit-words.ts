@@ -31,6 +31,14 @@ const words: Record<AuditType, Describe> = {
       "Someone tried to create a new account with this address; the member was emailed and nothing changed",
   },
   [AuditType.passwordChanged]: { title: "Password changed" },
+  [AuditType.sessionRevoked]: {
+    title: "Signed out another session",
+    sentence: (d) => (d.browser ? `${d.browser}${d.ip ? ` at ${d.ip}` : ""}` : null),
+  },
+  [AuditType.sessionsRevokedOthers]: {
+    title: "Signed out other sessions",
+    sentence: (d) => (d.count !== undefined ? `${plural(d.count, "session")} ended` : null),
+  },
   [AuditType.passwordChangeFailed]: {
     title: "Wrong current password when changing it",
     sentence: (d) => (d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null),

@@ -10,6 +10,8 @@ export const AuditType = {
   signUp: "sign_up",
   signUpExistingEmail: "sign_up.existing_email",
   passwordChanged: "password.changed",
+  sessionRevoked: "session.revoked",
+  sessionsRevokedOthers: "session.revoked_others",
   passwordChangeFailed: "password.change_failed",
   passwordChangeLocked: "password.change_locked",
   passwordResetRequested: "password.reset_requested",

@@ -23,6 +23,7 @@ export const ErrorCode = {
   lastOwner: "last_owner",
   resetNeedsEveryAccount: "reset_needs_every_account",
   notFound: "not_found",
+  sessionNotFound: "session_not_found",
   alreadyMember: "already_member",
   unexpected: "unexpected",
 } as const;
@@ -55,6 +56,7 @@ export const errorMessages: Record<ErrorCode, string> = {
     "and set up two-factor authentication again in their profile; otherwise ask someone who is an owner or admin of every account " +
     "they belong to (an owner, where they are an owner).",
   not_found: "That member or invitation no longer exists.",
+  session_not_found: "That session has already ended, or is not one of your other sessions. Nothing was changed.",
   already_member: "That person is already a member of this account.",
   unexpected: "Something went wrong. Please try again.",
 };

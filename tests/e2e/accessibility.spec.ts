@@ -160,3 +160,19 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByRole("dialog", { name: "Remove Axe Member from this account?" })).toBeVisible();
   await expectAccessible(page, "remove member dialog");
 });
+
+test("the Sessions card with another session, and its dialog", async ({ page, browser, baseURL }) => {
+  const email = await signUp(page, "Axe Sessions");
+  const other = withHydration(await (await browser.newContext({ baseURL })).newPage());
+  await asOwnClient(other);
+  await enterPassword(other, email);
+  await expect(other).toHaveURL(/\/profile$/);
+  await page.reload();
+  const sessions = page.getByRole("region", { name: "Sessions" });
+  await expect(sessions.getByRole("listitem")).toHaveCount(2);
+  await expectAccessible(page, "sessions card with a Sign out button");
+  await sessions.getByRole("button", { name: "Sign out other sessions" }).click();
+  await expect(page.getByRole("dialog", { name: "Sign out other sessions?" })).toBeVisible();
+  await expectAccessible(page, "sign out other sessions dialog");
+  await page.keyboard.press("Escape");
+});

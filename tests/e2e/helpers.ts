@@ -65,7 +65,7 @@ export async function signUp(page: Page, name: string, email = newEmail(name)) {
 
 export async function signOut(page: Page) {
   await hydrated(page);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
 import { checkPassword } from "@/lib/auth/login";
+import { sessionHandle } from "@/lib/auth/session-list";
 import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { ErrorCode } from "@/lib/errors";
@@ -18,6 +19,7 @@ const shell = await import("@/app/(app)/actions");
 const authentication = await import("@/app/(app)/settings/authentication/actions");
 const users = await import("@/app/(app)/settings/users/actions");
 const login = await import("@/app/(auth)/login/actions");
+const sessions = await import("@/app/(app)/profile/session-actions");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
@@ -34,7 +36,13 @@ async function signInAs(user: { id: string; email: string; name: string }) {
 }
 
 /** Every action that needs a session, with input that would succeed for a rightful caller. */
-function everyProtectedAction(target: { membershipId: string; invitationId: string; accountId: string; code: string }) {
+function everyProtectedAction(target: {
+  membershipId: string;
+  invitationId: string;
+  accountId: string;
+  code: string;
+  ownerSession: string;
+}) {
   return {
     "profile.updateName": () => profile.updateName({ name: "Mallory" }),
     "profile.changePassword": () =>
@@ -43,6 +51,8 @@ function everyProtectedAction(target: { membershipId: string; invitationId: stri
     "profile.enableTwoFactor": () => profile.enableTwoFactor({ code: target.code }),
     "profile.turnOffTwoFactor": () => profile.turnOffTwoFactor({ method: "totp", code: target.code }),
     "profile.regenerateCodes": () => profile.regenerateCodes({ code: target.code }),
+    "sessions.signOutSession": () => sessions.signOutSession({ handle: target.ownerSession }),
+    "sessions.signOutOthers": () => sessions.signOutOtherSessions({}),
     "shell.switchAccount": () => shell.switchAccount({ accountId: target.accountId }),
     "authentication.enforce": () => authentication.enforceTwoFactor({ graceHours: "0" }),
     "authentication.stop": () => authentication.stopEnforcingTwoFactor({ method: "totp", code: target.code }),
@@ -56,7 +66,7 @@ function everyProtectedAction(target: { membershipId: string; invitationId: stri
 }
 
 async function snapshot() {
-  const [u, a, m, i] = await Promise.all([
+  const [u, a, m, i, s] = await Promise.all([
     prisma().user.findMany({
       orderBy: { id: "asc" },
       select: { name: true, passwordHash: true, totpSecret: true, sessionVersion: true },
@@ -64,8 +74,9 @@ async function snapshot() {
     prisma().account.findMany({ orderBy: { id: "asc" } }),
     prisma().membership.findMany({ orderBy: { id: "asc" } }),
     prisma().invitation.findMany({ orderBy: { id: "asc" } }),
+    prisma().session.findMany({ orderBy: { id: "asc" }, select: { id: true, userVersion: true, revokedAt: true } }),
   ]);
-  return JSON.stringify({ u, a, m, i });
+  return JSON.stringify({ u, a, m, i, s });
 }
 
 async function world() {
@@ -78,7 +89,17 @@ async function world() {
   await inviteMember(owner.user.id, accountId, "pending@example.com", "member", meta);
   const ownerMembership = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
   const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "pending@example.com" } });
-  return { owner, member, accountId, membershipId: ownerMembership.id, invitationId: invitation.id };
+  // The owner signed in elsewhere: the session "Sign out" would end.
+  const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: owner.user.id } });
+  const ownerSession = await openSession({ id: owner.user.id, sessionVersion }, meta);
+  return {
+    owner,
+    member,
+    accountId,
+    membershipId: ownerMembership.id,
+    invitationId: invitation.id,
+    ownerSession: sessionHandle(ownerSession.id),
+  };
 }
 
 describe("server actions called directly", () => {

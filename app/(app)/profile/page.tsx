@@ -1,23 +1,31 @@
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { NameForm, PasswordForm } from "@/components/profile/profile-forms";
+import { SessionsCard } from "@/components/profile/sessions-card";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
-import { requireUser } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
+import { listSessions } from "@/lib/auth/session-list";
+import { SESSION_LIFETIME_S } from "@/lib/auth/session-record";
+import { timeAgo, utcMinute } from "@/lib/auth/user-agent";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
 import { PageTitle } from "@/components/ui/page-title";
+import { signOutOtherSessions, signOutSession } from "./session-actions";
 
 type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string | string[] };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const user = await requireUser();
-  const [policy, codesLeft, params] = await Promise.all([
+  const session = await requireSession();
+  const { user } = session;
+  const now = new Date();
+  const [policy, codesLeft, params, sessions] = await Promise.all([
     twoFactorPolicy(user.id),
     countUnusedRecoveryCodes(user.id),
     searchParams,
+    listSessions(user.id, session.id, now),
   ]);
   const usedRecoveryCode = params.recoveryCodesLeft !== undefined;
   const returnTo = safeRedirectPath(params.returnTo, (await requestMeta()).origin ?? "http://localhost", null);
@@ -48,6 +56,16 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       <Card title="Password" description="Changing it signs you out everywhere else.">
         <PasswordForm />
       </Card>
+      <SessionsCard
+        sessions={sessions.map(({ signedInAt, lastActiveAt, ...s }) => ({
+          ...s,
+          signedIn: utcMinute(signedInAt),
+          lastActive: timeAgo(lastActiveAt, now),
+        }))}
+        lifetimeHours={SESSION_LIFETIME_S / 3600}
+        signOutSession={signOutSession}
+        signOutOthers={signOutOtherSessions}
+      />
     </div>
   );
 }

@@ -1,0 +1,81 @@
+// The profile's Sessions card from outside, in three browsers signed in as one user: the list says
+// which is this device, "Sign out" ends one other session and "Sign out other sessions" the rest; a
+// browser whose session was ended lands on /login at its next navigation.
+import type { Browser, Page } from "@playwright/test";
+import { expect, test, withHydration } from "./fixtures";
+import { enterPassword, signUp } from "./helpers";
+
+const FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0";
+const EDGE_WINDOWS =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
+
+const octet = () => Math.floor(Math.random() * 250) + 1;
+
+/** Another browser (its own cookies, user agent and client address) signed in as `email`. */
+async function otherBrowser(browser: Browser, baseURL: string | undefined, email: string, userAgent: string) {
+  const ip = `10.${octet()}.${octet()}.${octet()}`;
+  const page = withHydration(await (await browser.newContext({ baseURL, userAgent })).newPage());
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": ip });
+  await enterPassword(page, email);
+  await expect(page).toHaveURL(/\/profile$/);
+  return { page, ip };
+}
+
+const card = (page: Page) => page.getByRole("region", { name: "Sessions" });
+const row = (page: Page, text: string) => card(page).getByRole("listitem").filter({ hasText: text });
+
+test("the Sessions card: This device, Sign out one session, Sign out other sessions", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const email = await signUp(page, "Many Browsers");
+  const firefox = await otherBrowser(browser, baseURL, email, FIREFOX_MAC);
+  const edge = await otherBrowser(browser, baseURL, email, EDGE_WINDOWS);
+
+  await page.reload();
+  await expect(card(page).getByRole("listitem")).toHaveCount(3);
+  await expect(card(page).getByText("This device")).toHaveCount(1);
+  const mine = card(page).getByRole("listitem").filter({ hasText: "This device" });
+  await expect(mine).not.toContainText("Firefox");
+  await expect(mine).not.toContainText("Edge");
+  await expect(mine.getByRole("button")).toHaveCount(0); // this browser signs out with the menu's Sign out
+  await expect(row(page, "Firefox on macOS")).toContainText(`IP ${firefox.ip}`);
+  await expect(row(page, "Microsoft Edge on Windows")).toContainText(`IP ${edge.ip}`);
+  await expect(row(page, "Firefox on macOS")).toContainText(/Signed in \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  await expect(row(page, "Firefox on macOS")).toContainText(/Last active (just now|\d+ minutes? ago)/);
+
+  // Each browser sees itself as "This device".
+  await firefox.page.reload();
+  await expect(row(firefox.page, "This device")).toContainText("Firefox on macOS");
+
+  // Sign out one session: Edge's next navigation lands on /login; Firefox carries on.
+  await row(page, "Microsoft Edge on Windows")
+    .getByRole("button", { name: /^Sign out Microsoft Edge/ })
+    .click();
+  await expect(card(page).getByRole("status")).toHaveText("Signed out Microsoft Edge on Windows.");
+  await expect(card(page).getByRole("listitem")).toHaveCount(2);
+  await edge.page.goto("/settings/users");
+  await expect(edge.page).toHaveURL(/\/login/);
+  expect((await edge.page.request.get("/api/me")).status()).toBe(401);
+  await firefox.page.goto("/settings/users");
+  await expect(firefox.page).toHaveURL(/\/settings\/users$/);
+
+  // Sign out other sessions, after Confirm in a dialog: Firefox ends, this browser stays.
+  await card(page).getByRole("button", { name: "Sign out other sessions" }).click();
+  const dialog = page.getByRole("dialog", { name: "Sign out other sessions?" });
+  await expect(dialog).toContainText("1 session");
+  await dialog.getByRole("button", { name: "Sign out other sessions" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card(page).getByRole("status")).toHaveText("Your other sessions were signed out.");
+  await expect(card(page).getByRole("listitem")).toHaveCount(1);
+  await expect(card(page).getByRole("button", { name: "Sign out other sessions" })).toHaveCount(0);
+
+  await firefox.page.goto("/profile");
+  await expect(firefox.page).toHaveURL(/\/login/);
+  expect((await firefox.page.request.get("/api/me")).status()).toBe(401);
+  await page.reload();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(row(page, "This device")).toBeVisible();
+});
