@@ -3,7 +3,8 @@
 // signing in over HTTP continuously (password, TOTP or enrolment, session, protected pages, admin
 // pages). Prints throughput, latency and errors, then checks every sign-in the users saw succeed has
 // exactly one audit event. Exit status 1 on any error or audit mismatch. Figures: docs/benchmarks.md.
-//   npm run load -- [--duration 60] [--vus 200] [--users 2000] [--enrol 300] [--admins 200]
+//   npm run load -- [--duration 60] [--vus 200] [--users 2000] [--enrol 300] [--admins 200] [--restart-db <s>]
+// --restart-db stops PostgreSQL a third of the way in for that many seconds (scripts/load/outage.ts).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -27,17 +28,19 @@ const { values: flags } = parseArgs({
     enrol: { type: "string", default: "300" },
     admins: { type: "string", default: "200" },
     timezone: { type: "string", default: "Asia/Tokyo" },
+    "restart-db": { type: "string", default: "0" },
   },
 });
-const [durationS, vus, withTwoFactor, toEnrol, admins] = [
+const [durationS, vus, withTwoFactor, toEnrol, admins, restartS] = [
   flags.duration,
   flags.vus,
   flags.users,
   flags.enrol,
   flags.admins,
+  flags["restart-db"],
 ].map(Number);
 if (
-  ![durationS, vus, withTwoFactor, toEnrol, admins].every((n) => Number.isInteger(n) && n! >= 0) ||
+  ![durationS, vus, withTwoFactor, toEnrol, admins, restartS].every((n) => Number.isInteger(n) && n! >= 0) ||
   !vus ||
   !withTwoFactor
 ) {
@@ -68,6 +71,7 @@ const { seed } = await import("./load/seed");
 const { Browser, HttpError } = await import("./load/http");
 const { signInJourney, UserPool } = await import("./load/journeys");
 const { latencyTable, loadAverage, machine } = await import("./load/report");
+const { Outage } = await import("./load/outage");
 
 const work = path.join(os.tmpdir(), `twofold-load-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -77,7 +81,7 @@ const pg = new EmbeddedPostgres({
   user: "postgres",
   password: "postgres",
   port: pgPort,
-  persistent: false,
+  persistent: true, // a restart (--restart-db) must keep the data; cleanup removes the folder
   createPostgresUser: true,
   postgresFlags: ["-c", `timezone=${flags.timezone}`, "-c", "max_connections=200"],
   onLog: () => {},
@@ -107,7 +111,8 @@ try {
   );
 
   const base = `http://127.0.0.1:${appPort}`;
-  const serverLog = path.join(work, "server.log");
+  mkdirSync(".data/load", { recursive: true });
+  const serverLog = path.resolve(".data/load/server.log"); // kept after the run, for its errors
   app = spawn("node", ["server.mjs", "-p", String(appPort), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
@@ -121,9 +126,11 @@ try {
   });
   const logFile = createWriteStream(serverLog);
   let serverErrors = 0;
+  const outage = restartS ? new Outage(pg, base) : undefined;
   for (const stream of [app.stdout!, app.stderr!]) {
     stream.on("data", (chunk: Buffer) => {
       logFile.write(chunk);
+      if (outage?.covers(Date.now())) return; // errors logged while the database is away are expected
       serverErrors += chunk
         .toString()
         .split("\n")
@@ -157,6 +164,8 @@ try {
   const loadBefore = loadAverage();
   const t0 = Date.now();
   const until = t0 + durationS! * 1000;
+  const outageDone = outage?.run((durationS! * 1000) / 3, restartS! * 1000);
+  const outageErrors = new Map<string, number>();
 
   await Promise.all(
     Array.from({ length: vus! }, async (_, vu) => {
@@ -165,16 +174,18 @@ try {
       while (Date.now() < until) {
         const user = await userPool.take(until);
         if (!user) break;
-        const browser = new Browser(base, address, 60_000);
+        const browser = new Browser(base, address, 60_000, (...a) => outage?.inspect(...a));
         const outcome = { signedIn: false, enrolled: false };
         try {
           await signInJourney(browser, user, ids, accountId, outcome);
           if (user.admin) adminJourneys++;
         } catch (error) {
           const key = error instanceof HttpError ? error.message.slice(0, 160) : String(error).slice(0, 160);
-          errors.set(key, (errors.get(key) ?? 0) + 1);
+          const bucket = outage?.covers(Date.now()) ? outageErrors : errors;
+          bucket.set(key, (bucket.get(key) ?? 0) + 1);
         } finally {
           if (outcome.signedIn) {
+            outage?.signedIn(Date.now());
             signedIn.set(user.id, (signedIn.get(user.id) ?? 0) + 1);
             journeys.push(
               browser.timings
@@ -189,11 +200,13 @@ try {
       }
     }),
   );
+  await outageDone;
   const elapsed = (Date.now() - t0) / 1000;
   const loadAfter = loadAverage();
 
   // Every sign-in a user saw succeed wrote its audit event once, and none that they did not see. The
   // event is stored once in each account the user belongs to (lib/audit.ts), so each is checked.
+  await prisma.$queryRaw`SELECT 1`.catch(() => {}); // after a restart, the first query may meet a dead connection
   const events = await prisma.auditEvent.groupBy({
     by: ["subjectId", "accountId"],
     where: { type: AuditType.signIn },
@@ -219,7 +232,7 @@ try {
   console.log(`Machine: ${machine()}; load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}.\n`);
   console.log("| figure | value |\n| --- | --- |");
   console.log(
-    `| sign-ins completed (password + TOTP or enrolment + session + /profile) | ${total} in ${elapsed.toFixed(1)} s = **${(total / elapsed).toFixed(1)}/s** |`,
+    `| sign-ins completed (password, TOTP or enrolment, session granted) | ${total} in ${elapsed.toFixed(1)} s = **${(total / elapsed).toFixed(1)}/s** |`,
   );
   console.log(
     `| of which forced enrolments / admin visits (User Management, audit log, CSV) | ${enrolled} / ${adminJourneys} |`,
@@ -228,13 +241,28 @@ try {
   console.log(`| errors (journeys that failed) | ${errorCount} |`);
   console.log(`| audit events: lost / doubled | ${lost} / ${doubled} |`);
   console.log(`| server log lines at level error | ${serverErrors} |`);
-  console.log(`| waits for a user with an unused TOTP step | ${userPool.waits} |\n`);
+  console.log(`| waits for a user with an unused TOTP step | ${userPool.waits} |`);
+  if (outage) {
+    console.log(
+      `| journeys failed during the outage (until 15 s after) | ${[...outageErrors.values()].reduce((a, b) => a + b, 0)} |`,
+    );
+    for (const line of outage.summary()) console.log(line);
+  }
+  console.log("");
   console.log(latencyTable(timings, journeys));
   if (errors.size) {
     console.log("\nErrors:");
     for (const [message, n] of errors) console.log(`  ${n} × ${message}`);
   }
-  failed = errorCount > 0 || lost > 0 || doubled > 0 || serverErrors > 0;
+  if (outageErrors.size) {
+    console.log("\nWhat users saw during the outage:");
+    for (const [message, n] of outageErrors) console.log(`  ${n} × ${message}`);
+  }
+  for (const leak of outage?.leaks.slice(0, 10) ?? []) console.log(`  internals shown: ${leak}`);
+  const outageFailed =
+    !!outage &&
+    (outage.leaks.length > 0 || !outage.firstSignInAfterUp || !outage.health.after || !outage.health.down.has(503));
+  failed = errorCount > 0 || lost > 0 || doubled > 0 || serverErrors > 0 || outageFailed;
   await prisma.$disconnect();
 } catch (error) {
   console.error(error);

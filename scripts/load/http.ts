@@ -22,6 +22,8 @@ export class Browser {
     private base: string,
     private address: string,
     private timeoutMs: number,
+    /** Shown every answer that was not a success (the outage check reads them for internals). */
+    private inspect: (step: string, status: number, body: string) => void = () => {},
   ) {}
 
   setCookie(name: string, value: string) {
@@ -62,6 +64,7 @@ export class Browser {
     const body = await response.arrayBuffer().catch(() => new ArrayBuffer(0));
     this.timings.push({ step, ms: performance.now() - started });
     const copy = new Response(response.status === 204 || response.status === 304 ? null : body, response);
+    if (response.status >= 400) this.inspect(step, response.status, new TextDecoder().decode(body));
     if (response.status >= 500) throw new HttpError(step, `HTTP ${response.status}`);
     return copy;
   }
@@ -96,8 +99,12 @@ export class Browser {
       if (!json.startsWith("{")) continue;
       const value = JSON.parse(json) as { ok?: boolean; error?: string; data?: T };
       if (value.ok === true) return value.data as T;
-      if (value.ok === false) throw new HttpError(step, `refused: ${value.error}`);
+      if (value.ok === false) {
+        this.inspect(step, response.status, String(value.error));
+        throw new HttpError(step, `refused: ${value.error}`);
+      }
     }
+    this.inspect(step, response.status, text);
     throw new HttpError(step, `no result in the answer (${text.slice(0, 120)})`);
   }
 }
