@@ -63,7 +63,7 @@ const freePort = () =>
 
 const { PrismaClient } = await import("../lib/generated/prisma/client");
 const { setDatabase } = await import("../lib/db");
-const { postgresAdapter } = await import("../lib/db/connection");
+const { postgresAdapter, transactionOptions } = await import("../lib/db/connection");
 const { applyMigrations } = await import("../lib/db/migrations");
 const { AuditType } = await import("../lib/audit");
 const { serverAction } = await import("../tests/e2e/build-manifest");
@@ -101,7 +101,7 @@ try {
   await pg.createDatabase("twofold");
   const url = `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold`;
   await applyMigrations(await postgresAdapter(url));
-  const prisma = new PrismaClient({ adapter: await postgresAdapter(url) });
+  const prisma = new PrismaClient({ adapter: await postgresAdapter(url), transactionOptions });
   setDatabase(prisma);
 
   const started = performance.now();
@@ -174,7 +174,9 @@ try {
       while (Date.now() < until) {
         const user = await userPool.take(until);
         if (!user) break;
-        const browser = new Browser(base, address, 60_000, (...a) => outage?.inspect(...a));
+        const browser = new Browser(base, address, 60_000 /* a user gives up after a minute */, (...a) =>
+          outage?.inspect(...a),
+        );
         const outcome = { signedIn: false, enrolled: false };
         try {
           await signInJourney(browser, user, ids, accountId, outcome);

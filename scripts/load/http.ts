@@ -61,7 +61,12 @@ export class Browser {
       else this.jar.set(name, value);
     }
     // The time until the whole answer is read, as a user waits for it.
-    const body = await response.arrayBuffer().catch(() => new ArrayBuffer(0));
+    let body: ArrayBuffer;
+    try {
+      body = await response.arrayBuffer();
+    } catch (error) {
+      throw new HttpError(step, `reading the answer: ${error instanceof Error ? error.name : String(error)}`);
+    }
     this.timings.push({ step, ms: performance.now() - started });
     const copy = new Response(response.status === 204 || response.status === 304 ? null : body, response);
     if (response.status >= 400) this.inspect(step, response.status, new TextDecoder().decode(body));
