@@ -70,7 +70,7 @@ const { serverAction } = await import("../tests/e2e/build-manifest");
 const { seed } = await import("./load/seed");
 const { Browser, HttpError } = await import("./load/http");
 const { signInJourney, UserPool } = await import("./load/journeys");
-const { latencyTable, loadAverage, machine } = await import("./load/report");
+const { cpuSeconds, latencyTable, loadAverage, machine } = await import("./load/report");
 const { Outage } = await import("./load/outage");
 
 const work = path.join(os.tmpdir(), `twofold-load-${process.pid}`);
@@ -162,6 +162,7 @@ try {
   let enrolled = 0;
   let adminJourneys = 0;
   const loadBefore = loadAverage();
+  const cpuBefore = cpuSeconds(app.pid);
   const t0 = Date.now();
   const until = t0 + durationS! * 1000;
   const outageDone = outage?.run((durationS! * 1000) / 3, restartS! * 1000);
@@ -205,6 +206,7 @@ try {
   await outageDone;
   const elapsed = (Date.now() - t0) / 1000;
   const loadAfter = loadAverage();
+  const cpuAfter = cpuSeconds(app.pid);
 
   // Every sign-in a user saw succeed wrote its audit event once, and none that they did not see. The
   // event is stored once in each account the user belongs to (lib/audit.ts), so each is checked.
@@ -240,6 +242,12 @@ try {
     `| of which forced enrolments / admin visits (User Management, audit log, CSV) | ${enrolled} / ${adminJourneys} |`,
   );
   console.log(`| HTTP requests | ${requests} = ${(requests / elapsed).toFixed(1)}/s |`);
+  if (cpuBefore !== null && cpuAfter !== null) {
+    const cpu = cpuAfter - cpuBefore;
+    console.log(
+      `| app server CPU (user + system) | ${cpu.toFixed(1)} s = ${((100 * cpu) / elapsed).toFixed(0)} % of one core; **${((1000 * cpu) / Math.max(total, 1)).toFixed(0)} ms per sign-in** (with its pages) |`,
+    );
+  }
   console.log(`| errors (journeys that failed) | ${errorCount} |`);
   console.log(`| audit events: lost / doubled | ${lost} / ${doubled} |`);
   console.log(`| server log lines at level error | ${serverErrors} |`);

@@ -1,4 +1,5 @@
 // Figures from the virtual users' timings, and the machine they were measured on, as Markdown.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import type { Timing } from "./http";
 
@@ -33,3 +34,16 @@ export const loadAverage = () =>
     .loadavg()
     .map((n) => n.toFixed(1))
     .join(" / ");
+
+/**
+ * CPU seconds a process has used (Linux /proc; null elsewhere). The machine may be shared: what the
+ * app server spends per sign-in is the figure that does not depend on who else is running.
+ */
+export function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
