@@ -163,6 +163,7 @@ try {
   let adminJourneys = 0;
   const loadBefore = loadAverage();
   const cpuBefore = cpuSeconds(app.pid);
+  const clientBefore = process.cpuUsage();
   const t0 = Date.now();
   const until = t0 + durationS! * 1000;
   const outageDone = outage?.run((durationS! * 1000) / 3, restartS! * 1000);
@@ -207,6 +208,7 @@ try {
   const elapsed = (Date.now() - t0) / 1000;
   const loadAfter = loadAverage();
   const cpuAfter = cpuSeconds(app.pid);
+  const client = process.cpuUsage(clientBefore);
 
   // Every sign-in a user saw succeed wrote its audit event once, and none that they did not see. The
   // event is stored once in each account the user belongs to (lib/audit.ts), so each is checked.
@@ -246,6 +248,10 @@ try {
     const cpu = cpuAfter - cpuBefore;
     console.log(
       `| app server CPU (user + system) | ${cpu.toFixed(1)} s = ${((100 * cpu) / elapsed).toFixed(0)} % of one core; **${((1000 * cpu) / Math.max(total, 1)).toFixed(0)} ms per sign-in** (with its pages) |`,
+    );
+    const clientS = (client.user + client.system) / 1e6;
+    console.log(
+      `| this script's CPU (the virtual users) | ${clientS.toFixed(1)} s = ${((100 * clientS) / elapsed).toFixed(0)} % of one core |`,
     );
   }
   console.log(`| errors (journeys that failed) | ${errorCount} |`);
