@@ -137,11 +137,12 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.mailFailing]: {
     title: "Email keeps failing",
-    sentence: (d) => `"${d.subject}" not delivered after ${d.attempts} attempts (${d.error}); still retrying`,
+    sentence: (d) =>
+      `"${d.subject}"${d.to ? ` to ${d.to}` : ""} not delivered after ${d.attempts} attempts (${d.error}); still retrying`,
   },
   [AuditType.mailGivenUp]: {
     title: "Email not delivered",
-    sentence: (d) => `"${d.subject}" given up after ${d.attempts} attempts (${d.error})`,
+    sentence: (d) => `"${d.subject}"${d.to ? ` to ${d.to}` : ""} given up after ${d.attempts} attempts (${d.error})`,
   },
 };
 

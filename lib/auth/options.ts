@@ -31,18 +31,25 @@ export function authOptions(): AuthOptions {
         name: "Login challenge",
         credentials: {},
         async authorize() {
-          const jar = await cookies();
-          const user = await redeemChallenge(jar.get(challengeCookieName())?.value);
-          if (!user) return null;
-          const meta = await requestMeta();
-          const session = await openSession(user, meta);
-          await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
-          return {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            claims: sessionClaims(user, session, user.sessionVersion),
-          };
+          try {
+            const jar = await cookies();
+            const user = await redeemChallenge(jar.get(challengeCookieName())?.value);
+            if (!user) return null;
+            const meta = await requestMeta();
+            const session = await openSession(user, meta);
+            await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
+            return {
+              id: user.id,
+              email: user.email,
+              name: user.name,
+              claims: sessionClaims(user, session, user.sessionVersion),
+            };
+          } catch (error) {
+            // next-auth puts a thrown message in the error URL it answers with: a database that is
+            // away ("Invalid `prisma.session.create()` invocation…") must reach the log, not the user.
+            await log.error("sign_in.failed", { error });
+            throw new Error("unavailable");
+          }
         },
       }),
     ],

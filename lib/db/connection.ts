@@ -43,6 +43,14 @@ export type OpenDatabase = {
 };
 
 /**
+ * Interactive transactions may wait up to 10 s for a connection and run for up to 30 s. Prisma's
+ * defaults (2 s and 5 s) fail a request that is only slow, under load (a queue for the pool, a busy
+ * CPU) or on a large account (enforcement queuing 2,000 emails), and roll its change back: the user
+ * gets "Something went wrong" for work that would have finished. Found by `npm run load`.
+ */
+export const transactionOptions = { maxWait: 10_000, timeout: 30_000 } as const;
+
+/**
  * Prisma's PostgreSQL adapter for a server URL. The session TimeZone is pinned to UTC: the adapter
  * sends zone-less times and relabels the offset of the timestamptz values it reads instead of
  * converting them (prisma/orm#26786), so on a server east or west of UTC every stored time and

@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseTarget, nonUtcSessionMessage, openDatabase } from "./connection";
+import { databaseTarget, nonUtcSessionMessage, openDatabase, transactionOptions } from "./connection";
 import { applyMigrations } from "./migrations";
 
 // One client per process, created on first use and cached on globalThis: Next gives instrumentation,
@@ -16,7 +16,7 @@ async function connect(): Promise<PrismaClient> {
     const applied = await applyMigrations(database.factory);
     if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
   }
-  const client = new PrismaClient({ adapter: database.factory });
+  const client = new PrismaClient({ adapter: database.factory, transactionOptions });
   if (target.kind === "postgres") await assertUtcSessions(client);
   return client;
 }

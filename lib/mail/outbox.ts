@@ -122,15 +122,27 @@ async function markFailed(message: Claimed, token: string, error: unknown) {
   if (count !== 1) return;
   const fields = { messageId: message.id, subject: message.subject, attempts: message.attempts, error: reason };
   await log[givingUp ? "error" : "warn"](givingUp ? "mail.given_up" : "mail.retry", fields);
-  if (message.attempts === REPORT_AFTER_ATTEMPTS || givingUp) {
-    // The recipient's accounts see it in their audit log: the people who can notice a missing email.
-    const user = await prisma.user.findUnique({ where: { email: message.to }, select: { id: true } });
-    await audit({
-      type: givingUp ? AuditType.mailGivenUp : AuditType.mailFailing,
-      subjectId: user?.id ?? null,
-      details: { subject: message.subject, attempts: message.attempts, error: reason.slice(0, 200) },
-    });
-  }
+  if (message.attempts === REPORT_AFTER_ATTEMPTS || givingUp) await reportFailing(message, reason, givingUp);
+}
+
+/**
+ * Shown in the audit log of the people who can notice a missing email: the recipient's accounts, and
+ * every account with an open invitation to the address (a mistyped invitation bounces before anyone
+ * has an account; its admins are the ones to fix it).
+ */
+async function reportFailing(message: Claimed, reason: string, givingUp: boolean) {
+  const prisma = await db();
+  const [user, invitations] = await Promise.all([
+    prisma.user.findUnique({ where: { email: message.to }, select: { id: true } }),
+    prisma.invitation.findMany({ where: { email: message.to, acceptedAt: null }, select: { accountId: true } }),
+  ]);
+  const event = {
+    type: givingUp ? AuditType.mailGivenUp : AuditType.mailFailing,
+    subjectId: user?.id ?? null,
+    details: { subject: message.subject, to: message.to, attempts: message.attempts, error: reason.slice(0, 200) },
+  };
+  if (user || !invitations.length) await audit(event);
+  for (const accountId of new Set(invitations.map((i) => i.accountId))) await audit({ ...event, accountId });
 }
 
 export type DeliveryReport = { sent: number; retrying: number; failed: number };

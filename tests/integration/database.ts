@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { setDatabase } from "@/lib/db";
-import { postgresAdapter } from "@/lib/db/connection";
+import { postgresAdapter, transactionOptions } from "@/lib/db/connection";
 
 export const backend = process.env.TEST_DATABASE as "pglite" | "postgres";
 
@@ -19,7 +19,7 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
       const admin = new pg.Client({ connectionString: `${base}/postgres` });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name} TEMPLATE twofold_template`);
-      prisma = new PrismaClient({ adapter: await postgresAdapter(`${base}/${name}`, { max: 25 }) });
+      prisma = new PrismaClient({ adapter: await postgresAdapter(`${base}/${name}`, { max: 25 }), transactionOptions });
       cleanup = async () => {
         await prisma?.$disconnect();
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -30,7 +30,7 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
       const { PrismaPGlite } = await import("pglite-prisma-adapter");
       const image = readFileSync(inject("pgliteImage"));
       const pglite = await PGlite.create({ loadDataDir: new Blob([image]) });
-      prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+      prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions }); // as the app (lib/db)
       cleanup = async () => {
         await prisma?.$disconnect();
         await pglite.close();

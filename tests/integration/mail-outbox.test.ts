@@ -4,7 +4,9 @@ import { SMTPServer } from "smtp-server";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
+import { inviteMember } from "@/lib/accounts/invitations";
 import { AuditType } from "@/lib/audit";
+import { describeAuditEvent } from "@/lib/audit-words";
 import { deliverOutbox, MAX_ATTEMPTS, queueMail, REPORT_AFTER_ATTEMPTS, type Transport } from "@/lib/mail/outbox";
 import { smtpTransport, smtpTransporter } from "@/lib/mail/send";
 import { freshDatabasePerFile } from "./database";
@@ -127,6 +129,33 @@ describe("the mail outbox", () => {
     expect(await auditTypes(user.id)).toContain(AuditType.mailGivenUp);
     await makeDue();
     expect(await deliverOutbox(failing, 5_000)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+  });
+});
+
+describe("an invitation to an address that bounces", () => {
+  it("shows as failing in the inviting account's audit log, naming the address", async () => {
+    const owner = await makeUserWithTwoFactor("Inviter");
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+    const typo = `new-colleague-${randomUUID().slice(0, 8)}@exmaple.com`;
+    await inviteMember(owner.user.id, accountId, typo, "member", meta);
+    const bouncing: Transport = {
+      outcome: "sent",
+      keepBody: false,
+      send: (m) => (m.to === typo ? Promise.reject(new Error("550 no such domain")) : Promise.resolve()),
+    };
+    const failing = () => prisma().auditEvent.findMany({ where: { accountId, type: AuditType.mailFailing } });
+    for (let attempt = 1; attempt < REPORT_AFTER_ATTEMPTS; attempt++) {
+      await makeDue();
+      await deliverOutbox(bouncing, 5_000);
+    }
+    expect(await failing()).toHaveLength(0);
+    await makeDue();
+    await deliverOutbox(bouncing, 5_000);
+    const [event, ...more] = await failing();
+    expect(more).toHaveLength(0);
+    const { title, sentence } = describeAuditEvent(event!.type, event!.details as Record<string, unknown>);
+    expect(title).toBe("Email keeps failing");
+    expect(sentence).toContain(`to ${typo} not delivered after ${REPORT_AFTER_ATTEMPTS} attempts (550 no such domain)`);
   });
 });
 

@@ -1,0 +1,107 @@
+// What a virtual user does, over HTTP only, as the browser does it (components/auth): the /login page,
+// the password step, the second factor (or enrolment when the account enforces 2FA), the challenge
+// exchanged for a session through next-auth, then a protected page; admins also open User Management
+// and the audit log, and now and then export the member list.
+import { totpCode } from "../../lib/two-factor/totp";
+import { Browser, HttpError } from "./http";
+import { PASSWORD, stepNow, type LoadUser } from "./seed";
+
+export type ActionIds = Record<
+  "submitPassword" | "submitSecondFactor" | "startLoginEnrolment" | "finishLoginEnrolment",
+  string
+>;
+
+/**
+ * Hands out users whose authenticator has a code the server has not accepted yet: one accepted code
+ * per user per 30 s step (the replay rule), so a user signs in at most once per step.
+ */
+export class UserPool {
+  private busy = new Set<string>();
+  private cursor = 0;
+  waits = 0;
+
+  constructor(readonly users: LoadUser[]) {}
+
+  async take(until: number): Promise<LoadUser | null> {
+    while (Date.now() < until) {
+      const now = stepNow();
+      for (let n = 0; n < this.users.length; n++) {
+        const user = this.users[(this.cursor + n) % this.users.length]!;
+        if (this.busy.has(user.id) || user.lastStep >= now) continue;
+        this.cursor = (this.cursor + n + 1) % this.users.length;
+        this.busy.add(user.id);
+        return user;
+      }
+      this.waits++; // every user has signed in during this step: wait for the next one
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return null;
+  }
+
+  give(user: LoadUser) {
+    this.busy.delete(user.id);
+  }
+}
+
+/** Filled in as the journey goes, so a failure after the session was granted still counts the sign-in. */
+export type Outcome = { signedIn: boolean; enrolled: boolean };
+
+/** A fresh code for this user, marking the step as spent whether or not the server accepts it. */
+async function code(user: LoadUser, secret: string) {
+  user.lastStep = stepNow();
+  return totpCode(secret);
+}
+
+export async function signInJourney(
+  browser: Browser,
+  user: LoadUser,
+  ids: ActionIds,
+  accountId: string,
+  outcome: Outcome,
+): Promise<void> {
+  await browser.page("GET /login", "/login", "Sign in");
+  const { requirement } = await browser.action<{ requirement: string }>("password step", "/login", ids.submitPassword, {
+    email: user.email,
+    password: PASSWORD,
+  });
+  if (requirement === "verify" && user.secret) {
+    await browser.action("TOTP step", "/login", ids.submitSecondFactor, {
+      method: "totp",
+      code: await code(user, user.secret),
+    });
+  } else if (requirement === "enrol" && !user.secret) {
+    const { secret } = await browser.action<{ secret: string }>(
+      "enrolment: secret",
+      "/login",
+      ids.startLoginEnrolment,
+      {},
+    );
+    await browser.action("enrolment: confirm", "/login", ids.finishLoginEnrolment, { code: await code(user, secret) });
+    user.secret = secret; // from now on a user with an authenticator
+    outcome.enrolled = true;
+  } else {
+    throw new HttpError("password step", `unexpected requirement "${requirement}" for ${user.email}`);
+  }
+
+  // next-auth's signIn("challenge", { redirect: false }): the CSRF token, then the callback.
+  const csrf = await browser.request("GET /api/auth/csrf", "/api/auth/csrf");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const callback = await browser.request("session", "/api/auth/callback/challenge", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },
+    body: new URLSearchParams({ csrfToken, callbackUrl: "/profile", json: "true" }),
+  });
+  const { url } = (await callback.json().catch(() => ({}))) as { url?: string };
+  if (callback.status !== 200 || !browser.cookie("next-auth.session-token") || !url || url.includes("error=")) {
+    throw new HttpError("session", `HTTP ${callback.status}, ${url ?? "no url"}`);
+  }
+  outcome.signedIn = true;
+
+  await browser.page("GET /profile", "/profile", user.email);
+  if (user.admin) {
+    browser.setCookie("twofold.account", accountId); // the account switcher's choice: Load Co
+    await browser.page("GET /settings/users", "/settings/users", "Load Co");
+    await browser.page("GET /settings/audit", "/settings/audit");
+    if (Math.random() < 0.25) await browser.page("GET export.csv", "/settings/users/export.csv", user.email);
+  }
+}
