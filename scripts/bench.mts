@@ -37,7 +37,7 @@ async function serverPaths() {
   const { createUserWithAccount } = await import("../lib/auth/users");
   const { checkPassword, verifyChallengeSecondFactor } = await import("../lib/auth/login");
   const { createChallenge, redeemChallenge } = await import("../lib/auth/challenge");
-  const { beginEnrolment, confirmEnrolment } = await import("../lib/two-factor/enrolment");
+  const { beginEnrolment, confirmEnrolment } = await import("../lib/two-factor/factors/totp-enrolment");
   const { totpCode } = await import("../lib/two-factor/totp");
 
   const users = [];

@@ -11,6 +11,7 @@ import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
 import type { ActionState } from "@/lib/action";
+import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
@@ -105,10 +106,10 @@ export function EnforcementSettings({
             type="number"
             inputMode="numeric"
             min={0}
-            max={720}
+            max={MAX_GRACE_HOURS}
             value={grace}
             onChange={(e) => setGrace(e.target.value)}
-            hint="0 to 720. During it, members without 2FA may still sign in, with a reminder."
+            hint={`0 to ${MAX_GRACE_HOURS}. During it, members without 2FA may still sign in, with a reminder.`}
             errors={state.fieldErrors?.graceHours}
           />
           <FormMessage error={state.fieldErrors ? undefined : state.error} />

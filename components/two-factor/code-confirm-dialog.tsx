@@ -1,9 +1,8 @@
 "use client";
 import { Dialog } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 import { CodePrompt } from "./code-prompt";
-
-type Proof = { method: "totp" | "recovery"; code: string };
 
 /** A change that lowers protection: confirmed with a fresh code (or recovery code) in the same prompt. */
 export function CodeConfirmDialog({

@@ -4,6 +4,7 @@ import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
 import type { ActionState } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 import { CodeField } from "./code-field";
 
 /** Asks for a fresh second factor: a current code, or (when allowed) a recovery code. */
@@ -17,7 +18,7 @@ export function CodePrompt({
   submitLabel: string;
   allowRecovery: boolean;
   danger?: boolean;
-  onSubmit: (proof: { method: "totp" | "recovery"; code: string }) => Promise<ActionState<unknown>>;
+  onSubmit: (proof: Proof) => Promise<ActionState<unknown>>;
   onCancel: () => void;
 }) {
   const [method, setMethod] = useState<"totp" | "recovery">("totp");

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
+import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
 import { DisableDialog } from "./disable-dialog";
 import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
 import { EnrolmentDialog } from "./enrolment-dialog";
@@ -64,7 +65,7 @@ export function TwoFactorSection({
             </span>{" "}
             unused recovery code{recoveryCodesLeft === 1 ? "" : "s"}.
           </p>
-          {recoveryCodesLeft <= 3 && (
+          {recoveryCodesLeft <= LOW_RECOVERY_CODES && (
             <Alert tone="warning">
               {recoveryCodesLeft === 0
                 ? "You have no recovery codes left."

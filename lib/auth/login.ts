@@ -8,7 +8,7 @@ import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } fr
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed, verifySecondFactor } from "@/lib/two-factor/attempts";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
-import type { Proof } from "@/lib/two-factor/verify";
+import type { Proof } from "@/lib/two-factor/proof";
 import {
   createChallenge,
   findChallenge,

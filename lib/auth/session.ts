@@ -54,8 +54,8 @@ export async function requireUser(): Promise<PublicUser> {
 
 /** For settings pages: an owner or admin of the current account; anyone else gets a 404. */
 export async function requireAccountAdmin() {
-  const user = await requireUser();
+  const { user, policy } = await requireSession();
   const membership = await currentMembership(user.id);
   if (!membership || !canManage(membership.role)) notFound();
-  return { user, membership };
+  return { user, policy, membership };
 }

@@ -9,7 +9,7 @@ import { postgresAdapter } from "@/lib/db/connection";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { deliverOutbox, queueMail, type Transport } from "@/lib/mail/outbox";
 import { reserveAttempt } from "@/lib/rate-limit";
-import { acceptTotpCode } from "@/lib/two-factor/verify";
+import { acceptTotpCode } from "@/lib/two-factor/factors/totp";
 import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "../integration/fixtures";
 
 let prisma: PrismaClient;

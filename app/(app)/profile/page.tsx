@@ -7,8 +7,8 @@ import { requireUser } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
-import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
-import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
+import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
+import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -26,13 +26,13 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Profile</h1>
-      {usedRecoveryCode && policy.hasAuthenticator && (
+      {usedRecoveryCode && policy.hasSecondFactor && (
         <Alert tone={codesLeft <= LOW_RECOVERY_CODES ? "warning" : "info"}>
           You signed in with a recovery code. {codesLeft} unused recovery code{codesLeft === 1 ? "" : "s"} left.
         </Alert>
       )}
       <TwoFactorSection
-        enabled={policy.hasAuthenticator}
+        enabled={policy.hasSecondFactor}
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}
         email={user.email}

@@ -14,7 +14,7 @@ export default async function EnrolPage() {
   if (!session) redirect("/login");
   // Just enrolled here: this render follows the re-issued cookie, while the recovery codes are still
   // on screen, so it must not navigate away; the page moves on once they are saved.
-  if (!session.mustEnrol && !session.policy.hasAuthenticator) redirect("/profile");
+  if (!session.mustEnrol && !session.policy.hasSecondFactor) redirect("/profile");
   return (
     <RequiredEnrolment
       email={session.user.email}

@@ -5,6 +5,7 @@ import { openSignIn, readChallengeCookie, setChallengeCookie } from "@/lib/auth/
 import { beginChallengeEnrolment, finishChallengeEnrolment } from "@/lib/auth/login-enrolment";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { emailSchema } from "@/lib/auth/users";
+import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
 const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
 
@@ -15,13 +16,8 @@ export const submitPassword = action(passwordStep, async ({ email, password }, m
   return { requirement, graceUntil: graceUntil?.toISOString() ?? null };
 });
 
-const secondFactorStep = z.object({
-  method: z.enum(["totp", "recovery"]),
-  code: z.string().trim().min(1, "Enter a code.").max(32, "That is not a valid code."),
-});
-
 /** Step 2. The user is the challenge's, never one named by the request. */
-export const submitSecondFactor = action(secondFactorStep, async (proof, meta) => {
+export const submitSecondFactor = action(proofSchema, async (proof, meta) => {
   const { result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
@@ -32,7 +28,7 @@ export const startLoginEnrolment = action(z.object({}), async () => {
   return { secret, uri };
 });
 
-export const finishLoginEnrolment = action(z.object({ code: secondFactorStep.shape.code }), async ({ code }, meta) => {
+export const finishLoginEnrolment = action(z.object({ code: totpCodeSchema }), async ({ code }, meta) => {
   return finishChallengeEnrolment(await readChallengeCookie(), code, meta);
 });
 

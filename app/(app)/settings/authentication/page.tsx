@@ -7,7 +7,7 @@ import { requireAccountAdmin } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Authentication" };
 
 export default async function AuthenticationSettingsPage() {
-  const { user, membership } = await requireAccountAdmin();
+  const { policy, membership } = await requireAccountAdmin();
   const { account } = membership;
   const summary = await protectionSummary(account.id);
   const deadline = account.enforcedAt ? new Date(account.enforcedAt.getTime() + account.graceHours * 3_600_000) : null;
@@ -23,7 +23,7 @@ export default async function AuthenticationSettingsPage() {
         </p>
         <EnforcementSettings
           enforced={account.enforceTwoFactor}
-          adminHasTwoFactor={user.totpEnabledAt !== null}
+          adminHasTwoFactor={policy.hasSecondFactor}
           membersWithout={summary.total - summary.protected}
           graceDeadline={deadline && deadline > new Date() ? deadline.toISOString() : null}
         />
