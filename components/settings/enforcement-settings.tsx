@@ -2,7 +2,6 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { enforceTwoFactor, stopEnforcingTwoFactor } from "@/app/(app)/settings/authentication/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
@@ -10,18 +9,25 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
-import type { ActionState } from "@/lib/action";
-import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
+import type { ActionState, ServerAction } from "@/lib/action";
+import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
 /** The Harness flow: the switch, "protect your own login first", the confirmation, and turning it off. */
+export type EnforcementActions = {
+  enforce: ServerAction<{ graceHours: string }>;
+  stopEnforcing: ServerAction<Proof>;
+};
+
 export function EnforcementSettings({
+  actions,
   enforced,
   adminHasTwoFactor,
   membersWithout,
   graceDeadline,
 }: {
+  actions: EnforcementActions;
   enforced: boolean;
   adminHasTwoFactor: boolean;
   membersWithout: number;
@@ -40,7 +46,7 @@ export function EnforcementSettings({
 
   async function confirm() {
     setPending(true);
-    const result = await enforceTwoFactor({ graceHours: grace });
+    const result = await actions.enforce({ graceHours: grace });
     setPending(false);
     if (result.ok) close();
     else setState(result);
@@ -122,7 +128,7 @@ export function EnforcementSettings({
         title="Stop enforcing two-factor authentication?"
         description="Members will be able to turn off their own two-factor authentication. Confirm with a current code."
         submitLabel="Stop enforcing"
-        action={stopEnforcingTwoFactor}
+        action={actions.stopEnforcing}
         onClose={close}
       />
     </>

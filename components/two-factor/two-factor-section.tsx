@@ -7,17 +7,23 @@ import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
+import type { ServerAction } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 import { DisableDialog } from "./disable-dialog";
-import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
-import { EnrolmentDialog } from "./enrolment-dialog";
-
-const profileEnrolment = { start: startEnrolment, enable: enableTwoFactor };
+import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
 import { RegenerateDialog } from "./regenerate-dialog";
+
+/** The profile's server actions for 2FA, handed down from the page. */
+export type TwoFactorActions = EnrolmentActions & {
+  turnOff: ServerAction<Proof>;
+  regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+};
 
 type Open = "none" | "enrol" | "disable" | "regenerate";
 
 /** The profile's Two-Factor Authentication section: the switch, the code count and the dialogs. */
 export function TwoFactorSection({
+  actions,
   enabled,
   lockedBy,
   recoveryCodesLeft,
@@ -25,6 +31,7 @@ export function TwoFactorSection({
   openEnrolment,
   returnTo,
 }: {
+  actions: TwoFactorActions;
   enabled: boolean;
   lockedBy: string[];
   recoveryCodesLeft: number;
@@ -84,15 +91,15 @@ export function TwoFactorSection({
       {open === "enrol" && (
         <EnrolmentDialog
           email={email}
-          actions={profileEnrolment}
+          actions={actions}
           onCancel={close}
           onDone={() =>
             returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close()
           }
         />
       )}
-      {open === "disable" && <DisableDialog onClose={close} />}
-      {open === "regenerate" && <RegenerateDialog onClose={close} />}
+      {open === "disable" && <DisableDialog turnOff={actions.turnOff} onClose={close} />}
+      {open === "regenerate" && <RegenerateDialog regenerate={actions.regenerate} onClose={close} />}
     </Card>
   );
 }

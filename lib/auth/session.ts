@@ -5,7 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { canManage, currentMembership } from "@/lib/accounts/current";
 import { env } from "@/lib/env";
-import { sessionCookieName } from "./cookies";
+import { sessionCookieName } from "./session-cookie";
 import { findLiveSession, type LiveSession } from "./session-record";
 import { readClaims } from "./session-token";
 import type { PublicUser } from "./users";

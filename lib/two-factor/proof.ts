@@ -14,6 +14,17 @@ export type Proof = z.infer<typeof proofSchema>;
 export type FactorKind = Proof["method"];
 export type ProofOf<K extends FactorKind> = Extract<Proof, { method: K }>;
 
+/** How people read a proof's kind (the audit log): "confirmed with an authenticator code". */
+export const proofNames: Record<FactorKind, { noun: string; withArticle: string }> = {
+  totp: { noun: "authenticator code", withArticle: "an authenticator code" },
+  recovery: { noun: "recovery code", withArticle: "a recovery code" },
+};
+
+const isFactorKind = (value: unknown): value is FactorKind =>
+  typeof value === "string" && Object.hasOwn(proofNames, value);
+/** The words for a stored `method`, or null for anything that is not a kind (old or forged rows). */
+export const proofName = (method: unknown) => (isFactorKind(method) ? proofNames[method] : null);
+
 /** A code from the authenticator app alone (enrolment, regenerating recovery codes). */
 export const totpCodeSchema = z.string().trim().min(1, "Enter the 6-digit code.").max(32, "That is not a valid code.");
 

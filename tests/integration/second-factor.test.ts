@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redeemChallenge } from "@/lib/auth/challenge";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";

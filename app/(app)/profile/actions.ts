@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { authedAction, enrolmentAction } from "@/lib/action";
-import { reissueSession } from "@/lib/auth/cookies";
+import { reissueSession } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";

@@ -9,6 +9,14 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
+import {
+  changePasswordAction,
+  enableTwoFactor,
+  regenerateCodes,
+  startEnrolment,
+  turnOffTwoFactor,
+  updateName,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -32,6 +40,12 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         </Alert>
       )}
       <TwoFactorSection
+        actions={{
+          start: startEnrolment,
+          enable: enableTwoFactor,
+          turnOff: turnOffTwoFactor,
+          regenerate: regenerateCodes,
+        }}
         enabled={policy.hasSecondFactor}
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}
@@ -44,10 +58,10 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <dt className="font-medium">Email</dt>
           <dd className="text-slate-700">{user.email}</dd>
         </dl>
-        <NameForm name={user.name} />
+        <NameForm updateName={updateName} name={user.name} />
       </Card>
       <Card title="Password" description="Changing it signs you out everywhere else.">
-        <PasswordForm />
+        <PasswordForm changePassword={changePasswordAction} />
       </Card>
     </div>
   );

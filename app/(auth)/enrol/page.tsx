@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
+import { enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
@@ -17,6 +18,7 @@ export default async function EnrolPage() {
   if (!session.mustEnrol && !session.policy.hasSecondFactor) redirect("/profile");
   return (
     <RequiredEnrolment
+      actions={{ start: startEnrolment, enable: enableTwoFactor }}
       email={session.user.email}
       accounts={session.policy.enforcedBy.map((a) => a.name)}
       required={session.mustEnrol}

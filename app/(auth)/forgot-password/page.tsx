@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
+import { askForReset } from "./actions";
 
 export const metadata: Metadata = { title: "Reset your password" };
 
@@ -11,7 +12,7 @@ export default function ForgotPasswordPage() {
       <p className="mt-2 text-sm text-slate-600">
         Enter your email and we will send you a link to choose a new password.
       </p>
-      <ForgotPasswordForm />
+      <ForgotPasswordForm askForReset={askForReset} />
       <p className="mt-6 text-sm">
         <Link href="/login" className="text-brand-600 underline">
           Back to sign in

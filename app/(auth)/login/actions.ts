@@ -1,9 +1,15 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { openSignIn, readChallengeCookie, setChallengeCookie } from "@/lib/auth/cookies";
-import { beginChallengeEnrolment, finishChallengeEnrolment } from "@/lib/auth/login-enrolment";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import {
+  beginChallengeEnrolment,
+  beginSignIn,
+  finishChallengeEnrolment,
+  openSignIn,
+  readChallengeCookie,
+  verifyChallengeSecondFactor,
+  verifyCredentials,
+} from "@/lib/auth/sign-in";
 import { emailSchema } from "@/lib/auth/users";
 import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
@@ -11,8 +17,8 @@ const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, 
 
 /** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. */
 export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
-  const { token, requirement, graceUntil } = await checkPassword(email, password, meta);
-  await setChallengeCookie(token);
+  const user = await verifyCredentials(email, password, meta);
+  const { requirement, graceUntil } = await beginSignIn(user.id, meta);
   return { requirement, graceUntil: graceUntil?.toISOString() ?? null };
 });
 

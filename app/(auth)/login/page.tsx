@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { openSignIn } from "@/lib/auth/cookies";
+import { openSignIn } from "@/lib/auth/sign-in";
 import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { LoginFlow } from "@/components/auth/login-flow";
+import { LoginFlow } from "@/components/auth/sign-in/login-flow";
+import { finishLoginEnrolment, resumeSignIn, startLoginEnrolment, submitPassword, submitSecondFactor } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -19,6 +20,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const resume = params.continue === "1" ? await openSignIn() : null;
   return (
     <LoginFlow
+      actions={{
+        submitPassword,
+        submitSecondFactor,
+        enrolment: { start: startLoginEnrolment, enable: finishLoginEnrolment },
+        resume: resumeSignIn,
+      }}
       callbackUrl={callbackUrl}
       resume={resume}
       notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}

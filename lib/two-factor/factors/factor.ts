@@ -3,7 +3,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import type { FactorKind, ProofOf } from "../proof";
 
 export type ProofResult =
-  | { ok: true; method: "totp" }
+  | { ok: true; method: Exclude<FactorKind, "recovery"> }
   | { ok: true; method: "recovery"; remaining: number }
   | { ok: false; reason: "invalid" | "replay" };
 

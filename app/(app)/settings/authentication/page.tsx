@@ -3,6 +3,7 @@ import { Card } from "@/components/ui/card";
 import { EnforcementSettings } from "@/components/settings/enforcement-settings";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
+import { enforceTwoFactor, stopEnforcingTwoFactor } from "./actions";
 
 export const metadata: Metadata = { title: "Authentication" };
 
@@ -22,6 +23,7 @@ export default async function AuthenticationSettingsPage() {
           member{summary.total === 1 ? "" : "s"} protected
         </p>
         <EnforcementSettings
+          actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor }}
           enforced={account.enforceTwoFactor}
           adminHasTwoFactor={policy.hasSecondFactor}
           membersWithout={summary.total - summary.protected}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
+import { acceptAsExistingUser, acceptAsNewUser } from "./actions";
 
 export const metadata: Metadata = { title: "Join an account", referrer: "same-origin" };
 
@@ -22,6 +23,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   }
   return (
     <InviteFlow
+      accept={invitation.existingUserId !== null ? acceptAsExistingUser : acceptAsNewUser}
       token={token}
       accountName={invitation.account.name}
       email={invitation.email}
