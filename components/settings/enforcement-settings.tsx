@@ -10,7 +10,7 @@ import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
 import type { ActionState, ServerAction } from "@/lib/action";
-import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
+import type { Proof } from "@/lib/two-factor/proof";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
@@ -22,12 +22,15 @@ export type EnforcementActions = {
 
 export function EnforcementSettings({
   actions,
+  maxGraceHours,
   enforced,
   adminHasTwoFactor,
   membersWithout,
   graceDeadline,
 }: {
   actions: EnforcementActions;
+  /** From the page (lib/two-factor/proof), so zod's module stays out of the browser bundle. */
+  maxGraceHours: number;
   enforced: boolean;
   adminHasTwoFactor: boolean;
   membersWithout: number;
@@ -112,10 +115,10 @@ export function EnforcementSettings({
             type="number"
             inputMode="numeric"
             min={0}
-            max={MAX_GRACE_HOURS}
+            max={maxGraceHours}
             value={grace}
             onChange={(e) => setGrace(e.target.value)}
-            hint={`0 to ${MAX_GRACE_HOURS}. During it, members without 2FA may still sign in, with a reminder.`}
+            hint={`0 to ${maxGraceHours}. During it, members without 2FA may still sign in, with a reminder.`}
             errors={state.fieldErrors?.graceHours}
           />
           <FormMessage error={state.fieldErrors ? undefined : state.error} />

@@ -6,7 +6,6 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
 import type { ServerAction } from "@/lib/action";
 import type { Proof } from "@/lib/two-factor/proof";
 import { DisableDialog } from "./disable-dialog";
@@ -27,6 +26,7 @@ export function TwoFactorSection({
   enabled,
   lockedBy,
   recoveryCodesLeft,
+  recoveryCodesLow,
   email,
   openEnrolment,
   returnTo,
@@ -35,6 +35,8 @@ export function TwoFactorSection({
   enabled: boolean;
   lockedBy: string[];
   recoveryCodesLeft: number;
+  /** At or below the warning limit (decided by the page, so zod's module stays out of the bundle). */
+  recoveryCodesLow: boolean;
   email: string;
   /** Opened from elsewhere ("Go to settings", the grace banner): start with the enrolment dialog. */
   openEnrolment?: boolean;
@@ -72,7 +74,7 @@ export function TwoFactorSection({
             </span>{" "}
             unused recovery code{recoveryCodesLeft === 1 ? "" : "s"}.
           </p>
-          {recoveryCodesLeft <= LOW_RECOVERY_CODES && (
+          {recoveryCodesLow && (
             <Alert tone="warning">
               {recoveryCodesLeft === 0
                 ? "You have no recovery codes left."

@@ -1,6 +1,7 @@
 // What the browser and the server agree on about second factors, and nothing that needs the server:
 // the proof a user sends, its schema, what a sign-in asks for, and the limits the UI shows.
-// (No Node or database imports: client components use it too.)
+// No Node or database imports: client components use its types. They take its values (the limits)
+// as props from their page, since importing a value here would put zod into the browser bundle.
 import { z } from "zod";
 
 const code = z.string().trim().min(1, "Enter a code.").max(32, "That is not a valid code.");

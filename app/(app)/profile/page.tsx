@@ -49,6 +49,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         enabled={policy.hasSecondFactor}
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}
+        recoveryCodesLow={codesLeft <= LOW_RECOVERY_CODES}
         email={user.email}
         openEnrolment={params.enrol === "1"}
         returnTo={returnTo ?? undefined}

@@ -3,6 +3,7 @@ import { Card } from "@/components/ui/card";
 import { EnforcementSettings } from "@/components/settings/enforcement-settings";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
+import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
 import { enforceTwoFactor, stopEnforcingTwoFactor } from "./actions";
 
 export const metadata: Metadata = { title: "Authentication" };
@@ -24,6 +25,7 @@ export default async function AuthenticationSettingsPage() {
         </p>
         <EnforcementSettings
           actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor }}
+          maxGraceHours={MAX_GRACE_HOURS}
           enforced={account.enforceTwoFactor}
           adminHasTwoFactor={policy.hasSecondFactor}
           membersWithout={summary.total - summary.protected}
