@@ -17,6 +17,11 @@ export type ActionState<T = undefined> = {
   data?: T;
 };
 
+/** A server action as a component receives it from its page (components never import app/). */
+export type ServerAction<I, T = unknown> = (input: I) => Promise<ActionState<T>>;
+/** The same, in the shape useActionState calls it. */
+export type FormAction<T = unknown> = (state: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
+
 type Input = FormData | Record<string, unknown> | undefined;
 const toObject = (input: Input) => (input instanceof FormData ? Object.fromEntries(input) : (input ?? {}));
 

@@ -1,17 +1,16 @@
 // Audit events in words for people reading the log; the identifier stays for filtering and export.
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
+import { proofName, proofNames } from "@/lib/two-factor/proof";
 
 type Details = Record<string, unknown> | null;
 type Describe = { title: string; sentence?: (d: Record<string, unknown>) => string | null };
 
 const plural = (n: unknown, one: string, many = `${one}s`) => `${n} ${Number(n) === 1 ? one : many}`;
-const method = (d: Record<string, unknown>) =>
-  d.method === "recovery"
-    ? "confirmed with a recovery code"
-    : d.method === "totp"
-      ? "confirmed with an authenticator code"
-      : null;
+const method = (d: Record<string, unknown>) => {
+  const name = proofName(d.method);
+  return name ? `confirmed with ${name.withArticle}` : null;
+};
 
 /** Every event type has words: the Record makes the type checker hold this list complete. */
 const words: Record<AuditType, Describe> = {
@@ -56,7 +55,7 @@ const words: Record<AuditType, Describe> = {
     title: "Wrong second factor",
     sentence: (d) =>
       [
-        d.method === "recovery" ? "A wrong recovery code" : "A wrong authenticator code",
+        `A wrong ${(proofName(d.method) ?? proofNames.totp).noun}`,
         d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null,
       ]
         .filter(Boolean)

@@ -35,9 +35,9 @@ async function serverPaths() {
   setDatabase(new PrismaClient({ adapter: factory }));
 
   const { createUserWithAccount } = await import("../lib/auth/users");
-  const { checkPassword, verifyChallengeSecondFactor } = await import("../lib/auth/login");
-  const { createChallenge, redeemChallenge } = await import("../lib/auth/challenge");
-  const { beginEnrolment, confirmEnrolment } = await import("../lib/two-factor/enrolment");
+  const { checkPassword, verifyChallengeSecondFactor } = await import("../lib/auth/sign-in");
+  const { createChallenge, redeemChallenge } = await import("../lib/auth/sign-in/challenge");
+  const { beginEnrolment, confirmEnrolment } = await import("../lib/two-factor/factors/totp-enrolment");
   const { totpCode } = await import("../lib/two-factor/totp");
 
   const users = [];

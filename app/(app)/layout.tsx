@@ -4,6 +4,7 @@ import { GraceBanner } from "@/components/shell/grace-banner";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { canManage, currentMembership, listAccounts } from "@/lib/accounts/current";
 import { requireSession } from "@/lib/auth/session";
+import { switchAccount } from "./actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   // The session check also applied the 2FA rule (a user who must enrol went to /enrol): its verdict
@@ -19,7 +20,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Link href="/profile" className="text-lg font-bold tracking-tight text-brand-700">
               Twofold
             </Link>
-            {membership && <AccountSwitcher accounts={accounts} currentId={membership.account.id} />}
+            {membership && (
+              <AccountSwitcher switchAccount={switchAccount} accounts={accounts} currentId={membership.account.id} />
+            )}
           </div>
           <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
             <Link href="/profile" className="font-medium hover:underline">

@@ -1,25 +1,33 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { confirmSignupAction } from "@/app/(auth)/signup/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import type { ActionState } from "@/lib/action";
+import type { ActionState, ServerAction } from "@/lib/action";
+import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
 /** /signup/verify/[token]: the password chosen at sign-up proves it is the same person, then sign-in continues. */
-export function ConfirmSignupForm({ token, email }: { token: string; email: string }) {
+export function ConfirmSignupForm({
+  confirm,
+  token,
+  email,
+}: {
+  confirm: ServerAction<FormData>;
+  token: string;
+  email: string;
+}) {
   const router = useRouter();
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
 
   async function onSubmit(formData: FormData) {
     setPending(true);
-    const result = await confirmSignupAction(formData);
+    const result = await confirm(formData);
     setState(result);
     setPending(result.ok === true);
     // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced).
-    if (result.ok) router.push("/login?continue=1");
+    if (result.ok) router.push(CONTINUE_SIGN_IN_PATH);
   }
 
   return (

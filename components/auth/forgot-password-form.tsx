@@ -1,11 +1,11 @@
 "use client";
 import { useActionState } from "react";
-import { askForReset } from "@/app/(auth)/forgot-password/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { FormAction } from "@/lib/action";
 
-export function ForgotPasswordForm() {
+export function ForgotPasswordForm({ askForReset }: { askForReset: FormAction }) {
   const [state, submit, pending] = useActionState(askForReset, {});
   return (
     <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>

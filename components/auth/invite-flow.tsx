@@ -1,14 +1,16 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { acceptAsExistingUser, acceptAsNewUser } from "@/app/(auth)/invite/[token]/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import type { ActionState } from "@/lib/action";
+import type { ActionState, ServerAction } from "@/lib/action";
+import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
 /** /invite/[token]: a new user chooses a name and password; an existing user proves their password. */
 export function InviteFlow(props: {
+  /** Joins as a new user (name and password) or as the existing one (password), as the page decided. */
+  accept: ServerAction<FormData>;
   token: string;
   accountName: string;
   email: string;
@@ -22,11 +24,11 @@ export function InviteFlow(props: {
   async function onSubmit(formData: FormData) {
     setPending(true);
     formData.set("token", props.token);
-    const result = props.existingUser ? await acceptAsExistingUser(formData) : await acceptAsNewUser(formData);
+    const result = await props.accept(formData);
     setState(result);
     setPending(result.ok === true);
     // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced).
-    if (result.ok) router.push("/login?continue=1");
+    if (result.ok) router.push(CONTINUE_SIGN_IN_PATH);
   }
 
   return (

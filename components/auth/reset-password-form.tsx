@@ -1,11 +1,11 @@
 "use client";
 import { useActionState } from "react";
-import { chooseNewPassword } from "@/app/(auth)/reset-password/[token]/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { FormAction } from "@/lib/action";
 
-export function ResetPasswordForm({ token }: { token: string }) {
+export function ResetPasswordForm({ chooseNewPassword, token }: { chooseNewPassword: FormAction; token: string }) {
   const [state, submit, pending] = useActionState(chooseNewPassword, {});
   return (
     <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>

@@ -1,15 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { signUp } from "@/app/(auth)/signup/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import type { ActionState } from "@/lib/action";
+import type { ActionState, ServerAction } from "@/lib/action";
 import { CheckYourEmail } from "./check-your-email";
 
 /** /signup: the form, then "Check your email", whether or not the address already had an account. */
-export function SignupFlow() {
+export function SignupFlow({ signUp }: { signUp: ServerAction<FormData> }) {
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);

@@ -1,11 +1,11 @@
 "use client";
 import { useActionState, useEffect, useRef } from "react";
-import { changePasswordAction, updateName } from "@/app/(app)/profile/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { FormAction } from "@/lib/action";
 
-export function NameForm({ name }: { name: string }) {
+export function NameForm({ updateName, name }: { updateName: FormAction; name: string }) {
   const [state, submit, pending] = useActionState(updateName, {});
   return (
     <form action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
@@ -25,8 +25,8 @@ export function NameForm({ name }: { name: string }) {
   );
 }
 
-export function PasswordForm() {
-  const [state, submit, pending] = useActionState(changePasswordAction, {});
+export function PasswordForm({ changePassword }: { changePassword: FormAction }) {
+  const [state, submit, pending] = useActionState(changePassword, {});
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.ok) form.current?.reset();

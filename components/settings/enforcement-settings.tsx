@@ -2,7 +2,6 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { enforceTwoFactor, stopEnforcingTwoFactor } from "@/app/(app)/settings/authentication/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
@@ -10,17 +9,28 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
-import type { ActionState } from "@/lib/action";
+import type { ActionState, ServerAction } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
 /** The Harness flow: the switch, "protect your own login first", the confirmation, and turning it off. */
+export type EnforcementActions = {
+  enforce: ServerAction<{ graceHours: string }>;
+  stopEnforcing: ServerAction<Proof>;
+};
+
 export function EnforcementSettings({
+  actions,
+  maxGraceHours,
   enforced,
   adminHasTwoFactor,
   membersWithout,
   graceDeadline,
 }: {
+  actions: EnforcementActions;
+  /** From the page (lib/two-factor/proof), so zod's module stays out of the browser bundle. */
+  maxGraceHours: number;
   enforced: boolean;
   adminHasTwoFactor: boolean;
   membersWithout: number;
@@ -39,7 +49,7 @@ export function EnforcementSettings({
 
   async function confirm() {
     setPending(true);
-    const result = await enforceTwoFactor({ graceHours: grace });
+    const result = await actions.enforce({ graceHours: grace });
     setPending(false);
     if (result.ok) close();
     else setState(result);
@@ -105,10 +115,10 @@ export function EnforcementSettings({
             type="number"
             inputMode="numeric"
             min={0}
-            max={720}
+            max={maxGraceHours}
             value={grace}
             onChange={(e) => setGrace(e.target.value)}
-            hint="0 to 720. During it, members without 2FA may still sign in, with a reminder."
+            hint={`0 to ${maxGraceHours}. During it, members without 2FA may still sign in, with a reminder.`}
             errors={state.fieldErrors?.graceHours}
           />
           <FormMessage error={state.fieldErrors ? undefined : state.error} />
@@ -121,7 +131,7 @@ export function EnforcementSettings({
         title="Stop enforcing two-factor authentication?"
         description="Members will be able to turn off their own two-factor authentication. Confirm with a current code."
         submitLabel="Stop enforcing"
-        action={stopEnforcingTwoFactor}
+        action={actions.stopEnforcing}
         onClose={close}
       />
     </>

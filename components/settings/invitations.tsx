@@ -1,12 +1,18 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId, useState } from "react";
-import { invite, resendInvite, revokeInvite } from "@/app/(app)/settings/users/actions";
 import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { FormAction, ServerAction } from "@/lib/action";
 
-export function InviteForm({ canInviteOwner }: { canInviteOwner: boolean }) {
+export function InviteForm({
+  invite,
+  canInviteOwner,
+}: {
+  invite: FormAction<{ email: string }>;
+  canInviteOwner: boolean;
+}) {
   const router = useRouter();
   const roleId = useId();
   const [state, submit, pending] = useActionState(invite, {});
@@ -44,15 +50,21 @@ export function InviteForm({ canInviteOwner }: { canInviteOwner: boolean }) {
 
 type Invitation = { id: string; email: string; role: string; expiresAt: string };
 
-export function PendingInvitations({ invitations }: { invitations: Invitation[] }) {
+export function PendingInvitations({
+  invitations,
+  resend,
+  revoke,
+}: {
+  invitations: Invitation[];
+  resend: ServerAction<{ invitationId: string }>;
+  revoke: ServerAction<{ invitationId: string }>;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string }>();
   if (!invitations.length) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   async function act(kind: "resend" | "revoke", invitation: Invitation) {
     const result =
-      kind === "resend"
-        ? await resendInvite({ invitationId: invitation.id })
-        : await revokeInvite({ invitationId: invitation.id });
+      kind === "resend" ? await resend({ invitationId: invitation.id }) : await revoke({ invitationId: invitation.id });
     setMessage(
       result.ok
         ? {

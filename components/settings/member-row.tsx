@@ -1,11 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { remove, resetTwoFactor, setRole } from "@/app/(app)/settings/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { ActionState } from "@/lib/action";
+import type { ActionState, ServerAction } from "@/lib/action";
 import { Shield } from "./shield";
 
 type Member = {
@@ -16,11 +15,20 @@ type Member = {
   twoFactor: boolean;
 };
 
+/** The user list's per-member server actions, handed down from the page. */
+export type MemberActions = {
+  setRole: ServerAction<{ membershipId: string; role: string }>;
+  resetTwoFactor: ServerAction<{ membershipId: string }>;
+  remove: ServerAction<{ membershipId: string }>;
+};
+
 export function MemberRow({
+  actions,
   member,
   isSelf,
   actorRole,
 }: {
+  actions: MemberActions;
   member: Member;
   isSelf: boolean;
   actorRole: Member["role"];
@@ -55,7 +63,9 @@ export function MemberRow({
           id={roleId}
           value={member.role}
           disabled={!mayTouch}
-          onChange={async (e) => done(await setRole({ membershipId: member.membershipId, role: e.target.value }))}
+          onChange={async (e) =>
+            done(await actions.setRole({ membershipId: member.membershipId, role: e.target.value }))
+          }
           className="rounded-md border border-slate-300 bg-white px-2 py-1 disabled:bg-slate-100"
         >
           {(actorRole === "owner" || member.role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"]).map(
@@ -87,7 +97,7 @@ export function MemberRow({
           description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed. If they also belong to an account you don't manage, the reset is refused."
           confirmLabel="Reset 2FA"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => confirmed(await resetTwoFactor({ membershipId: member.membershipId }))}
+          onConfirm={async () => confirmed(await actions.resetTwoFactor({ membershipId: member.membershipId }))}
         />
         <ConfirmDialog
           open={confirm === "remove"}
@@ -95,7 +105,7 @@ export function MemberRow({
           description="They lose access to this account. Their user and other accounts stay as they are."
           confirmLabel="Remove"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => confirmed(await remove({ membershipId: member.membershipId }))}
+          onConfirm={async () => confirmed(await actions.remove({ membershipId: member.membershipId }))}
         />
       </td>
     </tr>

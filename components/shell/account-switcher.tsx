@@ -1,12 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId } from "react";
-import { switchAccount } from "@/app/(app)/actions";
+import type { ServerAction } from "@/lib/action";
 
 export function AccountSwitcher({
+  switchAccount,
   accounts,
   currentId,
 }: {
+  switchAccount: ServerAction<{ accountId: string }>;
   accounts: { id: string; name: string; role: string }[];
   currentId: string;
 }) {

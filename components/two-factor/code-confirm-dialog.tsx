@@ -1,9 +1,9 @@
 "use client";
 import { Dialog } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 import { CodePrompt } from "./code-prompt";
-
-type Proof = { method: "totp" | "recovery"; code: string };
+import { factorKinds } from "./factors";
 
 /** A change that lowers protection: confirmed with a fresh code (or recovery code) in the same prompt. */
 export function CodeConfirmDialog({
@@ -25,7 +25,7 @@ export function CodeConfirmDialog({
     <Dialog open={open} onOpenChange={(o) => !o && onClose()} title={title} description={description}>
       <CodePrompt
         submitLabel={submitLabel}
-        allowRecovery
+        kinds={factorKinds}
         danger
         onCancel={onClose}
         onSubmit={async (proof) => {

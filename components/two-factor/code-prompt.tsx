@@ -4,53 +4,46 @@ import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
 import type { ActionState } from "@/lib/action";
-import { CodeField } from "./code-field";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
+import { factorUi } from "./factors";
 
-/** Asks for a fresh second factor: a current code, or (when allowed) a recovery code. */
+/** Asks for a fresh second factor: the first of `kinds`, with the others offered instead. */
 export function CodePrompt({
   submitLabel,
-  allowRecovery,
+  kinds,
   danger,
   onSubmit,
   onCancel,
 }: {
   submitLabel: string;
-  allowRecovery: boolean;
+  kinds: FactorKind[];
   danger?: boolean;
-  onSubmit: (proof: { method: "totp" | "recovery"; code: string }) => Promise<ActionState<unknown>>;
+  onSubmit: (proof: Proof) => Promise<ActionState<unknown>>;
   onCancel: () => void;
 }) {
-  const [method, setMethod] = useState<"totp" | "recovery">("totp");
+  const [method, setMethod] = useState<FactorKind>(kinds[0]!);
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
+  const ui = factorUi[method];
 
   async function submit(formData: FormData) {
     setPending(true);
-    const result = await onSubmit({ method, code: String(formData.get("code") ?? "") });
+    const result = await onSubmit(ui.readProof(formData));
     if (!result.ok) setState(result);
     setPending(false);
   }
 
   return (
     <form action={submit} className="flex flex-col gap-4" noValidate key={method}>
-      <CodeField
-        label={method === "totp" ? "6-digit code from your authenticator app" : "Recovery code"}
-        name="code"
-        kind={method}
-        errors={state.fieldErrors?.code}
-        autoFocus
-      />
+      <ui.Input label={ui.confirmLabel} errors={state.fieldErrors?.code} autoFocus />
       <FormMessage error={state.fieldErrors ? undefined : state.error} />
-      {allowRecovery && (
-        <Button
-          type="button"
-          variant="link"
-          className="self-start"
-          onClick={() => setMethod(method === "totp" ? "recovery" : "totp")}
-        >
-          {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
-        </Button>
-      )}
+      {kinds
+        .filter((kind) => kind !== method)
+        .map((kind) => (
+          <Button key={kind} type="button" variant="link" className="self-start" onClick={() => setMethod(kind)}>
+            {factorUi[kind].switchLabel}
+          </Button>
+        ))}
       <FormActions submitLabel={submitLabel} onCancel={onCancel} pending={pending} danger={danger} />
     </form>
   );

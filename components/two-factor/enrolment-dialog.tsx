@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ActionState } from "@/lib/action";
 import { Dialog } from "@/components/ui/dialog";
 import { RecoveryCodesView } from "./recovery-codes-view";
@@ -35,10 +35,13 @@ export function EnrolmentDialog({
   onDone: () => void;
 }) {
   const [step, setStep] = useState<Step>({ name: "loading" });
+  // The page hands the actions down, so a refresh brings a new object: the secret is asked for once
+  // per dialog, never again behind the recovery codes (enabling re-renders the page).
+  const start = useRef(actions.start);
 
   useEffect(() => {
     let live = true;
-    actions.start({}).then((result) => {
+    start.current({}).then((result) => {
       if (!live) return;
       setStep(
         result.ok && result.data
@@ -49,7 +52,7 @@ export function EnrolmentDialog({
     return () => {
       live = false;
     };
-  }, [actions]);
+  }, []);
 
   const savingCodes = step.name === "recovery-codes";
   return (

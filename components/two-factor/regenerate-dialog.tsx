@@ -1,11 +1,17 @@
 "use client";
 import { useState } from "react";
-import { regenerateCodes } from "@/app/(app)/profile/actions";
 import { Dialog } from "@/components/ui/dialog";
+import type { ServerAction } from "@/lib/action";
 import { CodePrompt } from "./code-prompt";
 import { RecoveryCodesView } from "./recovery-codes-view";
 
-export function RegenerateDialog({ onClose }: { onClose: () => void }) {
+export function RegenerateDialog({
+  regenerate,
+  onClose,
+}: {
+  regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+  onClose: () => void;
+}) {
   const [codes, setCodes] = useState<string[] | null>(null);
   return (
     <Dialog
@@ -24,10 +30,10 @@ export function RegenerateDialog({ onClose }: { onClose: () => void }) {
       ) : (
         <CodePrompt
           submitLabel="Regenerate"
-          allowRecovery={false}
+          kinds={["totp"]}
           onCancel={onClose}
           onSubmit={async ({ code }) => {
-            const result = await regenerateCodes({ code });
+            const result = await regenerate({ code });
             if (result.ok && result.data) setCodes(result.data.recoveryCodes);
             return result;
           }}

@@ -2,12 +2,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { Button } from "@/components/ui/button";
-import { EnrolmentDialog } from "./enrolment-dialog";
-
-const sessionEnrolment = { start: startEnrolment, enable: enableTwoFactor };
+import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
 
 /**
  * A signed-in user who must enrol before anything else: the enrolment dialog, the recovery codes, then
@@ -15,10 +12,12 @@ const sessionEnrolment = { start: startEnrolment, enable: enableTwoFactor };
  * `required` false: the dialog (this component's state) stays open until the codes are saved.
  */
 export function RequiredEnrolment({
+  actions,
   email,
   accounts,
   required,
 }: {
+  actions: EnrolmentActions;
   email: string;
   accounts: string[];
   required: boolean;
@@ -50,7 +49,7 @@ export function RequiredEnrolment({
       {open && (
         <EnrolmentDialog
           email={email}
-          actions={sessionEnrolment}
+          actions={actions}
           reason={reason}
           onCancel={() => setOpen(false)}
           onDone={() => setOpen(false)}

@@ -6,27 +6,37 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
+import type { ServerAction } from "@/lib/action";
+import type { Proof } from "@/lib/two-factor/proof";
 import { DisableDialog } from "./disable-dialog";
-import { enableTwoFactor, startEnrolment } from "@/app/(app)/profile/actions";
-import { EnrolmentDialog } from "./enrolment-dialog";
-
-const profileEnrolment = { start: startEnrolment, enable: enableTwoFactor };
+import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
 import { RegenerateDialog } from "./regenerate-dialog";
+
+/** The profile's server actions for 2FA, handed down from the page. */
+export type TwoFactorActions = EnrolmentActions & {
+  turnOff: ServerAction<Proof>;
+  regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+};
 
 type Open = "none" | "enrol" | "disable" | "regenerate";
 
 /** The profile's Two-Factor Authentication section: the switch, the code count and the dialogs. */
 export function TwoFactorSection({
+  actions,
   enabled,
   lockedBy,
   recoveryCodesLeft,
+  recoveryCodesLow,
   email,
   openEnrolment,
   returnTo,
 }: {
+  actions: TwoFactorActions;
   enabled: boolean;
   lockedBy: string[];
   recoveryCodesLeft: number;
+  /** At or below the warning limit (decided by the page, so zod's module stays out of the bundle). */
+  recoveryCodesLow: boolean;
   email: string;
   /** Opened from elsewhere ("Go to settings", the grace banner): start with the enrolment dialog. */
   openEnrolment?: boolean;
@@ -64,7 +74,7 @@ export function TwoFactorSection({
             </span>{" "}
             unused recovery code{recoveryCodesLeft === 1 ? "" : "s"}.
           </p>
-          {recoveryCodesLeft <= 3 && (
+          {recoveryCodesLow && (
             <Alert tone="warning">
               {recoveryCodesLeft === 0
                 ? "You have no recovery codes left."
@@ -83,15 +93,15 @@ export function TwoFactorSection({
       {open === "enrol" && (
         <EnrolmentDialog
           email={email}
-          actions={profileEnrolment}
+          actions={actions}
           onCancel={close}
           onDone={() =>
             returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close()
           }
         />
       )}
-      {open === "disable" && <DisableDialog onClose={close} />}
-      {open === "regenerate" && <RegenerateDialog onClose={close} />}
+      {open === "disable" && <DisableDialog turnOff={actions.turnOff} onClose={close} />}
+      {open === "regenerate" && <RegenerateDialog regenerate={actions.regenerate} onClose={close} />}
     </Card>
   );
 }

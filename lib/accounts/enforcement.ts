@@ -7,17 +7,19 @@ import { sendMailToMembers } from "@/lib/mail/send";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
-import type { Proof } from "@/lib/two-factor/verify";
+import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
+import { hasSecondFactor, withSecondFactor } from "@/lib/two-factor/second-factor";
 import { assertCanManage } from "./guard";
 
-export const MAX_GRACE_HOURS = 720;
-
-/** "7 of 9 members protected", and who is not. */
-export async function protectionSummary(accountId: string, client?: Pick<Prisma.TransactionClient, "membership">) {
+/** "7 of 9 members protected". */
+export async function protectionSummary(
+  accountId: string,
+  client?: Pick<Prisma.TransactionClient, "membership" | "user">,
+) {
   const prisma = client ?? (await db());
   const [total, protectedCount] = await Promise.all([
     prisma.membership.count({ where: { accountId } }),
-    prisma.membership.count({ where: { accountId, user: { totpEnabledAt: { not: null } } } }),
+    prisma.membership.count({ where: { accountId, user: withSecondFactor } }),
   ]);
   return { total, protected: protectedCount };
 }
@@ -32,8 +34,7 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
     throw new AppError(ErrorCode.invalidInput, `The grace period is 0 to ${MAX_GRACE_HOURS} hours.`);
   }
   const prisma = await db();
-  const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { totpEnabledAt: true } });
-  if (!actor.totpEnabledAt) throw new AppError(ErrorCode.ownTwoFactorFirst);
+  if (!(await hasSecondFactor(actorId, prisma))) throw new AppError(ErrorCode.ownTwoFactorFirst);
   const enforcedAt = new Date();
   const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
   // The switch and its emails are stored together; they go out after the response (the outbox), so

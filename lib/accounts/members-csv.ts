@@ -1,6 +1,8 @@
 import "server-only";
 import { AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { factorLabel } from "@/lib/two-factor/factors";
+import { secondFactorsOf } from "@/lib/two-factor/second-factor";
 
 const BATCH = 1_000;
 export const MEMBERS_CSV_HEADER = [
@@ -43,7 +45,7 @@ export async function* membersCsv(accountId: string): AsyncGenerator<string> {
         id: true,
         role: true,
         createdAt: true,
-        user: { select: { id: true, name: true, email: true, totpEnabledAt: true } },
+        user: { select: { id: true, name: true, email: true } },
       },
     });
     if (!rows.length) return;
@@ -53,14 +55,15 @@ export async function* membersCsv(accountId: string): AsyncGenerator<string> {
       _max: { createdAt: true },
     });
     const lastSignIn = new Map(signIns.map((s) => [s.subjectId, s._max.createdAt]));
+    const factors = await secondFactorsOf(rows.map((r) => r.user.id));
     for (const { role, createdAt, user } of rows) {
-      const on = user.totpEnabledAt !== null;
+      const kinds = factors.get(user.id) ?? [];
       yield csvLine([
         user.name,
         user.email,
         role,
-        on ? "on" : "off",
-        on ? "authenticator app" : "",
+        kinds.length ? "on" : "off",
+        kinds.map(factorLabel).join("; "),
         iso(lastSignIn.get(user.id)),
         iso(createdAt),
       ]);

@@ -7,7 +7,8 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
-import { removeAuthenticator } from "@/lib/two-factor/store";
+import { secondFactorsOf, withoutSecondFactor } from "@/lib/two-factor/second-factor";
+import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
 import { assertCanManage } from "./guard";
 
@@ -15,7 +16,7 @@ export const MEMBERS_PAGE_SIZE = 50;
 
 export async function listMembers(accountId: string, options: { withoutTwoFactor?: boolean; page?: number } = {}) {
   const prisma = await db();
-  const where = { accountId, ...(options.withoutTwoFactor ? { user: { totpEnabledAt: null } } : {}) };
+  const where = { accountId, ...(options.withoutTwoFactor ? { user: withoutSecondFactor } : {}) };
   const page = Math.max(1, options.page ?? 1);
   const [total, rows] = await Promise.all([
     prisma.membership.count({ where }),
@@ -24,14 +25,15 @@ export async function listMembers(accountId: string, options: { withoutTwoFactor
       orderBy: [{ user: { name: "asc" } }, { id: "asc" }],
       skip: (page - 1) * MEMBERS_PAGE_SIZE,
       take: MEMBERS_PAGE_SIZE,
-      select: { id: true, role: true, user: { select: { id: true, name: true, email: true, totpEnabledAt: true } } },
+      select: { id: true, role: true, user: { select: { id: true, name: true, email: true } } },
     }),
   ]);
+  const factors = await secondFactorsOf(rows.map((m) => m.user.id));
   const members = rows.map((m) => ({
     membershipId: m.id,
     role: m.role,
     ...m.user,
-    twoFactor: m.user.totpEnabledAt !== null,
+    twoFactor: (factors.get(m.user.id)?.length ?? 0) > 0,
   }));
   return { members, total, page, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)) };
 }
@@ -150,7 +152,7 @@ export async function resetMemberTwoFactor(
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${target.userId} FOR UPDATE`;
     await tx.$queryRaw`SELECT id FROM "Membership" WHERE "userId" IN (${target.userId}, ${actorId}) ORDER BY id FOR UPDATE`;
     if ((await accountsBeyondActor(tx, actorId, target.userId)).length) return { refused: true as const, target };
-    await removeAuthenticator(tx, target.userId);
+    await removeAllFactors(tx, target.userId);
     return { refused: false as const, target, accountName: actor.account.name };
   });
   const { target } = outcome;

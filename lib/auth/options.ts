@@ -1,16 +1,13 @@
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { cookies } from "next/headers";
-import { audit, AuditType } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { redeemChallenge } from "./challenge";
-import { challengeCookieName } from "./cookies";
-import { findLiveSession, openSession, revokeSession, SESSION_LIFETIME_S } from "./session-record";
-import { encodeSessionToken, readClaims, SessionEndedError, sessionClaims, type SessionClaims } from "./session-token";
+import { findLiveSession, revokeSession, SESSION_LIFETIME_S } from "./session-record";
+import { encodeSessionToken, readClaims, SessionEndedError, type SessionClaims } from "./session-token";
+import { grantSession, readChallengeCookie } from "./sign-in";
 
 /**
  * The only provider exchanges a finished login challenge (httpOnly cookie) for a session. The browser
@@ -32,18 +29,10 @@ export function authOptions(): AuthOptions {
         credentials: {},
         async authorize() {
           try {
-            const jar = await cookies();
-            const user = await redeemChallenge(jar.get(challengeCookieName())?.value);
-            if (!user) return null;
-            const meta = await requestMeta();
-            const session = await openSession(user, meta);
-            await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
-            return {
-              id: user.id,
-              email: user.email,
-              name: user.name,
-              claims: sessionClaims(user, session, user.sessionVersion),
-            };
+            const granted = await grantSession(await readChallengeCookie(), await requestMeta());
+            if (!granted) return null;
+            const { user, claims } = granted;
+            return { id: user.id, email: user.email, name: user.name, claims };
           } catch (error) {
             // next-auth puts a thrown message in the error URL it answers with: a database that is
             // away ("Invalid `prisma.session.create()` invocation…") must reach the log, not the user.

@@ -3,6 +3,7 @@ import { randomToken } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
 import { decideTwoFactorPolicy, type PolicyFacts, type TwoFactorPolicy } from "@/lib/two-factor/policy";
+import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 import type { PublicUser } from "./users";
 
 /**
@@ -52,7 +53,7 @@ type Row = {
   userId: string;
   email: string;
   name: string;
-  totpEnabledAt: Date | null;
+  hasSecondFactor: boolean;
   enforcing: string | { id: string; name: string; enforcedAt: string | null; graceHours: number }[];
 };
 
@@ -68,7 +69,7 @@ export async function findLiveSession(
   const prisma = await db();
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT s."id", s."userVersion", s."expiresAt", s."lastSeenAt",
-           u."id" AS "userId", u."email", u."name", u."totpEnabledAt",
+           u."id" AS "userId", u."email", u."name", ${hasSecondFactorSql} AS "hasSecondFactor",
            COALESCE((
              SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt", 'graceHours', a."graceHours") ORDER BY a."name")
              FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
@@ -91,14 +92,14 @@ export async function findLiveSession(
     string
   >;
   const facts: PolicyFacts = {
-    totpEnabledAt: row.totpEnabledAt,
+    hasSecondFactor: row.hasSecondFactor,
     enforcing: enforcing.map((a) => ({ ...a, enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null })),
   };
   return {
     id: row.id,
     version: Number(row.userVersion),
     expiresAt: row.expiresAt,
-    user: { id: row.userId, email: row.email, name: row.name, totpEnabledAt: row.totpEnabledAt },
+    user: { id: row.userId, email: row.email, name: row.name },
     policy: decideTwoFactorPolicy(facts, now),
   };
 }

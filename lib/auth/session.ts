@@ -5,7 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { canManage, currentMembership } from "@/lib/accounts/current";
 import { env } from "@/lib/env";
-import { sessionCookieName } from "./cookies";
+import { sessionCookieName } from "./session-cookie";
 import { findLiveSession, type LiveSession } from "./session-record";
 import { readClaims } from "./session-token";
 import type { PublicUser } from "./users";
@@ -54,8 +54,8 @@ export async function requireUser(): Promise<PublicUser> {
 
 /** For settings pages: an owner or admin of the current account; anyone else gets a 404. */
 export async function requireAccountAdmin() {
-  const user = await requireUser();
+  const { user, policy } = await requireSession();
   const membership = await currentMembership(user.id);
   if (!membership || !canManage(membership.role)) notFound();
-  return { user, membership };
+  return { user, policy, membership };
 }

@@ -6,9 +6,9 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-/** What may leave the server about a user: never the password hash or 2FA secrets. */
-export const publicUserSelect = { id: true, email: true, name: true, totpEnabledAt: true } as const;
-export type PublicUser = { id: string; email: string; name: string; totpEnabledAt: Date | null };
+/** What may leave the server about a user: never the password hash or 2FA secrets. (Their 2FA: the policy.) */
+export const publicUserSelect = { id: true, email: true, name: true } as const;
+export type PublicUser = { id: string; email: string; name: string };
 
 export const emailSchema = z
   .string()

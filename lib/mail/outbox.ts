@@ -2,8 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 
 export type Mail = { to: string; subject: string; text: string };
 
@@ -62,12 +63,15 @@ export async function queueMailToMembers(
     INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
     SELECT gen_random_uuid()::text, u."email", ${mail.subject}, ${mail.text}
     FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."accountId" = ${accountId} AND CASE ${audience}::text
-      WHEN 'managers' THEN m."role" IN ('owner', 'admin')
-      WHEN 'non-managers' THEN m."role" NOT IN ('owner', 'admin')
-      WHEN 'without-two-factor' THEN u."totpEnabledAt" IS NULL
-      ELSE true END`;
+    WHERE m."accountId" = ${accountId} AND ${audienceSql[audience]}`;
 }
+
+const audienceSql: Record<MemberAudience, Prisma.Sql> = {
+  all: Prisma.sql`true`,
+  managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
+  "non-managers": Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
+  "without-two-factor": Prisma.sql`NOT ${hasSecondFactorSql}`,
+};
 
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number };
 

@@ -1,44 +1,39 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { messages } from "@/lib/mail/messages";
-import { sendMail } from "@/lib/mail/send";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { limits, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
-import { checkProof, type Proof, type ProofResult } from "./verify";
-import { normalizeRecoveryCode } from "./recovery-codes";
-import { normalizeTotpCode } from "./totp";
+import { factorFor, type ProofContext, type ProofResult } from "./factors";
+import type { FactorKind, Proof } from "./proof";
 
 type Success = Extract<ProofResult, { ok: true }>;
 
 /** Malformed input is refused before any attempt is counted or any comparison is made. */
 export function assertWellFormed(proof: Proof): void {
-  const valid = proof.method === "totp" ? normalizeTotpCode(proof.code) : normalizeRecoveryCode(proof.code);
-  if (!valid) {
-    throw new AppError(
-      ErrorCode.invalidCode,
-      proof.method === "totp"
-        ? "Enter the 6-digit code from your authenticator app."
-        : "Enter a recovery code like ABCDE-12345.",
-    );
-  }
+  const problem = factorFor<FactorKind>(proof.method).malformed(proof);
+  if (problem) throw new AppError(ErrorCode.invalidCode, problem);
 }
 
 /**
  * Checks a second factor under the per-user limit (10 wrong ones in 15 minutes across sign-ins and
  * prompts). The attempt is reserved before the check, atomically; a success takes back its own.
  */
-export async function verifySecondFactor(userId: string, proof: Proof, meta?: RequestMeta): Promise<Success> {
+export async function verifySecondFactor(
+  userId: string,
+  proof: Proof,
+  meta?: RequestMeta,
+  context: Omit<ProofContext, "meta"> = {},
+): Promise<Success> {
   assertWellFormed(proof);
+  const factor = factorFor<FactorKind>(proof.method);
   const key = `2fa:user:${userId}`;
   const { limit, windowMs } = limits.secondFactorPerUser;
   const attempt = await reserveAttempt(key, limit, windowMs);
   if (!attempt.allowed) throw lockedError(attempt.resetAt);
-  const result = await checkProof(userId, proof);
+  const result = await factor.verify(userId, proof, { ...context, meta });
   if (result.ok) {
     await releaseAttempt(attempt);
-    if (result.method === "recovery") await reportRecoveryCodeUse(userId, result.remaining, meta);
+    await factor.afterUse?.(userId, result, meta);
     return result;
   }
   const replay = result.reason === "replay";
@@ -67,11 +62,4 @@ function lockedError(until: Date): AppError {
     `Too many wrong codes. Two-factor sign-in is locked until ${until.toUTCString()}.`,
     { until: until.toISOString() },
   );
-}
-
-async function reportRecoveryCodeUse(userId: string, remaining: number, meta?: RequestMeta) {
-  const prisma = await db();
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
-  await audit({ type: AuditType.recoveryCodeUsed, subjectId: userId, meta, details: { remaining } });
-  await sendMail(messages.recoveryCodeUsed(user.email, remaining, meta?.origin));
 }

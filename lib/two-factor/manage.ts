@@ -7,8 +7,8 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
 import { twoFactorPolicy } from "./policy";
-import { removeAuthenticator, replaceRecoveryCodes } from "./store";
-import type { Proof } from "./verify";
+import type { Proof } from "./proof";
+import { removeAllFactors, replaceRecoveryCodes } from "./store";
 
 /**
  * Turns 2FA off after a fresh second factor (a current code or a recovery code). Refused while an
@@ -16,11 +16,11 @@ import type { Proof } from "./verify";
  */
 export async function disableTwoFactor(userId: string, proof: Proof, meta: RequestMeta): Promise<number> {
   const policy = await twoFactorPolicy(userId);
-  if (!policy.hasAuthenticator) throw new AppError(ErrorCode.notEnabled);
+  if (!policy.hasSecondFactor) throw new AppError(ErrorCode.notEnabled);
   if (policy.enforcedBy.length) throw new AppError(ErrorCode.enforcedByAccount);
   await verifySecondFactor(userId, proof, meta);
   const prisma = await db();
-  const user = await prisma.$transaction((tx) => removeAuthenticator(tx, userId));
+  const user = await prisma.$transaction((tx) => removeAllFactors(tx, userId));
   await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });
   await sendMail(messages.twoFactorDisabled(user.email, meta.origin));
   return user.sessionVersion;
@@ -29,7 +29,7 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
 /** A new set of recovery codes after a current authenticator code; the old set stops working. */
 export async function regenerateRecoveryCodes(userId: string, code: string, meta: RequestMeta) {
   const policy = await twoFactorPolicy(userId);
-  if (!policy.hasAuthenticator) throw new AppError(ErrorCode.notEnabled);
+  if (!policy.hasSecondFactor) throw new AppError(ErrorCode.notEnabled);
   await verifySecondFactor(userId, { method: "totp", code }, meta);
   const prisma = await db();
   const result = await prisma.$transaction(async (tx) => {

@@ -3,7 +3,6 @@ import { randomInt } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford: no I, L, O, U
 export const RECOVERY_CODE_COUNT = 10;
-export const LOW_RECOVERY_CODES = 3;
 
 export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
   return Array.from({ length: count }, () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { factors } from "./factors";
 import { hashRecoveryCode } from "./recovery-code-hash";
 import { newRecoveryCodes, normalizeRecoveryCode } from "./recovery-codes";
 
@@ -18,15 +19,15 @@ export async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId:
 }
 
 /**
- * Removes the authenticator, the recovery codes and any pending enrolment, and bumps the session
- * version (ending every session). Shared by the user turning 2FA off and an admin's Reset 2FA.
+ * Removes every factor of the user (each kind deletes its own rows, pending enrolments included) and
+ * bumps the session version (ending every session). Shared by the user turning 2FA off and an admin's
+ * Reset 2FA.
  */
-export async function removeAuthenticator(tx: Prisma.TransactionClient, userId: string) {
-  await tx.recoveryCode.deleteMany({ where: { userId } });
-  await tx.totpEnrolment.deleteMany({ where: { userId } });
+export async function removeAllFactors(tx: Prisma.TransactionClient, userId: string) {
+  for (const factor of Object.values(factors)) await factor.remove(tx, userId);
   return tx.user.update({
     where: { id: userId },
-    data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
+    data: { sessionVersion: { increment: 1 } },
     select: { email: true, sessionVersion: true },
   });
 }

@@ -8,7 +8,7 @@ import { db } from "../../lib/db";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { RequestMeta } from "../../lib/request-meta";
 import { insertUserWithAccount } from "../../lib/auth/users";
-import { beginEnrolment, confirmEnrolment } from "../../lib/two-factor/enrolment";
+import { beginEnrolment, confirmEnrolment } from "../../lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "../../lib/two-factor/totp";
 
 export const PASSWORD = "load test password 123";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
 import { createUserWithAccount } from "@/lib/auth/users";
-import { redeemChallenge } from "@/lib/auth/challenge";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";

@@ -1,9 +1,9 @@
 // Checklist "At rest": a dump of every table holds no usable TOTP secret and no recovery code.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { beginEnrolment } from "@/lib/two-factor/enrolment";
+import { beginEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
-import { consumeRecoveryCode } from "@/lib/two-factor/verify";
+import { consumeRecoveryCode } from "@/lib/two-factor/factors/recovery-code";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor } from "./fixtures";
 import { serverWithKeys, testKey } from "./instance";

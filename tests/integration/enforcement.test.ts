@@ -9,9 +9,9 @@ import {
 } from "@/lib/accounts/invitations";
 import { changeRole, listMembers, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { AuditType } from "@/lib/audit";
-import { redeemChallenge } from "@/lib/auth/challenge";
-import { finishChallengeEnrolment, beginChallengeEnrolment } from "@/lib/auth/login-enrolment";
-import { checkPassword, startChallenge, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { finishChallengeEnrolment, beginChallengeEnrolment } from "@/lib/auth/sign-in";
+import { checkPassword, startChallenge, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { requestPasswordReset, resetPassword } from "@/lib/auth/password";
 import { ErrorCode } from "@/lib/errors";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createUserWithAccount } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
 
 export const meta: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest", origin: "http://localhost:3000" };

@@ -10,7 +10,10 @@ export async function serverWithKeys(vars: Record<string, string>) {
   try {
     (await import("@/lib/env")).env(); // read (and cache) the configuration while the variables are set
     return {
-      verify: await import("@/lib/two-factor/verify"),
+      verify: {
+        ...(await import("@/lib/two-factor/factors/totp")),
+        ...(await import("@/lib/two-factor/factors/recovery-code")),
+      },
       manage: await import("@/lib/two-factor/manage"),
     };
   } finally {

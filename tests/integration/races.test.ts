@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { changeRole, removeMember } from "@/lib/accounts/members";
-import { createChallenge } from "@/lib/auth/challenge";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { createChallenge } from "@/lib/auth/sign-in/challenge";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { AuditType } from "@/lib/audit";
 import { freshDatabasePerFile } from "./database";
 import { auditTypes, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";

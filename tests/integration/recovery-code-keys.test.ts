@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "@/lib/env";
 import { newRecoveryCodes, normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
 import { upgradeLegacyRecoveryCodes } from "@/lib/two-factor/recovery-code-upgrade";
-import { consumeRecoveryCode } from "@/lib/two-factor/verify";
+import { consumeRecoveryCode } from "@/lib/two-factor/factors/recovery-code";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor } from "./fixtures";
 import { serverWithKeys, testKey } from "./instance";

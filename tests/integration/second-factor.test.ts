@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { redeemChallenge } from "@/lib/auth/challenge";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
-import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
+import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
 import { freshDatabasePerFile } from "./database";
 import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
@@ -21,7 +21,7 @@ describe("enrolment", () => {
     const { secret, uri } = await beginEnrolment(user);
     expect(uri).toContain(encodeURIComponent(user.email));
     await expect(confirmEnrolment(user.id, "000000", meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
-    expect((await twoFactorPolicy(user.id)).hasAuthenticator).toBe(false);
+    expect((await twoFactorPolicy(user.id)).hasSecondFactor).toBe(false);
     const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
     expect(recoveryCodes).toHaveLength(10);
     expect((await twoFactorPolicy(user.id)).requirement).toBe("verify");
@@ -210,7 +210,7 @@ describe("turning 2FA off", () => {
     await expect(disableTwoFactor(user.id, totp("000000"), meta)).rejects.toMatchObject({
       code: ErrorCode.invalidCode,
     });
-    expect((await twoFactorPolicy(user.id)).hasAuthenticator).toBe(true);
+    expect((await twoFactorPolicy(user.id)).hasSecondFactor).toBe(true);
     const version = await disableTwoFactor(user.id, totp(await nextCode()), meta);
     expect(version).toBe(before.sessionVersion + 1);
     const after = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
@@ -223,7 +223,7 @@ describe("turning 2FA off", () => {
   it("accepts a recovery code instead", async () => {
     const { user, recoveryCodes } = await makeUserWithTwoFactor();
     await disableTwoFactor(user.id, recovery(recoveryCodes[4]!), meta);
-    expect((await twoFactorPolicy(user.id)).hasAuthenticator).toBe(false);
+    expect((await twoFactorPolicy(user.id)).hasSecondFactor).toBe(false);
   });
 
   it("is refused while an account of the user enforces 2FA", async () => {

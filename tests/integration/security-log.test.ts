@@ -1,7 +1,7 @@
 // Operators get a log line for every refused or failed security action, with what happened and to whom.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuditType, isRefusal } from "@/lib/audit";
-import { verifyCredentials } from "@/lib/auth/login";
+import { verifyCredentials } from "@/lib/auth/sign-in";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, meta } from "./fixtures";
 

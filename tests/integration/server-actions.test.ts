@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { sessionHandle } from "@/lib/auth/session-list";
 import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";

@@ -5,7 +5,7 @@ import { decode } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { requireUser } from "@/lib/auth/session";
 import { listSessions, sessionHandle } from "@/lib/auth/session-list";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { describeAuditEvent } from "@/lib/audit-words";
 import { ErrorCode } from "@/lib/errors";
 import { CHALLENGE_COOKIE, finishSignIn, jar, SESSION_COOKIE, signOut } from "./browser";

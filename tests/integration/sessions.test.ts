@@ -5,13 +5,13 @@ import { decode, encode } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
-import { openSignIn } from "@/lib/auth/cookies";
-import { finishChallengeEnrolment, beginChallengeEnrolment } from "@/lib/auth/login-enrolment";
-import { checkPassword } from "@/lib/auth/login";
+import { openSignIn } from "@/lib/auth/sign-in";
+import { finishChallengeEnrolment, beginChallengeEnrolment } from "@/lib/auth/sign-in";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword } from "@/lib/auth/password";
 import { currentSession, requireUser } from "@/lib/auth/session";
 import { ErrorCode } from "@/lib/errors";
-import * as enrolment from "@/lib/two-factor/enrolment";
+import * as enrolment from "@/lib/two-factor/factors/totp-enrolment";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
 import { CHALLENGE_COOKIE, finishSignIn, jar, SESSION_COOKIE, sessionEndpoint, signOut } from "./browser";
@@ -19,8 +19,8 @@ import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-vi.mock("@/lib/two-factor/enrolment", async (original) => {
-  const real = await original<typeof import("@/lib/two-factor/enrolment")>();
+vi.mock("@/lib/two-factor/factors/totp-enrolment", async (original) => {
+  const real = await original<typeof import("@/lib/two-factor/factors/totp-enrolment")>();
   return { ...real, confirmEnrolment: vi.fn(real.confirmEnrolment) };
 });
 
@@ -28,7 +28,9 @@ const profile = await import("@/app/(app)/profile/actions");
 const shell = await import("@/app/(app)/actions");
 const login = await import("@/app/(auth)/login/actions");
 const { GET: apiMe } = await import("@/app/api/me/route");
-const realEnrolment = await vi.importActual<typeof import("@/lib/two-factor/enrolment")>("@/lib/two-factor/enrolment");
+const realEnrolment = await vi.importActual<typeof import("@/lib/two-factor/factors/totp-enrolment")>(
+  "@/lib/two-factor/factors/totp-enrolment",
+);
 
 const { prisma } = freshDatabasePerFile();
 const secret = process.env.NEXTAUTH_SECRET!;

@@ -1,7 +1,7 @@
 // The database failing while a finished sign-in is exchanged for a session (found by
 // `npm run load -- --restart-db`): the answer is a generic error that names nothing inside the app.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { openSession } from "@/lib/auth/session-record";
 import { AuditType } from "@/lib/audit";
 import { CHALLENGE_COOKIE, jar, nextAuth, SESSION_COOKIE } from "./browser";

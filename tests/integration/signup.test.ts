@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { confirmSignup, findPendingSignup, requestSignup, SIGNUP_CONFIRM_ATTEMPTS } from "@/lib/auth/signup";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { inviteMember, resendInvitation } from "@/lib/accounts/invitations";
 import { AuditType } from "@/lib/audit";
-import { checkPassword } from "@/lib/auth/login";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword } from "@/lib/auth/password";
 import { hashPassword } from "@/lib/crypto/password";
 import { ErrorCode } from "@/lib/errors";

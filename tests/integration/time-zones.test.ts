@@ -2,7 +2,7 @@
 // server east of UTC and on one west of it): expiries and lockouts are compared with the database
 // clock, so a zone-less column would shift them by the server's offset.
 import { describe, expect, it } from "vitest";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { ErrorCode } from "@/lib/errors";
 import { reserveAttempt } from "@/lib/rate-limit";
 import { readMigrations } from "@/lib/db/migrations";

@@ -2,14 +2,14 @@
 // connection, so nothing may rely on session state (prepared statement names, SET, advisory locks).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
-import { redeemChallenge } from "@/lib/auth/challenge";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { assertUtcSessions, setDatabase } from "@/lib/db";
 import { postgresAdapter } from "@/lib/db/connection";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { deliverOutbox, queueMail, type Transport } from "@/lib/mail/outbox";
 import { reserveAttempt } from "@/lib/rate-limit";
-import { acceptTotpCode } from "@/lib/two-factor/verify";
+import { acceptTotpCode } from "@/lib/two-factor/factors/totp";
 import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "../integration/fixtures";
 
 let prisma: PrismaClient;

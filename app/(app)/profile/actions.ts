@@ -1,12 +1,13 @@
 "use server";
 import { z } from "zod";
 import { authedAction, enrolmentAction } from "@/lib/action";
-import { reissueSession } from "@/lib/auth/cookies";
+import { reissueSession } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
+import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
 export const updateName = authedAction(z.object({ name: nameSchema }), async ({ name }, { user }) => {
   const prisma = await db();
@@ -31,25 +32,26 @@ export const startEnrolment = enrolmentAction(z.object({}), async (_, { user }) 
   return { secret, uri };
 });
 
-const code = z.string().trim().min(1, "Enter the 6-digit code.").max(32, "That is not a valid code.");
-
-export const enableTwoFactor = enrolmentAction(z.object({ code }), async (input, { user, session, meta }) => {
-  const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta, session.version);
-  await reissueSession(session, sessionVersion);
-  return { recoveryCodes };
-});
-
-export const turnOffTwoFactor = authedAction(
-  z.object({ method: z.enum(["totp", "recovery"]), code }),
-  async (proof, { user, session, meta }) => {
-    const sessionVersion = await disableTwoFactor(user.id, proof, meta);
+export const enableTwoFactor = enrolmentAction(
+  z.object({ code: totpCodeSchema }),
+  async (input, { user, session, meta }) => {
+    const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta, session.version);
     await reissueSession(session, sessionVersion);
-    return { disabled: true };
+    return { recoveryCodes };
   },
 );
 
-export const regenerateCodes = authedAction(z.object({ code }), async (input, { user, session, meta }) => {
-  const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, input.code, meta);
+export const turnOffTwoFactor = authedAction(proofSchema, async (proof, { user, session, meta }) => {
+  const sessionVersion = await disableTwoFactor(user.id, proof, meta);
   await reissueSession(session, sessionVersion);
-  return { recoveryCodes };
+  return { disabled: true };
 });
+
+export const regenerateCodes = authedAction(
+  z.object({ code: totpCodeSchema }),
+  async (input, { user, session, meta }) => {
+    const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, input.code, meta);
+    await reissueSession(session, sessionVersion);
+    return { recoveryCodes };
+  },
+);

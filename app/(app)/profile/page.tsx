@@ -10,8 +10,16 @@ import { timeAgo, utcMinute } from "@/lib/auth/user-agent";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
-import { LOW_RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
-import { countUnusedRecoveryCodes } from "@/lib/two-factor/verify";
+import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
+import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
+import {
+  changePasswordAction,
+  enableTwoFactor,
+  regenerateCodes,
+  startEnrolment,
+  turnOffTwoFactor,
+  updateName,
+} from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { signOutOtherSessions, signOutSession } from "./session-actions";
 
@@ -33,15 +41,22 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
     <div className="flex flex-col gap-6">
       <PageTitle>Profile</PageTitle>
       <h1 className="text-2xl font-semibold">Profile</h1>
-      {usedRecoveryCode && policy.hasAuthenticator && (
+      {usedRecoveryCode && policy.hasSecondFactor && (
         <Alert tone={codesLeft <= LOW_RECOVERY_CODES ? "warning" : "info"}>
           You signed in with a recovery code. {codesLeft} unused recovery code{codesLeft === 1 ? "" : "s"} left.
         </Alert>
       )}
       <TwoFactorSection
-        enabled={policy.hasAuthenticator}
+        actions={{
+          start: startEnrolment,
+          enable: enableTwoFactor,
+          turnOff: turnOffTwoFactor,
+          regenerate: regenerateCodes,
+        }}
+        enabled={policy.hasSecondFactor}
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}
+        recoveryCodesLow={codesLeft <= LOW_RECOVERY_CODES}
         email={user.email}
         openEnrolment={params.enrol === "1"}
         returnTo={returnTo ?? undefined}
@@ -51,10 +66,10 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <dt className="font-medium">Email</dt>
           <dd className="text-slate-700">{user.email}</dd>
         </dl>
-        <NameForm name={user.name} />
+        <NameForm updateName={updateName} name={user.name} />
       </Card>
       <Card title="Password" description="Changing it signs you out everywhere else.">
-        <PasswordForm />
+        <PasswordForm changePassword={changePasswordAction} />
       </Card>
       <SessionsCard
         sessions={sessions.map(({ signedInAt, lastActiveAt, ...s }) => ({

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
+import { enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 /**
@@ -12,11 +13,12 @@ export default async function EnrolPage() {
   if (!session) redirect("/login");
   // Just enrolled here: this render follows the re-issued cookie, while the recovery codes are still
   // on screen, so it must not navigate away; the page moves on once they are saved.
-  if (!session.mustEnrol && !session.policy.hasAuthenticator) redirect("/profile");
+  if (!session.mustEnrol && !session.policy.hasSecondFactor) redirect("/profile");
   return (
     <>
       <PageTitle>Set up two-factor authentication</PageTitle>
       <RequiredEnrolment
+        actions={{ start: startEnrolment, enable: enableTwoFactor }}
         email={session.user.email}
         accounts={session.policy.enforcedBy.map((a) => a.name)}
         required={session.mustEnrol}

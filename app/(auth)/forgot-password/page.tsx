@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
+import { askForReset } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export default function ForgotPasswordPage() {
@@ -10,7 +11,7 @@ export default function ForgotPasswordPage() {
       <p className="mt-2 text-sm text-slate-600">
         Enter your email and we will send you a link to choose a new password.
       </p>
-      <ForgotPasswordForm />
+      <ForgotPasswordForm askForReset={askForReset} />
       <p className="mt-6 text-sm">
         <Link href="/login" className="text-brand-600 underline">
           Back to sign in

@@ -1,27 +1,29 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { openSignIn, readChallengeCookie, setChallengeCookie } from "@/lib/auth/cookies";
-import { beginChallengeEnrolment, finishChallengeEnrolment } from "@/lib/auth/login-enrolment";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
+import {
+  beginChallengeEnrolment,
+  beginSignIn,
+  finishChallengeEnrolment,
+  openSignIn,
+  readChallengeCookie,
+  verifyChallengeSecondFactor,
+  verifyCredentials,
+} from "@/lib/auth/sign-in";
 import { emailSchema } from "@/lib/auth/users";
+import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
 const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
 
 /** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. */
 export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
-  const { token, requirement, graceUntil } = await checkPassword(email, password, meta);
-  await setChallengeCookie(token);
+  const user = await verifyCredentials(email, password, meta);
+  const { requirement, graceUntil } = await beginSignIn(user.id, meta);
   return { requirement, graceUntil: graceUntil?.toISOString() ?? null };
 });
 
-const secondFactorStep = z.object({
-  method: z.enum(["totp", "recovery"]),
-  code: z.string().trim().min(1, "Enter a code.").max(32, "That is not a valid code."),
-});
-
 /** Step 2. The user is the challenge's, never one named by the request. */
-export const submitSecondFactor = action(secondFactorStep, async (proof, meta) => {
+export const submitSecondFactor = action(proofSchema, async (proof, meta) => {
   const { result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
@@ -32,7 +34,7 @@ export const startLoginEnrolment = action(z.object({}), async () => {
   return { secret, uri };
 });
 
-export const finishLoginEnrolment = action(z.object({ code: secondFactorStep.shape.code }), async ({ code }, meta) => {
+export const finishLoginEnrolment = action(z.object({ code: totpCodeSchema }), async ({ code }, meta) => {
   return finishChallengeEnrolment(await readChallengeCookie(), code, meta);
 });
 

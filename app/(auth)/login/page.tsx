@@ -1,9 +1,10 @@
 import { redirect } from "next/navigation";
-import { openSignIn } from "@/lib/auth/cookies";
+import { openSignIn } from "@/lib/auth/sign-in";
 import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { LoginFlow } from "@/components/auth/login-flow";
+import { LoginFlow } from "@/components/auth/sign-in/login-flow";
+import { finishLoginEnrolment, resumeSignIn, startLoginEnrolment, submitPassword, submitSecondFactor } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { callbackUrl?: string | string[]; reset?: string; continue?: string };
@@ -19,6 +20,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <>
       <PageTitle>Sign in</PageTitle>
       <LoginFlow
+        actions={{
+          submitPassword,
+          submitSecondFactor,
+          enrolment: { start: startLoginEnrolment, enable: finishLoginEnrolment },
+          resume: resumeSignIn,
+        }}
         callbackUrl={callbackUrl}
         resume={resume}
         notice={params.reset === "done" ? "Your password was changed. Sign in with the new one." : undefined}

@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { afterResponse } from "@/lib/after-response";
-import { setChallengeCookie } from "@/lib/auth/cookies";
-import { startChallenge } from "@/lib/auth/login";
+import { beginSignIn } from "@/lib/auth/sign-in";
 import { confirmSignup, requestSignup, reserveSignup } from "@/lib/auth/signup";
 import { emailSchema, nameSchema, passwordSchema } from "@/lib/auth/users";
 
@@ -27,7 +26,6 @@ const confirmSchema = z.object({
 /** The emailed link plus the password chosen at sign-up create the account, then sign in as /login does. */
 export const confirmSignupAction = action(confirmSchema, async ({ token, password }, meta) => {
   const userId = await confirmSignup(token, password, meta);
-  const challenge = await startChallenge(userId, meta);
-  await setChallengeCookie(challenge.token);
-  return { requirement: challenge.requirement };
+  const { requirement } = await beginSignIn(userId, meta);
+  return { requirement };
 });

@@ -15,6 +15,6 @@ export async function GET() {
       { status: 403 },
     );
   }
-  const { user } = session;
-  return NextResponse.json({ id: user.id, email: user.email, name: user.name, twoFactor: user.totpEnabledAt !== null });
+  const { user, policy } = session;
+  return NextResponse.json({ id: user.id, email: user.email, name: user.name, twoFactor: policy.hasSecondFactor });
 }

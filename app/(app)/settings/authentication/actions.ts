@@ -1,13 +1,8 @@
 "use server";
 import { z } from "zod";
 import { accountAdminAction } from "@/lib/action";
-import { disableEnforcement, enableEnforcement, MAX_GRACE_HOURS } from "@/lib/accounts/enforcement";
-
-const graceHours = z.coerce
-  .number({ error: "Enter a number of hours." })
-  .int("Use whole hours.")
-  .min(0, "Use 0 or more hours.")
-  .max(MAX_GRACE_HOURS, `Use at most ${MAX_GRACE_HOURS} hours (30 days).`);
+import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
+import { graceHoursSchema as graceHours, proofSchema } from "@/lib/two-factor/proof";
 
 export const enforceTwoFactor = accountAdminAction(
   z.object({ graceHours }),
@@ -17,10 +12,7 @@ export const enforceTwoFactor = accountAdminAction(
   },
 );
 
-export const stopEnforcingTwoFactor = accountAdminAction(
-  z.object({ method: z.enum(["totp", "recovery"]), code: z.string().trim().min(1, "Enter a code.").max(32) }),
-  async (proof, { user, membership, meta }) => {
-    await disableEnforcement(user.id, membership.account.id, proof, meta);
-    return { enforced: false };
-  },
-);
+export const stopEnforcingTwoFactor = accountAdminAction(proofSchema, async (proof, { user, membership, meta }) => {
+  await disableEnforcement(user.id, membership.account.id, proof, meta);
+  return { enforced: false };
+});

@@ -2,10 +2,12 @@ import { Card } from "@/components/ui/card";
 import { EnforcementSettings } from "@/components/settings/enforcement-settings";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
+import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
+import { enforceTwoFactor, stopEnforcingTwoFactor } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export default async function AuthenticationSettingsPage() {
-  const { user, membership } = await requireAccountAdmin();
+  const { policy, membership } = await requireAccountAdmin();
   const { account } = membership;
   const summary = await protectionSummary(account.id);
   const deadline = account.enforcedAt ? new Date(account.enforcedAt.getTime() + account.graceHours * 3_600_000) : null;
@@ -21,8 +23,10 @@ export default async function AuthenticationSettingsPage() {
           member{summary.total === 1 ? "" : "s"} protected
         </p>
         <EnforcementSettings
+          actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor }}
+          maxGraceHours={MAX_GRACE_HOURS}
           enforced={account.enforceTwoFactor}
-          adminHasTwoFactor={user.totpEnabledAt !== null}
+          adminHasTwoFactor={policy.hasSecondFactor}
           membersWithout={summary.total - summary.protected}
           graceDeadline={deadline && deadline > new Date() ? deadline.toISOString() : null}
         />

@@ -5,6 +5,7 @@ import { MemberRow } from "@/components/settings/member-row";
 import { pendingInvitations } from "@/lib/accounts/invitations";
 import { listMembers } from "@/lib/accounts/members";
 import { requireAccountAdmin } from "@/lib/auth/session";
+import { invite, remove, resendInvite, resetTwoFactor, revokeInvite, setRole } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { filter?: string; page?: string };
@@ -70,7 +71,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             </thead>
             <tbody>
               {list.members.map((m) => (
-                <MemberRow key={m.membershipId} member={m} isSelf={m.id === user.id} actorRole={membership.role} />
+                <MemberRow
+                  key={m.membershipId}
+                  actions={{ setRole, resetTwoFactor, remove }}
+                  member={m}
+                  isSelf={m.id === user.id}
+                  actorRole={membership.role}
+                />
               ))}
             </tbody>
           </table>
@@ -95,10 +102,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         )}
       </Card>
       <Card title="Invite a member" description="They get an email with a link that works once and expires in 7 days.">
-        <InviteForm canInviteOwner={membership.role === "owner"} />
+        <InviteForm invite={invite} canInviteOwner={membership.role === "owner"} />
       </Card>
       <Card title="Pending invitations">
-        <PendingInvitations invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))} />
+        <PendingInvitations
+          resend={resendInvite}
+          revoke={revokeInvite}
+          invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
+        />
       </Card>
     </div>
   );

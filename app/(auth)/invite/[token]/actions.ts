@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { acceptInvitation, findInvitation } from "@/lib/accounts/invitations";
-import { setChallengeCookie } from "@/lib/auth/cookies";
-import { startChallenge, verifyCredentials } from "@/lib/auth/login";
+import { beginSignIn, verifyCredentials } from "@/lib/auth/sign-in";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { AppError, ErrorCode } from "@/lib/errors";
 
@@ -21,8 +20,7 @@ export const acceptAsNewUser = action(
       { kind: "new", name: input.name, password: input.password },
       meta,
     );
-    const { token: challenge, requirement } = await startChallenge(userId, meta);
-    await setChallengeCookie(challenge);
+    const { requirement } = await beginSignIn(userId, meta);
     return { requirement };
   },
 );
@@ -34,8 +32,7 @@ export const acceptAsExistingUser = action(
     if (!invitation) throw new AppError(ErrorCode.invalidLink);
     const user = await verifyCredentials(invitation.email, input.password, meta);
     await acceptInvitation(input.token, { kind: "existing", userId: user.id }, meta);
-    const { token: challenge, requirement } = await startChallenge(user.id, meta);
-    await setChallengeCookie(challenge);
+    const { requirement } = await beginSignIn(user.id, meta);
     return { requirement };
   },
 );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
+import { acceptAsExistingUser, acceptAsNewUser } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { referrer: "same-origin" };
@@ -26,6 +27,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <>
       <PageTitle>Join an account</PageTitle>
       <InviteFlow
+        accept={invitation.existingUserId !== null ? acceptAsExistingUser : acceptAsNewUser}
         token={token}
         accountName={invitation.account.name}
         email={invitation.email}

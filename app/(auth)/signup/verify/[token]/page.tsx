@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ConfirmSignupForm } from "@/components/auth/confirm-signup-form";
 import { Alert } from "@/components/ui/alert";
 import { findPendingSignup } from "@/lib/auth/signup";
+import { confirmSignupAction } from "../../actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 // The link's token must not leak in a Referer to other sites (see the reset page for why not "no-referrer").
@@ -17,7 +18,7 @@ export default async function ConfirmSignupPage({ params }: { params: Promise<{ 
       <PageTitle>Confirm your email</PageTitle>
       <h1 className="text-2xl font-semibold">Confirm your email</h1>
       {pending ? (
-        <ConfirmSignupForm token={token} email={pending.email} />
+        <ConfirmSignupForm confirm={confirmSignupAction} token={token} email={pending.email} />
       ) : (
         <div className="mt-6 flex flex-col gap-4">
           <Alert tone="error">This sign-up link is invalid, has expired or was already used.</Alert>

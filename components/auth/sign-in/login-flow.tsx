@@ -2,12 +2,12 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
-import { submitPassword } from "@/app/(auth)/login/actions";
 import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ActionState } from "@/lib/action";
-import type { Requirement } from "./continue-sign-in";
+import type { Requirement } from "@/lib/two-factor/proof";
+import type { SignInActions } from "./sign-in-actions";
 
 // The later steps (QR code, dialogs, next-auth's client) load only when a password was right.
 const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.ContinueSignIn), {
@@ -17,10 +17,12 @@ const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.
 type Next = { requirement: Requirement; email: string };
 
 export function LoginFlow({
+  actions,
   callbackUrl,
   notice,
   resume,
 }: {
+  actions: SignInActions;
   callbackUrl: string;
   notice?: string;
   resume: Next | null;
@@ -31,7 +33,7 @@ export function LoginFlow({
 
   async function onPassword(formData: FormData) {
     setPending(true);
-    const result = await submitPassword(formData);
+    const result = await actions.submitPassword(formData);
     setState(result);
     setPending(false);
     if (result.ok && result.data)
@@ -42,6 +44,7 @@ export function LoginFlow({
     return (
       <ContinueSignIn
         {...next}
+        actions={actions}
         callbackUrl={callbackUrl}
         onRestart={() => {
           setNext(null);

@@ -6,10 +6,10 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
-import { assertWellFormed } from "./attempts";
-import { replaceRecoveryCodes } from "./store";
-import { openTotpSecret, sealTotpSecret } from "./secret-store";
-import { matchTotpStep, newTotpSecret, totpUri } from "./totp";
+import { assertWellFormed } from "../attempts";
+import { openTotpSecret, sealTotpSecret } from "../secret-store";
+import { replaceRecoveryCodes } from "../store";
+import { matchTotpStep, newTotpSecret, totpUri } from "../totp";
 
 export const ENROLMENT_TTL_MS = 10 * 60_000;
 

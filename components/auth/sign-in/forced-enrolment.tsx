@@ -1,18 +1,17 @@
 "use client";
 import { useState } from "react";
-import { finishLoginEnrolment, startLoginEnrolment } from "@/app/(auth)/login/actions";
 import { Alert } from "@/components/ui/alert";
-import { EnrolmentDialog } from "@/components/two-factor/enrolment-dialog";
+import { EnrolmentDialog, type EnrolmentActions } from "@/components/two-factor/enrolment-dialog";
 import { finishSignIn } from "./finish-sign-in";
-
-const loginEnrolment = { start: startLoginEnrolment, enable: finishLoginEnrolment };
 
 /** Sign-in into an account that enforces 2FA, for a user without it: enrol first, then the session. */
 export function ForcedEnrolment({
+  actions,
   email,
   callbackUrl,
   onCancel,
 }: {
+  actions: EnrolmentActions;
   email: string;
   callbackUrl: string;
   onCancel: () => void;
@@ -31,7 +30,7 @@ export function ForcedEnrolment({
       )}
       <EnrolmentDialog
         email={email}
-        actions={loginEnrolment}
+        actions={actions}
         onCancel={onCancel}
         onDone={async () => {
           if (!(await finishSignIn(callbackUrl))) setError("Sign-in could not be completed. Please sign in again.");

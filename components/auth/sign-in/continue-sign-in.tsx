@@ -1,20 +1,21 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import { resumeSignIn } from "@/app/(auth)/login/actions";
 import { Alert } from "@/components/ui/alert";
+import type { Requirement } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
 import { ForcedEnrolment } from "./forced-enrolment";
 import { SecondFactorStep } from "./second-factor-step";
-
-export type Requirement = "none" | "verify" | "enrol";
+import type { SignInActions } from "./sign-in-actions";
 
 /** After a proved password (sign-in, sign-up, invitation): the second factor or enrolment, then the session. */
 export function ContinueSignIn({
+  actions,
   requirement: initial,
   email,
   callbackUrl,
   onRestart,
 }: {
+  actions: SignInActions;
   requirement: Requirement;
   email: string;
   callbackUrl: string;
@@ -30,13 +31,15 @@ export function ContinueSignIn({
     finishSignIn(callbackUrl).then(async (ok) => {
       if (ok) return;
       // Refused: the server may now ask for more than when the password was checked (2FA enforced).
-      const next = await resumeSignIn({});
+      const next = await actions.resume({});
       if (next.ok && next.data && next.data.requirement !== "none") setRequirement(next.data.requirement);
       else setFailed(true);
     });
-  }, [requirement, callbackUrl]);
-  if (requirement === "verify") return <SecondFactorStep callbackUrl={callbackUrl} onRestart={onRestart} />;
-  if (requirement === "enrol") return <ForcedEnrolment email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;
+  }, [requirement, callbackUrl, actions]);
+  if (requirement === "verify")
+    return <SecondFactorStep submit={actions.submitSecondFactor} callbackUrl={callbackUrl} onRestart={onRestart} />;
+  if (requirement === "enrol")
+    return <ForcedEnrolment actions={actions.enrolment} email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;
   return failed ? (
     <Alert tone="error">Sign-in could not be completed. Please sign in again.</Alert>
   ) : (

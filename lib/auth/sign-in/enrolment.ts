@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/enrolment";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { findChallenge } from "./challenge";
 
 /** Forced enrolment during sign-in, for a challenge that requires it (enforcement, no authenticator). */

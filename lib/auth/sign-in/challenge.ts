@@ -2,12 +2,15 @@ import "server-only";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import type { Requirement } from "@/lib/two-factor/proof";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
-export type Requirement = "none" | "verify" | "enrol";
 
-/** Starts the state between password and second factor: a random token whose hash alone is stored. */
+/**
+ * Stores the state between password and second factor: a random token whose hash alone is stored.
+ * Sign-ins open it through `startChallenge` (./open), which decides the requirement by the 2FA rule.
+ */
 export async function createChallenge(
   user: { id: string; sessionVersion: number },
   requirement: Requirement,

@@ -1,23 +1,33 @@
 "use client";
 import { useState } from "react";
-import { submitSecondFactor } from "@/app/(auth)/login/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { CodeField } from "@/components/two-factor/code-field";
+import { factorKinds as kinds, factorUi } from "@/components/two-factor/factors";
 import { ErrorCode } from "@/lib/errors";
+import type { FactorKind } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
+import type { SignInActions } from "./sign-in-actions";
 
-/** The second screen of sign-in: a 6-digit code, or a recovery code instead. */
-export function SecondFactorStep({ callbackUrl, onRestart }: { callbackUrl: string; onRestart: () => void }) {
-  const [method, setMethod] = useState<"totp" | "recovery">("totp");
+/** The second screen of sign-in: the first factor kind, with the others offered instead. */
+export function SecondFactorStep({
+  submit,
+  callbackUrl,
+  onRestart,
+}: {
+  submit: SignInActions["submitSecondFactor"];
+  callbackUrl: string;
+  onRestart: () => void;
+}) {
+  const [method, setMethod] = useState<FactorKind>(kinds[0]!);
   const [error, setError] = useState<string>();
   const [expired, setExpired] = useState(false);
   const [pending, setPending] = useState(false);
+  const ui = factorUi[method];
 
   async function onSubmit(formData: FormData) {
     setPending(true);
     setError(undefined);
-    const result = await submitSecondFactor({ method, code: String(formData.get("code") ?? "") });
+    const result = await submit(ui.readProof(formData));
     if (result.ok) {
       const left = result.data?.recoveryCodesLeft;
       const destination = left == null ? callbackUrl : `/profile?recoveryCodesLeft=${left}`;
@@ -34,17 +44,9 @@ export function SecondFactorStep({ callbackUrl, onRestart }: { callbackUrl: stri
   return (
     <>
       <h1 className="text-2xl font-semibold">Two-Factor Authentication</h1>
-      <p className="mt-2 text-sm text-slate-600">
-        {method === "totp"
-          ? "Enter the 6-digit code from your authenticator app."
-          : "Enter one of the recovery codes you saved when you turned on two-factor authentication."}
-      </p>
+      <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p>
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate key={method}>
-        {method === "totp" ? (
-          <CodeField label="Authentication code" name="code" autoFocus disabled={expired} />
-        ) : (
-          <CodeField label="Recovery code" name="code" kind="recovery" autoFocus disabled={expired} />
-        )}
+        <ui.Input label={ui.signInLabel} autoFocus disabled={expired} />
         <FormMessage error={error} />
         {expired ? (
           <Button type="button" onClick={onRestart}>
@@ -56,18 +58,22 @@ export function SecondFactorStep({ callbackUrl, onRestart }: { callbackUrl: stri
           </Button>
         )}
       </form>
-      {!expired && (
-        <Button
-          variant="link"
-          className="mt-4"
-          onClick={() => {
-            setMethod(method === "totp" ? "recovery" : "totp");
-            setError(undefined);
-          }}
-        >
-          {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
-        </Button>
-      )}
+      {!expired &&
+        kinds
+          .filter((kind) => kind !== method)
+          .map((kind) => (
+            <Button
+              key={kind}
+              variant="link"
+              className="mt-4"
+              onClick={() => {
+                setMethod(kind);
+                setError(undefined);
+              }}
+            >
+              {factorUi[kind].switchLabel}
+            </Button>
+          ))}
     </>
   );
 }

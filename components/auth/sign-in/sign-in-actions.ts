@@ -1,0 +1,18 @@
+import type { EnrolmentActions } from "@/components/two-factor/enrolment-dialog";
+import type { ServerAction } from "@/lib/action";
+import type { Proof, Requirement } from "@/lib/two-factor/proof";
+
+/** The server actions of /login, handed down from its page to each step. */
+export type SignInActions = {
+  submitPassword: ServerAction<FormData, { requirement: Requirement; graceUntil: string | null }>;
+  submitSecondFactor: ServerAction<Proof, { recoveryCodesLeft: number | null }>;
+  /** Forced enrolment during the sign-in (the challenge's, not a session's). */
+  enrolment: EnrolmentActions;
+  resume: ServerAction<Record<string, never>, { requirement: Requirement } | null>;
+};
+
+/**
+ * Where every other way in (sign-up, invitation) goes once its action opened the sign-in: /login
+ * resumes it from the challenge cookie, so all of them finish through the same steps.
+ */
+export const CONTINUE_SIGN_IN_PATH = "/login?continue=1";

@@ -1,0 +1,29 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { env } from "@/lib/env";
+import type { Requirement } from "@/lib/two-factor/proof";
+import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
+
+// __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
+export const challengeCookieName = () => (env().secureCookies ? "__Host-twofold.challenge" : "twofold.challenge");
+
+export async function setChallengeCookie(token: string) {
+  (await cookies()).set(challengeCookieName(), token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env().secureCookies,
+    path: "/",
+    maxAge: CHALLENGE_TTL_MS / 1000,
+  });
+}
+
+export async function readChallengeCookie(): Promise<string | undefined> {
+  return (await cookies()).get(challengeCookieName())?.value;
+}
+
+/** The sign-in this browser has open (after an invitation, say): what it needs next, for /login to resume. */
+export async function openSignIn(): Promise<{ requirement: Requirement; email: string } | null> {
+  const challenge = await findChallenge(await readChallengeCookie());
+  if (!challenge || challenge.satisfiedAt) return null;
+  return { requirement: challenge.requirement as Requirement, email: challenge.user.email };
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { countingFactors } from "./factors";
+import type { FactorKind } from "./proof";
+
+// "Has a second factor" is defined here once, from the registry: any factor that counts (an
+// authenticator app; a security key next). Nothing else in the app reads a factor's columns for it.
+
+export const withSecondFactor: Prisma.UserWhereInput = { OR: countingFactors.map((f) => f.enrolled.where) };
+export const withoutSecondFactor: Prisma.UserWhereInput = { NOT: withSecondFactor };
+
+/** The same as a SQL condition on a user row aliased `u`, for raw queries. */
+export const hasSecondFactorSql = Prisma.sql`(${Prisma.join(
+  countingFactors.map((f) => f.enrolled.sql),
+  " OR ",
+)})`;
+
+type UserClient = Pick<Prisma.TransactionClient, "user">;
+
+export async function hasSecondFactor(userId: string, client?: UserClient): Promise<boolean> {
+  const prisma = client ?? (await db());
+  return (await prisma.user.count({ where: { id: userId, ...withSecondFactor } })) === 1;
+}
+
+/** Which counting factors each of the given users has (none: no 2FA), one query per factor kind. */
+export async function secondFactorsOf(userIds: string[], client?: UserClient): Promise<Map<string, FactorKind[]>> {
+  const prisma = client ?? (await db());
+  const found = new Map<string, FactorKind[]>(userIds.map((id) => [id, []]));
+  if (!userIds.length) return found;
+  for (const factor of countingFactors) {
+    const rows = await prisma.user.findMany({
+      where: { id: { in: userIds }, ...factor.enrolled.where },
+      select: { id: true },
+    });
+    for (const { id } of rows) found.get(id)?.push(factor.kind);
+  }
+  return found;
+}
