@@ -124,6 +124,15 @@ describe("two-step sign-in", () => {
     expect((await auditTypes(user.id)).filter((t) => t === AuditType.challengeExhausted)).toHaveLength(1);
   });
 
+  it("the right code as the fifth and last attempt signs in", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor();
+    const { token } = await checkPassword(user.email, PASSWORD, meta);
+    for (let i = 0; i < 4; i++) await verifyChallengeSecondFactor(token, totp("000000"), meta).catch(() => {});
+    await verifyChallengeSecondFactor(token, totp(await nextCode()), meta);
+    expect(await redeemChallenge(token)).toMatchObject({ id: user.id });
+    expect(await redeemChallenge(token)).toBeNull(); // once
+  });
+
   it("locks the user's second factor after 10 wrong codes across challenges, with one audit event", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const results = [];

@@ -36,8 +36,9 @@ export async function createChallenge(
 }
 
 /**
- * The open challenge behind a token: unexpired, unused, under the attempt limit, and issued under
- * the user's current session version (a password or 2FA change since then kills it).
+ * The open challenge behind a token: unexpired, unused, under the attempt limit unless already
+ * satisfied (the right code as the fifth attempt still counts), and issued under the user's current
+ * session version (a password or 2FA change since then kills it).
  */
 export async function findChallenge(token: string | undefined) {
   if (!token) return null;
@@ -50,7 +51,7 @@ export async function findChallenge(token: string | undefined) {
     !challenge ||
     challenge.usedAt ||
     challenge.expiresAt <= new Date() ||
-    challenge.attempts >= CHALLENGE_MAX_ATTEMPTS ||
+    (challenge.attempts >= CHALLENGE_MAX_ATTEMPTS && !challenge.satisfiedAt) ||
     challenge.user.sessionVersion !== challenge.userVersion
   ) {
     return null;
