@@ -53,12 +53,17 @@ export function authOptions(): AuthOptions {
         // that was signed out, outlived its lifetime or belongs to an old version is not renewed,
         // and next-auth clears the cookie instead.
         const claims = readClaims(token);
-        if (!claims || !(await findLiveSession(claims))) throw new SessionEndedError();
-        return token;
+        const live = claims && (await findLiveSession(claims));
+        if (!live) throw new SessionEndedError();
+        // Recomputed on every use, like every other endpoint's verdict (lib/auth/session).
+        return { ...token, mustEnrol: live.policy.requirement === "enrol" };
       },
       session({ session, token }) {
         const claims = readClaims(token)!;
-        return { ...session, expires: new Date(claims.end * 1000).toISOString(), uid: claims.uid, sv: claims.sv };
+        const expires = new Date(claims.end * 1000).toISOString();
+        // A user an account now requires to enrol gets no user from here either, only that verdict.
+        if (token.mustEnrol) return { expires, mustEnrol: true } as unknown as typeof session;
+        return { ...session, expires, uid: claims.uid, sv: claims.sv };
       },
     },
     events: {

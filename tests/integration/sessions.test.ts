@@ -89,6 +89,8 @@ describe("enforcement reaches sessions that already exist", () => {
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe(ENROLMENT_REQUIRED);
     expect(await pageOutcome()).toBe("/enrol");
+    // next-auth's session endpoint gives the same verdict: no user, only that enrolment comes first.
+    expect(await sessionEndpoint()).toEqual({ expires: expect.any(String), mustEnrol: true });
     for (const call of [() => profile.updateName({ name: "Sneaky" }), () => shell.switchAccount({ accountId })]) {
       const result = await call();
       expect(result).toMatchObject({ ok: false, code: ENROLMENT_REQUIRED });
@@ -103,6 +105,7 @@ describe("enforcement reaches sessions that already exist", () => {
     expect(enabled.data?.recoveryCodes).toHaveLength(10);
     expect(await me()).toMatchObject({ status: 200, body: { id: member.id, twoFactor: true } });
     expect(await pageOutcome()).toBe("ok");
+    expect((await sessionEndpoint()).uid).toBe(member.id);
     expect((await profile.updateName({ name: "Enrolled" })).ok).toBe(true);
   });
 
