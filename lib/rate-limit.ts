@@ -73,7 +73,11 @@ export function rateLimitedError(what: string, attempt: Attempt): AppError {
 }
 
 export const limits = {
-  passwordPerEmail: { limit: 10, windowMs: 15 * 60_000 },
+  /** Wrong passwords for one email from one client address: that address is locked out of it. */
+  passwordPerEmailAndIp: { limit: 10, windowMs: 15 * 60_000 },
+  /** Wrong passwords for one email from anywhere (a spread-out guessing run); addresses the user signed
+   * in from recently are exempt, so strangers cannot lock the owner out (lib/auth/sign-in/password-step). */
+  passwordPerEmail: { limit: 100, windowMs: 15 * 60_000 },
   passwordPerIp: { limit: 50, windowMs: 15 * 60_000 },
   secondFactorPerUser: { limit: 10, windowMs: 15 * 60_000 },
   resetPerEmail: { limit: 5, windowMs: 60 * 60_000 },

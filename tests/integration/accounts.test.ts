@@ -1,3 +1,4 @@
+import { openSession } from "@/lib/auth/session-record";
 import { describe, expect, it } from "vitest";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
@@ -54,12 +55,27 @@ describe("password sign-in", () => {
     expect(await redeemChallenge(token)).toBeNull(); // single use
   });
 
-  it("locks an email after 10 failures in 15 minutes, even for the right password", async () => {
+  it("locks one address out of an email after 10 failures, right password included; the owner elsewhere gets in", async () => {
     const user = await makeUser("Target");
-    for (let i = 0; i < 10; i++)
-      await checkPassword(user.email, `wrong-${i}-password`, { ...meta, ip: `198.51.100.${i}` }).catch(() => {});
-    await expect(checkPassword(user.email, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+    const attacker = { ...meta, ip: "198.51.100.66" };
+    for (let i = 0; i < 10; i++) await checkPassword(user.email, `wrong-${i}-password`, attacker).catch(() => {});
+    await expect(checkPassword(user.email, PASSWORD, attacker)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+    await expect(checkPassword(user.email, PASSWORD, meta)).resolves.toMatchObject({ requirement: "none" });
   });
+
+  it("after 100 failures from many addresses, locks the email for strangers but not for an address the owner used", async () => {
+    const user = await makeUser("Sprayed");
+    const familiar = { ...meta, ip: "192.0.2.10" };
+    await openSession({ id: user.id, sessionVersion: 0 }, familiar); // the owner signed in from here before
+    const guesses = Array.from({ length: 100 }, (_, i) => ({ ...meta, ip: `198.51.100.${i}` }));
+    for (let i = 0; i < guesses.length; i += 10)
+      await Promise.all(
+        guesses.slice(i, i + 10).map((from, j) => checkPassword(user.email, `wrong-${i + j}`, from).catch(() => {})),
+      );
+    const stranger = { ...meta, ip: "203.0.113.200" };
+    await expect(checkPassword(user.email, PASSWORD, stranger)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+    await expect(checkPassword(user.email, PASSWORD, familiar)).resolves.toMatchObject({ requirement: "none" });
+  }, 120_000);
 
   it("does not count successful sign-ins toward the limit", async () => {
     const user = await makeUser("Often");

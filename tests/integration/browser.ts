@@ -97,5 +97,6 @@ export async function signOut() {
 
 /** GET /api/auth/session: the session next-auth reports (and re-signs into the jar). */
 export async function sessionEndpoint() {
-  return (await nextAuth("GET", ["session"])).body as { uid?: string; expires?: string; mustEnrol?: true } | Record<string, never>;
+  return (await nextAuth("GET", ["session"])).body as
+    { uid?: string; expires?: string; mustEnrol?: true } | Record<string, never>;
 }

@@ -8,15 +8,24 @@ import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } fr
 import type { RequestMeta } from "@/lib/request-meta";
 import { startChallenge } from "./open";
 
+/** How long an address the user signed in from stays theirs for the per-email limit. */
+const FAMILIAR_FOR_MS = 30 * 86_400_000;
+
 /**
- * Email and password. Failures are counted per email and per client address (an IPv6 /64) before the
- * check, so parallel guesses can't exceed the limit; a success takes back its own reservations.
- * One generic error either way.
+ * Email and password. Failures are counted before the check, so parallel guesses can't exceed the
+ * limits; a success takes back its own reservations. One generic error either way. Three limits:
+ * per client address (an IPv6 /64), per email from that address, and per email from anywhere, which
+ * an address the user signed in from in the last 30 days skips: failures from strangers alone can
+ * never lock the owner out of their own account.
  */
 export async function verifyCredentials(email: string, password: string, meta: RequestMeta) {
+  const address = rateLimitAddress(meta.ip);
   const keys = [
-    [`password:email:${email}`, limits.passwordPerEmail],
-    [`password:ip:${rateLimitAddress(meta.ip)}`, limits.passwordPerIp],
+    [`password:ip:${address}`, limits.passwordPerIp],
+    [`password:email-ip:${email}:${address}`, limits.passwordPerEmailAndIp],
+    ...((await isFamiliarAddress(email, meta.ip))
+      ? []
+      : [[`password:email:${email}`, limits.passwordPerEmail] as const]),
   ] as const;
   const reserved: Attempt[] = [];
   for (const [key, { limit, windowMs }] of keys) {
@@ -40,6 +49,14 @@ export async function verifyCredentials(email: string, password: string, meta: R
   }
   await releaseAll(reserved);
   return { id: user.id, sessionVersion: user.sessionVersion };
+}
+
+/** Whether this user signed in from this address lately (their session records keep it). */
+async function isFamiliarAddress(email: string, ip: string | null): Promise<boolean> {
+  if (!ip) return false;
+  const prisma = await db();
+  const since = new Date(Date.now() - FAMILIAR_FOR_MS);
+  return (await prisma.session.count({ where: { ip, createdAt: { gt: since }, user: { email } } })) > 0;
 }
 
 /** The password step of /login as one call, returning the challenge token instead of setting the cookie (tests, benchmark). */
