@@ -2,11 +2,14 @@
 import { useEffect, useRef, useState } from "react";
 import type { ActionState } from "@/lib/action";
 import { Dialog } from "@/components/ui/dialog";
+import { ErrorCode } from "@/lib/errors";
+import { PasswordStep } from "./password-step";
 import { RecoveryCodesView } from "./recovery-codes-view";
 import { ScanStep } from "./scan-step";
 
 type Step =
   | { name: "loading" }
+  | { name: "password" }
   | { name: "scan"; secret: string; uri: string }
   | { name: "recovery-codes"; codes: string[] }
   | { name: "failed"; error: string };
@@ -14,6 +17,8 @@ type Step =
 export type EnrolmentActions = {
   start: (input: Record<string, never>) => Promise<ActionState<{ secret: string; uri: string }>>;
   enable: (input: { code: string }) => Promise<ActionState<{ recoveryCodes: string[] }>>;
+  /** In a session that signed in a while ago, the password again (the sign-in itself needs none). */
+  confirmPassword?: (input: { password: string }) => Promise<ActionState<unknown>>;
 };
 
 /**
@@ -39,6 +44,8 @@ export function EnrolmentDialog({
   // per dialog, never again behind the recovery codes (enabling re-renders the page).
   const start = useRef(actions.start);
 
+  const [attempt, setAttempt] = useState(0);
+
   useEffect(() => {
     let live = true;
     start.current({}).then((result) => {
@@ -46,13 +53,17 @@ export function EnrolmentDialog({
       setStep(
         result.ok && result.data
           ? { name: "scan", ...result.data }
-          : { name: "failed", error: result.error ?? "Could not start." },
+          : result.code === ErrorCode.passwordRequired && actions.confirmPassword
+            ? { name: "password" }
+            : { name: "failed", error: result.error ?? "Could not start." },
       );
     });
     return () => {
       live = false;
     };
-  }, []);
+    // The actions object is new on every refresh; starting again is only for a new attempt.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [attempt]);
 
   const savingCodes = step.name === "recovery-codes";
   return (
@@ -68,6 +79,16 @@ export function EnrolmentDialog({
       }
     >
       {step.name === "loading" && <p role="status">Preparing your secret key…</p>}
+      {step.name === "password" && actions.confirmPassword && (
+        <PasswordStep
+          confirm={actions.confirmPassword}
+          onCancel={onCancel}
+          onConfirmed={() => {
+            setStep({ name: "loading" });
+            setAttempt((n) => n + 1);
+          }}
+        />
+      )}
       {step.name === "failed" && (
         <p role="alert" className="text-red-700">
           {step.error}

@@ -15,15 +15,10 @@ export const RESET_TTL_MS = 30 * 60_000;
 const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
 /**
- * Changes the password (current one required) and ends every other session; returns the new version.
- * Wrong current passwords are limited per user (a stolen session must not guess it), and audited.
+ * Checks the signed-in user's current password. Wrong ones are limited per user (a stolen session must
+ * not guess it) and audited; the failure that reaches the limit starts a lockout, recorded once.
  */
-export async function changePassword(
-  userId: string,
-  current: string,
-  next: string,
-  meta: RequestMeta,
-): Promise<number> {
+export async function verifyCurrentPassword(userId: string, password: string, meta: RequestMeta) {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
@@ -32,7 +27,7 @@ export async function changePassword(
   const { limit, windowMs } = limits.passwordChangePerUser;
   const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
   if (!attempt.allowed) throw rateLimitedError("Too many wrong passwords.", attempt);
-  if (!(await verifyPassword(user.passwordHash, current))) {
+  if (!(await verifyPassword(user.passwordHash, password))) {
     await audit({
       type: AuditType.passwordChangeFailed,
       actorId: userId,
@@ -40,7 +35,6 @@ export async function changePassword(
       details: { failuresInWindow: attempt.count },
     });
     if (attempt.count < limit) throw new AppError(ErrorCode.wrongPassword);
-    // The failure that reaches the limit starts the lockout, so it is recorded exactly once.
     await audit({
       type: AuditType.passwordChangeLocked,
       actorId: userId,
@@ -50,6 +44,18 @@ export async function changePassword(
     throw rateLimitedError("Your current password is not correct, and that was the last try for now.", attempt);
   }
   await releaseAttempt(attempt);
+  return user;
+}
+
+/** Changes the password (current one required) and ends every other session; returns the new version. */
+export async function changePassword(
+  userId: string,
+  current: string,
+  next: string,
+  meta: RequestMeta,
+): Promise<number> {
+  const user = await verifyCurrentPassword(userId, current, meta);
+  const prisma = await db();
   const { sessionVersion } = await prisma.user.update({
     where: { id: userId },
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },

@@ -9,6 +9,7 @@ import {
   enterPassword,
   invite,
   newEmail,
+  PASSWORD,
   POSTGRES_APP,
   POSTGRES_URL,
   signOut,
@@ -131,6 +132,29 @@ test.describe("on a real PostgreSQL server", () => {
     await expect(page).toHaveURL(/\/login/);
     expect((await page.request.get("/api/me")).status()).toBe(401);
     expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
+  });
+
+  test("a session that signed in a while ago asks for the password before adding an authenticator", async ({
+    page,
+  }) => {
+    const email = await signUp(page, "Returning");
+    await onServer(
+      `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes'
+       WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
+      [email],
+    );
+    await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
+    const dialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
+    await expect(dialog.getByText("Enter your password to add a second factor")).toBeVisible();
+    await expect(dialog.getByTestId("secret-key")).toHaveCount(0); // no secret before the password
+    await dialog.getByLabel("Password").fill("not my password");
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await expect(dialog.getByText("Your current password is not correct.")).toBeVisible();
+    await page.screenshot({ path: "docs/screenshots/password-before-enrolment.png" });
+    await dialog.getByLabel("Password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await enrolInOpenDialog(page);
+    await expect(page.getByRole("switch", { name: "Two-Factor Authentication" })).toBeChecked();
   });
 
   test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({

@@ -47,6 +47,7 @@ function everyProtectedAction(target: {
     "profile.updateName": () => profile.updateName({ name: "Mallory" }),
     "profile.changePassword": () =>
       profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "taken over!" }),
+    "profile.confirmPasswordAgain": () => profile.confirmPasswordAgain({ password: PASSWORD }),
     "profile.startEnrolment": () => profile.startEnrolment({}),
     "profile.enableTwoFactor": () => profile.enableTwoFactor({ code: target.code }),
     "profile.turnOffTwoFactor": () => profile.turnOffTwoFactor({ method: "totp", code: target.code }),
@@ -193,7 +194,7 @@ describe("server actions called directly", () => {
     jar.set("twofold.account", w.accountId);
     const before = await snapshot();
     const actions = everyProtectedAction({ ...w, code: "123456" });
-    const enrolmentSteps = ["profile.startEnrolment", "profile.enableTwoFactor"];
+    const enrolmentSteps = ["profile.confirmPasswordAgain", "profile.startEnrolment", "profile.enableTwoFactor"];
     for (const [name, call] of Object.entries(actions).filter(([n]) => !enrolmentSteps.includes(n))) {
       const result = await call();
       expect({ name, code: result.code }).toEqual({ name, code: ErrorCode.enrolmentRequired });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authedAction, enrolmentAction } from "@/lib/action";
 import { reissueSession } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/password";
+import { confirmPassword, requireRecentPassword } from "@/lib/auth/recent-password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
@@ -26,8 +27,18 @@ export const changePasswordAction = authedAction(passwordChange, async (input, {
   return { changed: true };
 });
 
-// The two enrolment steps are the only actions open to a user an account requires to enrol.
-export const startEnrolment = enrolmentAction(z.object({}), async (_, { user }) => {
+// The enrolment steps are the only actions open to a user an account requires to enrol. Adding a
+// factor needs the password lately in this session; confirmPasswordAgain gives it when it is older.
+export const confirmPasswordAgain = enrolmentAction(
+  z.object({ password: z.string().min(1, "Enter your password.").max(256) }),
+  async ({ password }, { user, session, meta }) => {
+    await confirmPassword(user.id, session.id, password, meta);
+    return { confirmed: true };
+  },
+);
+
+export const startEnrolment = enrolmentAction(z.object({}), async (_, { user, session }) => {
+  await requireRecentPassword(session.id);
   const { secret, uri } = await beginEnrolment(user);
   return { secret, uri };
 });

@@ -14,6 +14,7 @@ import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
 import {
   changePasswordAction,
+  confirmPasswordAgain,
   enableTwoFactor,
   regenerateCodes,
   startEnrolment,
@@ -49,6 +50,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       <TwoFactorSection
         actions={{
           start: startEnrolment,
+          confirmPassword: confirmPasswordAgain,
           enable: enableTwoFactor,
           turnOff: turnOffTwoFactor,
           regenerate: regenerateCodes,

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
-import { enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
+import { confirmPasswordAgain, enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 /**
@@ -18,7 +18,7 @@ export default async function EnrolPage() {
     <>
       <PageTitle>Set up two-factor authentication</PageTitle>
       <RequiredEnrolment
-        actions={{ start: startEnrolment, enable: enableTwoFactor }}
+        actions={{ start: startEnrolment, enable: enableTwoFactor, confirmPassword: confirmPasswordAgain }}
         email={session.user.email}
         accounts={session.policy.enforcedBy.map((a) => a.name)}
         required={session.mustEnrol}

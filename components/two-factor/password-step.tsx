@@ -1,0 +1,44 @@
+"use client";
+import { useState } from "react";
+import type { ActionState } from "@/lib/action";
+import { FormMessage } from "@/components/ui/alert";
+import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
+
+/** The password again, before a second factor is added to a session that signed in a while ago. */
+export function PasswordStep({
+  confirm,
+  onConfirmed,
+  onCancel,
+}: {
+  confirm: (input: { password: string }) => Promise<ActionState<unknown>>;
+  onConfirmed: () => void;
+  onCancel: () => void;
+}) {
+  const [state, setState] = useState<ActionState<unknown>>({});
+  const [pending, setPending] = useState(false);
+  async function submit(form: FormData) {
+    setPending(true);
+    const result = await confirm({ password: String(form.get("password") ?? "") });
+    setPending(false);
+    if (result.ok) onConfirmed();
+    else setState(result);
+  }
+  return (
+    <form action={submit} className="flex flex-col gap-4" noValidate>
+      <p className="text-sm text-slate-700">
+        You signed in a while ago. Enter your password to add a second factor to your account.
+      </p>
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        errors={state.fieldErrors?.password}
+      />
+      <FormMessage error={state.fieldErrors ? undefined : state.error} />
+      <FormActions submitLabel="Continue" onCancel={onCancel} pending={pending} />
+    </form>
+  );
+}
