@@ -4,12 +4,19 @@ import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMailToMembers } from "@/lib/mail/send";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
-import { hasSecondFactor, withSecondFactor } from "@/lib/two-factor/second-factor";
+import { hasSecondFactor, hasSecondFactorSql, withSecondFactor } from "@/lib/two-factor/second-factor";
 import { assertCanManage } from "./guard";
+
+/** Who of an account's members (`m`, their user `u`) an enforcement email goes to. */
+const audience = {
+  withoutSecondFactor: Prisma.sql`NOT ${hasSecondFactorSql}`,
+  managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
+  others: Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
+};
 
 /** "7 of 9 members protected". */
 export async function protectionSummary(
@@ -46,7 +53,7 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
     });
     if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
     const notice = messages.enforcementNotice(account.name, graceHours > 0 ? deadline : null, meta.origin);
-    return { unprotected: await sendMailToMembers(tx, accountId, "without-two-factor", notice) };
+    return { unprotected: await sendMailToMembers(tx, accountId, audience.withoutSecondFactor, notice) };
   });
   await audit({
     type: AuditType.enforcementOn,
@@ -89,8 +96,8 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
     });
     if (count !== 1) throw new AppError(ErrorCode.notEnforced);
     const forAdmins = messages.enforcementOffForAdmins(account.name, actor.email, meta.origin);
-    await sendMailToMembers(tx, accountId, "managers", forAdmins);
-    await sendMailToMembers(tx, accountId, "non-managers", messages.enforcementOff(account.name, meta.origin));
+    await sendMailToMembers(tx, accountId, audience.managers, forAdmins);
+    await sendMailToMembers(tx, accountId, audience.others, messages.enforcementOff(account.name, meta.origin));
     return protectionSummary(accountId, tx);
   });
   await audit({

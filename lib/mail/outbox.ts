@@ -2,9 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 
 export type Mail = { to: string; subject: string; text: string };
 
@@ -45,33 +44,24 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
   return count;
 }
 
-/** Which members of an account a message to members goes to. */
-export type MemberAudience = "all" | "managers" | "non-managers" | "without-two-factor";
-
 /**
- * Writes one message for every member of an account in the audience, in one INSERT … SELECT: an
- * account of 100,000 members is one statement inside the change's transaction, not a row each through
- * the client (2,000 rows that way outlasted Prisma's 5 s transaction limit on a busy machine).
+ * Writes one message for every member of an account who matches `where` (a condition on the membership
+ * `m` and its user `u`), in one INSERT … SELECT: an account of 100,000 members is one statement inside
+ * the change's transaction, not a row each through the client (2,000 rows that way outlasted Prisma's
+ * 5 s transaction limit on a busy machine).
  */
 export async function queueMailToMembers(
   writer: Pick<Prisma.TransactionClient, "$executeRaw">,
   accountId: string,
-  audience: MemberAudience,
+  where: Prisma.Sql,
   mail: Omit<Mail, "to">,
 ): Promise<number> {
   return writer.$executeRaw`
     INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
     SELECT gen_random_uuid()::text, u."email", ${mail.subject}, ${mail.text}
     FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."accountId" = ${accountId} AND ${audienceSql[audience]}`;
+    WHERE m."accountId" = ${accountId} AND ${where}`;
 }
-
-const audienceSql: Record<MemberAudience, Prisma.Sql> = {
-  all: Prisma.sql`true`,
-  managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
-  "non-managers": Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
-  "without-two-factor": Prisma.sql`NOT ${hasSecondFactorSql}`,
-};
 
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number };
 

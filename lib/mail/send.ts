@@ -4,7 +4,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { deliverOutbox, queueMail, queueMailToMembers, type Mail, type MemberAudience, type Transport } from "./outbox";
+import { deliverOutbox, queueMail, queueMailToMembers, type Mail, type Transport } from "./outbox";
 
 export type { Mail } from "./outbox";
 
@@ -86,14 +86,9 @@ export async function sendMail(mail: Mail | Mail[], tx?: Parameters<typeof queue
   deliverAfterResponse();
 }
 
-/** Like sendMail, for one message to every member of an account in `audience`; returns how many. */
-export async function sendMailToMembers(
-  tx: Parameters<typeof queueMailToMembers>[0],
-  accountId: string,
-  audience: MemberAudience,
-  mail: Omit<Mail, "to">,
-): Promise<number> {
-  const count = await queueMailToMembers(tx, accountId, audience, mail);
+/** Like sendMail, for one message to every member of an account who matches `where`; returns how many. */
+export async function sendMailToMembers(...args: Parameters<typeof queueMailToMembers>): Promise<number> {
+  const count = await queueMailToMembers(...args);
   deliverAfterResponse();
   return count;
 }
