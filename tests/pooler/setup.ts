@@ -3,12 +3,12 @@
 // (Debian: apt-get install pgbouncer); not part of `npm test`.
 import { spawn, execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { postgresAdapter } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrations";
+import { freePort } from "../support/free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,15 +16,6 @@ declare module "vitest" {
     pooledUrl: string;
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 
 export default async function setup(project: TestProject) {
   const pgbouncer = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((p) => {
