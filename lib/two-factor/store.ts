@@ -24,6 +24,8 @@ export async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId:
 export async function removeAuthenticator(tx: Prisma.TransactionClient, userId: string) {
   await tx.recoveryCode.deleteMany({ where: { userId } });
   await tx.totpEnrolment.deleteMany({ where: { userId } });
+  // The version bump below already ends them; deleting says so in the profile's list too.
+  await tx.rememberedDevice.deleteMany({ where: { userId } });
   return tx.user.update({
     where: { id: userId },
     data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } },
