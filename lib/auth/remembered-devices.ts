@@ -1,7 +1,10 @@
 import "server-only";
+import { audit, AuditType } from "@/lib/audit";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
+import { describeBrowser } from "./user-agent";
 
 /** Days a device is remembered for a user in no enforcing account, and the most an account may allow. */
 export const REMEMBER_DEVICE_DEFAULT_DAYS = 30;
@@ -84,18 +87,39 @@ export async function rememberedDeviceFor(
   return device.id;
 }
 
-/** The user's remembered devices that still work, newest use first (the profile's list). */
-export async function listRememberedDevices(userId: string, now = new Date()) {
+/**
+ * The user's remembered devices that still work, newest use first (the profile's list): issued under
+ * their current session version, and `until` is when each stops, by its expiry or by what their
+ * strictest enforcing account allows today, whichever is first. `browserToken` (this browser's
+ * cookie) marks its own device; no hash leaves this function.
+ */
+export async function listRememberedDevices(userId: string, now = new Date(), browserToken?: string) {
   const prisma = await db();
-  const { sessionVersion } = await prisma.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { sessionVersion: true },
-  });
-  return prisma.rememberedDevice.findMany({
+  const [{ sessionVersion }, days] = await Promise.all([
+    prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } }),
+    rememberDaysFor(userId),
+  ]);
+  const devices = await prisma.rememberedDevice.findMany({
     where: { userId, userVersion: sessionVersion, expiresAt: { gt: now } },
-    select: { id: true, userAgent: true, ip: true, createdAt: true, lastUsedAt: true, expiresAt: true },
+    select: {
+      id: true,
+      userAgent: true,
+      ip: true,
+      createdAt: true,
+      lastUsedAt: true,
+      expiresAt: true,
+      tokenHash: true,
+    },
     orderBy: { lastUsedAt: "desc" },
   });
+  const ours = browserToken && sha256(browserToken);
+  return devices
+    .map(({ tokenHash, ...d }) => ({
+      ...d,
+      until: new Date(Math.min(d.expiresAt.getTime(), d.createdAt.getTime() + days * DAY_MS)),
+      current: tokenHash === ours, // the browser asking ("This device")
+    }))
+    .filter((d) => d.until > now);
 }
 
 /** "Forget": only a device of this user; false when there was none (another user's id changes nothing). */
@@ -110,4 +134,27 @@ export async function forgetAllDevices(userId: string): Promise<number> {
   const prisma = await db();
   const { count } = await prisma.rememberedDevice.deleteMany({ where: { userId } });
   return count;
+}
+
+/** The profile's "Forget": this user's device only (another's id is refused and changes nothing), audited. */
+export async function forgetOwnDevice(userId: string, deviceId: string, meta: RequestMeta) {
+  const prisma = await db();
+  const device = await prisma.rememberedDevice.findFirst({
+    where: { id: deviceId, userId },
+    select: { userAgent: true, ip: true },
+  });
+  if (!device || !(await forgetDevice(userId, deviceId))) throw new AppError(ErrorCode.deviceNotFound);
+  await audit({
+    type: AuditType.deviceForgotten,
+    actorId: userId,
+    meta,
+    details: { browser: describeBrowser(device.userAgent), ip: device.ip },
+  });
+}
+
+/** The profile's "Forget all devices", audited with how many there were. */
+export async function forgetAllOwnDevices(userId: string, meta: RequestMeta) {
+  const count = await forgetAllDevices(userId);
+  await audit({ type: AuditType.devicesForgotten, actorId: userId, meta, details: { count } });
+  return { count };
 }
