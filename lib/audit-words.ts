@@ -15,6 +15,22 @@ const method = (d: Record<string, unknown>) => {
 /** Every event type has words: the Record makes the type checker hold this list complete. */
 const words: Record<AuditType, Describe> = {
   [AuditType.signIn]: { title: "Signed in" },
+  [AuditType.signInRememberedDevice]: {
+    title: "Second factor skipped on a remembered device",
+    sentence: (d) => (d.browser ? `${d.browser}${d.ip ? ` at ${d.ip}` : ""}` : null),
+  },
+  [AuditType.deviceRemembered]: {
+    title: "Device remembered",
+    sentence: (d) => (d.days !== undefined ? `No second factor asked on it for ${plural(d.days, "day")}` : null),
+  },
+  [AuditType.deviceForgotten]: {
+    title: "Remembered device forgotten",
+    sentence: (d) => (d.browser ? `${d.browser}${d.ip ? ` at ${d.ip}` : ""}` : null),
+  },
+  [AuditType.devicesForgotten]: {
+    title: "All remembered devices forgotten",
+    sentence: (d) => (d.count !== undefined ? `${plural(d.count, "device")} forgotten` : null),
+  },
   [AuditType.signInFailed]: {
     title: "Sign-in failed",
     sentence: (d) => (d.email ? `Wrong email or password for ${d.email}` : null),
@@ -108,6 +124,15 @@ const words: Record<AuditType, Describe> = {
   [AuditType.graceSet]: {
     title: "Grace period set",
     sentence: (d) => (d.graceHours !== undefined ? `${plural(d.graceHours, "hour")} to enrol` : null),
+  },
+  [AuditType.rememberDaysSet]: {
+    title: "Remembered devices setting changed",
+    sentence: (d) =>
+      d.days === undefined
+        ? null
+        : d.days === 0
+          ? "Members must always enter a second factor"
+          : `Members may skip the second factor on a remembered device for ${plural(d.days, "day")}`,
   },
   [AuditType.invitationSent]: {
     title: "Invitation sent",

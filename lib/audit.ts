@@ -5,6 +5,10 @@ import type { RequestMeta } from "@/lib/request-meta";
 
 export const AuditType = {
   signIn: "sign_in",
+  signInRememberedDevice: "sign_in.remembered_device",
+  deviceRemembered: "device.remembered",
+  deviceForgotten: "device.forgotten",
+  devicesForgotten: "device.forgotten_all",
   signInFailed: "sign_in.failed",
   signInRateLimited: "sign_in.rate_limited",
   signUp: "sign_up",
@@ -28,6 +32,7 @@ export const AuditType = {
   enforcementOn: "enforcement.on",
   enforcementOff: "enforcement.off",
   graceSet: "enforcement.grace_set",
+  rememberDaysSet: "enforcement.remember_days",
   invitationSent: "invitation.sent",
   invitationRateLimited: "invitation.rate_limited",
   invitationRevoked: "invitation.revoked",

@@ -25,6 +25,7 @@ export const ErrorCode = {
   resetNeedsEveryAccount: "reset_needs_every_account",
   notFound: "not_found",
   sessionNotFound: "session_not_found",
+  deviceNotFound: "device_not_found",
   alreadyMember: "already_member",
   unexpected: "unexpected",
 } as const;
@@ -59,6 +60,8 @@ export const errorMessages: Record<ErrorCode, string> = {
     "they belong to (an owner, where they are an owner).",
   not_found: "That member or invitation no longer exists.",
   session_not_found: "That session has already ended, or is not one of your other sessions. Nothing was changed.",
+  device_not_found:
+    "That device is not one of your remembered devices (or was already forgotten). Nothing was changed.",
   already_member: "That person is already a member of this account.",
   unexpected: "Something went wrong. Please try again.",
 };

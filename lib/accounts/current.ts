@@ -10,7 +10,14 @@ export const ADMIN_ROLES: Role[] = ["owner", "admin"];
 export type CurrentMembership = {
   id: string;
   role: Role;
-  account: { id: string; name: string; enforceTwoFactor: boolean; graceHours: number; enforcedAt: Date | null };
+  account: {
+    id: string;
+    name: string;
+    enforceTwoFactor: boolean;
+    graceHours: number;
+    enforcedAt: Date | null;
+    rememberDeviceDays: number;
+  };
 };
 
 /** All of the user's memberships, oldest first; one query per request, shared by what follows. */
@@ -22,7 +29,16 @@ const memberships = cache(async (userId: string) => {
     select: {
       id: true,
       role: true,
-      account: { select: { id: true, name: true, enforceTwoFactor: true, graceHours: true, enforcedAt: true } },
+      account: {
+        select: {
+          id: true,
+          name: true,
+          enforceTwoFactor: true,
+          graceHours: true,
+          enforcedAt: true,
+          rememberDeviceDays: true,
+        },
+      },
     },
   });
 });

@@ -25,6 +25,8 @@ export async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId:
  */
 export async function removeAllFactors(tx: Prisma.TransactionClient, userId: string) {
   for (const factor of Object.values(factors)) await factor.remove(tx, userId);
+  // The version bump below already ends them; deleting says so in the profile's list too.
+  await tx.rememberedDevice.deleteMany({ where: { userId } });
   return tx.user.update({
     where: { id: userId },
     data: { sessionVersion: { increment: 1 } },

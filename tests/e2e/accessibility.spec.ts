@@ -119,8 +119,16 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByLabel("Recovery code")).toBeVisible();
   await expectAccessible(page, "sign-in recovery code step");
   await page.getByLabel("Recovery code").fill(codes[0]!);
+  await page.getByRole("checkbox", { name: /Don't ask again on this device/ }).check();
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile/);
+  const devices = page.getByRole("region", { name: "Remembered devices" });
+  await expect(devices.getByRole("listitem")).toHaveCount(1);
+  await expectAccessible(page, "remembered devices card");
+  await devices.getByRole("button", { name: "Forget all devices" }).click();
+  await expect(page.getByRole("dialog", { name: "Forget all devices?" })).toBeVisible();
+  await expectAccessible(page, "forget all devices dialog");
+  await page.keyboard.press("Escape");
   await page.getByRole("button", { name: "Regenerate recovery codes" }).first().click();
   await expect(page.getByRole("dialog", { name: "Regenerate recovery codes" })).toBeVisible();
   await expectAccessible(page, "regenerate dialog");

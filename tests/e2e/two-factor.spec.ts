@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, hydrated, test } from "./fixtures";
 import { enrol, enterPassword, signOut, signUp, errorAlert } from "./helpers";
 
 async function codeStep(page: Page, code: string) {
@@ -35,6 +35,7 @@ test("enrol, sign in with a code, refuse its replay, use a recovery code, regene
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile\?recoveryCodesLeft=9/);
   await expect(page.getByText("You signed in with a recovery code. 9 unused recovery codes left.")).toBeVisible();
+  await hydrated(page); // a full navigation (not page.goto): a click before hydration would be lost
 
   // Regenerate: the old codes stop working.
   await page.getByRole("button", { name: "Regenerate recovery codes" }).click();
@@ -55,6 +56,7 @@ test("enrol, sign in with a code, refuse its replay, use a recovery code, regene
   await page.getByLabel("Recovery code").fill(newCodes[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile\?recoveryCodesLeft=9/);
+  await hydrated(page);
 
   // Turning it off needs a code; a wrong one changes nothing.
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();

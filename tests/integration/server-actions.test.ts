@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
 import { checkPassword } from "@/lib/auth/sign-in";
+import { rememberDevice } from "@/lib/auth/remembered-devices";
 import { sessionHandle } from "@/lib/auth/session-list";
 import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
@@ -20,6 +21,7 @@ const authentication = await import("@/app/(app)/settings/authentication/actions
 const users = await import("@/app/(app)/settings/users/actions");
 const login = await import("@/app/(auth)/login/actions");
 const sessions = await import("@/app/(app)/profile/session-actions");
+const devices = await import("@/app/(app)/profile/device-actions");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
@@ -42,6 +44,7 @@ function everyProtectedAction(target: {
   accountId: string;
   code: string;
   ownerSession: string;
+  ownerDevice: string;
 }) {
   return {
     "profile.updateName": () => profile.updateName({ name: "Mallory" }),
@@ -54,9 +57,12 @@ function everyProtectedAction(target: {
     "profile.regenerateCodes": () => profile.regenerateCodes({ code: target.code }),
     "sessions.signOutSession": () => sessions.signOutSession({ handle: target.ownerSession }),
     "sessions.signOutOthers": () => sessions.signOutOtherSessions({}),
+    "devices.forget": () => devices.forgetRememberedDevice({ deviceId: target.ownerDevice }),
+    "devices.forgetAll": () => devices.forgetAllRememberedDevices({}),
     "shell.switchAccount": () => shell.switchAccount({ accountId: target.accountId }),
     "authentication.enforce": () => authentication.enforceTwoFactor({ graceHours: "0" }),
     "authentication.stop": () => authentication.stopEnforcingTwoFactor({ method: "totp", code: target.code }),
+    "authentication.rememberDays": () => authentication.setRememberDays({ days: "90" }),
     "users.invite": () => users.invite({ email: "evil@example.com", role: "owner" }),
     "users.resendInvite": () => users.resendInvite({ invitationId: target.invitationId }),
     "users.revokeInvite": () => users.revokeInvite({ invitationId: target.invitationId }),
@@ -67,7 +73,7 @@ function everyProtectedAction(target: {
 }
 
 async function snapshot() {
-  const [u, a, m, i, s] = await Promise.all([
+  const [u, a, m, i, s, d] = await Promise.all([
     prisma().user.findMany({
       orderBy: { id: "asc" },
       select: { name: true, passwordHash: true, totpSecret: true, sessionVersion: true },
@@ -76,8 +82,9 @@ async function snapshot() {
     prisma().membership.findMany({ orderBy: { id: "asc" } }),
     prisma().invitation.findMany({ orderBy: { id: "asc" } }),
     prisma().session.findMany({ orderBy: { id: "asc" }, select: { id: true, userVersion: true, revokedAt: true } }),
+    prisma().rememberedDevice.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ u, a, m, i, s });
+  return JSON.stringify({ u, a, m, i, s, d });
 }
 
 async function world() {
@@ -93,6 +100,9 @@ async function world() {
   // The owner signed in elsewhere: the session "Sign out" would end.
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: owner.user.id } });
   const ownerSession = await openSession({ id: owner.user.id, sessionVersion }, meta);
+  // …and ticked "Don't ask again" there: the device "Forget" would end.
+  await rememberDevice({ id: owner.user.id, sessionVersion }, meta);
+  const ownerDevice = await prisma().rememberedDevice.findFirstOrThrow({ where: { userId: owner.user.id } });
   return {
     owner,
     member,
@@ -100,6 +110,7 @@ async function world() {
     membershipId: ownerMembership.id,
     invitationId: invitation.id,
     ownerSession: sessionHandle(ownerSession.id),
+    ownerDevice: ownerDevice.id,
   };
 }
 
@@ -133,7 +144,7 @@ describe("server actions called directly", () => {
     const denied = await prisma().auditEvent.count({
       where: { accountId: w.accountId, actorId: w.member.user.id, type: "access.denied" },
     });
-    expect(denied).toBe(8);
+    expect(denied).toBe(9);
   });
 
   it("an admin of another account cannot reach this account's members or invitations", async () => {
@@ -172,6 +183,12 @@ describe("server actions called directly", () => {
       authentication.enforceTwoFactor({ graceHours: "721" }),
       authentication.enforceTwoFactor({ graceHours: "-1" }),
       authentication.enforceTwoFactor({ graceHours: "abc" }),
+      authentication.setRememberDays({ days: "91" }),
+      authentication.setRememberDays({ days: "-1" }),
+      authentication.setRememberDays({ days: "1.5" }),
+      authentication.setRememberDays({ days: "abc" }),
+      authentication.setRememberDays({ days: "" }),
+      devices.forgetRememberedDevice({ deviceId: "" }),
       users.invite({ email: "not-an-email", role: "member" }),
       users.setRole({ membershipId: w.membershipId, role: "superuser" }),
       profile.updateName({ name: "x".repeat(101) }),
@@ -210,5 +227,37 @@ describe("server actions called directly", () => {
     expect((await profile.updateName({ name: "Renamed" })).ok).toBe(true);
     await prisma().user.update({ where: { id: w.owner.user.id }, data: { sessionVersion: { increment: 1 } } });
     expect((await profile.updateName({ name: "Again" })).code).toBe(ErrorCode.notSignedIn);
+  });
+});
+
+describe("the profile's remembered devices and the account's days", () => {
+  it("a user forgets only their own devices: another user's id is refused and changes nothing", async () => {
+    const w = await world();
+    await signInAs(w.member.user);
+    const before = await snapshot();
+    const refused = await devices.forgetRememberedDevice({ deviceId: w.ownerDevice });
+    expect(refused).toMatchObject({ ok: false, code: ErrorCode.deviceNotFound });
+    expect(refused.error).toMatch(/not one of your remembered devices/);
+    expect((await devices.forgetAllRememberedDevices({})).data).toEqual({ count: 0 });
+    expect(await snapshot()).toBe(before);
+
+    await signInAs(w.owner.user);
+    expect((await devices.forgetRememberedDevice({ deviceId: w.ownerDevice })).ok).toBe(true);
+    expect(await prisma().rememberedDevice.count({ where: { userId: w.owner.user.id } })).toBe(0);
+    expect(
+      await prisma().auditEvent.count({ where: { actorId: w.owner.user.id, type: "device.forgotten" } }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("an owner sets the days, and it is audited with what it was", async () => {
+    const w = await world();
+    await signInAs(w.owner.user);
+    expect((await authentication.setRememberDays({ days: "0" })).data).toEqual({ days: 0 });
+    const account = await prisma().account.findUniqueOrThrow({ where: { id: w.accountId } });
+    expect(account.rememberDeviceDays).toBe(0);
+    const event = await prisma().auditEvent.findFirstOrThrow({
+      where: { accountId: w.accountId, type: "enforcement.remember_days" },
+    });
+    expect(event.details).toMatchObject({ days: 0, from: 30 });
   });
 });

@@ -1,12 +1,15 @@
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { NameForm, PasswordForm } from "@/components/profile/profile-forms";
+import { RememberedDevicesCard } from "@/components/profile/remembered-devices-card";
 import { SessionsCard } from "@/components/profile/sessions-card";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import { requireSession } from "@/lib/auth/session";
+import { listRememberedDevices } from "@/lib/auth/remembered-devices";
 import { listSessions } from "@/lib/auth/session-list";
+import { readRememberCookie } from "@/lib/auth/sign-in/remember";
 import { SESSION_LIFETIME_S } from "@/lib/auth/session-record";
-import { timeAgo, utcMinute } from "@/lib/auth/user-agent";
+import { describeBrowser, timeAgo, utcMinute } from "@/lib/auth/user-agent";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
@@ -23,6 +26,7 @@ import {
 } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { signOutOtherSessions, signOutSession } from "./session-actions";
+import { forgetAllRememberedDevices, forgetRememberedDevice } from "./device-actions";
 
 type Params = { recoveryCodesLeft?: string; enrol?: string; returnTo?: string | string[] };
 
@@ -30,11 +34,12 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   const session = await requireSession();
   const { user } = session;
   const now = new Date();
-  const [policy, codesLeft, params, sessions] = await Promise.all([
+  const [policy, codesLeft, params, sessions, devices] = await Promise.all([
     twoFactorPolicy(user.id),
     countUnusedRecoveryCodes(user.id),
     searchParams,
     listSessions(user.id, session.id, now),
+    listRememberedDevices(user.id, now, await readRememberCookie()),
   ]);
   const usedRecoveryCode = params.recoveryCodesLeft !== undefined;
   const returnTo = safeRedirectPath(params.returnTo, (await requestMeta()).origin ?? "http://localhost", null);
@@ -83,6 +88,20 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         signOutSession={signOutSession}
         signOutOthers={signOutOtherSessions}
       />
+      {(policy.hasSecondFactor || devices.length > 0) && (
+        <RememberedDevicesCard
+          devices={devices.map((d) => ({
+            id: d.id,
+            browser: describeBrowser(d.userAgent),
+            ip: d.ip,
+            lastUsed: timeAgo(d.lastUsedAt, now),
+            until: utcMinute(d.until),
+            current: d.current,
+          }))}
+          forget={forgetRememberedDevice}
+          forgetAll={forgetAllRememberedDevices}
+        />
+      )}
     </div>
   );
 }

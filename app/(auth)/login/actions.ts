@@ -7,6 +7,7 @@ import {
   finishChallengeEnrolment,
   openSignIn,
   readChallengeCookie,
+  rememberThisBrowser,
   verifyChallengeSecondFactor,
   verifyCredentials,
 } from "@/lib/auth/sign-in";
@@ -18,13 +19,16 @@ const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, 
 /** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. */
 export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
   const user = await verifyCredentials(email, password, meta);
-  const { requirement, graceUntil } = await beginSignIn(user.id, meta);
-  return { requirement, graceUntil: graceUntil?.toISOString() ?? null };
+  const { requirement, graceUntil, rememberDays } = await beginSignIn(user.id, meta);
+  return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays };
 });
 
 /** Step 2. The user is the challenge's, never one named by the request. */
-export const submitSecondFactor = action(proofSchema, async (proof, meta) => {
-  const { result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
+const secondStep = proofSchema.and(z.object({ remember: z.boolean().optional() }));
+export const submitSecondFactor = action(secondStep, async (proof, meta) => {
+  const { user, result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
+  // "Don't ask again on this device", only after the factor was right.
+  if (proof.remember) await rememberThisBrowser(user, meta);
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
 
@@ -44,5 +48,5 @@ export const finishLoginEnrolment = action(z.object({ code: totpCodeSchema }), a
  */
 export const resumeSignIn = action(z.object({}), async () => {
   const open = await openSignIn();
-  return open && { requirement: open.requirement };
+  return open && { requirement: open.requirement, rememberDays: open.rememberDays };
 });

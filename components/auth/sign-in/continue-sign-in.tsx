@@ -12,12 +12,14 @@ export function ContinueSignIn({
   actions,
   requirement: initial,
   email,
+  rememberDays,
   callbackUrl,
   onRestart,
 }: {
   actions: SignInActions;
   requirement: Requirement;
   email: string;
+  rememberDays: number;
   callbackUrl: string;
   onRestart: () => void;
 }) {
@@ -37,7 +39,14 @@ export function ContinueSignIn({
     });
   }, [requirement, callbackUrl, actions]);
   if (requirement === "verify")
-    return <SecondFactorStep submit={actions.submitSecondFactor} callbackUrl={callbackUrl} onRestart={onRestart} />;
+    return (
+      <SecondFactorStep
+        submit={actions.submitSecondFactor}
+        callbackUrl={callbackUrl}
+        onRestart={onRestart}
+        rememberDays={rememberDays}
+      />
+    );
   if (requirement === "enrol")
     return <ForcedEnrolment actions={actions.enrolment} email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;
   return failed ? (

@@ -14,7 +14,7 @@ const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.
   loading: () => <p role="status">Loading…</p>,
 });
 
-type Next = { requirement: Requirement; email: string };
+type Next = { requirement: Requirement; email: string; rememberDays: number };
 
 export function LoginFlow({
   actions,
@@ -37,7 +37,11 @@ export function LoginFlow({
     setState(result);
     setPending(false);
     if (result.ok && result.data)
-      setNext({ requirement: result.data.requirement, email: String(formData.get("email") ?? "") });
+      setNext({
+        requirement: result.data.requirement,
+        rememberDays: result.data.rememberDays,
+        email: String(formData.get("email") ?? ""),
+      });
   }
 
   if (next) {

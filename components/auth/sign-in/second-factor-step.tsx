@@ -6,6 +6,7 @@ import { factorKinds as kinds, factorUi } from "@/components/two-factor/factors"
 import { ErrorCode } from "@/lib/errors";
 import type { FactorKind } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
+import { RememberDeviceField, rememberTicked } from "./remember-device-field";
 import type { SignInActions } from "./sign-in-actions";
 
 /** The second screen of sign-in: the first factor kind, with the others offered instead. */
@@ -13,10 +14,13 @@ export function SecondFactorStep({
   submit,
   callbackUrl,
   onRestart,
+  rememberDays,
 }: {
   submit: SignInActions["submitSecondFactor"];
   callbackUrl: string;
   onRestart: () => void;
+  /** What "Don't ask again on this device" may offer; 0 hides it. */
+  rememberDays: number;
 }) {
   const [method, setMethod] = useState<FactorKind>(kinds[0]!);
   const [error, setError] = useState<string>();
@@ -27,7 +31,7 @@ export function SecondFactorStep({
   async function onSubmit(formData: FormData) {
     setPending(true);
     setError(undefined);
-    const result = await submit(ui.readProof(formData));
+    const result = await submit({ ...ui.readProof(formData), remember: rememberTicked(formData) });
     if (result.ok) {
       const left = result.data?.recoveryCodesLeft;
       const destination = left == null ? callbackUrl : `/profile?recoveryCodesLeft=${left}`;
@@ -47,6 +51,7 @@ export function SecondFactorStep({
       <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p>
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate key={method}>
         <ui.Input label={ui.signInLabel} autoFocus disabled={expired} />
+        <RememberDeviceField days={rememberDays} disabled={expired} />
         <FormMessage error={error} />
         {expired ? (
           <Button type="button" onClick={onRestart}>

@@ -4,11 +4,12 @@ import type { Proof, Requirement } from "@/lib/two-factor/proof";
 
 /** The server actions of /login, handed down from its page to each step. */
 export type SignInActions = {
-  submitPassword: ServerAction<FormData, { requirement: Requirement; graceUntil: string | null }>;
-  submitSecondFactor: ServerAction<Proof, { recoveryCodesLeft: number | null }>;
+  submitPassword: ServerAction<FormData, { requirement: Requirement; graceUntil: string | null; rememberDays: number }>;
+  /** `remember`: "Don't ask again on this device" was ticked. */
+  submitSecondFactor: ServerAction<Proof & { remember?: boolean }, { recoveryCodesLeft: number | null }>;
   /** Forced enrolment during the sign-in (the challenge's, not a session's). */
   enrolment: EnrolmentActions;
-  resume: ServerAction<Record<string, never>, { requirement: Requirement } | null>;
+  resume: ServerAction<Record<string, never>, { requirement: Requirement; rememberDays: number } | null>;
 };
 
 /**

@@ -15,6 +15,7 @@ export async function createChallenge(
   user: { id: string; sessionVersion: number },
   requirement: Requirement,
   ip: string | null,
+  { satisfied = false }: { satisfied?: boolean } = {},
 ): Promise<string> {
   const prisma = await db();
   const token = randomToken();
@@ -29,6 +30,8 @@ export async function createChallenge(
       userVersion: user.sessionVersion,
       requirement,
       ip,
+      // Already satisfied only when a remembered device stands in for the second factor (./open).
+      satisfiedAt: satisfied ? new Date() : null,
       expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
     },
   });

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 import type { Requirement } from "@/lib/two-factor/proof";
+import { rememberDaysFor } from "../remembered-devices";
 import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
@@ -21,9 +22,16 @@ export async function readChallengeCookie(): Promise<string | undefined> {
   return (await cookies()).get(challengeCookieName())?.value;
 }
 
-/** The sign-in this browser has open (after an invitation, say): what it needs next, for /login to resume. */
-export async function openSignIn(): Promise<{ requirement: Requirement; email: string } | null> {
+/**
+ * The sign-in this browser has open (after an invitation, say): what it needs next, for /login to
+ * resume. One already satisfied (a remembered device) needs nothing more than its session.
+ */
+export async function openSignIn(): Promise<{ requirement: Requirement; email: string; rememberDays: number } | null> {
   const challenge = await findChallenge(await readChallengeCookie());
-  if (!challenge || challenge.satisfiedAt) return null;
-  return { requirement: challenge.requirement as Requirement, email: challenge.user.email };
+  if (!challenge) return null;
+  const { email } = challenge.user;
+  if (challenge.satisfiedAt) return { requirement: "none", email, rememberDays: 0 };
+  const requirement = challenge.requirement as Requirement;
+  const rememberDays = requirement === "verify" ? await rememberDaysFor(challenge.userId) : 0;
+  return { requirement, email, rememberDays };
 }

@@ -1,27 +1,49 @@
 import "server-only";
+import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import type { Requirement } from "@/lib/two-factor/proof";
+import { rememberDaysFor, rememberedDeviceFor } from "../remembered-devices";
+import { describeBrowser } from "../user-agent";
 import { createChallenge } from "./challenge";
 import { setChallengeCookie } from "./cookie";
+import { readRememberCookie } from "./remember";
 
 /**
  * Opens the login challenge for a user whose password was just proved (sign-in, sign-up, invitation):
  * what it asks next follows the one 2FA rule, so no way in skips the second factor or enrolment.
+ *
+ * The one exception to asking: a browser this user told to remember them (`rememberedToken`, its
+ * cookie) while the rule asks for a second factor they have ("verify"). The challenge then opens
+ * already satisfied and `requirement` is "none" (nothing more to ask). Never for enrolment.
+ * `rememberDays` is what the second step may offer ("Don't ask again … for N days"; 0 = not offered).
  */
 export async function startChallenge(
   userId: string,
   meta: RequestMeta,
-): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null }> {
+  rememberedToken?: string,
+): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null; rememberDays: number }> {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { id: true, sessionVersion: true },
   });
   const policy = await twoFactorPolicy(user.id);
-  const token = await createChallenge(user, policy.requirement, meta.ip);
-  return { token, requirement: policy.requirement, graceUntil: policy.graceUntil };
+  const deviceId = policy.requirement === "verify" ? await rememberedDeviceFor(user.id, rememberedToken) : null;
+  const token = await createChallenge(user, policy.requirement, meta.ip, { satisfied: deviceId !== null });
+  if (deviceId) {
+    await audit({
+      type: AuditType.signInRememberedDevice,
+      subjectId: user.id,
+      actorId: user.id,
+      meta,
+      details: { deviceId, browser: describeBrowser(meta.userAgent), ip: meta.ip },
+    });
+    return { token, requirement: "none", graceUntil: policy.graceUntil, rememberDays: 0 };
+  }
+  const rememberDays = policy.requirement === "verify" ? await rememberDaysFor(user.id) : 0;
+  return { token, requirement: policy.requirement, graceUntil: policy.graceUntil, rememberDays };
 }
 
 /**
@@ -29,7 +51,11 @@ export async function startChallenge(
  * httpOnly cookie. The browser then finishes on /login (components/auth/sign-in), whatever came first.
  */
 export async function beginSignIn(userId: string, meta: RequestMeta) {
-  const { token, requirement, graceUntil } = await startChallenge(userId, meta);
+  const { token, requirement, graceUntil, rememberDays } = await startChallenge(
+    userId,
+    meta,
+    await readRememberCookie(),
+  );
   await setChallengeCookie(token);
-  return { requirement, graceUntil };
+  return { requirement, graceUntil, rememberDays };
 }

@@ -59,8 +59,11 @@ async function isFamiliarAddress(email: string, ip: string | null): Promise<bool
   return (await prisma.session.count({ where: { ip, createdAt: { gt: since }, user: { email } } })) > 0;
 }
 
-/** The password step of /login as one call, returning the challenge token instead of setting the cookie (tests, benchmark). */
-export async function checkPassword(email: string, password: string, meta: RequestMeta) {
+/**
+ * The password step of /login as one call, returning the challenge token instead of setting the
+ * cookie (tests, benchmark); `rememberedToken` is the browser's remembered-device cookie, if any.
+ */
+export async function checkPassword(email: string, password: string, meta: RequestMeta, rememberedToken?: string) {
   const user = await verifyCredentials(email, password, meta);
-  return startChallenge(user.id, meta);
+  return startChallenge(user.id, meta, rememberedToken);
 }

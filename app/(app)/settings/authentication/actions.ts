@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { accountAdminAction } from "@/lib/action";
 import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
+import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
+import { MAX_REMEMBER_DEVICE_DAYS as MAX_DAYS } from "@/lib/auth/remembered-devices";
 import { graceHoursSchema as graceHours, proofSchema } from "@/lib/two-factor/proof";
 
 export const enforceTwoFactor = accountAdminAction(
@@ -16,3 +18,13 @@ export const stopEnforcingTwoFactor = accountAdminAction(proofSchema, async (pro
   await disableEnforcement(user.id, membership.account.id, proof, meta);
   return { enforced: false };
 });
+
+const days = z
+  .union([z.number(), z.string().trim().min(1, "Enter a number of days.")])
+  .pipe(z.coerce.number({ error: "Enter a number of days." }))
+  .pipe(z.number().int("Use whole days.").min(0, "Use 0 or more days.").max(MAX_DAYS, `Use at most ${MAX_DAYS} days.`));
+
+/** "Remember devices for (days)"; 0 = members always enter a second factor. */
+export const setRememberDays = accountAdminAction(z.object({ days }), async (input, { user, membership, meta }) =>
+  setRememberDeviceDays(user.id, membership.account.id, input.days, meta),
+);

@@ -1,9 +1,11 @@
 import { Card } from "@/components/ui/card";
 import { EnforcementSettings } from "@/components/settings/enforcement-settings";
+import { RememberDaysForm } from "@/components/settings/remember-days-form";
+import { MAX_REMEMBER_DEVICE_DAYS } from "@/lib/auth/remembered-devices";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
 import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
-import { enforceTwoFactor, stopEnforcingTwoFactor } from "./actions";
+import { enforceTwoFactor, setRememberDays, stopEnforcingTwoFactor } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export default async function AuthenticationSettingsPage() {
@@ -29,6 +31,12 @@ export default async function AuthenticationSettingsPage() {
           adminHasTwoFactor={policy.hasSecondFactor}
           membersWithout={summary.total - summary.protected}
           graceDeadline={deadline && deadline > new Date() ? deadline.toISOString() : null}
+        />
+        <RememberDaysForm
+          save={setRememberDays}
+          days={account.rememberDeviceDays}
+          maxDays={MAX_REMEMBER_DEVICE_DAYS}
+          enforced={account.enforceTwoFactor}
         />
       </Card>
     </div>

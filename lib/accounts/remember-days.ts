@@ -1,0 +1,34 @@
+import "server-only";
+import { audit, AuditType } from "@/lib/audit";
+import { MAX_REMEMBER_DEVICE_DAYS } from "@/lib/auth/remembered-devices";
+import { db } from "@/lib/db";
+import { AppError, ErrorCode } from "@/lib/errors";
+import type { RequestMeta } from "@/lib/request-meta";
+import { assertCanManage } from "./guard";
+
+/**
+ * "Remember devices for (days)": how long, while this account enforces 2FA, its members may skip the
+ * second factor on a browser they ticked "Don't ask again" in (0 = never). A user in several enforcing
+ * accounts gets the smallest of them, applied at every sign-in, so lowering it also shortens (or,
+ * at 0, ends) the trust already given (lib/auth/remembered-devices).
+ */
+export async function setRememberDeviceDays(actorId: string, accountId: string, days: number, meta: RequestMeta) {
+  await assertCanManage(actorId, accountId);
+  if (!Number.isInteger(days) || days < 0 || days > MAX_REMEMBER_DEVICE_DAYS) {
+    throw new AppError(ErrorCode.invalidInput, `Use 0 to ${MAX_REMEMBER_DEVICE_DAYS} days.`);
+  }
+  const prisma = await db();
+  const before = await prisma.account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { rememberDeviceDays: true },
+  });
+  await prisma.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } });
+  await audit({
+    type: AuditType.rememberDaysSet,
+    actorId,
+    accountId,
+    meta,
+    details: { days, from: before.rememberDeviceDays },
+  });
+  return { days };
+}
