@@ -11,7 +11,10 @@ const method = (d: Record<string, unknown>) =>
     ? "confirmed with a recovery code"
     : d.method === "totp"
       ? "confirmed with an authenticator code"
-      : null;
+      : d.method === "webauthn"
+        ? "confirmed with a security key"
+        : null;
+const keyName = (d: Record<string, unknown>) => (typeof d.name === "string" ? `"${d.name}"` : "A security key");
 
 /** Every event type has words: the Record makes the type checker hold this list complete. */
 const words: Record<AuditType, Describe> = {
@@ -48,7 +51,11 @@ const words: Record<AuditType, Describe> = {
     title: "Wrong second factor",
     sentence: (d) =>
       [
-        d.method === "recovery" ? "A wrong recovery code" : "A wrong authenticator code",
+        d.method === "recovery"
+          ? "A wrong recovery code"
+          : d.method === "webauthn"
+            ? "A security key that was not accepted"
+            : "A wrong authenticator code",
         d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null,
       ]
         .filter(Boolean)
@@ -134,6 +141,24 @@ const words: Record<AuditType, Describe> = {
   [AuditType.mailGivenUp]: {
     title: "Email not delivered",
     sentence: (d) => `"${d.subject}" given up after ${d.attempts} attempts (${d.error})`,
+  },
+  [AuditType.webAuthnAdded]: { title: "Security key added", sentence: (d) => `${keyName(d)} registered` },
+  [AuditType.webAuthnRenamed]: {
+    title: "Security key renamed",
+    sentence: (d) => (typeof d.from === "string" && d.name ? `From "${d.from}" to ${keyName(d)}` : null),
+  },
+  [AuditType.webAuthnRemoved]: {
+    title: "Security key removed",
+    sentence: (d) => [`${keyName(d)} removed`, method(d)].filter(Boolean).join(", "),
+  },
+  [AuditType.webAuthnUsed]: {
+    title: "Security key used",
+    sentence: (d) => `${keyName(d)} ${d.purpose === "confirm" ? "confirmed a change" : "used to sign in"}`,
+  },
+  [AuditType.webAuthnCounterRegression]: {
+    title: "Security key refused: its signature counter went back",
+    sentence: (d) =>
+      `${keyName(d)} signed with counter ${d.counter} after ${d.stored} was seen: it may have been copied`,
   },
 };
 

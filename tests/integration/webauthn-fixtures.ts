@@ -1,0 +1,31 @@
+// Helpers for the security-key tests: register a software authenticator, start a sign-in that asks
+// for a second factor.
+import { expect } from "vitest";
+import { checkPassword } from "@/lib/auth/login";
+import { webAuthnRegistrationOptions, verifyWebAuthnRegistration } from "@/lib/two-factor/webauthn/registration";
+import { relyingParty } from "@/lib/two-factor/webauthn/relying-party";
+import { webAuthnSignInOptions } from "@/lib/two-factor/webauthn/sign-in";
+import { SoftAuthenticator } from "../support/soft-authenticator";
+import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+
+export const rp = relyingParty();
+export const key = (response: ReturnType<SoftAuthenticator["assert"]>) => ({ method: "webauthn" as const, response });
+export const totp = (code: string) => ({ method: "totp" as const, code });
+
+export async function registerKey(userId: string, name = "YubiKey", authenticator = new SoftAuthenticator(rp)) {
+  const options = await webAuthnRegistrationOptions(userId);
+  const result = await verifyWebAuthnRegistration(userId, { response: authenticator.register(options), name }, meta);
+  return { authenticator, ...result };
+}
+
+/** A user with an authenticator app and a security key (sign-in asks for a second factor today). */
+export async function userWithKey(name = "Grace") {
+  const account = await makeUserWithTwoFactor(name);
+  return { ...account, ...(await registerKey(account.user.id)) };
+}
+
+export async function startSignIn(email: string) {
+  const { token, requirement } = await checkPassword(email, PASSWORD, meta);
+  expect(requirement).toBe("verify");
+  return { token, options: await webAuthnSignInOptions(token) };
+}
