@@ -155,6 +155,26 @@ describe("renaming and removing a key", () => {
     expect(await auditTypes(user.id)).toContain(AuditType.twoFactorDisabled);
   });
 
+  it("two keys removed at once under enforcement: one removal wins, one key stays", async () => {
+    for (let round = 0; round < 5; round++) {
+      const user = await makeUser();
+      const one = await registerKey(user.id, "One");
+      const two = await registerKey(user.id, "Two");
+      const codes = one.recoveryCodes!;
+      const membership = await prisma().membership.findFirstOrThrow({ where: { userId: user.id } });
+      await prisma().account.update({
+        where: { id: membership.accountId },
+        data: { enforceTwoFactor: true, enforcedAt: new Date() },
+      });
+      const results = await Promise.allSettled([
+        removeWebAuthnCredential(user.id, one.key.id, { method: "recovery", code: codes[0]! }, meta),
+        removeWebAuthnCredential(user.id, two.key.id, { method: "recovery", code: codes[1]! }, meta),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(await listWebAuthnCredentials(user.id)).toHaveLength(1);
+    }
+  });
+
   it("another user's key cannot be removed", async () => {
     const alice = await userWithKey("Alice");
     const mallory = await makeUserWithTwoFactor("Mallory");
