@@ -5,6 +5,7 @@ import { redeemChallenge } from "@/lib/auth/challenge";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/login";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
+import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { listWebAuthnCredentials } from "@/lib/two-factor/webauthn/credentials";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { verifyChallengeWebAuthn, webAuthnSignInOptions } from "@/lib/two-factor/webauthn/sign-in";
@@ -133,6 +134,20 @@ describe("signing in with a key", () => {
     await expect(
       verifyChallengeWebAuthn(three.token, key(authenticator.assert(three.options)), meta),
     ).rejects.toMatchObject({ code: ErrorCode.challengeExpired });
+  });
+
+  it("a password change since the password step ends the key sign-in and its options", async () => {
+    const { user, authenticator } = await userWithKey();
+    const { token, options } = await startSignIn(user.email);
+    const challenge = await prisma().loginChallenge.findFirstOrThrow({ where: { userId: user.id } });
+    await prisma().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    await expect(verifyChallengeWebAuthn(token, key(authenticator.assert(options)), meta)).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
+    await expect(webAuthnAuthenticationOptions(user.id, { challengeId: challenge.id })).rejects.toMatchObject({
+      code: ErrorCode.challengeExpired,
+    });
+    expect(await redeemChallenge(token)).toBeNull();
   });
 
   it("refuses a signature counter that did not increase, and audits a possibly copied key", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import { audit, AuditType } from "@/lib/audit";
+import { CHALLENGE_MAX_ATTEMPTS } from "@/lib/auth/challenge";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -31,11 +32,19 @@ export async function webAuthnAuthenticationOptions(userId: string, context: Omi
   if (!keys.length) throw new AppError(ErrorCode.notEnabled, "There is no security key on this account.");
   let expiresAt = new Date(Date.now() + CONFIRM_TTL_MS);
   if (context.challengeId) {
+    // The same "open" as lib/auth/challenge's findChallenge, for callers that start from an id.
     const login = await prisma.loginChallenge.findFirst({
-      where: { id: context.challengeId, userId, usedAt: null, satisfiedAt: null, expiresAt: { gt: new Date() } },
-      select: { expiresAt: true },
+      where: {
+        id: context.challengeId,
+        userId,
+        usedAt: null,
+        satisfiedAt: null,
+        attempts: { lt: CHALLENGE_MAX_ATTEMPTS },
+        expiresAt: { gt: new Date() },
+      },
+      select: { expiresAt: true, userVersion: true, user: { select: { sessionVersion: true } } },
     });
-    if (!login) throw new AppError(ErrorCode.challengeExpired);
+    if (!login || login.userVersion !== login.user.sessionVersion) throw new AppError(ErrorCode.challengeExpired);
     expiresAt = login.expiresAt;
   }
   const rp = relyingParty();
