@@ -63,7 +63,10 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.twoFactorReplay]: {
     title: "Used code refused",
-    sentence: () => "A code that was already accepted was sent again",
+    sentence: (d) =>
+      d.method === "webauthn"
+        ? "A security key's answer was sent again, or for another sign-in than it was made for"
+        : "A code that was already accepted was sent again",
   },
   [AuditType.twoFactorLockout]: {
     title: "Two-factor sign-in locked",
