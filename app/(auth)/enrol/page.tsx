@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
 import { enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
+import { addSecurityKey, securityKeyOptions } from "../../(app)/profile/key-actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 /**
@@ -18,7 +19,11 @@ export default async function EnrolPage() {
     <>
       <PageTitle>Set up two-factor authentication</PageTitle>
       <RequiredEnrolment
-        actions={{ start: startEnrolment, enable: enableTwoFactor }}
+        actions={{
+          start: startEnrolment,
+          enable: enableTwoFactor,
+          key: { options: securityKeyOptions, add: addSecurityKey },
+        }}
         email={session.user.email}
         accounts={session.policy.enforcedBy.map((a) => a.name)}
         required={session.mustEnrol}

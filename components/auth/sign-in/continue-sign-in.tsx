@@ -37,7 +37,7 @@ export function ContinueSignIn({
     });
   }, [requirement, callbackUrl, actions]);
   if (requirement === "verify")
-    return <SecondFactorStep submit={actions.submitSecondFactor} callbackUrl={callbackUrl} onRestart={onRestart} />;
+    return <SecondFactorStep actions={actions} callbackUrl={callbackUrl} onRestart={onRestart} />;
   if (requirement === "enrol")
     return <ForcedEnrolment actions={actions.enrolment} email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;
   return failed ? (
