@@ -63,15 +63,18 @@ export async function queueMailToMembers(
     INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
     SELECT gen_random_uuid()::text, u."email", ${mail.subject}, ${mail.text}
     FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."accountId" = ${accountId} AND ${audienceSql[audience]}`;
+    WHERE m."accountId" = ${accountId} AND ${audienceSql(audience)}`;
 }
 
-const audienceSql: Record<MemberAudience, Prisma.Sql> = {
-  all: Prisma.sql`true`,
-  managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
-  "non-managers": Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
-  "without-two-factor": Prisma.sql`NOT ${hasSecondFactorSql}`,
-};
+// A function, not a table built at load: "has a second factor" comes from the factor registry, whose
+// factors send mail, so this module may load while the registry is still loading (an import cycle).
+const audienceSql = (audience: MemberAudience): Prisma.Sql =>
+  ({
+    all: Prisma.sql`true`,
+    managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
+    "non-managers": Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
+    "without-two-factor": Prisma.sql`NOT ${hasSecondFactorSql}`,
+  })[audience];
 
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number };
 

@@ -12,7 +12,7 @@ export function keyErrorMessage(error: unknown): string {
 
 /** A security key or passkey: the browser asks for it once the button is pressed. */
 export const webAuthnUi: FactorUi = {
-  prompt: "Use your security key or passkey: insert or touch it when your browser asks.",
+  prompt: "Sign in with your security key or passkey.",
   signInLabel: "Security key",
   confirmLabel: "Security key",
   switchLabel: "Use your security key instead",
