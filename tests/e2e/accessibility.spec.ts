@@ -158,6 +158,12 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByRole("dialog", { name: "Remove “Axe key”?" })).toBeVisible();
   await expectAccessible(page, "remove security key dialog");
   await page.keyboard.press("Escape");
+  await signOut(page);
+  await enterPassword(page, email);
+  await expect(page.getByRole("button", { name: "Use your security key" })).toBeVisible();
+  await expectAccessible(page, "sign-in security key step");
+  await page.getByRole("button", { name: "Use your security key" }).click();
+  await expect(page).toHaveURL(/\/profile/);
 
   await page.goto("/settings/authentication");
   const enforce = page.getByRole("switch", { name: "Enforce Two Factor Authentication" });
