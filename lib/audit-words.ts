@@ -11,6 +11,7 @@ const method = (d: Record<string, unknown>) => {
   const name = proofName(d.method);
   return name ? `confirmed with ${name.withArticle}` : null;
 };
+const keyName = (d: Record<string, unknown>) => (typeof d.name === "string" ? `"${d.name}"` : "A security key");
 
 /** Every event type has words: the Record makes the type checker hold this list complete. */
 const words: Record<AuditType, Describe> = {
@@ -71,7 +72,9 @@ const words: Record<AuditType, Describe> = {
     title: "Wrong second factor",
     sentence: (d) =>
       [
-        `A wrong ${(proofName(d.method) ?? proofNames.totp).noun}`,
+        d.method === "webauthn"
+          ? "A security key that was not accepted"
+          : `A wrong ${(proofName(d.method) ?? proofNames.totp).noun}`,
         d.failuresInWindow ? `${d.failuresInWindow} in 15 minutes` : null,
       ]
         .filter(Boolean)
@@ -79,7 +82,10 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.twoFactorReplay]: {
     title: "Used code refused",
-    sentence: () => "A code that was already accepted was sent again",
+    sentence: (d) =>
+      d.method === "webauthn"
+        ? "A security key's answer was sent again, or for another sign-in than it was made for"
+        : "A code that was already accepted was sent again",
   },
   [AuditType.twoFactorLockout]: {
     title: "Two-factor sign-in locked",
@@ -167,6 +173,24 @@ const words: Record<AuditType, Describe> = {
   [AuditType.mailGivenUp]: {
     title: "Email not delivered",
     sentence: (d) => `"${d.subject}"${d.to ? ` to ${d.to}` : ""} given up after ${d.attempts} attempts (${d.error})`,
+  },
+  [AuditType.webAuthnAdded]: { title: "Security key added", sentence: (d) => `${keyName(d)} registered` },
+  [AuditType.webAuthnRenamed]: {
+    title: "Security key renamed",
+    sentence: (d) => (typeof d.from === "string" && d.name ? `From "${d.from}" to ${keyName(d)}` : null),
+  },
+  [AuditType.webAuthnRemoved]: {
+    title: "Security key removed",
+    sentence: (d) => [`${keyName(d)} removed`, method(d)].filter(Boolean).join(", "),
+  },
+  [AuditType.webAuthnUsed]: {
+    title: "Security key used",
+    sentence: (d) => `${keyName(d)} ${d.purpose === "confirm" ? "confirmed a change" : "used to sign in"}`,
+  },
+  [AuditType.webAuthnCounterRegression]: {
+    title: "Security key refused: its signature counter went back",
+    sentence: (d) =>
+      `${keyName(d)} signed with counter ${d.counter} after ${d.stored} was seen: it may have been copied`,
   },
 };
 

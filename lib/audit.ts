@@ -42,6 +42,11 @@ export const AuditType = {
   accessDenied: "access.denied",
   mailFailing: "mail.failing",
   mailGivenUp: "mail.given_up",
+  webAuthnAdded: "webauthn.added",
+  webAuthnRenamed: "webauthn.renamed",
+  webAuthnRemoved: "webauthn.removed",
+  webAuthnUsed: "webauthn.used",
+  webAuthnCounterRegression: "webauthn.counter_regression",
 } as const;
 export type AuditType = (typeof AuditType)[keyof typeof AuditType];
 
@@ -59,6 +64,7 @@ const REFUSED: ReadonlySet<AuditType> = new Set([
   AuditType.accessDenied,
   AuditType.mailFailing,
   AuditType.mailGivenUp,
+  AuditType.webAuthnCounterRegression,
 ]);
 
 export const isRefusal = (type: AuditType) => REFUSED.has(type);

@@ -13,6 +13,8 @@ type Member = {
   email: string;
   role: "owner" | "admin" | "member";
   twoFactor: boolean;
+  /** Which second factors the member has, as people name them ("authenticator app", "security key"). */
+  methods: string[];
 };
 
 /** The user list's per-member server actions, handed down from the page. */
@@ -51,7 +53,7 @@ export function MemberRow({
   return (
     <tr className="border-b border-slate-100 align-middle">
       <td className="py-2 pr-2">
-        <Shield on={member.twoFactor} />
+        <Shield on={member.twoFactor} methods={member.methods} />
       </td>
       <td className="py-2 pr-2 font-medium">{member.name}</td>
       <td className="py-2 pr-2">{member.email}</td>

@@ -1,9 +1,13 @@
 "use client";
 import { Tooltip } from "radix-ui";
 
-/** DeployHQ's marker: a solid shield when 2FA is on, the same shield greyed out and struck through when off. */
-export function Shield({ on }: { on: boolean }) {
-  const label = on ? "Two-factor authentication on" : "Two-factor authentication off";
+/**
+ * DeployHQ's marker: a solid shield when 2FA is on, the same shield greyed out and struck through when off.
+ * Its label (and tooltip) names the member's methods: "Two-factor authentication on: security key".
+ */
+export function Shield({ on, methods = [] }: { on: boolean; methods?: string[] }) {
+  const how = methods.length ? `: ${methods.join(" and ")}` : "";
+  const label = on ? `Two-factor authentication on${how}` : "Two-factor authentication off";
   return (
     <Tooltip.Provider delayDuration={200}>
       <Tooltip.Root>

@@ -3,7 +3,8 @@ import { Dialog } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/action";
 import type { Proof } from "@/lib/two-factor/proof";
 import { CodePrompt } from "./code-prompt";
-import { factorKinds } from "./factors";
+import { codeKinds, type FactorOptions } from "./factors";
+import type { FactorKind } from "@/lib/two-factor/proof";
 
 /** A change that lowers protection: confirmed with a fresh code (or recovery code) in the same prompt. */
 export function CodeConfirmDialog({
@@ -13,6 +14,8 @@ export function CodeConfirmDialog({
   submitLabel,
   action,
   onClose,
+  kinds = codeKinds,
+  options,
 }: {
   open?: boolean;
   title: string;
@@ -20,12 +23,16 @@ export function CodeConfirmDialog({
   submitLabel: string;
   action: (proof: Proof) => Promise<ActionState<unknown>>;
   onClose: () => void;
+  /** The kinds this user can confirm with (a security key only if they have one); codes by default. */
+  kinds?: FactorKind[];
+  options?: FactorOptions;
 }) {
   return (
     <Dialog open={open} onOpenChange={(o) => !o && onClose()} title={title} description={description}>
       <CodePrompt
         submitLabel={submitLabel}
-        kinds={factorKinds}
+        kinds={kinds}
+        options={options}
         danger
         onCancel={onClose}
         onSubmit={async (proof) => {

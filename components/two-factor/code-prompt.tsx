@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
 import type { ActionState } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
-import { factorUi } from "./factors";
+import { factorUi, type FactorOptions } from "./factors";
 
 /** Asks for a fresh second factor: the first of `kinds`, with the others offered instead. */
 export function CodePrompt({
@@ -14,12 +14,17 @@ export function CodePrompt({
   danger,
   onSubmit,
   onCancel,
+  options = async () => {
+    throw new Error("A security key cannot be used here.");
+  },
 }: {
   submitLabel: string;
   kinds: FactorKind[];
   danger?: boolean;
   onSubmit: (proof: Proof) => Promise<ActionState<unknown>>;
   onCancel: () => void;
+  /** A security key's options for this confirmation (a server action bound to the session). */
+  options?: FactorOptions;
 }) {
   const [method, setMethod] = useState<FactorKind>(kinds[0]!);
   const [state, setState] = useState<ActionState<unknown>>({});
@@ -28,7 +33,9 @@ export function CodePrompt({
 
   async function submit(formData: FormData) {
     setPending(true);
-    const result = await onSubmit(ui.readProof(formData));
+    setState({});
+    const proof = await ui.readProof(formData, options).catch((e: Error) => e);
+    const result = proof instanceof Error ? { ok: false, error: proof.message } : await onSubmit(proof);
     if (!result.ok) setState(result);
     setPending(false);
   }

@@ -1,10 +1,12 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { ActionState } from "@/lib/action";
+import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorCode } from "@/lib/errors";
 import { PasswordStep } from "./password-step";
 import { RecoveryCodesView } from "./recovery-codes-view";
+import { AddKeyDialog, type AddKeyActions } from "./security-key-dialogs";
 import { ScanStep } from "./scan-step";
 
 type Step =
@@ -16,9 +18,11 @@ type Step =
 
 export type EnrolmentActions = {
   start: (input: Record<string, never>) => Promise<ActionState<{ secret: string; uri: string }>>;
-  enable: (input: { code: string }) => Promise<ActionState<{ recoveryCodes: string[] }>>;
+  enable: (input: { code: string }) => Promise<ActionState<{ recoveryCodes: string[] | null }>>;
   /** In a session that signed in a while ago, the password again (the sign-in itself needs none). */
   confirmPassword?: (input: { password: string }) => Promise<ActionState<unknown>>;
+  /** Forced enrolment offers a security key too (the profile has its own part for keys). */
+  key?: AddKeyActions;
 };
 
 /**
@@ -40,6 +44,7 @@ export function EnrolmentDialog({
   onDone: () => void;
 }) {
   const [step, setStep] = useState<Step>({ name: "loading" });
+  const [withKey, setWithKey] = useState(false);
   // The page hands the actions down, so a refresh brings a new object: the secret is asked for once
   // per dialog, never again behind the recovery codes (enabling re-renders the page).
   const start = useRef(actions.start);
@@ -66,6 +71,8 @@ export function EnrolmentDialog({
   }, [attempt]);
 
   const savingCodes = step.name === "recovery-codes";
+  if (withKey && actions.key)
+    return <AddKeyDialog actions={actions.key} reason={reason} onDone={onDone} onCancel={() => setWithKey(false)} />;
   return (
     <Dialog
       open
@@ -101,12 +108,20 @@ export function EnrolmentDialog({
           onCancel={onCancel}
           onEnable={async (code) => {
             const result = await actions.enable({ code });
-            if (result.ok && result.data) setStep({ name: "recovery-codes", codes: result.data.recoveryCodes });
+            // No new codes when another factor (a security key) came first: the saved set stays valid.
+            if (result.ok && result.data?.recoveryCodes)
+              setStep({ name: "recovery-codes", codes: result.data.recoveryCodes });
+            else if (result.ok) onDone();
             return result;
           }}
         />
       )}
       {step.name === "recovery-codes" && <RecoveryCodesView codes={step.codes} onDone={onDone} />}
+      {actions.key && !savingCodes && (
+        <Button variant="link" className="mt-4" onClick={() => setWithKey(true)}>
+          Use a security key or passkey instead
+        </Button>
+      )}
     </Dialog>
   );
 }

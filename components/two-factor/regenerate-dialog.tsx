@@ -32,8 +32,8 @@ export function RegenerateDialog({
           submitLabel="Regenerate"
           kinds={["totp"]}
           onCancel={onClose}
-          onSubmit={async ({ code }) => {
-            const result = await regenerate({ code });
+          onSubmit={async (proof) => {
+            const result = await regenerate({ code: "code" in proof ? proof.code : "" });
             if (result.ok && result.data) setCodes(result.data.recoveryCodes);
             return result;
           }}

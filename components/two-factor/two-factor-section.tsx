@@ -7,8 +7,9 @@ import { Card } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import type { ServerAction } from "@/lib/action";
-import type { Proof } from "@/lib/two-factor/proof";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { DisableDialog } from "./disable-dialog";
+import { SecurityKeys, type SecurityKeyActions, type SecurityKeyRow } from "./security-keys";
 import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
 import { RegenerateDialog } from "./regenerate-dialog";
 
@@ -16,6 +17,9 @@ import { RegenerateDialog } from "./regenerate-dialog";
 export type TwoFactorActions = EnrolmentActions & {
   turnOff: ServerAction<Proof>;
   regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+  /** Options for confirming a change with a security key (bound to the session). */
+  confirmKeyOptions: ServerAction<Record<string, never>, unknown>;
+  keys: SecurityKeyActions;
 };
 
 type Open = "none" | "enrol" | "disable" | "regenerate";
@@ -30,6 +34,9 @@ export function TwoFactorSection({
   email,
   openEnrolment,
   returnTo,
+  securityKeys,
+  hasAuthenticator,
+  confirmKinds,
 }: {
   actions: TwoFactorActions;
   enabled: boolean;
@@ -42,6 +49,11 @@ export function TwoFactorSection({
   openEnrolment?: boolean;
   /** Where to go once enrolled (a same-site path). */
   returnTo?: string;
+  securityKeys: SecurityKeyRow[];
+  /** The authenticator app is set up (a user may have keys alone). */
+  hasAuthenticator: boolean;
+  /** What a change that lowers protection may be confirmed with: the user's own factors. */
+  confirmKinds: FactorKind[];
 }) {
   const router = useRouter();
   const [open, setOpen] = useState<Open>(openEnrolment && !enabled ? "enrol" : "none");
@@ -50,6 +62,11 @@ export function TwoFactorSection({
     router.refresh();
   };
   const locked = enabled && lockedBy.length > 0;
+  const confirmOptions = async () => {
+    const result = await actions.confirmKeyOptions({});
+    if (!result.ok) throw new Error(result.error);
+    return result.data;
+  };
   return (
     <Card
       title="Two-Factor Authentication"
@@ -85,11 +102,24 @@ export function TwoFactorSection({
               so you can still sign in if you lose your phone.
             </Alert>
           )}
-          <Button variant="secondary" className="self-start" onClick={() => setOpen("regenerate")}>
-            Regenerate recovery codes
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button variant="secondary" onClick={() => setOpen("regenerate")} disabled={!hasAuthenticator}>
+              Regenerate recovery codes
+            </Button>
+            {!hasAuthenticator && (
+              <Button variant="secondary" onClick={() => setOpen("enrol")}>
+                Set up authenticator app
+              </Button>
+            )}
+          </div>
         </div>
       )}
+      <SecurityKeys
+        keys={securityKeys}
+        actions={actions.keys}
+        confirmKinds={confirmKinds}
+        confirmOptions={confirmOptions}
+      />
       {open === "enrol" && (
         <EnrolmentDialog
           email={email}
@@ -100,7 +130,9 @@ export function TwoFactorSection({
           }
         />
       )}
-      {open === "disable" && <DisableDialog turnOff={actions.turnOff} onClose={close} />}
+      {open === "disable" && (
+        <DisableDialog turnOff={actions.turnOff} kinds={confirmKinds} options={confirmOptions} onClose={close} />
+      )}
       {open === "regenerate" && <RegenerateDialog regenerate={actions.regenerate} onClose={close} />}
     </Card>
   );

@@ -1,8 +1,10 @@
 import "server-only";
 import { AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
-import { factorLabel } from "@/lib/two-factor/factors";
+// second-factor before the registry: loading the registry first runs the cycle registry → recovery
+// code → mail outbox → second-factor while the registry is unfinished (its list is still undefined).
 import { secondFactorsOf } from "@/lib/two-factor/second-factor";
+import { factorLabel } from "@/lib/two-factor/factors";
 
 const BATCH = 1_000;
 export const MEMBERS_CSV_HEADER = [

@@ -7,6 +7,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import { factorLabel } from "@/lib/two-factor/factors";
 import { secondFactorsOf, withoutSecondFactor } from "@/lib/two-factor/second-factor";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
@@ -29,12 +30,10 @@ export async function listMembers(accountId: string, options: { withoutTwoFactor
     }),
   ]);
   const factors = await secondFactorsOf(rows.map((m) => m.user.id));
-  const members = rows.map((m) => ({
-    membershipId: m.id,
-    role: m.role,
-    ...m.user,
-    twoFactor: (factors.get(m.user.id)?.length ?? 0) > 0,
-  }));
+  const members = rows.map((m) => {
+    const methods = (factors.get(m.user.id) ?? []).map(factorLabel);
+    return { membershipId: m.id, role: m.role, ...m.user, twoFactor: methods.length > 0, methods };
+  });
   return { members, total, page, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)) };
 }
 

@@ -104,4 +104,20 @@ export const messages = {
     subject: `${inviterName} invited you to ${accountName} on ${env().appName}`,
     text: `${inviterName} invited you to join ${accountName}.\n\nAccept here (the link works once and expires in 7 days):\n${link(`/invite/${token}`, origin)}`,
   }),
+  webAuthnAdded: (to: string, keyName: string, firstFactor: boolean, origin?: string): Mail => ({
+    to,
+    subject: `A security key was added to your account`,
+    text:
+      `The security key or passkey "${keyName}" was added to ${to}. It can now be used as your second factor when you sign in.` +
+      (firstFactor ? ` Two-factor authentication is on, and your other sessions were signed out.` : "") +
+      ` See your keys at ${link("/profile", origin)}.${footer(origin)}`,
+  }),
+  webAuthnRemoved: (to: string, keyName: string, lastFactor: boolean, origin?: string): Mail => ({
+    to,
+    subject: `A security key was removed from your account`,
+    text:
+      `The security key or passkey "${keyName}" was removed from ${to} and no longer works for signing in, and your other sessions were signed out.` +
+      (lastFactor ? ` It was your last second factor: two-factor authentication is off.` : "") +
+      footer(origin),
+  }),
 };

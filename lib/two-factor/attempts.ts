@@ -53,7 +53,7 @@ export async function verifySecondFactor(
     });
     throw lockedError(attempt.resetAt);
   }
-  throw new AppError(replay ? ErrorCode.codeAlreadyUsed : ErrorCode.invalidCode);
+  throw new AppError(replay ? ErrorCode.codeAlreadyUsed : ErrorCode.invalidCode, factor.refused?.[result.reason]);
 }
 
 function lockedError(until: Date): AppError {

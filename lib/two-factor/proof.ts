@@ -3,6 +3,7 @@
 // No Node or database imports: client components use its types. They take its values (the limits)
 // as props from their page, since importing a value here would put zod into the browser bundle.
 import { z } from "zod";
+import { authenticationResponseSchema } from "./webauthn/schema";
 
 const code = z.string().trim().min(1, "Enter a code.").max(32, "That is not a valid code.");
 
@@ -10,6 +11,7 @@ const code = z.string().trim().min(1, "Enter a code.").max(32, "That is not a va
 export const proofSchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("totp"), code }),
   z.object({ method: z.literal("recovery"), code }),
+  z.object({ method: z.literal("webauthn"), response: authenticationResponseSchema }),
 ]);
 export type Proof = z.infer<typeof proofSchema>;
 export type FactorKind = Proof["method"];
@@ -19,6 +21,7 @@ export type ProofOf<K extends FactorKind> = Extract<Proof, { method: K }>;
 export const proofNames: Record<FactorKind, { noun: string; withArticle: string }> = {
   totp: { noun: "authenticator code", withArticle: "an authenticator code" },
   recovery: { noun: "recovery code", withArticle: "a recovery code" },
+  webauthn: { noun: "security key", withArticle: "a security key" },
 };
 
 const isFactorKind = (value: unknown): value is FactorKind =>

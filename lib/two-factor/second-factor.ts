@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { countingFactors } from "./factors";
+import { countingFactors, factors } from "./factors";
 import type { FactorKind } from "./proof";
 
 // "Has a second factor" is defined here once, from the registry: any factor that counts (an
@@ -36,4 +36,15 @@ export async function secondFactorsOf(userIds: string[], client?: UserClient): P
     for (const { id } of rows) found.get(id)?.push(factor.kind);
   }
   return found;
+}
+
+/**
+ * What a prompt for a fresh second factor offers this user, in order: their own factors, those with a
+ * server-side ceremony (a security key) first, then the backups every user with 2FA has (recovery codes).
+ */
+export async function factorKindsToOffer(userId: string): Promise<FactorKind[]> {
+  const own = (await secondFactorsOf([userId])).get(userId) ?? [];
+  const backups = Object.values(factors).flatMap((f) => (f.enrolled ? [] : [f.kind as FactorKind]));
+  const first = own.filter((kind) => factors[kind].options);
+  return [...first, ...own.filter((kind) => !first.includes(kind)), ...backups];
 }

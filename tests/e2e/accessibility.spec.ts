@@ -138,6 +138,41 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expectAccessible(page, "turn-off dialog");
   await page.keyboard.press("Escape");
 
+  // Security keys: the DevTools virtual authenticator stands in for a USB key.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "usb",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  await page.getByRole("button", { name: "Add security key or passkey" }).click();
+  const addKey = page.getByRole("dialog", { name: "Add security key or passkey" });
+  await expect(addKey.getByLabel("Name")).toBeVisible();
+  await expectAccessible(page, "add security key dialog");
+  await addKey.getByLabel("Name").fill("Axe key");
+  await addKey.getByRole("button", { name: "Continue" }).click();
+  await expect(addKey).toBeHidden();
+  await expectAccessible(page, "profile with a security key");
+  await page.getByRole("button", { name: "Rename Axe key" }).click();
+  await expect(page.getByRole("dialog", { name: "Rename “Axe key”" })).toBeVisible();
+  await expectAccessible(page, "rename security key dialog");
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Remove Axe key" }).click();
+  await expect(page.getByRole("dialog", { name: "Remove “Axe key”?" })).toBeVisible();
+  await expectAccessible(page, "remove security key dialog");
+  await page.keyboard.press("Escape");
+  await signOut(page);
+  await enterPassword(page, email);
+  await expect(page.getByRole("button", { name: "Use your security key" })).toBeVisible();
+  await expectAccessible(page, "sign-in security key step");
+  await page.getByRole("button", { name: "Use your security key" }).click();
+  await expect(page).toHaveURL(/\/profile/);
+
   await page.goto("/settings/authentication");
   const enforce = page.getByRole("switch", { name: "Enforce Two Factor Authentication" });
   await enforce.click();

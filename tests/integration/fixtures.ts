@@ -18,6 +18,7 @@ export async function makeUserWithTwoFactor(name = "Grace") {
   const user = await makeUser(name);
   const { secret } = await beginEnrolment(user);
   const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
+  if (!recoveryCodes) throw new Error("the first factor comes with recovery codes");
   let offset = 0;
   return {
     user,

@@ -15,6 +15,8 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { LOW_RECOVERY_CODES } from "@/lib/two-factor/proof";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
+import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
+import { listWebAuthnCredentials } from "@/lib/two-factor/webauthn/credentials";
 import {
   changePasswordAction,
   confirmPasswordAgain,
@@ -24,6 +26,13 @@ import {
   turnOffTwoFactor,
   updateName,
 } from "./actions";
+import {
+  addSecurityKey,
+  confirmKeyOptions,
+  removeSecurityKey,
+  renameSecurityKey,
+  securityKeyOptions,
+} from "./key-actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { signOutOtherSessions, signOutSession } from "./session-actions";
 import { forgetAllRememberedDevices, forgetRememberedDevice } from "./device-actions";
@@ -34,12 +43,14 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   const session = await requireSession();
   const { user } = session;
   const now = new Date();
-  const [policy, codesLeft, params, sessions, devices] = await Promise.all([
+  const [policy, codesLeft, params, sessions, devices, keys, kinds] = await Promise.all([
     twoFactorPolicy(user.id),
     countUnusedRecoveryCodes(user.id),
     searchParams,
     listSessions(user.id, session.id, now),
     listRememberedDevices(user.id, now, await readRememberCookie()),
+    listWebAuthnCredentials(user.id),
+    factorKindsToOffer(user.id),
   ]);
   const usedRecoveryCode = params.recoveryCodesLeft !== undefined;
   const returnTo = safeRedirectPath(params.returnTo, (await requestMeta()).origin ?? "http://localhost", null);
@@ -59,7 +70,23 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           enable: enableTwoFactor,
           turnOff: turnOffTwoFactor,
           regenerate: regenerateCodes,
+          confirmKeyOptions,
+          keys: {
+            options: securityKeyOptions,
+            confirmPassword: confirmPasswordAgain,
+            add: addSecurityKey,
+            rename: renameSecurityKey,
+            remove: removeSecurityKey,
+          },
         }}
+        securityKeys={keys.map((key) => ({
+          id: key.id,
+          name: key.name,
+          created: utcMinute(key.createdAt),
+          lastUsed: key.lastUsedAt ? timeAgo(key.lastUsedAt, now) : "never",
+        }))}
+        hasAuthenticator={kinds.includes("totp")}
+        confirmKinds={kinds}
         enabled={policy.hasSecondFactor}
         lockedBy={policy.enforcedBy.map((a) => a.name)}
         recoveryCodesLeft={codesLeft}

@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { RequiredEnrolment } from "@/components/two-factor/required-enrolment";
 import { currentSession } from "@/lib/auth/session";
 import { confirmPasswordAgain, enableTwoFactor, startEnrolment } from "../../(app)/profile/actions";
+import { addSecurityKey, securityKeyOptions } from "../../(app)/profile/key-actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 /**
@@ -18,7 +19,12 @@ export default async function EnrolPage() {
     <>
       <PageTitle>Set up two-factor authentication</PageTitle>
       <RequiredEnrolment
-        actions={{ start: startEnrolment, enable: enableTwoFactor, confirmPassword: confirmPasswordAgain }}
+        actions={{
+          start: startEnrolment,
+          enable: enableTwoFactor,
+          confirmPassword: confirmPasswordAgain,
+          key: { options: securityKeyOptions, add: addSecurityKey, confirmPassword: confirmPasswordAgain },
+        }}
         email={session.user.email}
         accounts={session.policy.enforcedBy.map((a) => a.name)}
         required={session.mustEnrol}

@@ -3,8 +3,12 @@ import { z } from "zod";
 import { action } from "@/lib/action";
 import {
   beginChallengeEnrolment,
+  beginChallengeKeyEnrolment,
   beginSignIn,
+  challengeFactorKinds,
+  challengeFactorOptions,
   finishChallengeEnrolment,
+  finishChallengeKeyEnrolment,
   openSignIn,
   readChallengeCookie,
   rememberThisBrowser,
@@ -13,6 +17,7 @@ import {
 } from "@/lib/auth/sign-in";
 import { emailSchema } from "@/lib/auth/users";
 import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
+import { registrationResponseSchema, securityKeyNameSchema } from "@/lib/two-factor/webauthn/schema";
 
 const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
 
@@ -32,6 +37,16 @@ export const submitSecondFactor = action(secondStep, async (proof, meta) => {
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
 
+/** Step 2 opens: which kinds this user can answer with, a security key first. */
+export const secondFactorKinds = action(z.object({}), async () => ({
+  kinds: await challengeFactorKinds(await readChallengeCookie()),
+}));
+
+/** A security key's options for this sign-in: bound to the login challenge the cookie names. */
+export const secondFactorOptions = action(z.object({ kind: z.enum(["webauthn"]) }), async ({ kind }) =>
+  challengeFactorOptions(await readChallengeCookie(), kind),
+);
+
 /** Forced enrolment (an account enforces 2FA and the user has none): the secret for the QR code. */
 export const startLoginEnrolment = action(z.object({}), async () => {
   const { secret, uri } = await beginChallengeEnrolment(await readChallengeCookie());
@@ -41,6 +56,16 @@ export const startLoginEnrolment = action(z.object({}), async () => {
 export const finishLoginEnrolment = action(z.object({ code: totpCodeSchema }), async ({ code }, meta) => {
   return finishChallengeEnrolment(await readChallengeCookie(), code, meta);
 });
+
+/** Forced enrolment with a security key: registration options, then the key's answer and its name. */
+export const startLoginKeyEnrolment = action(z.object({}), async () =>
+  beginChallengeKeyEnrolment(await readChallengeCookie()),
+);
+
+export const finishLoginKeyEnrolment = action(
+  z.object({ name: securityKeyNameSchema, response: registrationResponseSchema }),
+  async (input, meta) => finishChallengeKeyEnrolment(await readChallengeCookie(), input, meta),
+);
 
 /**
  * What this browser's open sign-in asks for now. A sign-in that needed nothing more may need enrolment

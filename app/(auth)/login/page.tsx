@@ -4,7 +4,17 @@ import { currentSession, ENROL_PATH } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { LoginFlow } from "@/components/auth/sign-in/login-flow";
-import { finishLoginEnrolment, resumeSignIn, startLoginEnrolment, submitPassword, submitSecondFactor } from "./actions";
+import {
+  finishLoginEnrolment,
+  finishLoginKeyEnrolment,
+  resumeSignIn,
+  secondFactorKinds,
+  secondFactorOptions,
+  startLoginEnrolment,
+  startLoginKeyEnrolment,
+  submitPassword,
+  submitSecondFactor,
+} from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 type Params = { callbackUrl?: string | string[]; reset?: string; continue?: string };
@@ -23,7 +33,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         actions={{
           submitPassword,
           submitSecondFactor,
-          enrolment: { start: startLoginEnrolment, enable: finishLoginEnrolment },
+          secondFactorKinds,
+          secondFactorOptions,
+          enrolment: {
+            start: startLoginEnrolment,
+            enable: finishLoginEnrolment,
+            key: { options: startLoginKeyEnrolment, add: finishLoginKeyEnrolment },
+          },
           resume: resumeSignIn,
         }}
         callbackUrl={callbackUrl}

@@ -40,12 +40,7 @@ export function ContinueSignIn({
   }, [requirement, callbackUrl, actions]);
   if (requirement === "verify")
     return (
-      <SecondFactorStep
-        submit={actions.submitSecondFactor}
-        callbackUrl={callbackUrl}
-        onRestart={onRestart}
-        rememberDays={rememberDays}
-      />
+      <SecondFactorStep actions={actions} callbackUrl={callbackUrl} onRestart={onRestart} rememberDays={rememberDays} />
     );
   if (requirement === "enrol")
     return <ForcedEnrolment actions={actions.enrolment} email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;

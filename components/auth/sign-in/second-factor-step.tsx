@@ -1,71 +1,98 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { factorKinds as kinds, factorUi } from "@/components/two-factor/factors";
+import { factorUi } from "@/components/two-factor/factors";
 import { ErrorCode } from "@/lib/errors";
 import type { FactorKind } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
 import { RememberDeviceField, rememberTicked } from "./remember-device-field";
 import type { SignInActions } from "./sign-in-actions";
 
-/** The second screen of sign-in: the first factor kind, with the others offered instead. */
+type Actions = Pick<SignInActions, "submitSecondFactor" | "secondFactorKinds" | "secondFactorOptions">;
+
+/** The second screen of sign-in: the user's first factor kind (a security key if they have one), others instead. */
 export function SecondFactorStep({
-  submit,
+  actions,
   callbackUrl,
   onRestart,
   rememberDays,
 }: {
-  submit: SignInActions["submitSecondFactor"];
+  actions: Actions;
   callbackUrl: string;
   onRestart: () => void;
   /** What "Don't ask again on this device" may offer; 0 hides it. */
   rememberDays: number;
 }) {
-  const [method, setMethod] = useState<FactorKind>(kinds[0]!);
+  const [kinds, setKinds] = useState<FactorKind[]>();
+  const [method, setMethod] = useState<FactorKind>();
   const [error, setError] = useState<string>();
   const [expired, setExpired] = useState(false);
   const [pending, setPending] = useState(false);
-  const ui = factorUi[method];
+
+  useEffect(() => {
+    actions.secondFactorKinds({}).then((result) => {
+      if (result.ok && result.data) {
+        setKinds(result.data.kinds);
+        setMethod(result.data.kinds[0]);
+      } else {
+        setError(result.error);
+        setExpired(true);
+      }
+    });
+  }, [actions]);
 
   async function onSubmit(formData: FormData) {
+    if (!method) return;
     setPending(true);
     setError(undefined);
-    const result = await submit({ ...ui.readProof(formData), remember: rememberTicked(formData) });
+    const options = async () => {
+      const result = await actions.secondFactorOptions({ kind: "webauthn" });
+      if (!result.ok) throw new Error(result.error);
+      return result.data;
+    };
+    const proof = await factorUi[method].readProof(formData, options).catch((e: Error) => e);
+    const result =
+      proof instanceof Error
+        ? { ok: false, error: proof.message }
+        : await actions.submitSecondFactor({ ...proof, remember: rememberTicked(formData) });
     if (result.ok) {
-      const left = result.data?.recoveryCodesLeft;
+      const left = "data" in result ? result.data?.recoveryCodesLeft : null;
       const destination = left == null ? callbackUrl : `/profile?recoveryCodesLeft=${left}`;
       if (await finishSignIn(destination)) return;
       setError("Sign-in could not be completed. Please sign in again.");
       setExpired(true);
     } else {
-      setError(result.fieldErrors?.code?.join(" ") ?? result.error);
-      setExpired(result.code === ErrorCode.challengeExpired);
+      setError(("fieldErrors" in result && result.fieldErrors?.code?.join(" ")) || result.error);
+      setExpired("code" in result && result.code === ErrorCode.challengeExpired);
     }
     setPending(false);
   }
 
+  const ui = method && factorUi[method];
   return (
     <>
       <h1 className="text-2xl font-semibold">Two-Factor Authentication</h1>
-      <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p>
+      {ui ? <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p> : !expired && <p role="status">Loading…</p>}
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate key={method}>
-        <ui.Input label={ui.signInLabel} autoFocus disabled={expired} />
-        <RememberDeviceField days={rememberDays} disabled={expired} />
+        {ui && <ui.Input label={ui.signInLabel} autoFocus disabled={expired} />}
+        {ui && <RememberDeviceField days={rememberDays} disabled={expired} />}
         <FormMessage error={error} />
         {expired ? (
           <Button type="button" onClick={onRestart}>
             Start again
           </Button>
         ) : (
-          <Button type="submit" pending={pending}>
-            {pending ? "Checking…" : "Verify"}
-          </Button>
+          ui && (
+            <Button type="submit" pending={pending}>
+              {pending ? "Checking…" : (ui.submitLabel ?? "Verify")}
+            </Button>
+          )
         )}
       </form>
       {!expired &&
         kinds
-          .filter((kind) => kind !== method)
+          ?.filter((kind) => kind !== method)
           .map((kind) => (
             <Button
               key={kind}

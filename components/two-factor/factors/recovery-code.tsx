@@ -7,5 +7,5 @@ export const recoveryCodeUi: FactorUi = {
   confirmLabel: "Recovery code",
   switchLabel: "Use a recovery code instead",
   Input: (props) => <CodeField name="code" kind="recovery" {...props} />,
-  readProof: (form) => ({ method: "recovery", code: String(form.get("code") ?? "") }),
+  readProof: async (form) => ({ method: "recovery", code: String(form.get("code") ?? "") }),
 };

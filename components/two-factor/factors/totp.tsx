@@ -7,5 +7,5 @@ export const totpUi: FactorUi = {
   confirmLabel: "6-digit code from your authenticator app",
   switchLabel: "Use your authenticator app instead",
   Input: (props) => <CodeField name="code" kind="totp" {...props} />,
-  readProof: (form) => ({ method: "totp", code: String(form.get("code") ?? "") }),
+  readProof: async (form) => ({ method: "totp", code: String(form.get("code") ?? "") }),
 };

@@ -4,8 +4,9 @@ import { db } from "@/lib/db";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import type { Requirement } from "@/lib/two-factor/proof";
 
-export const CHALLENGE_TTL_MS = 5 * 60_000;
-export const CHALLENGE_MAX_ATTEMPTS = 5;
+import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS } from "./challenge-limits";
+
+export { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS };
 
 /**
  * Stores the state between password and second factor: a random token whose hash alone is stored.

@@ -9,8 +9,13 @@
 // `beginSignIn` too, and every way in finishes on /login (components/auth/sign-in).
 export { checkPassword, verifyCredentials } from "./password-step";
 export { beginSignIn, startChallenge } from "./open";
-export { verifyChallengeSecondFactor } from "./second-factor";
-export { beginChallengeEnrolment, finishChallengeEnrolment } from "./enrolment";
+export { challengeFactorKinds, challengeFactorOptions, verifyChallengeSecondFactor } from "./second-factor";
+export {
+  beginChallengeEnrolment,
+  beginChallengeKeyEnrolment,
+  finishChallengeEnrolment,
+  finishChallengeKeyEnrolment,
+} from "./enrolment";
 export { grantSession } from "./grant";
 export { challengeCookieName, openSignIn, readChallengeCookie } from "./cookie";
 export { rememberCookieName, rememberThisBrowser } from "./remember";

@@ -35,6 +35,8 @@ export type Factor<K extends FactorKind> = {
    * bound to the login challenge), what the browser needs before it can make a proof.
    */
   options?: (userId: string, context: ProofContext) => Promise<unknown>;
+  /** What the user is told when a proof is refused, if not the code wording ("That code is not correct."). */
+  refused?: { invalid: string; replay: string };
   /** A message for malformed input, or null; checked before any attempt is counted. */
   malformed: (proof: ProofOf<K>) => string | null;
   /** Checks the proof and spends it (single use under races). Never throws for a wrong proof. */

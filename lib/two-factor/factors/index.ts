@@ -3,6 +3,7 @@ import type { FactorKind } from "../proof";
 import type { Factor } from "./factor";
 import { recoveryCodeFactor } from "./recovery-code";
 import { totpFactor } from "./totp";
+import { webAuthnFactor } from "../webauthn/factor";
 
 export type { Factor, ProofContext, ProofResult } from "./factor";
 
@@ -13,6 +14,7 @@ export type { Factor, ProofContext, ProofResult } from "./factor";
 export const factors: { [K in FactorKind]: Factor<K> } = {
   totp: totpFactor,
   recovery: recoveryCodeFactor,
+  webauthn: webAuthnFactor,
 };
 
 export function factorFor<K extends FactorKind>(kind: K): Factor<K> {

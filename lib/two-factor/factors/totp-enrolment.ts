@@ -8,6 +8,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertWellFormed } from "../attempts";
 import { openTotpSecret, sealTotpSecret } from "../secret-store";
+import { hasSecondFactor } from "../second-factor";
 import { replaceRecoveryCodes } from "../store";
 import { matchTotpStep, newTotpSecret, totpUri } from "../totp";
 
@@ -53,6 +54,9 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
       "That code is not correct. Check the time on your phone and try the newest code.",
     );
   const result = await prisma.$transaction(async (tx) => {
+    // Recovery codes come with the first factor and stay valid across factors: a user who already
+    // has a security key keeps the set they saved.
+    const first = !(await hasSecondFactor(userId, tx));
     const { count } = await tx.user.updateMany({
       where: {
         id: userId,
@@ -72,7 +76,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
       throw new AppError(current.totpEnabledAt ? ErrorCode.alreadyEnabled : ErrorCode.notSignedIn);
     }
     await tx.totpEnrolment.delete({ where: { userId } });
-    const codes = await replaceRecoveryCodes(tx, userId);
+    const codes = first ? await replaceRecoveryCodes(tx, userId) : null;
     const user = await tx.user.findUniqueOrThrow({
       where: { id: userId },
       select: { email: true, sessionVersion: true },
@@ -80,12 +84,14 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
     return { codes, user };
   });
   await audit({ type: AuditType.twoFactorEnabled, actorId: userId, meta });
-  await audit({
-    type: AuditType.recoveryCodesGenerated,
-    actorId: userId,
-    meta,
-    details: { count: result.codes.length },
-  });
+  if (result.codes) {
+    await audit({
+      type: AuditType.recoveryCodesGenerated,
+      actorId: userId,
+      meta,
+      details: { count: result.codes.length },
+    });
+  }
   await sendMail(messages.twoFactorEnabled(result.user.email, meta.origin));
   return { recoveryCodes: result.codes, sessionVersion: result.user.sessionVersion };
 }

@@ -1,0 +1,50 @@
+"use server";
+import { z } from "zod";
+import { authedAction, enrolmentAction } from "@/lib/action";
+import { requireRecentPassword } from "@/lib/auth/recent-password";
+import { reissueSession } from "@/lib/auth/session-cookie";
+import { proofSchema } from "@/lib/two-factor/proof";
+import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
+import { renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials";
+import { verifyWebAuthnRegistration, webAuthnRegistrationOptions } from "@/lib/two-factor/webauthn/registration";
+import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
+import { registrationResponseSchema, securityKeyNameSchema } from "@/lib/two-factor/webauthn/schema";
+
+// Security keys and passkeys on the profile. Adding one is open during forced enrolment (/enrol) too.
+const keyId = z.string().min(1).max(64);
+
+// Adding a key needs the password lately in this session, like the authenticator app (profile/actions.ts).
+export const securityKeyOptions = enrolmentAction(z.object({}), async (_, { user, session }) => {
+  await requireRecentPassword(session.id);
+  return webAuthnRegistrationOptions(user.id);
+});
+
+export const addSecurityKey = enrolmentAction(
+  z.object({ name: securityKeyNameSchema, response: registrationResponseSchema }),
+  async (input, { user, session, meta }) => {
+    await requireRecentPassword(session.id);
+    const { recoveryCodes, sessionVersion } = await verifyWebAuthnRegistration(user.id, input, meta, session.version);
+    // The first factor ends the other sessions (as the authenticator app does); this one carries on.
+    if (recoveryCodes) await reissueSession(session, sessionVersion);
+    return { recoveryCodes };
+  },
+);
+
+export const renameSecurityKey = authedAction(
+  z.object({ id: keyId, name: securityKeyNameSchema }),
+  async ({ id, name }, { user, meta }) => ({ name: await renameWebAuthnCredential(user.id, id, name, meta) }),
+);
+
+/** Options for confirming a change with a key (removing one, turning 2FA off): bound to the user, 5 minutes. */
+export const confirmKeyOptions = authedAction(z.object({}), async (_, { user }) =>
+  webAuthnAuthenticationOptions(user.id),
+);
+
+export const removeSecurityKey = authedAction(
+  z.object({ id: keyId, proof: proofSchema }),
+  async ({ id, proof }, { user, session, meta }) => {
+    const { sessionVersion } = await removeWebAuthnCredential(user.id, id, proof, meta);
+    await reissueSession(session, sessionVersion);
+    return { removed: true };
+  },
+);

@@ -1,0 +1,46 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+/** What a ceremony's challenge is bound to: the user, and for a sign-in also one login challenge. */
+export type CeremonyScope =
+  { purpose: "register" } | { purpose: "confirm" } | { purpose: "sign-in"; loginChallengeId: string };
+
+/**
+ * Stores the challenge of options just issued. A newer ceremony of the same scope replaces the older
+ * one (a sign-in has one per login challenge), so at most one answer is ever expected per scope.
+ */
+export async function openCeremony(userId: string, scope: CeremonyScope, challenge: string, expiresAt: Date) {
+  const prisma = await db();
+  if (scope.purpose === "sign-in") {
+    const data = { userId, purpose: scope.purpose, challenge, expiresAt, createdAt: new Date() };
+    await prisma.webAuthnCeremony.upsert({
+      where: { loginChallengeId: scope.loginChallengeId },
+      create: { ...data, loginChallengeId: scope.loginChallengeId },
+      update: data,
+    });
+    return;
+  }
+  await prisma.$transaction([
+    prisma.webAuthnCeremony.deleteMany({ where: { userId, purpose: scope.purpose } }),
+    prisma.webAuthnCeremony.create({ data: { userId, purpose: scope.purpose, challenge, expiresAt } }),
+  ]);
+}
+
+/**
+ * Takes the ceremony an answer names (by the challenge in its signed client data), at most once: one
+ * conditional delete on the challenge, user, scope and expiry, so of parallel answers exactly one gets
+ * it, and an answer made for another user's or another sign-in's ceremony gets nothing.
+ */
+export async function consumeCeremony(userId: string, scope: CeremonyScope, challenge: string): Promise<boolean> {
+  const prisma = await db();
+  const { count } = await prisma.webAuthnCeremony.deleteMany({
+    where: {
+      challenge,
+      userId,
+      purpose: scope.purpose,
+      loginChallengeId: scope.purpose === "sign-in" ? scope.loginChallengeId : null,
+      expiresAt: { gt: new Date() },
+    },
+  });
+  return count === 1;
+}
