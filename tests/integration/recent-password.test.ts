@@ -12,6 +12,7 @@ import { makeUser, meta, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 const profile = await import("@/app/(app)/profile/actions");
+const keys = await import("@/app/(app)/profile/key-actions");
 const { prisma } = freshDatabasePerFile();
 
 beforeEach(() => jar.clear());
@@ -34,6 +35,7 @@ describe("adding a second factor in an older session", () => {
     expect(started).toMatchObject({ ok: false, code: ErrorCode.passwordRequired });
     expect(await prisma().totpEnrolment.count({ where: { userId: user.id } })).toBe(0);
     expect(await profile.enableTwoFactor({ code: "123456" })).toMatchObject({ ok: false });
+    expect(await keys.securityKeyOptions({})).toMatchObject({ ok: false, code: ErrorCode.passwordRequired });
     expect(await hasSecondFactor(user.id)).toBe(false);
   });
 
