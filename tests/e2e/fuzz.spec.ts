@@ -23,6 +23,8 @@ const POLICY: Policy = {
   appendOnly: ["AuditEvent"],
   // Attempt counters per email and IP: counting refused attempts is their purpose.
   skipped: ["RateLimit"],
+  // The signed-in owner's session notes when it was last seen (at most once a minute): a visit, not a change.
+  activity: { Session: ["lastSeenAt"] },
 };
 const seed = Number(process.env.FUZZ_SEED ?? (process.env.CI ? 20261125 : Date.now() % 2 ** 31));
 const BATCH = 8; // requests in flight at once
