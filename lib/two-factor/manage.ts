@@ -41,7 +41,11 @@ export async function removeAuthenticatorApp(userId: string, proof: Proof, meta:
   if (!(await hasApp(prisma))) throw appNotSetUp();
   return removeOneFactor(userId, proof, meta, {
     othersRemain: { OR: countingFactors.filter((f) => f.kind !== app.kind).map((f) => f.enrolled.where) },
-    remove: async (tx) => (await hasApp(tx)) && (await app.remove(tx, userId), true),
+    remove: async (tx) => {
+      if (!(await hasApp(tx))) return false; // removed meanwhile
+      await app.remove(tx, userId);
+      return true;
+    },
     notFound: appNotSetUp,
     mail: (email, last) => messages.authenticatorRemoved(email, last, meta.origin),
     audit: { type: AuditType.authenticatorRemoved, details: {} },

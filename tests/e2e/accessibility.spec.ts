@@ -169,6 +169,10 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByRole("dialog", { name: "Remove “Axe key”?" })).toBeVisible();
   await expectAccessible(page, "remove security key dialog");
   await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Remove authenticator app" }).click();
+  await expect(page.getByRole("dialog", { name: "Remove authenticator app?" })).toBeVisible();
+  await expectAccessible(page, "remove authenticator app dialog");
+  await page.keyboard.press("Escape");
   await signOut(page);
   await enterPassword(page, email);
   await expect(page.getByRole("button", { name: "Use your security key" })).toBeVisible();
