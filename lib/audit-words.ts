@@ -68,6 +68,7 @@ const words: Record<AuditType, Describe> = {
   [AuditType.passwordReset]: { title: "Password reset by email link" },
   [AuditType.twoFactorEnabled]: { title: "Two-factor authentication turned on" },
   [AuditType.twoFactorDisabled]: { title: "Two-factor authentication turned off", sentence: method },
+  [AuditType.authenticatorRemoved]: { title: "Authenticator app removed", sentence: method },
   [AuditType.twoFactorFailed]: {
     title: "Wrong second factor",
     sentence: (d) =>

@@ -22,6 +22,7 @@ export const AuditType = {
   passwordReset: "password.reset",
   twoFactorEnabled: "two_factor.enabled",
   twoFactorDisabled: "two_factor.disabled",
+  authenticatorRemoved: "two_factor.authenticator_removed",
   twoFactorFailed: "two_factor.failed",
   twoFactorReplay: "two_factor.replay",
   twoFactorLockout: "two_factor.lockout",

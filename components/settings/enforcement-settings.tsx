@@ -8,9 +8,13 @@ import { FormActions } from "@/components/ui/form-actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
-import { CodeConfirmDialog } from "@/components/two-factor/code-confirm-dialog";
+import {
+  CodeConfirmDialog,
+  confirmOptionsFrom,
+  type ConfirmKeyOptions,
+} from "@/components/two-factor/code-confirm-dialog";
 import type { ActionState, ServerAction } from "@/lib/action";
-import type { Proof } from "@/lib/two-factor/proof";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
@@ -18,6 +22,7 @@ type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 export type EnforcementActions = {
   enforce: ServerAction<{ graceHours: string }>;
   stopEnforcing: ServerAction<Proof>;
+  confirmKeyOptions: ConfirmKeyOptions;
 };
 
 export function EnforcementSettings({
@@ -27,6 +32,7 @@ export function EnforcementSettings({
   adminHasTwoFactor,
   membersWithout,
   graceDeadline,
+  confirmKinds,
 }: {
   actions: EnforcementActions;
   /** From the page (lib/two-factor/proof), so zod's module stays out of the browser bundle. */
@@ -35,6 +41,8 @@ export function EnforcementSettings({
   adminHasTwoFactor: boolean;
   membersWithout: number;
   graceDeadline: string | null;
+  /** What stopping enforcement may be confirmed with: the admin's own factors (a security key first). */
+  confirmKinds: FactorKind[];
 }) {
   const router = useRouter();
   const [prompt, setPrompt] = useState<Prompt>("none");
@@ -129,9 +137,11 @@ export function EnforcementSettings({
       <CodeConfirmDialog
         open={prompt === "turn-off"}
         title="Stop enforcing two-factor authentication?"
-        description="Members will be able to turn off their own two-factor authentication. Confirm with a current code."
+        description="Members will be able to turn off their own two-factor authentication. Confirm with a second factor."
         submitLabel="Stop enforcing"
         action={actions.stopEnforcing}
+        kinds={confirmKinds}
+        options={confirmOptionsFrom(actions.confirmKeyOptions)}
         onClose={close}
       />
     </>

@@ -2,14 +2,21 @@
 import { useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import type { ServerAction } from "@/lib/action";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CodePrompt } from "./code-prompt";
+import type { FactorOptions } from "./factors";
 import { RecoveryCodesView } from "./recovery-codes-view";
 
 export function RegenerateDialog({
   regenerate,
+  kinds,
+  options,
   onClose,
 }: {
-  regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+  regenerate: ServerAction<Proof, { recoveryCodes: string[] }>;
+  /** The user's own factors (a security key first); a recovery code cannot stand in for a new set. */
+  kinds: FactorKind[];
+  options: FactorOptions;
   onClose: () => void;
 }) {
   const [codes, setCodes] = useState<string[] | null>(null);
@@ -22,7 +29,7 @@ export function RegenerateDialog({
       description={
         codes
           ? "Your old recovery codes no longer work. These are shown only now."
-          : "Your current recovery codes will stop working. Confirm with a code from your authenticator app."
+          : "Your current recovery codes will stop working. Confirm with your authenticator app or a security key."
       }
     >
       {codes ? (
@@ -30,10 +37,11 @@ export function RegenerateDialog({
       ) : (
         <CodePrompt
           submitLabel="Regenerate"
-          kinds={["totp"]}
+          kinds={kinds.filter((kind) => kind !== "recovery")}
+          options={options}
           onCancel={onClose}
           onSubmit={async (proof) => {
-            const result = await regenerate({ code: "code" in proof ? proof.code : "" });
+            const result = await regenerate(proof);
             if (result.ok && result.data) setCodes(result.data.recoveryCodes);
             return result;
           }}

@@ -8,6 +8,8 @@ import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import type { ServerAction } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
+import { AuthenticatorApp, RemoveAppDialog } from "./authenticator-app";
+import { confirmOptionsFrom, type ConfirmKeyOptions } from "./code-confirm-dialog";
 import { DisableDialog } from "./disable-dialog";
 import { SecurityKeys, type SecurityKeyActions, type SecurityKeyRow } from "./security-keys";
 import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
@@ -16,13 +18,15 @@ import { RegenerateDialog } from "./regenerate-dialog";
 /** The profile's server actions for 2FA, handed down from the page. */
 export type TwoFactorActions = EnrolmentActions & {
   turnOff: ServerAction<Proof>;
-  regenerate: ServerAction<{ code: string }, { recoveryCodes: string[] }>;
+  regenerate: ServerAction<Proof, { recoveryCodes: string[] }>;
+  /** Removes the authenticator app alone (keys and recovery codes stay). */
+  removeAuthenticator: ServerAction<Proof>;
   /** Options for confirming a change with a security key (bound to the session). */
-  confirmKeyOptions: ServerAction<Record<string, never>, unknown>;
+  confirmKeyOptions: ConfirmKeyOptions;
   keys: SecurityKeyActions;
 };
 
-type Open = "none" | "enrol" | "disable" | "regenerate";
+type Open = "none" | "enrol" | "disable" | "regenerate" | "remove-app";
 
 /** The profile's Two-Factor Authentication section: the switch, the code count and the dialogs. */
 export function TwoFactorSection({
@@ -62,11 +66,7 @@ export function TwoFactorSection({
     router.refresh();
   };
   const locked = enabled && lockedBy.length > 0;
-  const confirmOptions = async () => {
-    const result = await actions.confirmKeyOptions({});
-    if (!result.ok) throw new Error(result.error);
-    return result.data;
-  };
+  const confirmOptions = confirmOptionsFrom(actions.confirmKeyOptions);
   return (
     <Card
       title="Two-Factor Authentication"
@@ -80,7 +80,9 @@ export function TwoFactorSection({
         description={
           locked
             ? `Required by ${lockedBy.join(", ")}: it cannot be turned off while that account enforces it.`
-            : undefined
+            : enabled
+              ? "Turning it off removes your authenticator app, security keys and recovery codes."
+              : undefined
         }
       />
       {enabled && (
@@ -102,17 +104,18 @@ export function TwoFactorSection({
               so you can still sign in if you lose your phone.
             </Alert>
           )}
-          <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" onClick={() => setOpen("regenerate")} disabled={!hasAuthenticator}>
-              Regenerate recovery codes
-            </Button>
-            {!hasAuthenticator && (
-              <Button variant="secondary" onClick={() => setOpen("enrol")}>
-                Set up authenticator app
-              </Button>
-            )}
-          </div>
+          <Button variant="secondary" className="self-start" onClick={() => setOpen("regenerate")}>
+            Regenerate recovery codes
+          </Button>
         </div>
+      )}
+      {enabled && (
+        <AuthenticatorApp
+          hasAuthenticator={hasAuthenticator}
+          hasKeys={securityKeys.length > 0}
+          onSetUp={() => setOpen("enrol")}
+          onRemove={() => setOpen("remove-app")}
+        />
       )}
       <SecurityKeys
         keys={securityKeys}
@@ -133,7 +136,22 @@ export function TwoFactorSection({
       {open === "disable" && (
         <DisableDialog turnOff={actions.turnOff} kinds={confirmKinds} options={confirmOptions} onClose={close} />
       )}
-      {open === "regenerate" && <RegenerateDialog regenerate={actions.regenerate} onClose={close} />}
+      {open === "regenerate" && (
+        <RegenerateDialog
+          regenerate={actions.regenerate}
+          kinds={confirmKinds}
+          options={confirmOptions}
+          onClose={close}
+        />
+      )}
+      {open === "remove-app" && (
+        <RemoveAppDialog
+          remove={actions.removeAuthenticator}
+          kinds={confirmKinds}
+          options={confirmOptions}
+          onClose={close}
+        />
+      )}
     </Card>
   );
 }

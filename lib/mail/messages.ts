@@ -54,6 +54,16 @@ export const messages = {
     subject: `Two-factor authentication is off`,
     text: `Two-factor authentication was turned off for ${to}, and your other sessions were signed out.${footer(origin)}`,
   }),
+  authenticatorRemoved: (to: string, lastFactor: boolean, origin?: string): Mail => ({
+    to,
+    subject: `The authenticator app was removed from your account`,
+    text:
+      `The authenticator app was removed from ${to}: its codes no longer sign you in, and your other sessions were signed out.` +
+      (lastFactor
+        ? ` It was your last second factor: two-factor authentication is off.`
+        : ` Your security keys and recovery codes still work.`) +
+      footer(origin),
+  }),
   recoveryCodeUsed: (to: string, remaining: number, origin?: string): Mail => ({
     to,
     subject: `A recovery code was used to sign in`,

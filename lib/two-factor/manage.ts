@@ -6,8 +6,10 @@ import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
+import { countingFactors, factorFor } from "./factors";
 import { twoFactorPolicy } from "./policy";
 import type { Proof } from "./proof";
+import { removeOneFactor } from "./remove-factor";
 import { removeAllFactors, replaceRecoveryCodes } from "./store";
 
 /**
@@ -26,11 +28,42 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
   return user.sessionVersion;
 }
 
-/** A new set of recovery codes after a current authenticator code; the old set stops working. */
-export async function regenerateRecoveryCodes(userId: string, code: string, meta: RequestMeta) {
+/**
+ * The authenticator app alone, after a fresh second factor (any the user has); security keys and the
+ * recovery codes stay. Without another factor it is turning 2FA off (../remove-factor.ts): the codes go
+ * too, and it is refused while an account of the user enforces 2FA.
+ */
+export async function removeAuthenticatorApp(userId: string, proof: Proof, meta: RequestMeta) {
+  const app = factorFor("totp");
+  const prisma = await db();
+  const hasApp = async (client: Pick<typeof prisma, "user">) =>
+    (await client.user.count({ where: { id: userId, ...app.enrolled!.where } })) === 1;
+  if (!(await hasApp(prisma))) throw appNotSetUp();
+  return removeOneFactor(userId, proof, meta, {
+    othersRemain: { OR: countingFactors.filter((f) => f.kind !== app.kind).map((f) => f.enrolled.where) },
+    remove: async (tx) => {
+      if (!(await hasApp(tx))) return false; // removed meanwhile
+      await app.remove(tx, userId);
+      return true;
+    },
+    notFound: appNotSetUp,
+    mail: (email, last) => messages.authenticatorRemoved(email, last, meta.origin),
+    audit: { type: AuditType.authenticatorRemoved, details: {} },
+  });
+}
+
+const appNotSetUp = () => new AppError(ErrorCode.notEnabled, "The authenticator app is not set up.");
+
+/**
+ * A new set of recovery codes after a fresh authenticator code or security key; the old set stops
+ * working. A recovery code cannot stand in: a new set is for someone who still holds a real factor.
+ */
+export async function regenerateRecoveryCodes(userId: string, proof: Proof, meta: RequestMeta) {
   const policy = await twoFactorPolicy(userId);
   if (!policy.hasSecondFactor) throw new AppError(ErrorCode.notEnabled);
-  await verifySecondFactor(userId, { method: "totp", code }, meta);
+  if (proof.method === "recovery")
+    throw new AppError(ErrorCode.invalidInput, "Confirm with your authenticator app or a security key.");
+  await verifySecondFactor(userId, proof, meta);
   const prisma = await db();
   const result = await prisma.$transaction(async (tx) => {
     const codes = await replaceRecoveryCodes(tx, userId);

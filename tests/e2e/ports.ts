@@ -17,3 +17,9 @@ export const DEV_APP = `http://localhost:${ports.dev}`;
 export const MAIL_HTTP = `http://127.0.0.1:${ports.mailHttp}`;
 export const SMTP_URL = `smtp://127.0.0.1:${ports.smtp}`;
 export const POSTGRES_URL = `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/twofold`;
+
+/** The two production servers a journey can be run against: the embedded database and PostgreSQL. */
+export const SERVERS = [
+  { name: "on the embedded database", baseURL: APP },
+  { name: "on PostgreSQL", baseURL: POSTGRES_APP },
+] as const;

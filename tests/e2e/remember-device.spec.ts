@@ -3,67 +3,75 @@
 import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
 import { asOwnClient, enrol, enterPassword, signOut, signUp } from "./helpers";
+import { SERVERS } from "./ports";
 
 const codeField = (page: Page) => page.getByLabel("Authentication code");
 const card = (page: Page) => page.getByRole("region", { name: "Remembered devices" });
 /** Set SCREENSHOTS=1 to refresh the README's pictures of these screens. */
 const screenshots = process.env.SCREENSHOTS === "1";
 
-test("a remembered browser signs in with the password alone, others are asked, Forget ends it", async ({
-  page,
-  browser,
-  baseURL,
-}) => {
-  test.setTimeout(120_000);
-  const email = await signUp(page, "Remembered");
-  const { app } = await enrol(page);
-  await signOut(page);
+// Honoured and forgotten on both production servers (the embedded database and PostgreSQL).
+for (const server of SERVERS)
+  test.describe(server.name, () => {
+    test.use({ baseURL: server.baseURL });
 
-  // Sign in with a code, ticking the box.
-  await enterPassword(page, email);
-  await expect(codeField(page)).toBeVisible();
-  const remember = page.getByRole("checkbox", { name: /Don't ask again on this device for 30 days/ });
-  await expect(remember).not.toBeChecked();
-  await remember.check();
-  await codeField(page).fill(await app.nextCode());
-  if (screenshots)
-    await page.screenshot({
-      path: "docs/screenshots/remember-device.png",
-      clip: { x: 400, y: 170, width: 480, height: 470 },
+    test("a remembered browser signs in with the password alone, others are asked, Forget ends it", async ({
+      page,
+      browser,
+      baseURL,
+    }) => {
+      test.setTimeout(120_000);
+      const email = await signUp(page, "Remembered");
+      const { app } = await enrol(page);
+      await signOut(page);
+
+      // Sign in with a code, ticking the box.
+      await enterPassword(page, email);
+      await expect(codeField(page)).toBeVisible();
+      const remember = page.getByRole("checkbox", { name: /Don't ask again on this device for 30 days/ });
+      await expect(remember).not.toBeChecked();
+      await remember.check();
+      await codeField(page).fill(await app.nextCode());
+      if (screenshots && baseURL === SERVERS[0].baseURL)
+        await page.screenshot({
+          path: "docs/screenshots/remember-device.png",
+          clip: { x: 400, y: 170, width: 480, height: 470 },
+        });
+      await page.getByRole("button", { name: "Verify" }).click();
+      await expect(page).toHaveURL(/\/profile$/);
+      await expect(card(page).getByRole("listitem")).toHaveCount(1);
+      const row = card(page).getByRole("listitem").first();
+      await expect(row).toContainText("This device");
+      await expect(row).toContainText(/Chrome on \w+/);
+      await expect(row).toContainText(/IP \d+\.\d+\.\d+\.\d+ · Last used just now · Remembered until \d{4}-\d\d-\d\d/);
+      if (screenshots && baseURL === SERVERS[0].baseURL)
+        await card(page).screenshot({ path: "docs/screenshots/remembered-devices.png" });
+
+      // Signed out and in again in this browser: the password alone, no code asked.
+      await signOut(page);
+      await enterPassword(page, email);
+      await expect(page).toHaveURL(/\/profile$/);
+      await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+
+      // Another browser (its own cookies) is asked for the code, and offered the box.
+      const other = withHydration(await (await browser.newContext({ baseURL })).newPage());
+      await asOwnClient(other);
+      await enterPassword(other, email);
+      await expect(codeField(other)).toBeVisible();
+      await expect(other.getByRole("checkbox", { name: /Don't ask again on this device/ })).toBeVisible();
+      await other.context().close();
+
+      // Forget it on /profile: this browser is asked for the code again.
+      await card(page)
+        .getByRole("button", { name: /^Forget Chrome/ })
+        .click();
+      await expect(card(page).getByText(/It will ask for a second factor again/)).toBeVisible();
+      await expect(card(page).getByRole("listitem")).toHaveCount(0);
+      await signOut(page);
+      await enterPassword(page, email);
+      await expect(codeField(page)).toBeVisible();
     });
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL(/\/profile$/);
-  await expect(card(page).getByRole("listitem")).toHaveCount(1);
-  const row = card(page).getByRole("listitem").first();
-  await expect(row).toContainText("This device");
-  await expect(row).toContainText(/Chrome on \w+/);
-  await expect(row).toContainText(/IP \d+\.\d+\.\d+\.\d+ · Last used just now · Remembered until \d{4}-\d\d-\d\d/);
-  if (screenshots) await card(page).screenshot({ path: "docs/screenshots/remembered-devices.png" });
-
-  // Signed out and in again in this browser: the password alone, no code asked.
-  await signOut(page);
-  await enterPassword(page, email);
-  await expect(page).toHaveURL(/\/profile$/);
-  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
-
-  // Another browser (its own cookies) is asked for the code, and offered the box.
-  const other = withHydration(await (await browser.newContext({ baseURL })).newPage());
-  await asOwnClient(other);
-  await enterPassword(other, email);
-  await expect(codeField(other)).toBeVisible();
-  await expect(other.getByRole("checkbox", { name: /Don't ask again on this device/ })).toBeVisible();
-  await other.context().close();
-
-  // Forget it on /profile: this browser is asked for the code again.
-  await card(page)
-    .getByRole("button", { name: /^Forget Chrome/ })
-    .click();
-  await expect(card(page).getByText(/It will ask for a second factor again/)).toBeVisible();
-  await expect(card(page).getByRole("listitem")).toHaveCount(0);
-  await signOut(page);
-  await enterPassword(page, email);
-  await expect(codeField(page)).toBeVisible();
-});
+  });
 
 test("an account that allows 0 days hides the box; the setting is saved and shown", async ({ page }) => {
   test.setTimeout(120_000);

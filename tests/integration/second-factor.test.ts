@@ -197,10 +197,10 @@ describe("recovery codes", () => {
 
   it("regenerating needs a current code and makes every old code stop working", async () => {
     const { user, recoveryCodes, nextCode } = await makeUserWithTwoFactor();
-    await expect(regenerateRecoveryCodes(user.id, "000000", meta)).rejects.toMatchObject({
+    await expect(regenerateRecoveryCodes(user.id, totp("000000"), meta)).rejects.toMatchObject({
       code: ErrorCode.invalidCode,
     });
-    const { recoveryCodes: fresh } = await regenerateRecoveryCodes(user.id, await nextCode(), meta);
+    const { recoveryCodes: fresh } = await regenerateRecoveryCodes(user.id, totp(await nextCode()), meta);
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
     const { token } = await checkPassword(user.email, PASSWORD, meta);

@@ -17,6 +17,7 @@ vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
 const profile = await import("@/app/(app)/profile/actions");
 const shell = await import("@/app/(app)/actions");
+const confirm = await import("@/app/(app)/confirm-actions");
 const authentication = await import("@/app/(app)/settings/authentication/actions");
 const users = await import("@/app/(app)/settings/users/actions");
 const login = await import("@/app/(auth)/login/actions");
@@ -54,7 +55,9 @@ function everyProtectedAction(target: {
     "profile.startEnrolment": () => profile.startEnrolment({}),
     "profile.enableTwoFactor": () => profile.enableTwoFactor({ code: target.code }),
     "profile.turnOffTwoFactor": () => profile.turnOffTwoFactor({ method: "totp", code: target.code }),
-    "profile.regenerateCodes": () => profile.regenerateCodes({ code: target.code }),
+    "profile.regenerateCodes": () => profile.regenerateCodes({ method: "totp", code: target.code }),
+    "profile.removeAuthenticator": () => profile.removeAuthenticator({ method: "totp", code: target.code }),
+    "confirm.keyOptions": () => confirm.confirmKeyOptions({}),
     "sessions.signOutSession": () => sessions.signOutSession({ handle: target.ownerSession }),
     "sessions.signOutOthers": () => sessions.signOutOtherSessions({}),
     "devices.forget": () => devices.forgetRememberedDevice({ deviceId: target.ownerDevice }),

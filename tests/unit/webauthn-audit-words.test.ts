@@ -17,6 +17,10 @@ describe("security key events in words", () => {
     expect(
       describeAuditEvent(AuditType.webAuthnCounterRegression, { name: "Laptop", counter: 3, stored: 7 }).sentence,
     ).toBe('"Laptop" signed with counter 3 after 7 was seen: it may have been copied');
+    expect(describeAuditEvent(AuditType.authenticatorRemoved, { method: "webauthn" })).toEqual({
+      title: "Authenticator app removed",
+      sentence: "confirmed with a security key", // as "Two-factor authentication turned off" words it
+    });
     expect(describeAuditEvent(AuditType.twoFactorFailed, { method: "webauthn", failuresInWindow: 2 }).sentence).toBe(
       "A security key that was not accepted, 2 in 15 minutes",
     );

@@ -7,7 +7,7 @@ import { confirmPassword, requireRecentPassword } from "@/lib/auth/recent-passwo
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
-import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
+import { disableTwoFactor, regenerateRecoveryCodes, removeAuthenticatorApp } from "@/lib/two-factor/manage";
 import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
 export const updateName = authedAction(z.object({ name: nameSchema }), async ({ name }, { user }) => {
@@ -58,11 +58,15 @@ export const turnOffTwoFactor = authedAction(proofSchema, async (proof, { user, 
   return { disabled: true };
 });
 
-export const regenerateCodes = authedAction(
-  z.object({ code: totpCodeSchema }),
-  async (input, { user, session, meta }) => {
-    const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, input.code, meta);
-    await reissueSession(session, sessionVersion);
-    return { recoveryCodes };
-  },
-);
+/** The authenticator app alone; security keys and recovery codes stay (turnOffTwoFactor removes all). */
+export const removeAuthenticator = authedAction(proofSchema, async (proof, { user, session, meta }) => {
+  const { sessionVersion, twoFactorOff } = await removeAuthenticatorApp(user.id, proof, meta);
+  await reissueSession(session, sessionVersion);
+  return { twoFactorOff };
+});
+
+export const regenerateCodes = authedAction(proofSchema, async (proof, { user, session, meta }) => {
+  const { recoveryCodes, sessionVersion } = await regenerateRecoveryCodes(user.id, proof, meta);
+  await reissueSession(session, sessionVersion);
+  return { recoveryCodes };
+});

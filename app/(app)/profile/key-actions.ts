@@ -4,7 +4,6 @@ import { authedAction, enrolmentAction } from "@/lib/action";
 import { requireRecentPassword } from "@/lib/auth/recent-password";
 import { reissueSession } from "@/lib/auth/session-cookie";
 import { proofSchema } from "@/lib/two-factor/proof";
-import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials";
 import { verifyWebAuthnRegistration, webAuthnRegistrationOptions } from "@/lib/two-factor/webauthn/registration";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
@@ -33,11 +32,6 @@ export const addSecurityKey = enrolmentAction(
 export const renameSecurityKey = authedAction(
   z.object({ id: keyId, name: securityKeyNameSchema }),
   async ({ id, name }, { user, meta }) => ({ name: await renameWebAuthnCredential(user.id, id, name, meta) }),
-);
-
-/** Options for confirming a change with a key (removing one, turning 2FA off): bound to the user, 5 minutes. */
-export const confirmKeyOptions = authedAction(z.object({}), async (_, { user }) =>
-  webAuthnAuthenticationOptions(user.id),
 );
 
 export const removeSecurityKey = authedAction(

@@ -22,17 +22,13 @@ import {
   confirmPasswordAgain,
   enableTwoFactor,
   regenerateCodes,
+  removeAuthenticator,
   startEnrolment,
   turnOffTwoFactor,
   updateName,
 } from "./actions";
-import {
-  addSecurityKey,
-  confirmKeyOptions,
-  removeSecurityKey,
-  renameSecurityKey,
-  securityKeyOptions,
-} from "./key-actions";
+import { confirmKeyOptions } from "../confirm-actions";
+import { addSecurityKey, removeSecurityKey, renameSecurityKey, securityKeyOptions } from "./key-actions";
 import { PageTitle } from "@/components/ui/page-title";
 import { signOutOtherSessions, signOutSession } from "./session-actions";
 import { forgetAllRememberedDevices, forgetRememberedDevice } from "./device-actions";
@@ -70,6 +66,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           enable: enableTwoFactor,
           turnOff: turnOffTwoFactor,
           regenerate: regenerateCodes,
+          removeAuthenticator,
           confirmKeyOptions,
           keys: {
             options: securityKeyOptions,

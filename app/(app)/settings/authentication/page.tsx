@@ -5,13 +5,15 @@ import { MAX_REMEMBER_DEVICE_DAYS } from "@/lib/auth/remembered-devices";
 import { protectionSummary } from "@/lib/accounts/enforcement";
 import { requireAccountAdmin } from "@/lib/auth/session";
 import { MAX_GRACE_HOURS } from "@/lib/two-factor/proof";
+import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
+import { confirmKeyOptions } from "../../confirm-actions";
 import { enforceTwoFactor, setRememberDays, stopEnforcingTwoFactor } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export default async function AuthenticationSettingsPage() {
-  const { policy, membership } = await requireAccountAdmin();
+  const { user, policy, membership } = await requireAccountAdmin();
   const { account } = membership;
-  const summary = await protectionSummary(account.id);
+  const [summary, confirmKinds] = await Promise.all([protectionSummary(account.id), factorKindsToOffer(user.id)]);
   const deadline = account.enforcedAt ? new Date(account.enforcedAt.getTime() + account.graceHours * 3_600_000) : null;
   return (
     <div className="flex flex-col gap-6">
@@ -25,7 +27,8 @@ export default async function AuthenticationSettingsPage() {
           member{summary.total === 1 ? "" : "s"} protected
         </p>
         <EnforcementSettings
-          actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor }}
+          actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor, confirmKeyOptions }}
+          confirmKinds={confirmKinds}
           maxGraceHours={MAX_GRACE_HOURS}
           enforced={account.enforceTwoFactor}
           adminHasTwoFactor={policy.hasSecondFactor}
