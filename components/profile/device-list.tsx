@@ -10,6 +10,8 @@ export type DeviceRow = {
   id: string;
   browser: string;
   ip: string | null;
+  /** Roughly where the address is ("Japan", "Local network"), when that can be said. */
+  place: string | null;
   /** The times after the address, e.g. ["Signed in …", "Last active …"]. */
   times: string[];
   /** Said after the browser in the row button's accessible name, so each button is told apart. */
@@ -71,7 +73,9 @@ export function DeviceList({
                     </span>
                   )}
                 </p>
-                <p className="text-sm text-slate-600">{[`IP ${row.ip ?? "unknown"}`, ...row.times].join(" · ")}</p>
+                <p className="text-sm text-slate-600">
+                  {[`IP ${row.ip ?? "unknown"}${row.place ? ` (${row.place})` : ""}`, ...row.times].join(" · ")}
+                </p>
               </div>
               {(rowAction.onCurrent || !row.current) && (
                 <Button variant="secondary" pending={pending === row.id} onClick={() => runOne(row)}>

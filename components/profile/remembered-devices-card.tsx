@@ -7,6 +7,7 @@ export type RememberedDeviceRow = {
   id: string;
   browser: string;
   ip: string | null;
+  place: string | null;
   lastUsed: string;
   until: string;
   current: boolean;
@@ -26,17 +27,14 @@ export function RememberedDevicesCard({
   return (
     <Card
       title="Remembered devices"
-      description="Browsers where you chose “Don't ask again on this device”: they sign you in with your password alone. Places are shown as IP addresses, since Twofold has no database to look up where an address is."
+      description="Browsers where you chose “Don't ask again on this device”: they sign you in with your password alone. The place in brackets is the country the IP address is registered in, so it is approximate."
     >
       <DeviceList
         label="Remembered devices"
         rows={devices.map((d) => ({
-          id: d.id,
-          browser: d.browser,
-          ip: d.ip,
+          ...d,
           times: [`Last used ${d.lastUsed}`, `Remembered until ${d.until}`],
           when: `last used ${d.lastUsed}`,
-          current: d.current,
         }))}
         empty={
           <p className="text-sm text-slate-600">

@@ -7,6 +7,7 @@ export type SessionRow = {
   handle: string;
   browser: string;
   ip: string | null;
+  place: string | null;
   signedIn: string;
   lastActive: string;
   current: boolean;
@@ -34,12 +35,10 @@ export function SessionsCard({
       <DeviceList
         label="Sessions"
         rows={sessions.map((s) => ({
+          ...s,
           id: s.handle,
-          browser: s.browser,
-          ip: s.ip,
           times: [`Signed in ${s.signedIn}`, `Last active ${s.lastActive}`],
           when: `signed in ${s.signedIn}`,
-          current: s.current,
         }))}
         rowAction={{
           label: "Sign out",

@@ -3,11 +3,10 @@
 import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
 import { asOwnClient, enrol, enterPassword, signOut, signUp } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 const codeField = (page: Page) => page.getByLabel("Authentication code");
 const card = (page: Page) => page.getByRole("region", { name: "Remembered devices" });
-/** Set SCREENSHOTS=1 to refresh the README's pictures of these screens. */
-const screenshots = process.env.SCREENSHOTS === "1";
 
 test("a remembered browser signs in with the password alone, others are asked, Forget ends it", async ({
   page,
@@ -26,19 +25,17 @@ test("a remembered browser signs in with the password alone, others are asked, F
   await expect(remember).not.toBeChecked();
   await remember.check();
   await codeField(page).fill(await app.nextCode());
-  if (screenshots)
-    await page.screenshot({
-      path: "docs/screenshots/remember-device.png",
-      clip: { x: 400, y: 170, width: 480, height: 470 },
-    });
+  await readmeScreenshot(page, "remember-device", { clip: { x: 400, y: 170, width: 480, height: 470 } });
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(card(page).getByRole("listitem")).toHaveCount(1);
   const row = card(page).getByRole("listitem").first();
   await expect(row).toContainText("This device");
   await expect(row).toContainText(/Chrome on \w+/);
-  await expect(row).toContainText(/IP \d+\.\d+\.\d+\.\d+ · Last used just now · Remembered until \d{4}-\d\d-\d\d/);
-  if (screenshots) await card(page).screenshot({ path: "docs/screenshots/remembered-devices.png" });
+  await expect(row).toContainText(
+    /IP 10\.\d+\.\d+\.\d+ \(Local network\) · Last used just now · Remembered until \d{4}-\d\d-\d\d/,
+  );
+  await readmeScreenshot(card(page), "remembered-devices");
 
   // Signed out and in again in this browser: the password alone, no code asked.
   await signOut(page);
