@@ -6,15 +6,18 @@ import type { Locator, Page, PageScreenshotOptions } from "@playwright/test";
 
 const refreshReadme = process.env.SCREENSHOTS === "1";
 
-/** Screenshots a page or one element as `<name>.png`: in test-results/screens, and in docs with SCREENSHOTS=1. */
+/**
+ * Screenshots a page or one element as `<name>.png`: in test-results/screens, and in docs with
+ * SCREENSHOTS=1 unless `inReadme` is false (a variant the README does not show).
+ */
 export async function readmeScreenshot(
   target: Page | Locator,
   name: string,
-  options: Pick<PageScreenshotOptions, "clip" | "fullPage"> = {},
+  { inReadme = true, ...options }: Pick<PageScreenshotOptions, "clip" | "fullPage"> & { inReadme?: boolean } = {},
 ) {
   const path = `test-results/screens/${name}.png`;
   await target.screenshot({ ...options, path });
-  if (refreshReadme) {
+  if (refreshReadme && inReadme) {
     mkdirSync("docs/screenshots", { recursive: true });
     copyFileSync(path, `docs/screenshots/${name}.png`);
   }

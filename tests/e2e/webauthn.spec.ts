@@ -3,6 +3,7 @@
 import type { CDPSession, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { enrol, enterPassword, errorAlert, signOut, signUp } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 type Authenticator = { cdp: CDPSession; authenticatorId: string };
 
@@ -47,12 +48,7 @@ test("a key added on the profile is offered first at sign-in and works; another 
   await expect(keyList(page).getByRole("listitem")).toHaveCount(1);
   await expect(keyList(page).getByRole("listitem")).toContainText("Desk YubiKey");
   await expect(keyList(page)).toContainText("Last used never");
-  const part = (await page.getByRole("region", { name: "Security keys and passkeys" }).boundingBox())!;
-  await page.screenshot({
-    path: "test-results/screens/security-keys.png",
-    fullPage: true,
-    clip: { x: part.x - 24, y: part.y - 24, width: part.width + 48, height: part.height + 48 },
-  });
+  await readmeScreenshot(page.getByRole("region", { name: "Two-Factor Authentication" }), "security-keys");
   await signOut(page);
 
   // The key is offered first, with the code and a recovery code as alternatives.
@@ -61,7 +57,7 @@ test("a key added on the profile is offered first at sign-in and works; another 
   await expect(useKey).toBeVisible();
   await expect(page.getByRole("button", { name: "Use your authenticator app instead" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Use a recovery code instead" })).toBeVisible();
-  await page.screenshot({ path: "test-results/screens/sign-in-security-key.png" });
+  await readmeScreenshot(page, "sign-in-security-key");
   await useKey.click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(keyList(page)).not.toContainText("Last used never");
