@@ -20,6 +20,9 @@ const SECRETS = {
 };
 Object.assign(process.env, SECRETS, { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" });
 
+// First octets of public unicast blocks spread over the five registries, none of them reserved.
+const PUBLIC_FIRST_OCTETS = [8, 31, 41, 81, 133, 193, 200, 202];
+
 const { values: flags } = parseArgs({
   options: {
     duration: { type: "string", default: "60" },
@@ -61,7 +64,7 @@ const { serverAction } = await import("../tests/e2e/build-manifest");
 const { seed } = await import("./load/seed");
 const { Browser, HttpError } = await import("./load/http");
 const { signInJourney, UserPool } = await import("./load/journeys");
-const { cpuSeconds, latencyTable, loadAverage, machine } = await import("./load/report");
+const { cpuSeconds, latencyTable, loadAverage, machine, residentMiB } = await import("./load/report");
 const { Outage } = await import("./load/outage");
 
 const work = path.join(os.tmpdir(), `twofold-load-${process.pid}`);
@@ -154,6 +157,7 @@ try {
   let adminJourneys = 0;
   const loadBefore = loadAverage();
   const cpuBefore = cpuSeconds(app.pid);
+  const rssBefore = residentMiB(app.pid);
   const clientBefore = process.cpuUsage();
   const t0 = Date.now();
   const until = t0 + durationS! * 1000;
@@ -163,7 +167,8 @@ try {
   await Promise.all(
     Array.from({ length: vus! }, async (_, vu) => {
       await new Promise((r) => setTimeout(r, (vu * 2000) / vus!)); // ramp up over 2 s
-      const address = `10.${(vu >> 8) & 255}.${vu & 255}.${1 + (vu % 200)}`;
+      // Public addresses, so every /profile looks its sessions' places up in the country database.
+      const address = `${PUBLIC_FIRST_OCTETS[vu % 8]}.${(vu >> 8) & 255}.${vu & 255}.${1 + (vu % 200)}`;
       while (Date.now() < until) {
         const user = await userPool.take(until);
         if (!user) break;
@@ -199,6 +204,7 @@ try {
   const elapsed = (Date.now() - t0) / 1000;
   const loadAfter = loadAverage();
   const cpuAfter = cpuSeconds(app.pid);
+  const rssAfter = residentMiB(app.pid);
   const client = process.cpuUsage(clientBefore);
 
   // Every sign-in a user saw succeed wrote its audit event once, and none that they did not see. The
@@ -245,6 +251,10 @@ try {
       `| this script's CPU (the virtual users) | ${clientS.toFixed(1)} s = ${((100 * clientS) / elapsed).toFixed(0)} % of one core |`,
     );
   }
+  if (rssBefore !== null && rssAfter !== null)
+    console.log(
+      `| app server resident memory (RSS) before / after the load | ${rssBefore.toFixed(0)} / **${rssAfter.toFixed(0)} MiB** |`,
+    );
   console.log(`| errors (journeys that failed) | ${errorCount} |`);
   console.log(`| audit events: lost / doubled | ${lost} / ${doubled} |`);
   console.log(`| server log lines at level error | ${serverErrors} |`);

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState, ServerAction } from "@/lib/action";
 import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
@@ -40,14 +40,7 @@ export function ConfirmSignupForm({
         <input type="hidden" name="token" value={token} />
         {/* Lets a password manager offer the login it saved at sign-up; read-only, and the server ignores it. */}
         <input type="email" autoComplete="username" value={email} readOnly hidden />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          errors={state.fieldErrors?.password}
-        />
+        <PasswordField errors={state.fieldErrors?.password} />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <Button type="submit" pending={pending}>
           {pending ? "Creating account…" : "Create account"}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState, ServerAction } from "@/lib/action";
 import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
@@ -42,13 +43,9 @@ export function InviteFlow(props: {
         {!props.existingUser && (
           <Field label="Name" name="name" autoComplete="name" required errors={state.fieldErrors?.name} />
         )}
-        <Field
+        <PasswordField
+          purpose={props.existingUser ? "current" : "new"}
           label="Password"
-          name="password"
-          type="password"
-          autoComplete={props.existingUser ? "current-password" : "new-password"}
-          required
-          hint={props.existingUser ? undefined : "At least 8 characters."}
           errors={state.fieldErrors?.password}
         />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />

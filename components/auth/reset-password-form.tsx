@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { FormAction } from "@/lib/action";
 
 export function ResetPasswordForm({ chooseNewPassword, token }: { chooseNewPassword: FormAction; token: string }) {
@@ -10,13 +10,9 @@ export function ResetPasswordForm({ chooseNewPassword, token }: { chooseNewPassw
   return (
     <form action={submit} className="mt-6 flex flex-col gap-4" noValidate>
       <input type="hidden" name="token" value={token} />
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 8 characters. Your other sessions will be signed out."
+      <PasswordField
+        purpose="new"
+        hint="Your other sessions will be signed out."
         errors={state.fieldErrors?.password}
       />
       <FormMessage error={state.fieldErrors?.password ? undefined : state.error} />

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState, ServerAction } from "@/lib/action";
 import { CheckYourEmail } from "./check-your-email";
 
@@ -47,15 +48,7 @@ export function SignupFlow({ signUp }: { signUp: ServerAction<FormData> }) {
           required
           errors={state.fieldErrors?.email}
         />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 8 characters."
-          errors={state.fieldErrors?.password}
-        />
+        <PasswordField purpose="new" label="Password" errors={state.fieldErrors?.password} />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <Button type="submit" pending={pending}>
           {pending ? "Creating account…" : "Create account"}

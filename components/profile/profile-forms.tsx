@@ -3,6 +3,7 @@ import { useActionState, useEffect, useRef } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { FormAction } from "@/lib/action";
 
 export function NameForm({ updateName, name }: { updateName: FormAction; name: string }) {
@@ -33,23 +34,8 @@ export function PasswordForm({ changePassword }: { changePassword: FormAction })
   }, [state]);
   return (
     <form ref={form} action={submit} className="flex flex-col gap-3 sm:max-w-sm" noValidate>
-      <Field
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={state.fieldErrors?.currentPassword}
-      />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 8 characters."
-        errors={state.fieldErrors?.newPassword}
-      />
+      <PasswordField label="Current password" name="currentPassword" errors={state.fieldErrors?.currentPassword} />
+      <PasswordField purpose="new" name="newPassword" errors={state.fieldErrors?.newPassword} />
       <FormMessage
         error={state.fieldErrors ? undefined : state.error}
         success={state.ok ? "Password changed. Your other sessions were signed out." : undefined}

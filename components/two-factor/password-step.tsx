@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { ActionState } from "@/lib/action";
 import { FormMessage } from "@/components/ui/alert";
-import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import { FormActions } from "@/components/ui/form-actions";
 
 /** The password again, before a second factor is added to a session that signed in a while ago. */
@@ -29,14 +29,7 @@ export function PasswordStep({
       <p className="text-sm text-slate-700">
         You signed in a while ago. Enter your password to add a second factor to your account.
       </p>
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        autoFocus
-        errors={state.fieldErrors?.password}
-      />
+      <PasswordField autoFocus errors={state.fieldErrors?.password} />
       <FormMessage error={state.fieldErrors ? undefined : state.error} />
       <FormActions submitLabel="Continue" onCancel={onCancel} pending={pending} />
     </form>

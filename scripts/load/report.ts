@@ -47,3 +47,13 @@ export function cpuSeconds(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** A process's resident memory (VmRSS) in MiB, from Linux's /proc; null elsewhere. */
+export function residentMiB(pid: number | undefined): number | null {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kib ? Number(kib) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -16,6 +16,7 @@ import {
   signOut,
   signUp,
 } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 async function newPage(browser: Browser, baseURL?: string) {
   const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
@@ -48,7 +49,7 @@ test("the Harness flow: protect your own login first, confirm, and the member is
   await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
   const ownFirst = page.getByRole("dialog", { name: "Protect your own login first" });
   await expect(ownFirst).toBeVisible();
-  await page.screenshot({ path: "test-results/screens/enforce-own-first.png" });
+  await readmeScreenshot(page, "enforce-own-first");
   await ownFirst.getByRole("link", { name: "Go to settings" }).click();
   await expect(page).toHaveURL(/\/profile\?enrol=1/);
   await enrolInOpenDialog(page);
@@ -60,7 +61,7 @@ test("the Harness flow: protect your own login first, confirm, and the member is
   await expect(confirm.getByTestId("enforce-consequence")).toHaveText(
     "1 member does not use two-factor authentication yet; they will be emailed and must set it up at their next sign-in.",
   );
-  await page.screenshot({ path: "test-results/screens/enforce-confirm.png" });
+  await readmeScreenshot(page, "enforce-confirm");
   await confirm.getByRole("button", { name: "Confirm" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();
@@ -110,7 +111,7 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   await expect(row("Bob Without").getByRole("img", { name: "Two-factor authentication off" })).toBeVisible();
   await row("Bob Without").getByRole("img", { name: "Two-factor authentication off" }).focus();
   await expect(page.getByRole("tooltip")).toHaveText("Two-factor authentication off");
-  await page.screenshot({ path: "test-results/screens/users.png", fullPage: true });
+  await readmeScreenshot(page, "users", { fullPage: true });
 
   await page.getByRole("link", { name: "Without 2FA" }).click();
   await expect(page.getByRole("row").filter({ hasText: "@example.com" })).toHaveCount(1);

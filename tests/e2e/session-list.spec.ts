@@ -4,16 +4,24 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
 import { enterPassword, signUp } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 const FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0";
 const EDGE_WINDOWS =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
 
+// RIPE NCC's web server: a public address the country database places in the Netherlands.
+const RIPE_NCC = "193.0.6.139";
 const octet = () => Math.floor(Math.random() * 250) + 1;
 
 /** Another browser (its own cookies, user agent and client address) signed in as `email`. */
-async function otherBrowser(browser: Browser, baseURL: string | undefined, email: string, userAgent: string) {
-  const ip = `10.${octet()}.${octet()}.${octet()}`;
+async function otherBrowser(
+  browser: Browser,
+  baseURL: string | undefined,
+  email: string,
+  userAgent: string,
+  ip = `10.${octet()}.${octet()}.${octet()}`,
+) {
   const page = withHydration(await (await browser.newContext({ baseURL, userAgent })).newPage());
   await page.setExtraHTTPHeaders({ "x-forwarded-for": ip });
   await enterPassword(page, email);
@@ -31,7 +39,7 @@ test("the Sessions card: This device, Sign out one session, Sign out other sessi
 }) => {
   test.setTimeout(120_000);
   const email = await signUp(page, "Many Browsers");
-  const firefox = await otherBrowser(browser, baseURL, email, FIREFOX_MAC);
+  const firefox = await otherBrowser(browser, baseURL, email, FIREFOX_MAC, RIPE_NCC);
   const edge = await otherBrowser(browser, baseURL, email, EDGE_WINDOWS);
 
   await page.reload();
@@ -41,10 +49,11 @@ test("the Sessions card: This device, Sign out one session, Sign out other sessi
   await expect(mine).not.toContainText("Firefox");
   await expect(mine).not.toContainText("Edge");
   await expect(mine.getByRole("button")).toHaveCount(0); // this browser signs out with the menu's Sign out
-  await expect(row(page, "Firefox on macOS")).toContainText(`IP ${firefox.ip}`);
-  await expect(row(page, "Microsoft Edge on Windows")).toContainText(`IP ${edge.ip}`);
+  await expect(row(page, "Firefox on macOS")).toContainText(`IP ${firefox.ip} (Netherlands)`);
+  await expect(row(page, "Microsoft Edge on Windows")).toContainText(`IP ${edge.ip} (Local network)`);
   await expect(row(page, "Firefox on macOS")).toContainText(/Signed in \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   await expect(row(page, "Firefox on macOS")).toContainText(/Last active (just now|\d+ minutes? ago)/);
+  await readmeScreenshot(card(page), "sessions");
 
   // Each browser sees itself as "This device".
   await firefox.page.reload();

@@ -15,6 +15,7 @@ import {
   signOut,
   signUp,
 } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 async function newPage(browser: Browser, baseURL?: string) {
   const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
@@ -70,7 +71,7 @@ test("a member signed in before the admin enforces 2FA is sent to enrolment at t
     "Strict Owner's account now requires two-factor authentication. Set it up to continue.",
   );
   await expect(dialog.getByTestId("secret-key")).toBeVisible();
-  await member.screenshot({ path: "test-results/screens/enrol-required.png" });
+  await readmeScreenshot(member, "enrol-required");
   const me = await member.request.get("/api/me");
   expect(me.status()).toBe(403);
   expect(await me.json()).toMatchObject({ code: "enrolment_required" });
@@ -150,7 +151,7 @@ test.describe("on a real PostgreSQL server", () => {
     await dialog.getByLabel("Password").fill("not my password");
     await dialog.getByRole("button", { name: "Continue" }).click();
     await expect(dialog.getByText("Your current password is not correct.")).toBeVisible();
-    await page.screenshot({ path: "docs/screenshots/password-before-enrolment.png" });
+    await page.screenshot({ path: "test-results/screens/password-before-enrolment.png" });
     await dialog.getByLabel("Password").fill(PASSWORD);
     await dialog.getByRole("button", { name: "Continue" }).click();
     await enrolInOpenDialog(page);

@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expect, hydrated, test } from "./fixtures";
 import { enrol, enterPassword, signOut, signUp, errorAlert } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 async function codeStep(page: Page, code: string) {
   await page.getByLabel("Authentication code").fill(code);
@@ -173,13 +174,13 @@ for (const viewport of [
     const dialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
     await expect(dialog.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Enable" })).toBeInViewport();
-    await page.screenshot({ path: `test-results/screens/enrol-${viewport.width}.png` });
+    await readmeScreenshot(page, `enrol-${viewport.width}`, { inReadme: viewport.width === 1280 });
     const secret = (await dialog.getByTestId("secret-key").innerText()).replace(/\s/g, "");
     const { totpCode } = await import("../../lib/two-factor/totp");
     await dialog.getByLabel("6-digit code from the app").fill(await totpCode(secret));
     await dialog.getByRole("button", { name: "Enable" }).click();
     const codes = page.getByRole("dialog", { name: "Save your recovery codes" });
     await expect(codes.getByRole("button", { name: "Done" })).toBeVisible();
-    await page.screenshot({ path: `test-results/screens/recovery-codes-${viewport.width}.png` });
+    await readmeScreenshot(page, `recovery-codes-${viewport.width}`, { inReadme: viewport.width === 390 });
   });
 }

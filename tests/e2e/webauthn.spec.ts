@@ -3,12 +3,16 @@
 import { expect, test } from "./fixtures";
 import { enrol, enterPassword, errorAlert, signOut, signUp } from "./helpers";
 import { SERVERS } from "./ports";
+import { readmeScreenshot } from "./screenshots";
 import { addKey, keyList, plugInKey, unplug } from "./security-keys";
 
 // The same journey on both production servers (the embedded database and PostgreSQL).
 for (const server of SERVERS)
   test.describe(server.name, () => {
     test.use({ baseURL: server.baseURL });
+    // The README shows the embedded-database run's pictures; the other server's are kept beside them.
+    const inReadme = server === SERVERS[0];
+    const shot = (name: string) => (inReadme ? name : `${name}-postgres`);
 
     test("a key added on the profile is offered first at sign-in and works; another authenticator and a removed key are refused", async ({
       page,
@@ -21,11 +25,8 @@ for (const server of SERVERS)
       await expect(keyList(page).getByRole("listitem")).toHaveCount(1);
       await expect(keyList(page).getByRole("listitem")).toContainText("Desk YubiKey");
       await expect(keyList(page)).toContainText("Last used never");
-      const part = (await page.getByRole("region", { name: "Security keys and passkeys" }).boundingBox())!;
-      await page.screenshot({
-        path: `test-results/screens/security-keys-${new URL(page.url()).port}.png`,
-        fullPage: true,
-        clip: { x: part.x - 24, y: part.y - 24, width: part.width + 48, height: part.height + 48 },
+      await readmeScreenshot(page.getByRole("region", { name: "Two-Factor Authentication" }), shot("security-keys"), {
+        inReadme,
       });
       await signOut(page);
 
@@ -35,7 +36,7 @@ for (const server of SERVERS)
       await expect(useKey).toBeVisible();
       await expect(page.getByRole("button", { name: "Use your authenticator app instead" })).toBeVisible();
       await expect(page.getByRole("button", { name: "Use a recovery code instead" })).toBeVisible();
-      await page.screenshot({ path: `test-results/screens/sign-in-security-key-${new URL(page.url()).port}.png` });
+      await readmeScreenshot(page, shot("sign-in-security-key"), { inReadme });
       await useKey.click();
       await expect(page).toHaveURL(/\/profile$/);
       await expect(keyList(page)).not.toContainText("Last used never");

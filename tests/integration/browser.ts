@@ -3,6 +3,7 @@
 // Test files install the jar with:
 //   vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 import NextAuth from "next-auth";
+import { decode } from "next-auth/jwt";
 
 export const SESSION_COOKIE = "next-auth.session-token";
 export const CHALLENGE_COOKIE = "twofold.challenge";
@@ -99,4 +100,34 @@ export async function signOut() {
 export async function sessionEndpoint() {
   return (await nextAuth("GET", ["session"])).body as
     { uid?: string; expires?: string; mustEnrol?: true } | Record<string, never>;
+}
+
+/**
+ * A fresh browser (an empty jar) signs in as a user who needs no second factor: the password step,
+ * then the challenge exchanged for a session. The jar is left holding that browser's cookie.
+ */
+export async function signInWithPassword(email: string, password?: string) {
+  const { checkPassword } = await import("@/lib/auth/sign-in");
+  const { meta, PASSWORD } = await import("./fixtures");
+  jar.clear();
+  const { token, requirement } = await checkPassword(email, password ?? PASSWORD, meta);
+  if (requirement !== "none") throw new Error(`${email} needs a second factor (${requirement}); sign in another way`);
+  jar.set(CHALLENGE_COOKIE, token);
+  if (!(await finishSignIn())) throw new Error(`no session cookie for ${email}`);
+  const cookie = jar.get(SESSION_COOKIE)!;
+  const { sid } = (await decode({ token: cookie, secret: process.env.NEXTAUTH_SECRET! })) as { sid: string };
+  return { cookie, sid };
+}
+
+/** Where a page sends this browser: "ok" if it renders, else the redirect's target. */
+export async function pageOutcome() {
+  const { requireUser } = await import("@/lib/auth/session");
+  try {
+    await requireUser();
+    return "ok";
+  } catch (error) {
+    const digest = (error as { digest?: string }).digest ?? "";
+    if (!digest.startsWith("NEXT_REDIRECT")) throw error;
+    return digest.split(";")[2];
+  }
 }

@@ -1,16 +1,13 @@
 // The profile's Sessions card: a user sees their own live sessions and can end the others, and
 // nobody else's. Driven through the real server actions (zod → signed-in user → lib → audit), the
 // app's next-auth options, /api/me and the page guard, with each "browser" a session cookie.
-import { decode } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { requireUser } from "@/lib/auth/session";
 import { listSessions, sessionHandle } from "@/lib/auth/session-list";
-import { checkPassword } from "@/lib/auth/sign-in";
 import { describeAuditEvent } from "@/lib/audit-words";
 import { ErrorCode } from "@/lib/errors";
-import { CHALLENGE_COOKIE, finishSignIn, jar, SESSION_COOKIE, signOut } from "./browser";
+import { jar, pageOutcome, SESSION_COOKIE, signInWithPassword, signOut } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, meta, PASSWORD } from "./fixtures";
+import { makeUser, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -19,7 +16,6 @@ const profile = await import("@/app/(app)/profile/actions");
 const { GET: apiMe } = await import("@/app/api/me/route");
 
 const { prisma } = freshDatabasePerFile();
-const secret = process.env.NEXTAUTH_SECRET!;
 const CHROME_LINUX =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 
@@ -28,13 +24,8 @@ afterEach(() => vi.useRealTimers());
 
 /** A fresh browser signs in; returns its cookie and record id. The jar is left holding that browser. */
 async function signIn(email: string, password = PASSWORD) {
-  jar.clear();
-  const { token } = await checkPassword(email, password, meta);
-  jar.set(CHALLENGE_COOKIE, token);
-  expect(await finishSignIn()).toBe(true);
-  const cookie = jar.get(SESSION_COOKIE)!;
-  const { sid } = (await decode({ token: cookie, secret })) as { sid: string };
-  return { cookie, sid, handle: sessionHandle(sid) };
+  const browser = await signInWithPassword(email, password);
+  return { ...browser, handle: sessionHandle(browser.sid) };
 }
 
 /** Switches the jar to a browser signed in earlier. */
@@ -44,18 +35,6 @@ const switchTo = (browser: { cookie: string }) => {
 };
 
 const meStatus = async () => (await apiMe()).status;
-
-/** Where a page sends this browser: "ok" if it renders, else the redirect's target. */
-async function pageOutcome() {
-  try {
-    await requireUser();
-    return "ok";
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (!digest.startsWith("NEXT_REDIRECT")) throw error;
-    return digest.split(";")[2];
-  }
-}
 
 /** Everything a request in a browser whose session was ended must meet. */
 async function expectEnded(browser: { cookie: string }) {

@@ -9,12 +9,21 @@ import { openSignIn } from "@/lib/auth/sign-in";
 import { finishChallengeEnrolment, beginChallengeEnrolment } from "@/lib/auth/sign-in";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword } from "@/lib/auth/password";
-import { currentSession, requireUser } from "@/lib/auth/session";
+import { currentSession } from "@/lib/auth/session";
 import { ErrorCode } from "@/lib/errors";
 import * as enrolment from "@/lib/two-factor/factors/totp-enrolment";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
-import { CHALLENGE_COOKIE, finishSignIn, jar, SESSION_COOKIE, sessionEndpoint, signOut } from "./browser";
+import {
+  CHALLENGE_COOKIE,
+  finishSignIn,
+  jar,
+  pageOutcome,
+  SESSION_COOKIE,
+  sessionEndpoint,
+  signInWithPassword,
+  signOut,
+} from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
@@ -52,29 +61,11 @@ async function team() {
 }
 
 /** The whole sign-in of a user who needs no second factor, ending with next-auth's session cookie. */
-async function signIn(email: string) {
-  const { token, requirement } = await checkPassword(email, PASSWORD, meta);
-  expect(requirement).toBe("none");
-  jar.set(CHALLENGE_COOKIE, token);
-  expect(await finishSignIn()).toBe(true);
-  return jar.get(SESSION_COOKIE)!;
-}
+const signIn = async (email: string) => (await signInWithPassword(email)).cookie;
 
 async function me() {
   const response = await apiMe();
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Where a page sends this browser: "ok" if it renders, else the redirect's target. */
-async function pageOutcome() {
-  try {
-    await requireUser();
-    return "ok";
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (!digest.startsWith("NEXT_REDIRECT")) throw error;
-    return digest.split(";")[2];
-  }
 }
 
 describe("enforcement reaches sessions that already exist", () => {

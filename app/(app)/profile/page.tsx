@@ -7,6 +7,7 @@ import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import { requireSession } from "@/lib/auth/session";
 import { listRememberedDevices } from "@/lib/auth/remembered-devices";
 import { listSessions } from "@/lib/auth/session-list";
+import { approximatePlace } from "@/lib/auth/place";
 import { readRememberCookie } from "@/lib/auth/sign-in/remember";
 import { SESSION_LIFETIME_S } from "@/lib/auth/session-record";
 import { describeBrowser, timeAgo, utcMinute } from "@/lib/auth/user-agent";
@@ -105,6 +106,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       <SessionsCard
         sessions={sessions.map(({ signedInAt, lastActiveAt, ...s }) => ({
           ...s,
+          place: approximatePlace(s.ip),
           signedIn: utcMinute(signedInAt),
           lastActive: timeAgo(lastActiveAt, now),
         }))}
@@ -118,6 +120,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             id: d.id,
             browser: describeBrowser(d.userAgent),
             ip: d.ip,
+            place: approximatePlace(d.ip),
             lastUsed: timeAgo(d.lastUsedAt, now),
             until: utcMinute(d.until),
             current: d.current,

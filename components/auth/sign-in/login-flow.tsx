@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState } from "@/lib/action";
 import type { Requirement } from "@/lib/two-factor/proof";
 import type { SignInActions } from "./sign-in-actions";
@@ -71,14 +72,7 @@ export function LoginFlow({
           required
           errors={state.fieldErrors?.email}
         />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          errors={state.fieldErrors?.password}
-        />
+        <PasswordField errors={state.fieldErrors?.password} />
         <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <Button type="submit" pending={pending}>
           {pending ? "Signing in…" : "Sign in"}
