@@ -15,7 +15,11 @@ const OWNER = "su0000000";
 
 const { PrismaClient } = await import("../lib/generated/prisma/client");
 const { setDatabase } = await import("../lib/db");
-const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC" }) });
+const { transactionOptions } = await import("../lib/db/connection"); // as the app: 30 s, not Prisma's 5 s
+const prisma = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC" }),
+  transactionOptions,
+});
 setDatabase(prisma);
 const { listMembers } = await import("../lib/accounts/member-list");
 const { listAuditEvents } = await import("../lib/audit-log");
