@@ -37,6 +37,9 @@ async function start() {
   // serverless hosts, which freeze between requests, call /api/cron/mail instead.
   const { deliverPendingMail } = await import("./lib/mail/send");
   setInterval(deliverPendingMail, MAIL_POLL_MS).unref();
+  // Expired challenges, counters, tokens and old mail, in small batches between requests (lib/purge.ts).
+  const { startPurgeSchedule } = await import("./lib/purge");
+  startPurgeSchedule();
 }
 
 const MAIL_POLL_MS = 5_000;

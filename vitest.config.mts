@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const shared = {
   resolve: {
@@ -26,6 +26,8 @@ const integration = (backend: "pglite" | "postgres", name: string = backend, tim
   test: {
     name: `integration-${name}`,
     include: ["tests/integration/**/*.test.ts"],
+    // Properties of several processes sharing one server (PGlite has one process by design).
+    exclude: backend === "pglite" ? [...configDefaults.exclude, "tests/integration/postgres-only/**"] : undefined,
     globalSetup: ["tests/integration/global-setup.ts"],
     env: { ...env, TEST_DATABASE: backend, ...(timeZone ? { TEST_PG_TIMEZONE: timeZone } : {}) },
     testTimeout: 30_000,

@@ -1,25 +1,51 @@
 import "server-only";
 import { AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { encodeCursor, keysetFrom, pageOf } from "@/lib/keyset-cursor";
 
 export const AUDIT_PAGE_SIZE = 50;
 export const auditTypes = Object.values(AuditType);
 
-/** The account's security events, newest first, with actor and subject emails resolved. */
-export async function listAuditEvents(accountId: string, options: { type?: string; page?: number } = {}) {
+type Row = {
+  id: string;
+  type: string;
+  ip: string | null;
+  actorId: string | null;
+  subjectId: string | null;
+  details: unknown;
+  createdAt: Date;
+};
+
+/**
+ * The account's security events, newest first, with actor and subject emails resolved. Keyset pages on
+ * (createdAt, id), the order of the index "AuditEvent_accountId_createdAt_id_idx" (and of its twin
+ * with the type), so the 10,000th page costs what the first does. `after` continues to older events,
+ * `before` back to newer ones; a cursor that cannot be read starts over (`invalidCursor`).
+ */
+export async function listAuditEvents(
+  accountId: string,
+  options: { type?: string; after?: string; before?: string } = {},
+) {
   const prisma = await db();
   const type = options.type && (auditTypes as string[]).includes(options.type) ? options.type : undefined;
-  const where = { accountId, ...(type ? { type } : {}) };
-  const page = Math.max(1, options.page ?? 1);
-  const [total, events] = await Promise.all([
-    prisma.auditEvent.count({ where }),
-    prisma.auditEvent.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (page - 1) * AUDIT_PAGE_SIZE,
-      take: AUDIT_PAGE_SIZE,
-    }),
-  ]);
+  const { keyset: parsed, invalid } = keysetFrom(options, 2);
+  const at = parsed ? new Date(parsed.key[0]!) : null;
+  const keyset = parsed && at && !Number.isNaN(at.getTime()) ? parsed : null;
+  const older = keyset?.direction !== "before";
+  const position = keyset
+    ? older
+      ? Prisma.sql`AND ("createdAt", "id") < (${at}, ${keyset.key[1]})`
+      : Prisma.sql`AND ("createdAt", "id") > (${at}, ${keyset.key[1]})`
+    : Prisma.empty;
+  const order = older ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await prisma.$queryRaw<Row[]>`
+    SELECT "id", "type", "ip", "actorId", "subjectId", "details", "createdAt" FROM "AuditEvent"
+    WHERE "accountId" = ${accountId} ${type ? Prisma.sql`AND "type" = ${type}` : Prisma.empty} ${position}
+    ORDER BY "createdAt" ${order}, "id" ${order}
+    LIMIT ${AUDIT_PAGE_SIZE + 1}`;
+  const page = pageOf(rows, AUDIT_PAGE_SIZE, keyset);
+  const events = page.rows;
   const ids = [...new Set(events.flatMap((e) => [e.actorId, e.subjectId]).filter((id): id is string => !!id))];
   const users = new Map(
     (await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [
@@ -27,10 +53,12 @@ export async function listAuditEvents(accountId: string, options: { type?: strin
       u.email,
     ]),
   );
+  const cursor = (e: Row | undefined) => (e ? encodeCursor([e.createdAt.toISOString(), e.id]) : null);
   return {
     type,
-    page,
-    pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+    invalidCursor: invalid || (parsed !== null && keyset === null),
+    newer: page.hasPrevious ? cursor(events[0]) : null,
+    older: page.hasNext ? cursor(events.at(-1)) : null,
     events: events.map((e) => ({
       id: e.id,
       type: e.type,

@@ -41,8 +41,7 @@ export async function reserveAttempt(key: string, limit: number, windowMs: numbe
       r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${id}::text)) AS "allowed",
       jsonb_array_length(r."attempts") AS "count",
       (SELECT min((e->>'at')::timestamptz) FROM jsonb_array_elements(r."attempts") AS e) + make_interval(secs => ${window}::float8) AS "resetAt"`;
-  // About one call in a hundred also drops rows whose window has passed (no cron needed).
-  if (Math.random() < 0.01) await prisma.$executeRaw`DELETE FROM "RateLimit" WHERE "expiresAt" < now()`;
+  // Rows whose window has passed are deleted by lib/purge.ts, in batches outside any request.
   const row = rows[0]!;
   return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
 }

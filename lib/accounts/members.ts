@@ -7,35 +7,9 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
-import { factorLabel } from "@/lib/two-factor/factors";
-import { secondFactorsOf, withoutSecondFactor } from "@/lib/two-factor/second-factor";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
 import { assertCanManage } from "./guard";
-
-export const MEMBERS_PAGE_SIZE = 50;
-
-export async function listMembers(accountId: string, options: { withoutTwoFactor?: boolean; page?: number } = {}) {
-  const prisma = await db();
-  const where = { accountId, ...(options.withoutTwoFactor ? { user: withoutSecondFactor } : {}) };
-  const page = Math.max(1, options.page ?? 1);
-  const [total, rows] = await Promise.all([
-    prisma.membership.count({ where }),
-    prisma.membership.findMany({
-      where,
-      orderBy: [{ user: { name: "asc" } }, { id: "asc" }],
-      skip: (page - 1) * MEMBERS_PAGE_SIZE,
-      take: MEMBERS_PAGE_SIZE,
-      select: { id: true, role: true, user: { select: { id: true, name: true, email: true } } },
-    }),
-  ]);
-  const factors = await secondFactorsOf(rows.map((m) => m.user.id));
-  const members = rows.map((m) => {
-    const methods = (factors.get(m.user.id) ?? []).map(factorLabel);
-    return { membershipId: m.id, role: m.role, ...m.user, twoFactor: methods.length > 0, methods };
-  });
-  return { members, total, page, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)) };
-}
 
 type Tx = Prisma.TransactionClient;
 

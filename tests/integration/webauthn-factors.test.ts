@@ -2,7 +2,7 @@
 // turning 2FA off or an admin's Reset 2FA removes keys with everything else.
 import { describe, expect, it } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
-import { listMembers } from "@/lib/accounts/members";
+import { listMembers } from "@/lib/accounts/member-list";
 import {
   beginChallengeKeyEnrolment,
   checkPassword,

@@ -5,13 +5,21 @@ import { auditTitle, describeAuditEvent } from "@/lib/audit-words";
 import { requireAccountAdmin } from "@/lib/auth/session";
 import { PageTitle } from "@/components/ui/page-title";
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ type?: string; page?: string }> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ type?: string; after?: string; before?: string }>;
+}) {
   const { membership } = await requireAccountAdmin();
   const params = await searchParams;
-  const page = Math.min(100_000, Math.max(1, Number.parseInt(params.page ?? "1", 10) || 1));
-  const log = await listAuditEvents(membership.account.id, { type: params.type, page });
-  const href = (p: number) =>
-    `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), page: String(p) })}`;
+  const one = (v: unknown) => (typeof v === "string" ? v : undefined); // ?type=a&type=b gives an array
+  const log = await listAuditEvents(membership.account.id, {
+    type: one(params.type),
+    after: one(params.after),
+    before: one(params.before),
+  });
+  const href = (cursor: { after?: string; before?: string }) =>
+    `/settings/audit?${new URLSearchParams({ ...(log.type ? { type: log.type } : {}), ...cursor })}`;
   return (
     <div className="flex flex-col gap-6">
       <PageTitle>Audit log</PageTitle>
@@ -67,21 +75,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
         {log.events.length === 0 && <p className="py-4 text-sm text-slate-600">No events.</p>}
-        <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-          {log.page > 1 && (
-            <Link className="underline" href={href(log.page - 1)}>
-              Newer
-            </Link>
-          )}
-          <span>
-            Page {log.page} of {log.pages}
-          </span>
-          {log.page < log.pages && (
-            <Link className="underline" href={href(log.page + 1)}>
-              Older
-            </Link>
-          )}
-        </nav>
+        {log.invalidCursor && (
+          <p role="alert" className="mt-4 text-sm text-red-700">
+            That page link is out of date; showing the newest events.
+          </p>
+        )}
+        {(log.newer || log.older) && (
+          <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
+            {log.newer && (
+              <Link className="underline" href={href({ before: log.newer })}>
+                Newer
+              </Link>
+            )}
+            {log.older && (
+              <Link className="underline" href={href({ after: log.older })}>
+                Older
+              </Link>
+            )}
+          </nav>
+        )}
       </Card>
     </div>
   );

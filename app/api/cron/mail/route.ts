@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { deliverOutbox } from "@/lib/mail/outbox";
 import { defaultTransport } from "@/lib/mail/send";
+import { purgeExpired } from "@/lib/purge";
 
 export const dynamic = "force-dynamic";
 
@@ -14,11 +15,13 @@ function authorised(request: NextRequest, secret: string): boolean {
 
 /**
  * Mail delivery for hosts without a long-running server (Vercel Cron calls it with
- * `Authorization: Bearer $CRON_SECRET`). Absent unless CRON_SECRET is set.
+ * `Authorization: Bearer $CRON_SECRET`). Absent unless CRON_SECRET is set. Such hosts run no timer
+ * between requests, so expired rows are purged from here too (a few indexed statements when none are due).
  */
 export async function GET(request: NextRequest) {
   const secret = env().cronSecret;
   if (!secret) return NextResponse.json({ error: "Not found." }, { status: 404 });
   if (!authorised(request, secret)) return NextResponse.json({ error: "Unauthorised." }, { status: 401 });
-  return NextResponse.json(await deliverOutbox(defaultTransport()));
+  const delivered = await deliverOutbox(defaultTransport());
+  return NextResponse.json({ ...delivered, purged: await purgeExpired(undefined, { maxBatches: 5 }) });
 }

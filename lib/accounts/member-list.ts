@@ -1,0 +1,122 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { encodeCursor, keysetFrom, pageOf } from "@/lib/keyset-cursor";
+import { factorLabel } from "@/lib/two-factor/factors";
+import { hasSecondFactorSql, secondFactorsOf } from "@/lib/two-factor/second-factor";
+
+export const MEMBERS_PAGE_SIZE = 50;
+export const MAX_SEARCH = 100;
+/** Filtered and searched lists count this far and then say "more than". */
+export const COUNT_LIMIT = 10_000;
+
+// Sorted by lower-cased name in byte order, then user id (one membership per user and account, so the
+// key is unique). The expression is exactly the one of the index "User_name_key_idx" (a migration),
+// which also serves the prefix search: LIKE 'abc%' is a range scan on a "C"-collated btree.
+const nameKey = Prisma.sql`(lower(u."name") COLLATE "C")`;
+const emailKey = Prisma.sql`(lower(u."email") COLLATE "C")`;
+
+export type MemberListOptions = {
+  withoutTwoFactor?: boolean;
+  search?: string;
+  after?: string;
+  before?: string;
+};
+
+type Row = { membershipId: string; role: Role; id: string; name: string; email: string; key: string };
+
+/**
+ * A term with "@" or "." searches emails, any other term names. One index range each: a condition
+ * "name OR email" cannot be an index range in name order, and walking the name index through a
+ * million users for it took seconds (docs/benchmarks.md).
+ */
+export const searchesEmail = (term: string) => /[@.]/.test(term);
+
+/** A LIKE pattern for names or emails starting with `text` (its %, _ and \ taken literally). */
+export function prefixPattern(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of an account's members by name, with their 2FA methods: keyset pagination, so any page
+ * costs one index range scan (a 100,000-member account included). `search` matches the start of the
+ * name or of the email, case-insensitively. A cursor that cannot be read starts over at the first page
+ * (`invalidCursor`); a search that is too long lists nothing and says why (`problem`).
+ */
+export async function listMembers(accountId: string, options: MemberListOptions = {}) {
+  const search = (options.search ?? "").trim();
+  const { keyset, invalid } = keysetFrom(options, 2);
+  if (search.length > MAX_SEARCH) {
+    return empty(search, `Search for at most ${MAX_SEARCH} characters.`);
+  }
+  const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
+  if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT ${hasSecondFactorSql}`);
+  if (search) conditions.push(Prisma.sql`${searchesEmail(search) ? emailKey : nameKey} LIKE ${prefixPattern(search)}`);
+  const filter = Prisma.join(conditions, " AND ");
+  const before = keyset?.direction === "before";
+  const after = keyset
+    ? before
+      ? Prisma.sql`AND (${nameKey}, u."id") < (${keyset.key[0]}, ${keyset.key[1]})`
+      : Prisma.sql`AND (${nameKey}, u."id") > (${keyset.key[0]}, ${keyset.key[1]})`
+    : Prisma.empty;
+  const order = before ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const prisma = await db();
+  const [rows, total] = await Promise.all([
+    prisma.$queryRaw<Row[]>`
+      SELECT m."id" AS "membershipId", m."role"::text AS "role", u."id", u."name", u."email", ${nameKey} AS "key"
+      FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+      WHERE ${filter} ${after}
+      ORDER BY ${nameKey} ${order}, u."id" ${order}
+      LIMIT ${MEMBERS_PAGE_SIZE + 1}`,
+    search ? null : countMembers(accountId, filter, options.withoutTwoFactor ?? false),
+  ]);
+  const page = pageOf(rows, MEMBERS_PAGE_SIZE, keyset);
+  const factors = await secondFactorsOf(page.rows.map((r) => r.id));
+  const members = page.rows.map(({ membershipId, role, id, name, email }) => {
+    const methods = (factors.get(id) ?? []).map(factorLabel);
+    return { membershipId, role, id, name, email, twoFactor: methods.length > 0, methods };
+  });
+  const first = page.rows[0];
+  const last = page.rows.at(-1);
+  return {
+    members,
+    total: total?.total ?? null,
+    totalIsLowerBound: total?.totalIsLowerBound ?? false,
+    search,
+    invalidCursor: invalid,
+    problem: null as string | null,
+    next: page.hasNext && last ? encodeCursor([last.key, last.id]) : null,
+    previous: page.hasPrevious && first ? encodeCursor([first.key, first.id]) : null,
+  };
+}
+
+/**
+ * Counts up to COUNT_LIMIT and then says "more than": an exact count of a 100,000-member account costs
+ * more than the page itself. A search is not counted (its matches can be most of the account).
+ */
+async function countMembers(accountId: string, filter: Prisma.Sql, withoutTwoFactor: boolean) {
+  const prisma = await db();
+  const [row] = withoutTwoFactor
+    ? await prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM (
+          SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId" WHERE ${filter} LIMIT ${COUNT_LIMIT + 1}) c`
+    : await prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM (
+          SELECT 1 FROM "Membership" WHERE "accountId" = ${accountId} LIMIT ${COUNT_LIMIT + 1}) c`;
+  const n = row?.n ?? 0;
+  return { total: Math.min(n, COUNT_LIMIT), totalIsLowerBound: n > COUNT_LIMIT };
+}
+
+function empty(search: string, problem: string) {
+  return {
+    members: [] as (Omit<Row, "key"> & { twoFactor: boolean; methods: string[] })[],
+    total: null as number | null,
+    totalIsLowerBound: false,
+    search,
+    invalidCursor: false,
+    problem: problem as string | null,
+    next: null as string | null,
+    previous: null as string | null,
+  };
+}
