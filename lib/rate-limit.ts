@@ -92,9 +92,23 @@ export function releaseAttemptSql(attempt: Pick<Attempt, "key" | "id">, onlyIf: 
       AND ${onlyIf}`;
 }
 
-/** Releases the others when one of several limits refused the attempt (nothing was tried). */
+/**
+ * Releases several reservations (a success that had passed several limits, or the others when one of
+ * them refused the attempt: nothing was tried) in one statement: each key loses its own reservation only.
+ */
 export async function releaseAll(attempts: Attempt[]): Promise<void> {
-  await Promise.all(attempts.map(releaseAttempt));
+  const allowed = attempts.filter((attempt) => attempt.allowed);
+  if (allowed.length <= 1) return allowed[0] && releaseAttempt(allowed[0]);
+  const prisma = await db();
+  const keys = allowed.map((a) => a.key);
+  const ids = allowed.map((a) => a.id);
+  await prisma.$executeRaw`
+    UPDATE "RateLimit" AS r SET "attempts" = (
+      SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
+      FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
+      WHERE NOT (a.e->>'id' = ANY (${ids}::text[]))
+    )
+    WHERE r."key" = ANY (${keys}::text[])`;
 }
 
 /** The error for a refused attempt: what was limited, and from when it may be tried again. */

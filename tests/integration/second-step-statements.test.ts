@@ -2,7 +2,7 @@
 // (attempt limits, replay compare-and-set, challenge satisfied, audit event and email for a recovery
 // code). Counted as the driver sends them (./statement-log), on PGlite and on PostgreSQL.
 import { describe, expect, it } from "vitest";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
+import { checkPassword, grantSession, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { AuditType } from "@/lib/audit";
 import { secondFactorKey } from "@/lib/two-factor/attempts";
 import { freshDatabasePerFile } from "./database";
@@ -37,5 +37,20 @@ describe("the accepted second step", () => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(3);
     expect(await auditTypes(user.id)).toContain(AuditType.recoveryCodeUsed);
     expect((await mailsTo(user.email)).map((m) => m.subject)).toContain("A recovery code was used to sign in");
+  });
+});
+
+describe("the rest of a sign-in with 2FA", () => {
+  it("takes at most 8 statements for the password step and 3 for the session grant", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor();
+    const password = await statementsOf(() => checkPassword(user.email, PASSWORD, meta));
+    expect(password.value.requirement).toBe("verify");
+    expect(password.statements.length, password.statements.join("\n")).toBeLessThanOrEqual(8);
+    await verifyChallengeSecondFactor(password.value.token, { method: "totp", code: await nextCode() }, meta);
+    const grant = await statementsOf(() => grantSession(password.value.token, meta));
+    expect(grant.value?.user.id).toBe(user.id);
+    expect(grant.statements.length, grant.statements.join("\n")).toBeLessThanOrEqual(3);
+    expect(await auditTypes(user.id)).toContain(AuditType.signIn);
+    expect(await grantSession(password.value.token, meta)).toBeNull(); // still once
   });
 });
