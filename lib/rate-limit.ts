@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, ErrorCode } from "@/lib/errors";
 
 export type Attempt = {
@@ -24,11 +25,38 @@ export type Attempt = {
 export async function reserveAttempt(key: string, limit: number, windowMs: number): Promise<Attempt> {
   const prisma = await db();
   const id = randomUUID();
+  const rows = await prisma.$queryRaw<{ allowed: boolean; count: number; resetAt: Date }[]>(
+    reserveAttemptSql({ key: Prisma.sql`${key}::text`, id, limit, windowMs }),
+  );
+  // Rows whose window has passed are deleted by lib/purge.ts, in batches outside any request.
+  const row = rows[0]!;
+  return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
+}
+
+/**
+ * reserveAttempt's statement, for callers that reserve inside a larger statement (a CTE): `key` is a
+ * SQL text expression, evaluated for each row of `from` when given (no row: nothing is reserved).
+ * Returns "key", "allowed", "count" and "resetAt".
+ */
+export function reserveAttemptSql({
+  key,
+  id,
+  limit,
+  windowMs,
+  from,
+}: {
+  key: Prisma.Sql;
+  id: string;
+  limit: number;
+  windowMs: number;
+  from?: Prisma.Sql;
+}): Prisma.Sql {
   const window = windowMs / 1000;
-  if (!(limit >= 1) || !(window > 0)) throw new Error(`Invalid rate limit for ${key}: ${limit} per ${windowMs} ms.`);
-  const rows = await prisma.$queryRaw<{ allowed: boolean; count: number; resetAt: Date }[]>`
+  if (!(limit >= 1) || !(window > 0)) throw new Error(`Invalid rate limit: ${limit} per ${windowMs} ms.`);
+  return Prisma.sql`
     INSERT INTO "RateLimit" AS r ("key", "attempts", "expiresAt")
-    VALUES (${key}, jsonb_build_array(jsonb_build_object('id', ${id}::text, 'at', now())), now() + make_interval(secs => ${window}::float8))
+    SELECT ${key}, jsonb_build_array(jsonb_build_object('id', ${id}::text, 'at', now())), now() + make_interval(secs => ${window}::float8)
+    ${from ? Prisma.sql`FROM ${from}` : Prisma.empty} WHERE true
     ON CONFLICT ("key") DO UPDATE SET
       "attempts" = (
         SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
@@ -38,30 +66,48 @@ export async function reserveAttempt(key: string, limit: number, windowMs: numbe
       ),
       "expiresAt" = EXCLUDED."expiresAt"
     RETURNING
+      r."key",
       r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${id}::text)) AS "allowed",
       jsonb_array_length(r."attempts") AS "count",
       (SELECT min((e->>'at')::timestamptz) FROM jsonb_array_elements(r."attempts") AS e) + make_interval(secs => ${window}::float8) AS "resetAt"`;
-  // Rows whose window has passed are deleted by lib/purge.ts, in batches outside any request.
-  const row = rows[0]!;
-  return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
 }
 
 /** Takes back this reservation only (the attempt succeeded); other requests' failures still count. */
 export async function releaseAttempt(attempt: Attempt): Promise<void> {
   if (!attempt.allowed) return;
   const prisma = await db();
-  await prisma.$executeRaw`
+  await prisma.$executeRaw(releaseAttemptSql(attempt));
+}
+
+/** releaseAttempt's statement, for a CTE; `onlyIf` is a condition the release also needs. */
+export function releaseAttemptSql(attempt: Pick<Attempt, "key" | "id">, onlyIf: Prisma.Sql = Prisma.sql`true`) {
+  return Prisma.sql`
     UPDATE "RateLimit" AS r SET "attempts" = (
       SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
       FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
       WHERE a.e->>'id' <> ${attempt.id}
     )
-    WHERE r."key" = ${attempt.key} AND r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${attempt.id}::text))`;
+    WHERE r."key" = ${attempt.key} AND r."attempts" @> jsonb_build_array(jsonb_build_object('id', ${attempt.id}::text))
+      AND ${onlyIf}`;
 }
 
-/** Releases the others when one of several limits refused the attempt (nothing was tried). */
+/**
+ * Releases several reservations (a success that had passed several limits, or the others when one of
+ * them refused the attempt: nothing was tried) in one statement: each key loses its own reservation only.
+ */
 export async function releaseAll(attempts: Attempt[]): Promise<void> {
-  await Promise.all(attempts.map(releaseAttempt));
+  const allowed = attempts.filter((attempt) => attempt.allowed);
+  if (allowed.length <= 1) return allowed[0] && releaseAttempt(allowed[0]);
+  const prisma = await db();
+  const keys = allowed.map((a) => a.key);
+  const ids = allowed.map((a) => a.id);
+  await prisma.$executeRaw`
+    UPDATE "RateLimit" AS r SET "attempts" = (
+      SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)
+      FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
+      WHERE NOT (a.e->>'id' = ANY (${ids}::text[]))
+    )
+    WHERE r."key" = ANY (${keys}::text[])`;
 }
 
 /** The error for a refused attempt: what was limited, and from when it may be tried again. */

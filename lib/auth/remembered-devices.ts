@@ -24,6 +24,11 @@ export async function rememberDaysFor(userId: string): Promise<number> {
   return _min.rememberDeviceDays ?? REMEMBER_DEVICE_DEFAULT_DAYS;
 }
 
+/** The same from the days each enforcing account allows, when they were read anyway (policyFactsOf). */
+export function rememberDaysOf(enforcingDays: number[]): number {
+  return enforcingDays.length ? Math.min(...enforcingDays) : REMEMBER_DEVICE_DEFAULT_DAYS;
+}
+
 /**
  * Remembers this browser after the user passed their second factor at sign-in. Returns the cookie's
  * token (only its hash is stored) and when it ends, or null when the user's accounts do not allow it.

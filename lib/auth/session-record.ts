@@ -2,8 +2,13 @@ import "server-only";
 import { randomToken } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
-import { decideTwoFactorPolicy, type PolicyFacts, type TwoFactorPolicy } from "@/lib/two-factor/policy";
-import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
+import {
+  decideTwoFactorPolicy,
+  policyFactsSql,
+  readPolicyFacts,
+  type PolicyFactsRow,
+  type TwoFactorPolicy,
+} from "@/lib/two-factor/policy";
 import type { PublicUser } from "./users";
 
 /**
@@ -24,28 +29,24 @@ export type LiveSession = {
   policy: TwoFactorPolicy;
 };
 
-/** Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. */
+/**
+ * Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. One
+ * statement, which also deletes the user's own finished records, so the table stays small without a job.
+ * Times are the database's clock (findLiveSession compares them with the app's; a small skew is harmless).
+ */
 export async function openSession(user: { id: string; sessionVersion: number }, meta: RequestMeta) {
   const prisma = await db();
-  const now = new Date();
-  // The user's own finished records go at each sign-in, so the table stays small without a job.
-  await prisma.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: now } } });
-  return prisma.session.create({
-    data: {
-      id: randomToken(),
-      userId: user.id,
-      userVersion: user.sessionVersion,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + SESSION_LIFETIME_S * 1000),
-      ip: meta.ip?.slice(0, 100) ?? null,
-      userAgent: meta.userAgent?.slice(0, 500) ?? null,
-    },
-    select: { id: true, expiresAt: true },
-  });
+  const [session] = await prisma.$queryRaw<{ id: string; expiresAt: Date }[]>`
+    WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now())
+    INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
+    VALUES (${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
+      now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,
+      ${meta.userAgent?.slice(0, 500) ?? null}::text)
+    RETURNING "id", "expiresAt"`;
+  return session!;
 }
 
-type Row = {
+type Row = PolicyFactsRow & {
   id: string;
   userVersion: number;
   expiresAt: Date;
@@ -53,8 +54,6 @@ type Row = {
   userId: string;
   email: string;
   name: string;
-  hasSecondFactor: boolean;
-  enforcing: string | { id: string; name: string; enforcedAt: string | null; graceHours: number }[];
 };
 
 /**
@@ -69,12 +68,7 @@ export async function findLiveSession(
   const prisma = await db();
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT s."id", s."userVersion", s."expiresAt", s."lastSeenAt",
-           u."id" AS "userId", u."email", u."name", ${hasSecondFactorSql} AS "hasSecondFactor",
-           COALESCE((
-             SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt", 'graceHours', a."graceHours") ORDER BY a."name")
-             FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
-             WHERE m."userId" = u."id" AND a."enforceTwoFactor"
-           ), '[]'::json) AS "enforcing"
+           u."id" AS "userId", u."email", u."name", ${policyFactsSql}
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid} AND s."revokedAt" IS NULL
       AND s."expiresAt" > ${now} AND s."userVersion" = ${claims.sv} AND u."sessionVersion" = s."userVersion"`;
@@ -87,20 +81,12 @@ export async function findLiveSession(
       data: { lastSeenAt: now },
     });
   }
-  const enforcing = (typeof row.enforcing === "string" ? JSON.parse(row.enforcing) : row.enforcing) as Exclude<
-    Row["enforcing"],
-    string
-  >;
-  const facts: PolicyFacts = {
-    hasSecondFactor: row.hasSecondFactor,
-    enforcing: enforcing.map((a) => ({ ...a, enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null })),
-  };
   return {
     id: row.id,
     version: Number(row.userVersion),
     expiresAt: row.expiresAt,
     user: { id: row.userId, email: row.email, name: row.name },
-    policy: decideTwoFactorPolicy(facts, now),
+    policy: decideTwoFactorPolicy(readPolicyFacts(row), now),
   };
 }
 

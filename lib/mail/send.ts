@@ -93,7 +93,8 @@ export async function sendMailToMembers(...args: Parameters<typeof queueMailToMe
   return count;
 }
 
-function deliverAfterResponse() {
+/** Delivery after the response, for messages a statement queued itself (INSERT INTO "EmailMessage"). */
+export function deliverAfterResponse() {
   try {
     after(deliverPendingMail);
   } catch {

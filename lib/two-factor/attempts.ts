@@ -1,12 +1,16 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { limits, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { limits, releaseAttempt, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { factorFor, type ProofContext, type ProofResult } from "./factors";
 import type { FactorKind, Proof } from "./proof";
 
 type Success = Extract<ProofResult, { ok: true }>;
+
+/** The per-user limit's key: wrong second factors of one user, across sign-ins and prompts. */
+export const SECOND_FACTOR_KEY_PREFIX = "2fa:user:";
+export const secondFactorKey = (userId: string) => `${SECOND_FACTOR_KEY_PREFIX}${userId}`;
 
 /** Malformed input is refused before any attempt is counted or any comparison is made. */
 export function assertWellFormed(proof: Proof): void {
@@ -26,7 +30,7 @@ export async function verifySecondFactor(
 ): Promise<Success> {
   assertWellFormed(proof);
   const factor = factorFor<FactorKind>(proof.method);
-  const key = `2fa:user:${userId}`;
+  const key = secondFactorKey(userId);
   const { limit, windowMs } = limits.secondFactorPerUser;
   const attempt = await reserveAttempt(key, limit, windowMs);
   if (!attempt.allowed) throw lockedError(attempt.resetAt);
@@ -36,15 +40,28 @@ export async function verifySecondFactor(
     await factor.afterUse?.(userId, result, meta);
     return result;
   }
-  const replay = result.reason === "replay";
+  return refuseProof(userId, proof.method, result.reason, attempt, meta);
+}
+
+/**
+ * A wrong (or replayed) proof whose attempt was reserved: audited with the failures in the window, and
+ * the one that reaches the limit starts the lockout, so that is recorded exactly once. Always throws.
+ */
+export async function refuseProof(
+  userId: string,
+  method: FactorKind,
+  reason: "invalid" | "replay",
+  attempt: Attempt,
+  meta?: RequestMeta,
+): Promise<never> {
+  const replay = reason === "replay";
   await audit({
     type: replay ? AuditType.twoFactorReplay : AuditType.twoFactorFailed,
     subjectId: userId,
     meta,
-    details: { method: proof.method, failuresInWindow: attempt.count },
+    details: { method, failuresInWindow: attempt.count },
   });
-  if (attempt.count === limit) {
-    // The failure that reaches the limit starts the lockout, so it is recorded exactly once.
+  if (attempt.count === limits.secondFactorPerUser.limit) {
     await audit({
       type: AuditType.twoFactorLockout,
       subjectId: userId,
@@ -53,10 +70,10 @@ export async function verifySecondFactor(
     });
     throw lockedError(attempt.resetAt);
   }
-  throw new AppError(replay ? ErrorCode.codeAlreadyUsed : ErrorCode.invalidCode, factor.refused?.[result.reason]);
+  throw new AppError(replay ? ErrorCode.codeAlreadyUsed : ErrorCode.invalidCode, factorFor(method).refused?.[reason]);
 }
 
-function lockedError(until: Date): AppError {
+export function lockedError(until: Date): AppError {
   return new AppError(
     ErrorCode.secondFactorLocked,
     `Too many wrong codes. Two-factor sign-in is locked until ${until.toUTCString()}.`,

@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Requirement } from "./proof";
-import { hasSecondFactor } from "./second-factor";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { hasSecondFactorSql } from "./second-factor";
 
 export type TwoFactorPolicy = {
   hasSecondFactor: boolean;
@@ -40,19 +41,52 @@ export function decideTwoFactorPolicy(facts: PolicyFacts, now = new Date()): Two
     : { hasSecondFactor, enforcedBy, requirement: "enrol", graceUntil: null };
 }
 
-export async function twoFactorPolicy(userId: string, now = new Date()): Promise<TwoFactorPolicy> {
+/**
+ * The rule's facts as SQL on a user row aliased `u`: "hasSecondFactor", and "enforcing", the user's
+ * accounts that enforce 2FA as JSON (with each one's remember-device days). Shared by the sign-in and
+ * the per-request session check (lib/auth/session-record), so both read the same facts in one query.
+ */
+export const policyFactsSql = Prisma.sql`${hasSecondFactorSql} AS "hasSecondFactor", COALESCE((
+    SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt",
+      'graceHours', a."graceHours", 'rememberDeviceDays', a."rememberDeviceDays") ORDER BY a."name")
+    FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
+    WHERE m."userId" = u."id" AND a."enforceTwoFactor"
+  ), '[]'::json) AS "enforcing"`;
+
+type Enforcing = {
+  id: string;
+  name: string;
+  enforcedAt: string | null;
+  graceHours: number;
+  rememberDeviceDays: number;
+};
+export type PolicyFactsRow = { hasSecondFactor: boolean; enforcing: string | Enforcing[] };
+
+/** PolicyFacts from policyFactsSql's columns, and the remember-device days of the enforcing accounts. */
+export function readPolicyFacts(row: PolicyFactsRow): PolicyFacts & { rememberDeviceDays: number[] } {
+  const enforcing = typeof row.enforcing === "string" ? (JSON.parse(row.enforcing) as Enforcing[]) : row.enforcing;
+  return {
+    hasSecondFactor: row.hasSecondFactor,
+    enforcing: enforcing.map((a) => ({
+      id: a.id,
+      name: a.name,
+      enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null,
+      graceHours: a.graceHours,
+    })),
+    rememberDeviceDays: enforcing.map((a) => a.rememberDeviceDays),
+  };
+}
+
+/** The user's session version and the rule's facts, in one query; null for no such user. */
+export async function policyFactsOf(userId: string) {
   const prisma = await db();
-  const [user, has] = await Promise.all([
-    prisma.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: {
-        memberships: {
-          where: { account: { enforceTwoFactor: true } },
-          select: { account: { select: { id: true, name: true, enforcedAt: true, graceHours: true } } },
-        },
-      },
-    }),
-    hasSecondFactor(userId, prisma),
-  ]);
-  return decideTwoFactorPolicy({ hasSecondFactor: has, enforcing: user.memberships.map((m) => m.account) }, now);
+  const [row] = await prisma.$queryRaw<(PolicyFactsRow & { sessionVersion: number })[]>`
+    SELECT u."sessionVersion", ${policyFactsSql} FROM "User" u WHERE u."id" = ${userId}`;
+  return row ? { sessionVersion: Number(row.sessionVersion), ...readPolicyFacts(row) } : null;
+}
+
+export async function twoFactorPolicy(userId: string, now = new Date()): Promise<TwoFactorPolicy> {
+  const facts = await policyFactsOf(userId);
+  if (!facts) throw new Error(`No user ${userId}.`);
+  return decideTwoFactorPolicy(facts, now);
 }

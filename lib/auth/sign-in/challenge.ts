@@ -1,6 +1,7 @@
 import "server-only";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import type { Requirement } from "@/lib/two-factor/proof";
 
@@ -20,47 +21,63 @@ export async function createChallenge(
 ): Promise<string> {
   const prisma = await db();
   const token = randomToken();
-  // Each sign-in clears the user's own spent challenges, so the table stays small without a job.
-  await prisma.loginChallenge.deleteMany({
-    where: { userId: user.id, expiresAt: { lt: new Date(Date.now() - CHALLENGE_TTL_MS) } },
-  });
-  await prisma.loginChallenge.create({
-    data: {
-      tokenHash: sha256(token),
-      userId: user.id,
-      userVersion: user.sessionVersion,
-      requirement,
-      ip,
-      // Already satisfied only when a remembered device stands in for the second factor (./open).
-      satisfiedAt: satisfied ? new Date() : null,
-      expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
-    },
-  });
+  // One statement, which also clears the user's own spent challenges, so the table stays small without
+  // a job. Times are the database's clock, as every check of them (claim, redeem) uses.
+  await prisma.$executeRaw`
+    WITH purged AS (
+      DELETE FROM "LoginChallenge"
+      WHERE "userId" = ${user.id} AND "expiresAt" < now() - make_interval(secs => ${CHALLENGE_TTL_MS / 1000}::int)
+    )
+    INSERT INTO "LoginChallenge" ("id", "tokenHash", "userId", "userVersion", "requirement", "ip", "satisfiedAt", "expiresAt", "createdAt")
+    VALUES (${randomToken()}, ${sha256(token)}, ${user.id}, ${user.sessionVersion}::int, ${requirement}, ${ip}::text,
+      ${satisfied ? Prisma.sql`now()` : Prisma.sql`NULL`}, now() + make_interval(secs => ${CHALLENGE_TTL_MS / 1000}::int), now())`;
   return token;
 }
 
+type ChallengeRow = {
+  id: string;
+  userId: string;
+  userVersion: number;
+  requirement: string;
+  satisfiedAt: Date | null;
+  attempts: number;
+  expiresAt: Date;
+  usedAt: Date | null;
+  email: string;
+  name: string;
+  sessionVersion: number;
+};
+
+const challengeColumns = Prisma.sql`lc."id", lc."userId", lc."userVersion", lc."requirement", lc."satisfiedAt",
+  lc."attempts", lc."expiresAt", lc."usedAt", u."email", u."name", u."sessionVersion"`;
+
 /**
- * The open challenge behind a token: unexpired, unused, under the attempt limit unless already
- * satisfied (the right code as the fifth attempt still counts), and issued under the user's current
- * session version (a password or 2FA change since then kills it).
+ * Whether a challenge is open: unexpired, unused, under the attempt limit unless already satisfied
+ * (the right code as the fifth attempt still counts), and issued under the user's current session
+ * version (a password or 2FA change since then kills it).
  */
-export async function findChallenge(token: string | undefined) {
-  if (!token) return null;
-  const prisma = await db();
-  const challenge = await prisma.loginChallenge.findUnique({
-    where: { tokenHash: sha256(token) },
-    include: { user: { select: { id: true, email: true, name: true, sessionVersion: true } } },
-  });
-  if (
-    !challenge ||
+function isOpen(challenge: ChallengeRow): boolean {
+  return !(
     challenge.usedAt ||
     challenge.expiresAt <= new Date() ||
     (challenge.attempts >= CHALLENGE_MAX_ATTEMPTS && !challenge.satisfiedAt) ||
-    challenge.user.sessionVersion !== challenge.userVersion
-  ) {
-    return null;
-  }
-  return challenge;
+    challenge.sessionVersion !== challenge.userVersion
+  );
+}
+
+const withUser = (row: ChallengeRow) => ({
+  ...row,
+  user: { id: row.userId, email: row.email, name: row.name, sessionVersion: Number(row.sessionVersion) },
+});
+
+/** The open challenge behind a token (see isOpen), with its user; one statement. */
+export async function findChallenge(token: string | undefined) {
+  if (!token) return null;
+  const prisma = await db();
+  const [row] = await prisma.$queryRaw<ChallengeRow[]>`
+    SELECT ${challengeColumns} FROM "LoginChallenge" lc JOIN "User" u ON u."id" = lc."userId"
+    WHERE lc."tokenHash" = ${sha256(token)}`;
+  return row && isOpen(row) ? withUser(row) : null;
 }
 
 /** Reserves one of the challenge's 5 attempts atomically; false once they are spent. */
@@ -87,24 +104,51 @@ export async function satisfyChallenge(id: string): Promise<void> {
  * pressed Confirm (or a grace period ended) in between. Such a challenge now asks for what the rule
  * asks (enrolment, usually) and gives no session; the sign-in page resumes from it. Should enforcement
  * land after this check, the per-request check (lib/auth/session) stops the new session at enrolment.
+ *
+ * One statement when a second factor (or enrolment) satisfied the challenge: it is found and spent
+ * together (spendSatisfiedChallenge). A challenge that needed nothing is spent only after the rule.
  */
 export async function redeemChallenge(token: string | undefined) {
-  const challenge = await findChallenge(token);
-  if (!challenge || (challenge.requirement !== "none" && !challenge.satisfiedAt)) return null;
+  if (!token) return null;
+  const row = await spendSatisfiedChallenge(token);
+  if (!row) return null;
+  if (row.spent) return withUser(row).user;
+  if (!isOpen(row) || row.requirement !== "none") return null;
+  const challenge = withUser(row);
   const prisma = await db();
-  if (challenge.requirement === "none") {
-    const { requirement } = await twoFactorPolicy(challenge.userId);
-    if (requirement !== "none") {
-      await prisma.loginChallenge.updateMany({
-        where: { id: challenge.id, requirement: "none", usedAt: null },
-        data: { requirement },
-      });
-      return null;
-    }
+  const { requirement } = await twoFactorPolicy(challenge.userId);
+  if (requirement !== "none") {
+    await prisma.loginChallenge.updateMany({
+      where: { id: challenge.id, requirement: "none", usedAt: null },
+      data: { requirement },
+    });
+    return null;
   }
   const { count } = await prisma.loginChallenge.updateMany({
     where: { id: challenge.id, usedAt: null, user: { sessionVersion: challenge.userVersion } },
     data: { usedAt: new Date() },
   });
   return count === 1 ? challenge.user : null;
+}
+
+/**
+ * The challenge behind a token with its user, spent (`spent: true`) in the same statement when it is
+ * open and satisfied and asked for something ("verify" or "enrol"). The conditional UPDATE is what
+ * makes it single use: of two requests at once, the second finds "usedAt" set and spends nothing.
+ */
+export async function spendSatisfiedChallenge(token: string) {
+  const prisma = await db();
+  const [row] = await prisma.$queryRaw<(ChallengeRow & { spent: boolean })[]>`
+    WITH spent AS (
+      UPDATE "LoginChallenge" AS lc SET "usedAt" = now()
+      FROM "User" AS u
+      WHERE lc."tokenHash" = ${sha256(token)} AND u."id" = lc."userId" AND lc."usedAt" IS NULL
+        AND lc."satisfiedAt" IS NOT NULL AND lc."requirement" <> 'none' AND lc."expiresAt" > now()
+        AND u."sessionVersion" = lc."userVersion"
+      RETURNING lc."id"
+    )
+    SELECT ${challengeColumns}, EXISTS (SELECT 1 FROM spent) AS "spent"
+    FROM "LoginChallenge" lc JOIN "User" u ON u."id" = lc."userId"
+    WHERE lc."tokenHash" = ${sha256(token)}`;
+  return row ?? null;
 }

@@ -1,10 +1,9 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
-import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
-import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import { decideTwoFactorPolicy, policyFactsOf } from "@/lib/two-factor/policy";
 import type { Requirement } from "@/lib/two-factor/proof";
-import { rememberDaysFor, rememberedDeviceFor } from "../remembered-devices";
+import { rememberDaysOf, rememberedDeviceFor } from "../remembered-devices";
 import { describeBrowser } from "../user-agent";
 import { createChallenge } from "./challenge";
 import { setChallengeCookie } from "./cookie";
@@ -24,12 +23,11 @@ export async function startChallenge(
   meta: RequestMeta,
   rememberedToken?: string,
 ): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null; rememberDays: number }> {
-  const prisma = await db();
-  const user = await prisma.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { id: true, sessionVersion: true },
-  });
-  const policy = await twoFactorPolicy(user.id);
+  // The user's version, the 2FA rule's facts and the remember-device days, in one query.
+  const facts = await policyFactsOf(userId);
+  if (!facts) throw new Error(`No user ${userId}.`);
+  const user = { id: userId, sessionVersion: facts.sessionVersion };
+  const policy = decideTwoFactorPolicy(facts);
   const deviceId = policy.requirement === "verify" ? await rememberedDeviceFor(user.id, rememberedToken) : null;
   const token = await createChallenge(user, policy.requirement, meta.ip, { satisfied: deviceId !== null });
   if (deviceId) {
@@ -42,7 +40,7 @@ export async function startChallenge(
     });
     return { token, requirement: "none", graceUntil: policy.graceUntil, rememberDays: 0 };
   }
-  const rememberDays = policy.requirement === "verify" ? await rememberDaysFor(user.id) : 0;
+  const rememberDays = policy.requirement === "verify" ? rememberDaysOf(facts.rememberDeviceDays) : 0;
   return { token, requirement: policy.requirement, graceUntil: policy.graceUntil, rememberDays };
 }
 

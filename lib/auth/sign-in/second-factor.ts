@@ -2,39 +2,89 @@ import "server-only";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { assertWellFormed, verifySecondFactor } from "@/lib/two-factor/attempts";
-import { factorFor } from "@/lib/two-factor/factors";
+import { assertWellFormed, lockedError, refuseProof, verifySecondFactor } from "@/lib/two-factor/attempts";
+import { factorFor, type ProofResult } from "@/lib/two-factor/factors";
+import { normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import { openTotpSecret } from "@/lib/two-factor/secret-store";
+import { matchTotpStep } from "@/lib/two-factor/totp";
 import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CHALLENGE_MAX_ATTEMPTS, findChallenge, reserveChallengeAttempt, satisfyChallenge } from "./challenge";
+import { acceptRecoveryStep, acceptTotpStep } from "./step-accept";
+import { claimSecondStepAttempt, type StepClaim } from "./step-claim";
 
 /**
  * Step 2: the second factor, against the challenge named by the httpOnly cookie. The user comes from
  * the challenge, never from the request. 5 attempts per challenge, 10 per user per 15 minutes.
+ * A code takes two statements when accepted: the claim of both attempts (./step-claim), then the code
+ * spent with everything that follows from it (./step-accept). A security key keeps the general path.
  */
 export async function verifyChallengeSecondFactor(token: string | undefined, proof: Proof, meta: RequestMeta) {
+  if (proof.method === "webauthn") return verifyChallengeKey(token, proof, meta);
+  if (factorFor<FactorKind>(proof.method).malformed(proof)) {
+    // Malformed input spends no attempt; a dead challenge still says so first.
+    await openVerifyChallenge(token);
+    assertWellFormed(proof);
+  }
+  const claim = await claimSecondStepAttempt(token);
+  if (!claim) throw new AppError(ErrorCode.challengeExpired);
+  return answered(claim.attempts, claim.user.id, meta, async () => {
+    if (!claim.attempt.allowed) throw lockedError(claim.attempt.resetAt);
+    const result = await checkCode(claim, proof);
+    if (!result.ok) return refuseProof(claim.user.id, proof.method, result.reason, claim.attempt, meta);
+    return { user: claim.user, result };
+  });
+
+  async function checkCode(claim: StepClaim, proof: CodeProof): Promise<ProofResult> {
+    if (proof.method === "recovery") {
+      const normalized = normalizeRecoveryCode(proof.code);
+      const accepted = normalized && (await acceptRecoveryStep(claim, normalized, meta));
+      return accepted
+        ? { ok: true, method: "recovery", remaining: accepted.remaining }
+        : { ok: false, reason: "invalid" };
+    }
+    const secret = claim.totpSecret && openTotpSecret(claim.user.id, claim.totpSecret);
+    const step = secret ? await matchTotpStep(secret, proof.code) : null;
+    if (step === null) return { ok: false, reason: "invalid" };
+    // Not newer than the last accepted step: a replay, which the compare-and-set would refuse as well.
+    if (claim.totpLastStep !== null && step <= claim.totpLastStep) return { ok: false, reason: "replay" };
+    return (await acceptTotpStep(claim, step)) ? { ok: true, method: "totp" } : { ok: false, reason: "replay" };
+  }
+}
+
+type CodeProof = Exclude<Proof, { method: "webauthn" }>;
+
+/** A security key: the ceremony is bound to the challenge, so its id is needed before the check. */
+async function verifyChallengeKey(token: string | undefined, proof: Proof, meta: RequestMeta) {
   const challenge = await openVerifyChallenge(token);
   assertWellFormed(proof);
   const reserved = await reserveChallengeAttempt(challenge.id);
   if (!reserved.ok) throw new AppError(ErrorCode.challengeExpired);
-  try {
+  return answered(reserved.attempts, challenge.userId, meta, async () => {
     const result = await verifySecondFactor(challenge.userId, proof, meta, { challengeId: challenge.id });
     await satisfyChallenge(challenge.id);
     return { user: challenge.user, result };
+  });
+}
+
+/** The answer to a refused attempt: the one that spends the challenge's last ends the sign-in. */
+async function answered<T>(attempts: number, userId: string, meta: RequestMeta, work: () => Promise<T>) {
+  try {
+    return await work();
   } catch (error) {
     if (
-      reserved.attempts === CHALLENGE_MAX_ATTEMPTS &&
+      attempts === CHALLENGE_MAX_ATTEMPTS &&
       error instanceof AppError &&
       error.code !== ErrorCode.secondFactorLocked
     ) {
-      await audit({ type: AuditType.challengeExhausted, subjectId: challenge.userId, meta });
+      await audit({ type: AuditType.challengeExhausted, subjectId: userId, meta });
       throw new AppError(
         ErrorCode.challengeExpired,
         "Too many wrong attempts for this sign-in. Please sign in again with your password.",
       );
     }
     if (error instanceof AppError && error.code === ErrorCode.invalidCode) {
-      const left = CHALLENGE_MAX_ATTEMPTS - reserved.attempts;
+      const left = CHALLENGE_MAX_ATTEMPTS - attempts;
       throw new AppError(ErrorCode.invalidCode, `${error.message} ${left} attempt${left === 1 ? "" : "s"} left.`);
     }
     throw error;

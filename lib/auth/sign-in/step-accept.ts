@@ -1,0 +1,88 @@
+import "server-only";
+import { auditInsertSql, AuditType, logAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { messages } from "@/lib/mail/messages";
+import { deliverAfterResponse } from "@/lib/mail/send";
+import { releaseAttemptSql } from "@/lib/rate-limit";
+import type { RequestMeta } from "@/lib/request-meta";
+import { recoveryCodeCandidates } from "@/lib/two-factor/recovery-code-hash";
+import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
+import type { StepClaim } from "./step-claim";
+
+// The second step's last statement, once the code was checked: the code is spent (the TOTP step's
+// compare-and-set, or the recovery code's conditional update) and, only if that won, the user's
+// attempt is given back and the challenge satisfied, in the same statement. A code that lost the race
+// changes nothing else and is a replay (TOTP) or an unknown code (recovery).
+
+const satisfied = (claim: StepClaim, won: Prisma.Sql) => Prisma.sql`
+  UPDATE "LoginChallenge" SET "satisfiedAt" = now()
+  WHERE "id" = ${claim.challengeId} AND "satisfiedAt" IS NULL AND ${won}`;
+
+/** Advances the user's last accepted TOTP step to `step` if it is newer (and the secret unchanged). */
+export async function acceptTotpStep(claim: StepClaim, step: number): Promise<boolean> {
+  const prisma = await db();
+  const won = Prisma.sql`EXISTS (SELECT 1 FROM advanced)`;
+  const rows = await prisma.$queryRaw<{ accepted: boolean }[]>`
+    WITH advanced AS (
+      UPDATE "User" SET "totpLastStep" = ${step}::int, "updatedAt" = now()
+      WHERE "id" = ${claim.user.id} AND "totpSecret" = ${claim.totpSecret}
+        AND ("totpLastStep" IS NULL OR "totpLastStep" < ${step}::int)
+      RETURNING "id"
+    ), released AS (${releaseAttemptSql(claim.attempt, won)}),
+    satisfied AS (${satisfied(claim, won)})
+    SELECT ${won} AS "accepted"`;
+  return rows[0]?.accepted === true;
+}
+
+/**
+ * Marks one unused recovery code used (under any key of the ring), and with it: the attempt given
+ * back, the challenge satisfied, `recovery_code.used` audited in each of the user's accounts and the
+ * email queued, saying how many codes remain (counted in this statement; its text for each possible
+ * count is passed in, the database picks one). Null when no unused code matched.
+ */
+export async function acceptRecoveryStep(
+  claim: StepClaim,
+  normalized: string,
+  meta?: RequestMeta,
+): Promise<{ remaining: number } | null> {
+  const prisma = await db();
+  const userId = claim.user.id;
+  const won = Prisma.sql`(SELECT count(*) FROM used) = 1`;
+  const texts = Array.from(
+    { length: RECOVERY_CODE_COUNT },
+    (_, remaining) => messages.recoveryCodeUsed(claim.user.email, remaining, meta?.origin).text,
+  );
+  const { subject } = messages.recoveryCodeUsed(claim.user.email, 0, meta?.origin);
+  const event = { type: AuditType.recoveryCodeUsed, subjectId: userId, meta };
+  const candidates = recoveryCodeCandidates(env().totpKeys, userId, normalized);
+  const rows = await prisma.$queryRaw<{ remaining: number | null; accountIds: (string | null)[] | null }[]>`
+    WITH used AS (
+      UPDATE "RecoveryCode" SET "usedAt" = now()
+      WHERE "userId" = ${userId} AND "codeHash" IN (${Prisma.join(candidates)}) AND "usedAt" IS NULL
+      RETURNING "id"
+    ), remaining AS (
+      SELECT count(*)::int AS n FROM "RecoveryCode"
+      WHERE "userId" = ${userId} AND "usedAt" IS NULL AND "id" NOT IN (SELECT "id" FROM used)
+    ), released AS (${releaseAttemptSql(claim.attempt, won)}),
+    satisfied AS (${satisfied(claim, won)}),
+    audited AS (${auditInsertSql({ ...event, details: Prisma.sql`jsonb_build_object('remaining', (SELECT n FROM remaining))` }, won)}),
+    mailed AS (
+      INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
+      SELECT gen_random_uuid()::text, ${claim.user.email}, ${subject},
+        (${texts}::text[])[least((SELECT n FROM remaining), ${texts.length - 1}::int) + 1]
+      WHERE ${won}
+    )
+    SELECT CASE WHEN ${won} THEN (SELECT n FROM remaining) END AS "remaining",
+      (SELECT array_agg("accountId") FROM audited) AS "accountIds"`;
+  const row = rows[0];
+  if (row?.remaining === null || row?.remaining === undefined) return null;
+  const remaining = Number(row.remaining);
+  await logAudit(
+    { ...event, details: { remaining } },
+    (row.accountIds ?? []).filter((id) => id !== null),
+  );
+  deliverAfterResponse();
+  return { remaining };
+}

@@ -1,0 +1,154 @@
+// The second step's statements one by one (lib/auth/sign-in/step-claim, step-accept): what each
+// changes when it should, and that it changes nothing when it should not.
+import { describe, expect, it } from "vitest";
+import { checkPassword } from "@/lib/auth/sign-in";
+import { acceptRecoveryStep, acceptTotpStep } from "@/lib/auth/sign-in/step-accept";
+import { claimSecondStepAttempt } from "@/lib/auth/sign-in/step-claim";
+import { AuditType } from "@/lib/audit";
+import { secondFactorKey } from "@/lib/two-factor/attempts";
+import { env } from "@/lib/env";
+import { hashRecoveryCode } from "@/lib/two-factor/recovery-code-hash";
+import { normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import { freshDatabasePerFile } from "./database";
+import { auditTypes, mailsTo, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+
+const { prisma } = freshDatabasePerFile();
+
+async function openSignIn() {
+  const enrolled = await makeUserWithTwoFactor();
+  const { token } = await checkPassword(enrolled.user.email, PASSWORD, meta);
+  return { ...enrolled, token };
+}
+const challengeOf = (userId: string) => prisma().loginChallenge.findFirstOrThrow({ where: { userId } });
+const reservations = async (userId: string) => {
+  const row = await prisma().rateLimit.findUnique({ where: { key: secondFactorKey(userId) } });
+  return ((row?.attempts ?? []) as unknown[]).length;
+};
+
+describe("claimSecondStepAttempt", () => {
+  it("claims one attempt of the challenge and one of the user, and returns the sealed secret and last step", async () => {
+    const { user, token } = await openSignIn();
+    const claim = await claimSecondStepAttempt(token);
+    const stored = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(claim).toMatchObject({
+      attempts: 1,
+      user: { id: user.id, email: user.email, name: user.name, sessionVersion: stored.sessionVersion },
+      totpSecret: stored.totpSecret,
+      totpLastStep: stored.totpLastStep,
+      attempt: { key: secondFactorKey(user.id), allowed: true, count: 1 },
+    });
+    expect((await challengeOf(user.id)).attempts).toBe(1);
+    expect(await reservations(user.id)).toBe(1);
+  });
+
+  it("changes nothing for an expired, spent, satisfied, exhausted or outdated challenge, or none", async () => {
+    const { user, token } = await openSignIn();
+    const { id } = await challengeOf(user.id);
+    const past = new Date(Date.now() - 1000);
+    const dead = [
+      { expiresAt: past },
+      { usedAt: past },
+      { satisfiedAt: past },
+      { attempts: 5 },
+      { userVersion: 99 },
+      { requirement: "enrol" },
+    ];
+    const original = await challengeOf(user.id);
+    for (const data of dead) {
+      await prisma().loginChallenge.update({ where: { id }, data });
+      expect(await claimSecondStepAttempt(token)).toBeNull();
+      const after = await prisma().loginChallenge.update({ where: { id }, data: original });
+      expect(after.attempts).toBe(original.attempts);
+    }
+    expect(await claimSecondStepAttempt("not-a-token")).toBeNull();
+    expect(await claimSecondStepAttempt(undefined)).toBeNull();
+    expect(await reservations(user.id)).toBe(0);
+  });
+
+  it("counts the challenge's attempt even when the user is locked out, and reserves nothing then", async () => {
+    const { user, token } = await openSignIn();
+    const now = new Date().toISOString();
+    const full = Array.from({ length: 10 }, (_, i) => ({ id: `x${i}`, at: now }));
+    await prisma().rateLimit.create({
+      data: { key: secondFactorKey(user.id), attempts: full, expiresAt: new Date(Date.now() + 900_000) },
+    });
+    const claim = await claimSecondStepAttempt(token);
+    expect(claim).toMatchObject({ attempts: 1, attempt: { allowed: false, count: 10 } });
+    expect((await challengeOf(user.id)).attempts).toBe(1);
+    expect(await reservations(user.id)).toBe(10);
+  });
+});
+
+describe("acceptTotpStep", () => {
+  it("advances to a newer step, gives the attempt back and satisfies the challenge, all at once", async () => {
+    const { user, token } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    expect(await acceptTotpStep(claim, claim.totpLastStep! + 1)).toBe(true);
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).totpLastStep).toBe(
+      claim.totpLastStep! + 1,
+    );
+    expect((await challengeOf(user.id)).satisfiedAt).not.toBeNull();
+    expect(await reservations(user.id)).toBe(0);
+  });
+
+  it("refuses the last accepted step or an older one and then changes nothing", async () => {
+    const { user, token } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    for (const step of [claim.totpLastStep!, claim.totpLastStep! - 1]) {
+      expect(await acceptTotpStep(claim, step)).toBe(false);
+    }
+    expect((await challengeOf(user.id)).satisfiedAt).toBeNull();
+    expect(await reservations(user.id)).toBe(1);
+    // A secret replaced since the claim (2FA turned off and on again) is not advanced either.
+    expect(await acceptTotpStep({ ...claim, totpSecret: "another" }, claim.totpLastStep! + 5)).toBe(false);
+  });
+});
+
+describe("acceptRecoveryStep", () => {
+  it("spends the code and, with it, satisfies, gives the attempt back, audits and queues the email", async () => {
+    const { user, token, recoveryCodes } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    const accepted = await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[3]!)!, meta);
+    expect(accepted).toEqual({ remaining: 9 });
+    expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
+    expect((await challengeOf(user.id)).satisfiedAt).not.toBeNull();
+    expect(await reservations(user.id)).toBe(0);
+    const events = await prisma().auditEvent.findMany({
+      where: { subjectId: user.id, type: AuditType.recoveryCodeUsed },
+    });
+    const memberships = await prisma().membership.findMany({ where: { userId: user.id } });
+    expect(events.map((e) => e.accountId).sort()).toEqual(memberships.map((m) => m.accountId).sort());
+    expect(events[0]).toMatchObject({ details: { remaining: 9 }, ip: meta.ip, userAgent: meta.userAgent });
+    const mails = (await mailsTo(user.email)).filter((m) => m.subject === "A recovery code was used to sign in");
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain("9 unused codes remain");
+  });
+
+  it("changes nothing for a used or unknown code", async () => {
+    const { user, token, recoveryCodes } = await openSignIn();
+    await prisma().recoveryCode.updateMany({ where: { userId: user.id }, data: { usedAt: new Date() } });
+    const claim = (await claimSecondStepAttempt(token))!;
+    expect(await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[0]!)!, meta)).toBeNull();
+    expect(await acceptRecoveryStep(claim, "AAAAABBBBB", meta)).toBeNull();
+    expect((await challengeOf(user.id)).satisfiedAt).toBeNull();
+    expect(await reservations(user.id)).toBe(1);
+    expect(await auditTypes(user.id)).not.toContain(AuditType.recoveryCodeUsed);
+    expect((await mailsTo(user.email)).map((m) => m.subject)).not.toContain("A recovery code was used to sign in");
+  });
+
+  it("counts what remains in the same statement: the email for the second-last code says 1 and asks for new ones", async () => {
+    const { user, token, recoveryCodes } = await openSignIn();
+    const keep = recoveryCodes
+      .slice(0, 2)
+      .map((code) => hashRecoveryCode(env().totpKeys, user.id, normalizeRecoveryCode(code)!));
+    await prisma().recoveryCode.updateMany({
+      where: { userId: user.id, codeHash: { notIn: keep } },
+      data: { usedAt: new Date() },
+    });
+    const claim = (await claimSecondStepAttempt(token))!;
+    expect(await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[1]!)!, meta)).toEqual({ remaining: 1 });
+    const [mail] = (await mailsTo(user.email)).filter((m) => m.subject === "A recovery code was used to sign in");
+    expect(mail!.text).toContain("1 unused code remain.");
+    expect(mail!.text).toContain("Generate a new set at http://localhost:3000/profile");
+  });
+});
