@@ -28,15 +28,14 @@ if (problem) {
   console.error(`${problem} Run \`npm run build\` first: the benchmark measures the production server.`);
   process.exit(2);
 }
-const { freePort } = await import("../tests/support/free-port");
+const { checkoutPorts, freePort } = await import("../tests/support/free-port");
 const { onStop, stopAll, stopOnSignals } = await import("./servers/stop-all");
 const { buildEmptyApp, startEmptyApp } = await import("./bench/empty-app");
 const { benchZone } = await import("./bench/zone");
 const { firstLoadTable } = await import("./bench/first-load-js");
 const { loadAverage, machine } = await import("./load/report");
 
-const portBase = Number(process.env.E2E_PORT_BASE);
-const ports = Number.isInteger(portBase) && portBase > 0 ? { from: portBase, to: portBase + 99 } : undefined;
+const ports = checkoutPorts();
 // Quick: a check that every part works (one zone, small runs), not figures to quote.
 const sizes = flags.quick
   ? { users: 100, one: 100, many: 150, signIns: 20, seconds: 3, memory: 200 }

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { freePort } from "../tests/support/free-port";
+import { checkoutPorts, freePort } from "../tests/support/free-port";
 import { SECRETS, startApp, type AppServer } from "./servers/app";
 
 Object.assign(process.env, SECRETS, { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" });
@@ -58,7 +58,7 @@ const { signInJourney, UserPool } = await import("./load/journeys");
 const { cpuSeconds, latencyTable, loadAverage, machine } = await import("./load/report");
 const { Outage } = await import("./load/outage");
 
-const [pgPort, appPort] = [await freePort(), await freePort()];
+const [pgPort, appPort] = [await freePort(checkoutPorts()), await freePort(checkoutPorts())];
 let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
 let app: AppServer | undefined;
 const cleanup = async () => {

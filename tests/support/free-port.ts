@@ -33,3 +33,9 @@ export async function freePort(range?: { from: number; to: number }): Promise<nu
   }
   throw new Error(`No free port from ${range.from} to ${range.to}.`);
 }
+
+/** This checkout's ports on a shared machine: E2E_PORT_BASE to E2E_PORT_BASE + 99 when it is set. */
+export function checkoutPorts(): { from: number; to: number } | undefined {
+  const base = Number(process.env.E2E_PORT_BASE);
+  return Number.isInteger(base) && base > 0 ? { from: base, to: base + 99 } : undefined;
+}
