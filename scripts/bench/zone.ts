@@ -117,7 +117,7 @@ export async function benchZone(
       app.child.pid,
       sizes.memory,
       32,
-      Math.min(2500, sizes.memory / 2),
+      Math.min(2500, 2 * users.length - 10), // two unused codes per user per batch
     );
     console.log(
       `Memory of the Twofold server over ${sizes.memory.toLocaleString("en")} whole sign-ins at 32 clients:\n`,

