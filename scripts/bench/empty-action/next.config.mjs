@@ -1,0 +1,11 @@
+// The framework floor for `npm run bench`: a Next.js app of the same version as Twofold (the same
+// node_modules) with one page and one server action that does nothing. Kept apart from the product
+// so Twofold gets no extra endpoint; the bench builds it into its own .next folder when needed.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const config = { poweredByHeader: false, turbopack: { root }, outputFileTracingRoot: root };
+
+export default config;

@@ -1,0 +1,51 @@
+// `npm run bench`'s figures as Markdown: each path at 1 and 32 clients beside the two floors (the bare
+// reference and the empty Next.js action), SQL statements per accepted code, memory.
+import type { Figures } from "./drive";
+import type { MemoryMark } from "./memory";
+import type { StatementCount } from "./statements";
+
+export type Row = { name: string; clients: number; figures: Figures };
+
+const ms = (n: number) => (Number.isNaN(n) ? "–" : n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(2)} ms`);
+const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "–");
+
+export function latencyTable(rows: Row[], reference: string, empty: string): string {
+  const floor = (name: string, clients: number) => rows.find((r) => r.name === name && r.clients === clients)?.figures;
+  const lines = [
+    "| path | clients | n | p50 | p99 | per second | p50 ÷ reference | /s ÷ reference | p50 ÷ empty action | /s ÷ empty action | errors |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const { name, clients, figures: f } of rows) {
+    const ref = floor(reference, clients);
+    const nothing = floor(empty, clients);
+    lines.push(
+      `| ${name} | ${clients} | ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.perSecond.toFixed(0)} | ` +
+        `${ratio(f.p50 / (ref?.p50 ?? NaN))} | ${ratio(f.perSecond / (ref?.perSecond ?? NaN))} | ` +
+        `${ratio(f.p50 / (nothing?.p50 ?? NaN))} | ${ratio(f.perSecond / (nothing?.perSecond ?? NaN))} | ${f.errors} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function statementTable(counts: [string, StatementCount][]): string {
+  const lines = ["| path | SQL statements per accepted code |", "| --- | --- |"];
+  for (const [name, count] of counts) lines.push(`| ${name} | **${count.perCode.toFixed(1)}** |`);
+  for (const [name, count] of counts) {
+    lines.push("", `${name}:`, "");
+    for (const s of count.statements) lines.push(`- ${s.perCode.toFixed(1)} × \`${s.query}\``);
+  }
+  return lines.join("\n");
+}
+
+export function memoryTable(before: number, marks: MemoryMark[]): string {
+  const lines = [
+    "| after whole sign-ins | server RSS | sign-ins per second (last batch) | errors so far |",
+    "| --- | --- | --- | --- |",
+  ];
+  lines.push(`| 0 (after the timed runs) | ${before.toFixed(0)} MiB | – | – |`);
+  for (const m of marks)
+    lines.push(
+      `| ${m.signIns.toLocaleString("en")} | ${m.rssMiB.toFixed(0)} MiB | ${m.perSecond.toFixed(0)} | ${m.errors} |`,
+    );
+  return lines.join("\n");
+}

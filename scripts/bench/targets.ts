@@ -1,0 +1,120 @@
+// What `npm run bench` drives over HTTP, each as the browser (or a client of the reference) sends it:
+// Twofold's second step (TOTP, recovery code) as the /login server action, the whole sign-in, the
+// admin's user list, then the two floors: the bare reference server and an empty Next.js action.
+import { Browser, HttpError } from "../load/http";
+import { signIn, type ActionIds } from "../load/journeys";
+import type { LoadUser } from "../load/seed";
+import { address, challenges, nextCode, resetReplay } from "./codes";
+
+export type Time = <T>(exchange: () => Promise<T>) => Promise<T>;
+export type Target = {
+  name: string;
+  /** Before a run of `count` requests (untimed): challenges to answer, fresh codes. */
+  prepare?: (count: number) => Promise<void>;
+  request: (i: number, time: Time) => Promise<void>;
+};
+
+export type Servers = {
+  app: string;
+  ids: ActionIds;
+  users: LoadUser[];
+  admin: LoadUser;
+  accountId: string;
+  reference: string;
+  empty: { base: string; id: string };
+};
+
+const CHALLENGE_COOKIE = "twofold.challenge"; // the name over plain HTTP (lib/auth/sign-in/cookie.ts)
+
+function secondStep(s: Servers, name: string, proof: (user: LoadUser) => Promise<Record<string, string>>): Target {
+  let tokens: string[] = [];
+  return {
+    name,
+    prepare: async (count) => {
+      await resetReplay(s.users);
+      tokens = await challenges(s.users, count);
+    },
+    request: async (i, time) => {
+      const body = await proof(s.users[i % s.users.length]!);
+      const browser = new Browser(s.app, address(i), 30_000);
+      browser.setCookie(CHALLENGE_COOKIE, tokens[i]!);
+      await time(() => browser.action(name, "/login", s.ids.submitSecondFactor, body));
+    },
+  };
+}
+
+export const totpStep = (s: Servers) =>
+  secondStep(s, "Twofold second step: TOTP code", async (user) => ({ method: "totp", code: await nextCode(user) }));
+
+export const recoveryStep = (s: Servers) =>
+  secondStep(s, "Twofold second step: recovery code", async (user) => {
+    const code = user.recoveryCodes.pop();
+    if (!code) throw new Error(`${user.email} has no recovery code left.`);
+    return { method: "recovery", code };
+  });
+
+/** Password (argon2id), TOTP code, CSRF token, challenge callback: until the session cookie is set. */
+export const wholeSignIn = (s: Servers): Target => ({
+  name: "Twofold whole sign-in (password, code, session cookie)",
+  prepare: () => resetReplay(s.users),
+  request: async (i, time) => {
+    const browser = new Browser(s.app, address(i), 30_000);
+    const outcome = { signedIn: false, enrolled: false };
+    await time(() => signIn(browser, s.users[i % s.users.length]!, s.ids, outcome, (u, secret) => nextCode(u, secret)));
+  },
+});
+
+export function userList(s: Servers): Target {
+  const browser = new Browser(s.app, address(65_000), 30_000);
+  let signedIn = false;
+  return {
+    name: "Twofold admin user list (GET /settings/users)",
+    prepare: async () => {
+      if (signedIn) return;
+      await resetReplay(s.users);
+      await signIn(browser, s.admin, s.ids, { signedIn: false, enrolled: false }, (u, secret) => nextCode(u, secret));
+      browser.setCookie("twofold.account", s.accountId); // the account switcher's choice: Load Co
+      signedIn = true;
+    },
+    request: async (_i, time) => {
+      await time(() => browser.page("user list", "/settings/users", "Load Co"));
+    },
+  };
+}
+
+export const reference = (s: Servers): Target => ({
+  name: "bare reference (node:http + pg, same checks)",
+  prepare: () => resetReplay(s.users),
+  request: async (i, time) => {
+    const user = s.users[i % s.users.length]!;
+    const code = await nextCode(user);
+    const body = JSON.stringify({ userId: user.id, code });
+    const status = await time(async () => {
+      const response = await fetch(`${s.reference}/verify`, { method: "POST", body });
+      await response.arrayBuffer();
+      return response.status;
+    });
+    if (status !== 200) throw new HttpError("reference", `HTTP ${status}`);
+  },
+});
+
+export const emptyAction = (s: Servers): Target => ({
+  name: "empty Next.js server action (same Next version)",
+  request: async (_i, time) => {
+    const status = await time(async () => {
+      const response = await fetch(`${s.empty.base}/`, {
+        method: "POST",
+        headers: {
+          "next-action": s.empty.id,
+          origin: s.empty.base,
+          accept: "text/x-component",
+          "content-type": "text/plain;charset=UTF-8",
+        },
+        body: "[]",
+      });
+      await response.arrayBuffer();
+      return response.status;
+    });
+    if (status !== 200) throw new HttpError("empty action", `HTTP ${status}`);
+  },
+});
