@@ -37,7 +37,7 @@ export function Shield({ on, methods = [] }: { on: boolean; methods?: string[] }
       {shown && (
         <span
           role="tooltip"
-          className="absolute left-full top-1/2 z-10 ml-2 -translate-y-1/2 whitespace-nowrap rounded bg-slate-900 px-2 py-1 text-xs text-white"
+          className="absolute bottom-full left-0 z-10 mb-1 whitespace-nowrap rounded bg-slate-900 px-2 py-1 text-xs text-white"
         >
           {label}
         </span>
