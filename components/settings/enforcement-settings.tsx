@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -8,13 +9,15 @@ import { FormActions } from "@/components/ui/form-actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
-import {
-  CodeConfirmDialog,
-  confirmOptionsFrom,
-  type ConfirmKeyOptions,
-} from "@/components/two-factor/code-confirm-dialog";
+import { confirmOptionsFrom, type ConfirmKeyOptions } from "@/components/two-factor/confirm-options";
 import type { ActionState, ServerAction } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
+
+// The code prompt (with every factor's UI, WebAuthn's browser code included) loads when it opens.
+const CodeConfirmDialog = dynamic(
+  () => import("@/components/two-factor/code-confirm-dialog").then((m) => m.CodeConfirmDialog),
+  { ssr: false },
+);
 
 type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
@@ -134,16 +137,17 @@ export function EnforcementSettings({
         </form>
       </Dialog>
 
-      <CodeConfirmDialog
-        open={prompt === "turn-off"}
-        title="Stop enforcing two-factor authentication?"
-        description="Members will be able to turn off their own two-factor authentication. Confirm with a second factor."
-        submitLabel="Stop enforcing"
-        action={actions.stopEnforcing}
-        kinds={confirmKinds}
-        options={confirmOptionsFrom(actions.confirmKeyOptions)}
-        onClose={close}
-      />
+      {prompt === "turn-off" && (
+        <CodeConfirmDialog
+          title="Stop enforcing two-factor authentication?"
+          description="Members will be able to turn off their own two-factor authentication. Confirm with a second factor."
+          submitLabel="Stop enforcing"
+          action={actions.stopEnforcing}
+          kinds={confirmKinds}
+          options={confirmOptionsFrom(actions.confirmKeyOptions)}
+          onClose={close}
+        />
+      )}
     </>
   );
 }

@@ -1,20 +1,9 @@
 "use client";
 import { Dialog } from "@/components/ui/dialog";
-import type { ActionState, ServerAction } from "@/lib/action";
-import type { Proof } from "@/lib/two-factor/proof";
+import type { ActionState } from "@/lib/action";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CodePrompt } from "./code-prompt";
 import { codeKinds, type FactorOptions } from "./factors";
-import type { FactorKind } from "@/lib/two-factor/proof";
-
-/** A page's "confirm with a security key" action as a prompt's options (bound to the session on the server). */
-export type ConfirmKeyOptions = ServerAction<Record<string, never>, unknown>;
-export const confirmOptionsFrom =
-  (action: ConfirmKeyOptions): FactorOptions =>
-  async () => {
-    const result = await action({});
-    if (!result.ok) throw new Error(result.error);
-    return result.data;
-  };
 
 /** A change that lowers protection: confirmed with a fresh code (or recovery code) in the same prompt. */
 export function CodeConfirmDialog({

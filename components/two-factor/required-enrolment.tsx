@@ -1,10 +1,14 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { Button } from "@/components/ui/button";
-import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
+import type { EnrolmentActions } from "./enrolment-dialog";
+
+// The dialog brings the QR code and WebAuthn's browser code: fetched when it opens (at once here).
+const EnrolmentDialog = dynamic(() => import("./enrolment-dialog").then((m) => m.EnrolmentDialog), { ssr: false });
 
 /**
  * A signed-in user who must enrol before anything else: the enrolment dialog, the recovery codes, then

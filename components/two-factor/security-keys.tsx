@@ -1,12 +1,19 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ServerAction } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
-import { CodeConfirmDialog } from "./code-confirm-dialog";
 import type { FactorOptions } from "./factors";
-import { AddKeyDialog, RenameKeyDialog, type AddKeyActions } from "./security-key-dialogs";
+import type { AddKeyActions } from "./security-key-dialogs";
+
+// The dialogs (and WebAuthn's browser code) are fetched when one opens, not with the profile page.
+const CodeConfirmDialog = dynamic(() => import("./code-confirm-dialog").then((m) => m.CodeConfirmDialog), {
+  ssr: false,
+});
+const AddKeyDialog = dynamic(() => import("./security-key-dialogs").then((m) => m.AddKeyDialog), { ssr: false });
+const RenameKeyDialog = dynamic(() => import("./security-key-dialogs").then((m) => m.RenameKeyDialog), { ssr: false });
 
 /** A key as the page formats it on the server (dates in words, so server and browser agree). */
 export type SecurityKeyRow = { id: string; name: string; created: string; lastUsed: string };

@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -8,12 +9,16 @@ import { Switch } from "@/components/ui/switch";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import type { ServerAction } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
-import { AuthenticatorApp, RemoveAppDialog } from "./authenticator-app";
-import { confirmOptionsFrom, type ConfirmKeyOptions } from "./code-confirm-dialog";
-import { DisableDialog } from "./disable-dialog";
+import { AuthenticatorApp } from "./authenticator-app";
+import { confirmOptionsFrom, type ConfirmKeyOptions } from "./confirm-options";
+import type { EnrolmentActions } from "./enrolment-dialog";
 import { SecurityKeys, type SecurityKeyActions, type SecurityKeyRow } from "./security-keys";
-import { EnrolmentDialog, type EnrolmentActions } from "./enrolment-dialog";
-import { RegenerateDialog } from "./regenerate-dialog";
+
+// Each dialog (the enrolment one brings the QR code) is fetched when it opens, not with the page.
+const EnrolmentDialog = dynamic(() => import("./enrolment-dialog").then((m) => m.EnrolmentDialog), { ssr: false });
+const DisableDialog = dynamic(() => import("./disable-dialog").then((m) => m.DisableDialog), { ssr: false });
+const RegenerateDialog = dynamic(() => import("./regenerate-dialog").then((m) => m.RegenerateDialog), { ssr: false });
+const RemoveAppDialog = dynamic(() => import("./remove-app-dialog").then((m) => m.RemoveAppDialog), { ssr: false });
 
 /** The profile's server actions for 2FA, handed down from the page. */
 export type TwoFactorActions = EnrolmentActions & {

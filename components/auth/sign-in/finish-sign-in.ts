@@ -1,5 +1,5 @@
 "use client";
-import { signIn } from "next-auth/react";
+import { postToAuth } from "@/components/auth/auth-post";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 /**
@@ -7,8 +7,7 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
  * with a full navigation so every server component sees the new session.
  */
 export async function finishSignIn(destination: string): Promise<boolean> {
-  const result = await signIn("challenge", { redirect: false });
-  if (!result?.ok || result.error) return false;
+  if (!(await postToAuth("callback/challenge", window.location.href))) return false;
   window.location.assign(safeRedirectPath(destination, window.location.origin)); // the server checked it too
   return true;
 }
