@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, hydrated, test, withHydration } from "./fixtures";
+import { plugInKey } from "./security-keys";
 import {
   acceptAsNewUser,
   asOwnClient,
@@ -142,17 +143,7 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await page.keyboard.press("Escape");
 
   // Security keys: the DevTools virtual authenticator stands in for a USB key.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "usb",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  await plugInKey(page);
   await page.getByRole("button", { name: "Add security key or passkey" }).click();
   const addKey = page.getByRole("dialog", { name: "Add security key or passkey" });
   await expect(addKey.getByLabel("Name")).toBeVisible();
