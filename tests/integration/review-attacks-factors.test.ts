@@ -9,10 +9,11 @@ import { disableTwoFactor, regenerateRecoveryCodes, removeAuthenticatorApp } fro
 import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
-import { jar, pageOutcome, SESSION_COOKIE } from "./browser";
+import { resetMemberTwoFactor } from "@/lib/accounts/members";
+import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { meta, PASSWORD } from "./fixtures";
-import { enforceOn, factorState, signInAs, userWithAppAndKey } from "./review-attack-helpers";
+import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { enforceOn, factorState, keyOnlyUser, signInAs, userWithAppAndKey } from "./review-attack-helpers";
 import { key, signInOptions, totp } from "./webauthn-fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
@@ -100,6 +101,33 @@ describe("review: removing factors", () => {
     expect(await pageOutcome()).toBe("ok");
     jar.set(SESSION_COOKIE, other.token);
     expect(await pageOutcome()).toBe("/login");
+  });
+});
+
+describe("review: sessions that should have ended", () => {
+  it("a copy of this browser's cookie, taken before a key was removed here, is refused afterwards", async () => {
+    const v = await userWithAppAndKey();
+    const copy = await signInAs(v.user);
+    expect(await keys.removeSecurityKey({ id: v.key.id, proof: totp(await v.nextCode()) })).toMatchObject({ ok: true });
+    expect(jar.get(SESSION_COOKIE)).not.toBe(copy.token);
+    expect(await pageOutcome()).toBe("ok");
+    jar.set(SESSION_COOKIE, copy.token);
+    expect(await pageOutcome()).toBe("/login");
+  });
+
+  it("an admin's Reset 2FA ends a key-only member's session; the session endpoint does not renew it", async () => {
+    const owner = await makeUserWithTwoFactor("Owner");
+    const member = await keyOnlyUser("Member");
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+    await prisma().membership.deleteMany({ where: { userId: member.user.id } });
+    const { id } = await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
+    const stolen = await signInAs(member.user);
+    expect(await pageOutcome()).toBe("ok");
+    await resetMemberTwoFactor(owner.user.id, accountId, id, meta);
+    expect(await pageOutcome()).toBe("/login");
+    jar.set(SESSION_COOKIE, stolen.token);
+    expect(await sessionEndpoint()).toEqual({});
+    expect(await prisma().webAuthnCredential.count({ where: { userId: member.user.id } })).toBe(0);
   });
 });
 
