@@ -3,7 +3,16 @@
 // without a factor, trust that should have ended, and one proof raced against itself.
 // Each test passes when the product withstands the attack.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
+import {
+  beginChallengeEnrolment,
+  beginChallengeKeyEnrolment,
+  checkPassword,
+  finishChallengeEnrolment,
+  finishChallengeKeyEnrolment,
+  verifyChallengeSecondFactor,
+} from "@/lib/auth/sign-in";
+import { totpCode } from "@/lib/two-factor/totp";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { ErrorCode } from "@/lib/errors";
 import { disableTwoFactor, regenerateRecoveryCodes, removeAuthenticatorApp } from "@/lib/two-factor/manage";
 import { hasSecondFactor } from "@/lib/two-factor/second-factor";
@@ -14,7 +23,7 @@ import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { enforceOn, factorState, keyOnlyUser, signInAs, userWithAppAndKey } from "./review-attack-helpers";
-import { key, signInOptions, totp } from "./webauthn-fixtures";
+import { key, rp, signInOptions, totp } from "./webauthn-fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 const login = await import("@/app/(auth)/login/actions");
@@ -202,5 +211,32 @@ describe("review: races", () => {
       disableTwoFactor(v.user.id, code, meta),
     ]);
     expect(fulfilled(results)).toBe(1);
+  });
+
+  it("forced enrolment finished with the app and a key at once, 3 times: one factor, and its codes work", async () => {
+    for (let round = 0; round < 3; round++) {
+      const owner = await makeUserWithTwoFactor("Owner");
+      const member = await keyOnlyUser("Member"); // its key and codes go: Reset 2FA-like start
+      await prisma().webAuthnCredential.deleteMany({ where: { userId: member.user.id } });
+      await prisma().recoveryCode.deleteMany({ where: { userId: member.user.id } });
+      const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+      await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
+      await enforceOn(owner.user.id);
+      const { token, requirement } = await checkPassword(member.user.email, PASSWORD, meta);
+      expect(requirement).toBe("enrol");
+      const { secret } = await beginChallengeEnrolment(token);
+      const options = await beginChallengeKeyEnrolment(token);
+      const response = new SoftAuthenticator(rp).register(options);
+      const results = await Promise.allSettled([
+        finishChallengeEnrolment(token, await totpCode(secret), meta),
+        finishChallengeKeyEnrolment(token, { response, name: "Key" }, meta),
+      ]);
+      const winners = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      expect(winners).toHaveLength(1);
+      const state = await factorState(member.user.id);
+      expect(Number(state.totpEnabledAt !== null) + state.webAuthnCredentials.length).toBe(1);
+      const { token: next } = await checkPassword(member.user.email, PASSWORD, meta);
+      await verifyChallengeSecondFactor(next, recovery(winners[0]!.recoveryCodes[0]!), meta);
+    }
   });
 });
