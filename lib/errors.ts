@@ -37,7 +37,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   rate_limited: "Too many attempts. Please wait and try again later.",
   email_taken: "An account with that email already exists. Sign in instead, or reset your password.",
   wrong_password: "Your current password is not correct.",
-  password_required: "Confirm your password to add a second factor.",
+  password_required: "Confirm your password first: you signed in a while ago.",
   invalid_link: "This link is invalid, has expired or was already used. Ask for a new one.",
   not_signed_in: "Your session has ended. Please sign in again.",
   enrolment_required: "An account you belong to requires two-factor authentication. Set it up to continue.",

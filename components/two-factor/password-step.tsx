@@ -10,8 +10,11 @@ export function PasswordStep({
   confirm,
   onConfirmed,
   onCancel,
+  purpose = "add a second factor to your account",
 }: {
   confirm: (input: { password: string }) => Promise<ActionState<unknown>>;
+  /** What the password is asked for, after "Enter your password to". */
+  purpose?: string;
   onConfirmed: () => void;
   onCancel: () => void;
 }) {
@@ -26,9 +29,7 @@ export function PasswordStep({
   }
   return (
     <form action={submit} className="flex flex-col gap-4" noValidate>
-      <p className="text-sm text-slate-700">
-        You signed in a while ago. Enter your password to add a second factor to your account.
-      </p>
+      <p className="text-sm text-slate-700">You signed in a while ago. Enter your password to {purpose}.</p>
       <PasswordField autoFocus errors={state.fieldErrors?.password} />
       <FormMessage error={state.fieldErrors ? undefined : state.error} />
       <FormActions submitLabel="Continue" onCancel={onCancel} pending={pending} />

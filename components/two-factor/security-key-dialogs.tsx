@@ -98,40 +98,57 @@ async function register(
   }
 }
 
-/** Renames one key (no second factor needed: a name protects nothing). */
+/**
+ * Renames one key. No second factor (a name protects nothing), but a recent password: a stolen
+ * session must not relabel the owner's keys ("old key, safe to remove").
+ */
 export function RenameKeyDialog({
   current,
   rename,
+  confirmPassword,
   onDone,
 }: {
   current: string;
   rename: (name: string) => Promise<ActionState<unknown>>;
+  confirmPassword?: AddKeyActions["confirmPassword"];
   onDone: () => void;
 }) {
   const [state, setState] = useState<ActionState<unknown>>({});
   const [pending, setPending] = useState(false);
+  const [needsPassword, setNeedsPassword] = useState(false);
   async function submit(form: FormData) {
     setPending(true);
+    setState({});
     const result = await rename(String(form.get("name") ?? ""));
     setPending(false);
     if (result.ok) onDone();
+    else if (result.code === ErrorCode.passwordRequired && confirmPassword) setNeedsPassword(true);
     else setState(result);
   }
   return (
     <Dialog open onOpenChange={(o) => !o && onDone()} title={`Rename “${current}”`}>
-      <form action={submit} className="flex flex-col gap-4" noValidate>
-        <Field
-          label="Name"
-          name="name"
-          defaultValue={current}
-          maxLength={60}
-          required
-          autoFocus
-          errors={state.fieldErrors?.name}
+      {needsPassword && confirmPassword ? (
+        <PasswordStep
+          confirm={confirmPassword}
+          purpose="rename it"
+          onCancel={onDone}
+          onConfirmed={() => setNeedsPassword(false)}
         />
-        <FormMessage error={state.fieldErrors?.name ? undefined : state.error} />
-        <FormActions submitLabel="Rename" onCancel={onDone} pending={pending} />
-      </form>
+      ) : (
+        <form action={submit} className="flex flex-col gap-4" noValidate>
+          <Field
+            label="Name"
+            name="name"
+            defaultValue={current}
+            maxLength={60}
+            required
+            autoFocus
+            errors={state.fieldErrors?.name}
+          />
+          <FormMessage error={state.fieldErrors?.name ? undefined : state.error} />
+          <FormActions submitLabel="Rename" onCancel={onDone} pending={pending} />
+        </form>
+      )}
     </Dialog>
   );
 }

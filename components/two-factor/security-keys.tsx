@@ -86,6 +86,7 @@ export function SecurityKeys({
         <RenameKeyDialog
           current={open.key.name}
           rename={(name) => actions.rename({ id: open.key.id, name })}
+          confirmPassword={actions.confirmPassword}
           onDone={close}
         />
       )}

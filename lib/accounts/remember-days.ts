@@ -9,8 +9,9 @@ import { assertCanManage } from "./guard";
 /**
  * "Remember devices for (days)": how long, while this account enforces 2FA, its members may skip the
  * second factor on a browser they ticked "Don't ask again" in (0 = never). A user in several enforcing
- * accounts gets the smallest of them, applied at every sign-in, so lowering it also shortens (or,
- * at 0, ends) the trust already given (lib/auth/remembered-devices).
+ * accounts gets the smallest of them, applied at every sign-in. Lowering it also ends, for good, the
+ * members' trust older than the new limit (every device at 0): raising it again later, or the account
+ * no longer enforcing, must not bring back a browser an admin meant to shut out.
  */
 export async function setRememberDeviceDays(actorId: string, accountId: string, days: number, meta: RequestMeta) {
   await assertCanManage(actorId, accountId);
@@ -22,7 +23,13 @@ export async function setRememberDeviceDays(actorId: string, accountId: string, 
     where: { id: accountId },
     select: { rememberDeviceDays: true },
   });
-  await prisma.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } });
+  await prisma.$transaction([
+    prisma.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } }),
+    prisma.$executeRaw`
+      UPDATE "RememberedDevice" AS d SET "expiresAt" = d."createdAt" + make_interval(days => ${days}::int)
+      WHERE d."userId" IN (SELECT m."userId" FROM "Membership" AS m WHERE m."accountId" = ${accountId})
+        AND d."expiresAt" > d."createdAt" + make_interval(days => ${days}::int)`,
+  ]);
   await audit({
     type: AuditType.rememberDaysSet,
     actorId,

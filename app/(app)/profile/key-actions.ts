@@ -31,7 +31,10 @@ export const addSecurityKey = enrolmentAction(
 
 export const renameSecurityKey = authedAction(
   z.object({ id: keyId, name: securityKeyNameSchema }),
-  async ({ id, name }, { user, meta }) => ({ name: await renameWebAuthnCredential(user.id, id, name, meta) }),
+  async ({ id, name }, { user, session, meta }) => {
+    await requireRecentPassword(session.id);
+    return { name: await renameWebAuthnCredential(user.id, id, name, meta) };
+  },
 );
 
 export const removeSecurityKey = authedAction(
