@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import type { RequestMeta } from "@/lib/request-meta";
 
@@ -80,11 +81,14 @@ export type AuditInput = {
 };
 
 /**
- * Records one security event. Events about a user are written to each account they belong to, so
+ * Records one security event (inside `client` when it is the transaction of the change it records). Events about a user are written to each account they belong to, so
  * every account's audit page shows what happened to its members. Never pass secrets in `details`.
  */
-export async function audit(input: AuditInput): Promise<void> {
-  const prisma = await db();
+export async function audit(
+  input: AuditInput,
+  client?: Pick<Prisma.TransactionClient, "membership" | "auditEvent">,
+): Promise<void> {
+  const prisma = client ?? (await db());
   const subjectId = input.subjectId ?? input.actorId ?? null;
   const accountIds = input.accountId
     ? [input.accountId]
