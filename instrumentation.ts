@@ -35,8 +35,9 @@ async function start() {
   if (upgraded) console.log(`[db] recovery codes rehashed under the server key: ${upgraded}`);
   // Mail that could not go out after its request (mail server down, a crash) is retried from here;
   // serverless hosts, which freeze between requests, call /api/cron/mail instead.
-  const { deliverPendingMail } = await import("./lib/mail/send");
-  setInterval(deliverPendingMail, MAIL_POLL_MS).unref();
+  // Each run first expands pending broadcasts (one email per member, in batches) into the outbox.
+  const { runMailPoller } = await import("./lib/mail/poll");
+  setInterval(runMailPoller, MAIL_POLL_MS).unref();
   // Expired challenges, counters, tokens and old mail, in small batches between requests (lib/purge.ts).
   const { startPurgeSchedule } = await import("./lib/purge");
   startPurgeSchedule();

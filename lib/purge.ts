@@ -42,6 +42,11 @@ export const purgeTargets: Target[] = [
     expired: (now) =>
       Prisma.sql`"status" IN ('failed', 'dropped') AND "nextAttemptAt" < ${new Date(now.getTime() - RETENTION.failedMailDays * DAY)}`,
   },
+  {
+    // An expanded broadcast only says how many messages it wrote; it goes with the messages it wrote.
+    table: "MailBroadcast",
+    expired: (now) => Prisma.sql`"doneAt" < ${new Date(now.getTime() - RETENTION.sentMailDays * DAY)}`,
+  },
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

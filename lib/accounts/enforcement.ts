@@ -3,20 +3,14 @@ import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
-import { sendMailToMembers } from "@/lib/mail/send";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { queueBroadcast } from "@/lib/mail/broadcast";
+import { pollAfterResponse } from "@/lib/mail/poll";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
-import { hasSecondFactor, hasSecondFactorSql, withSecondFactor } from "@/lib/two-factor/second-factor";
+import { hasSecondFactor, withSecondFactor } from "@/lib/two-factor/second-factor";
 import { assertCanManage } from "./guard";
-
-/** Who of an account's members (`m`, their user `u`) an enforcement email goes to. */
-const audience = {
-  withoutSecondFactor: Prisma.sql`NOT ${hasSecondFactorSql}`,
-  managers: Prisma.sql`m."role" IN ('owner', 'admin')`,
-  others: Prisma.sql`m."role" NOT IN ('owner', 'admin')`,
-};
 
 /** "7 of 9 members protected". */
 export async function protectionSummary(
@@ -44,33 +38,26 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   if (!(await hasSecondFactor(actorId, prisma))) throw new AppError(ErrorCode.ownTwoFactorFirst);
   const enforcedAt = new Date();
   const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
-  // The switch and its emails are stored together; they go out after the response (the outbox), so
-  // an account of any size gets its answer at once.
-  const { unprotected } = await prisma.$transaction(async (tx) => {
+  // The switch, its audit events and ONE broadcast row are stored together, a few rows whatever the
+  // account's size; the mail poller turns the broadcast into one email per member without 2FA, in
+  // batches after the response (lib/mail/broadcast.ts), so 100,000 members never hold the request.
+  const notifying = await prisma.$transaction(async (tx) => {
     const { count } = await tx.account.updateMany({
       where: { id: accountId, enforceTwoFactor: false },
       data: { enforceTwoFactor: true, enforcedAt, graceHours },
     });
     if (count !== 1) throw new AppError(ErrorCode.alreadyEnforced);
     const notice = messages.enforcementNotice(account.name, graceHours > 0 ? deadline : null, meta.origin);
-    return { unprotected: await sendMailToMembers(tx, accountId, audience.withoutSecondFactor, notice) };
+    const broadcastId = await queueBroadcast(tx, accountId, "withoutSecondFactor", notice);
+    await audit({ type: AuditType.enforcementOn, actorId, accountId, meta, details: { graceHours, broadcastId } }, tx);
+    if (graceHours > 0) {
+      const details = { graceHours, deadline: deadline.toISOString() };
+      await audit({ type: AuditType.graceSet, actorId, accountId, meta, details }, tx);
+    }
+    return broadcastId;
   });
-  await audit({
-    type: AuditType.enforcementOn,
-    actorId,
-    accountId,
-    meta,
-    details: { graceHours, membersWithout2fa: unprotected },
-  });
-  if (graceHours > 0)
-    await audit({
-      type: AuditType.graceSet,
-      actorId,
-      accountId,
-      meta,
-      details: { graceHours, deadline: deadline.toISOString() },
-    });
-  return { emailed: unprotected, deadline };
+  pollAfterResponse();
+  return { notifying, deadline };
 }
 
 /**
@@ -96,10 +83,11 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
     });
     if (count !== 1) throw new AppError(ErrorCode.notEnforced);
     const forAdmins = messages.enforcementOffForAdmins(account.name, actor.email, meta.origin);
-    await sendMailToMembers(tx, accountId, audience.managers, forAdmins);
-    await sendMailToMembers(tx, accountId, audience.others, messages.enforcementOff(account.name, meta.origin));
+    await queueBroadcast(tx, accountId, "managers", forAdmins);
+    await queueBroadcast(tx, accountId, "others", messages.enforcementOff(account.name, meta.origin));
     return protectionSummary(accountId, tx);
   });
+  pollAfterResponse();
   await audit({
     type: AuditType.enforcementOff,
     actorId,

@@ -2,7 +2,7 @@
 import { env } from "@/lib/env";
 import type { Mail } from "./send";
 
-/** A message that reads the same for every member it goes to (lib/mail/outbox.ts queueMailToMembers). */
+/** A message that reads the same for every member it goes to (lib/mail/broadcast.ts). */
 export type MemberMail = Omit<Mail, "to">;
 
 function link(path: string, origin?: string): string {

@@ -44,25 +44,6 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
   return count;
 }
 
-/**
- * Writes one message for every member of an account who matches `where` (a condition on the membership
- * `m` and its user `u`), in one INSERT … SELECT: an account of 100,000 members is one statement inside
- * the change's transaction, not a row each through the client (2,000 rows that way outlasted Prisma's
- * 5 s transaction limit on a busy machine).
- */
-export async function queueMailToMembers(
-  writer: Pick<Prisma.TransactionClient, "$executeRaw">,
-  accountId: string,
-  where: Prisma.Sql,
-  mail: Omit<Mail, "to">,
-): Promise<number> {
-  return writer.$executeRaw`
-    INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
-    SELECT gen_random_uuid()::text, u."email", ${mail.subject}, ${mail.text}
-    FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."accountId" = ${accountId} AND ${where}`;
-}
-
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number };
 
 /**

@@ -4,7 +4,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { deliverOutbox, queueMail, queueMailToMembers, type Mail, type Transport } from "./outbox";
+import { deliverOutbox, queueMail, type Mail, type Transport } from "./outbox";
 
 export type { Mail } from "./outbox";
 
@@ -84,13 +84,6 @@ export function deliverPendingMail(): Promise<unknown> {
 export async function sendMail(mail: Mail | Mail[], tx?: Parameters<typeof queueMail>[1]): Promise<void> {
   await queueMail(mail, tx);
   deliverAfterResponse();
-}
-
-/** Like sendMail, for one message to every member of an account who matches `where`; returns how many. */
-export async function sendMailToMembers(...args: Parameters<typeof queueMailToMembers>): Promise<number> {
-  const count = await queueMailToMembers(...args);
-  deliverAfterResponse();
-  return count;
 }
 
 /** Delivery after the response, for messages a statement queued itself (INSERT INTO "EmailMessage"). */

@@ -61,12 +61,12 @@ describe("the enforce switch", () => {
   it("emails members without 2FA (no secret, no QR code), audits, and counts protection", async () => {
     const { owner, accountId, member } = await team();
     expect(await protectionSummary(accountId)).toMatchObject({ total: 2, protected: 1 });
-    const { emailed } = await enableEnforcement(owner.user.id, accountId, 0, meta);
-    expect(emailed).toBe(1);
+    const { notifying } = await enableEnforcement(owner.user.id, accountId, 0, meta);
     const notice = (await mailsTo(member.email)).find((m) => m.subject.includes("requires two-factor"));
     expect(notice?.text).toContain("next time you sign in");
     expect(notice?.text).not.toMatch(/otpauth|secret=/i);
     expect((await mailsTo(owner.user.email)).some((m) => m.subject.includes("requires two-factor"))).toBe(false);
+    expect(await prisma().mailBroadcast.findUniqueOrThrow({ where: { id: notifying } })).toMatchObject({ queued: 1 });
     const events = await prisma().auditEvent.findMany({ where: { accountId, type: AuditType.enforcementOn } });
     expect(events).toHaveLength(1);
   });

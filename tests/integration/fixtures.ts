@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createUserWithAccount } from "@/lib/auth/users";
 import { db } from "@/lib/db";
+import { expandBroadcasts } from "@/lib/mail/broadcast";
 import type { RequestMeta } from "@/lib/request-meta";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
@@ -36,5 +37,6 @@ export async function auditTypes(subjectId: string) {
 
 export async function mailsTo(to: string) {
   const prisma = await db();
+  await expandBroadcasts(); // as the mail poller does before delivering
   return prisma.emailMessage.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
 }

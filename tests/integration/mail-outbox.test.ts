@@ -8,6 +8,7 @@ import { inviteMember } from "@/lib/accounts/invitations";
 import { AuditType } from "@/lib/audit";
 import { describeAuditEvent } from "@/lib/audit-words";
 import { deliverOutbox, MAX_ATTEMPTS, queueMail, REPORT_AFTER_ATTEMPTS, type Transport } from "@/lib/mail/outbox";
+import { pollMail } from "@/lib/mail/poll";
 import { smtpTransport, smtpTransporter } from "@/lib/mail/send";
 import { freshDatabasePerFile } from "./database";
 import { auditTypes, makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
@@ -174,17 +175,20 @@ describe("enforcement on an account of 2,000 members", () => {
     });
 
     const sentBefore = smtp.received.length;
-    const { emailed } = await enableEnforcement(owner.user.id, accountId, 0, meta);
-    expect(emailed).toBe(2000);
+    const { notifying } = await enableEnforcement(owner.user.id, accountId, 0, meta);
     expect(smtp.received.length).toBe(sentBefore); // nothing sent inside the request
-    expect(await prisma().emailMessage.count({ where: { to: { in: emails }, status: "queued" } })).toBe(2000);
+    // Nor a row per member: one broadcast, which the delivery run below expands.
+    expect(await prisma().emailMessage.count({ where: { to: { in: emails } } })).toBe(0);
 
-    const report = await deliverOutbox(transport, 120_000);
+    const report = await pollMail(transport, 120_000); // the poller: expand the broadcast, then deliver
     expect(report).toMatchObject({ retrying: 0, failed: 0 });
     expect(report.sent).toBeGreaterThanOrEqual(2000); // and the owner's own "2FA on" message
     const arrived = smtp.received.filter((m) => m.to.endsWith(`-${tag}@example.com`));
     expect(arrived).toHaveLength(2000);
     expect(new Set(arrived.map((m) => m.to)).size).toBe(2000);
+    expect(await prisma().mailBroadcast.findUniqueOrThrow({ where: { id: notifying } })).toMatchObject({
+      queued: 2000,
+    });
   }, 240_000);
 });
 

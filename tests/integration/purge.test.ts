@@ -63,6 +63,14 @@ async function seed(now: Date) {
       { id: "live-q", to: "a@x.test", subject: "s", text: "", status: "queued", nextAttemptAt: at(-60 * DAY) },
     ],
   });
+  // A broadcast goes with the mail it wrote; one still expanding stays.
+  await p.mailBroadcast.createMany({
+    data: [
+      { id: "old-b", accountId, audience: "others", subject: "s", text: "", doneAt: at(-31 * DAY) },
+      { id: "live-b", accountId, audience: "others", subject: "s", text: "", doneAt: at(-29 * DAY) },
+      { id: "live-bq", accountId, audience: "others", subject: "s", text: "", createdAt: at(-60 * DAY) },
+    ],
+  });
   return user;
 }
 
@@ -78,6 +86,7 @@ async function ids() {
     p.session.findMany({ select: { id: true } }),
     p.rememberedDevice.findMany({ select: { id: true } }),
     p.emailMessage.findMany({ select: { id: true }, where: { to: "a@x.test" } }),
+    p.mailBroadcast.findMany({ select: { id: true } }),
   ]);
   return rows
     .flat()
@@ -89,14 +98,17 @@ describe("purge", () => {
   it("deletes what expired before now and keeps what is still live", async () => {
     const now = new Date();
     await seed(now);
-    expect((await ids()).filter((id) => id.startsWith("old"))).toHaveLength(9);
+    expect((await ids()).filter((id) => id.startsWith("old"))).toHaveLength(10);
     await purgeExpired(() => now, { pauseMs: 0 });
     expect(await ids()).toEqual(
-      ["live-c", "live-w", "live-r", "live-p", "live-i", "live-s", "live-session", "live-d", "live-m", "live-q"].sort(),
+      [
+        ...["live-c", "live-w", "live-r", "live-p", "live-i", "live-s", "live-session", "live-d", "live-m", "live-q"],
+        ...["live-b", "live-bq"],
+      ].sort(),
     );
     // A minute later the live ones have expired too (except mail, kept for its retention).
     await purgeExpired(() => new Date(now.getTime() + 2 * MIN), { pauseMs: 0 });
-    expect(await ids()).toEqual(["live-m", "live-q"]);
+    expect(await ids()).toEqual(["live-b", "live-bq", "live-m", "live-q"]);
   });
 
   it("deletes in batches of PURGE_BATCH and finishes a backlog over several batches", async () => {

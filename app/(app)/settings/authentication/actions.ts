@@ -9,8 +9,8 @@ import { graceHoursSchema as graceHours, proofSchema } from "@/lib/two-factor/pr
 export const enforceTwoFactor = accountAdminAction(
   z.object({ graceHours }),
   async (input, { user, membership, meta }) => {
-    const { emailed, deadline } = await enableEnforcement(user.id, membership.account.id, input.graceHours, meta);
-    return { emailed, deadline: deadline.toISOString() };
+    const { deadline } = await enableEnforcement(user.id, membership.account.id, input.graceHours, meta);
+    return { deadline: deadline.toISOString() };
   },
 );
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { deliverOutbox } from "@/lib/mail/outbox";
+import { pollMail } from "@/lib/mail/poll";
 import { defaultTransport } from "@/lib/mail/send";
 import { purgeExpired } from "@/lib/purge";
 
@@ -14,7 +14,7 @@ function authorised(request: NextRequest, secret: string): boolean {
 }
 
 /**
- * Mail delivery for hosts without a long-running server (Vercel Cron calls it with
+ * Mail delivery (broadcasts expanded first) for hosts without a long-running server (Vercel Cron calls it with
  * `Authorization: Bearer $CRON_SECRET`). Absent unless CRON_SECRET is set. Such hosts run no timer
  * between requests, so expired rows are purged from here too (a few indexed statements when none are due).
  */
@@ -22,6 +22,6 @@ export async function GET(request: NextRequest) {
   const secret = env().cronSecret;
   if (!secret) return NextResponse.json({ error: "Not found." }, { status: 404 });
   if (!authorised(request, secret)) return NextResponse.json({ error: "Unauthorised." }, { status: 401 });
-  const delivered = await deliverOutbox(defaultTransport());
+  const delivered = await pollMail(defaultTransport());
   return NextResponse.json({ ...delivered, purged: await purgeExpired(undefined, { maxBatches: 5 }) });
 }
