@@ -14,7 +14,7 @@ import { claimSecondStepAttempt } from "@/lib/auth/sign-in/step-claim";
 import { ErrorCode } from "@/lib/errors";
 import { encodeCursor } from "@/lib/keyset-cursor";
 import { purgeExpired } from "@/lib/purge";
-import { secondFactorKey } from "@/lib/two-factor/attempts";
+import { secondFactorKey, verifySecondFactor } from "@/lib/two-factor/attempts";
 import { matchTotpStep } from "@/lib/two-factor/totp";
 import { CHALLENGE_COOKIE, jar, nextAuth, SESSION_COOKIE } from "./browser";
 import { freshDatabasePerFile } from "./database";
@@ -36,7 +36,7 @@ const challenges = async (user: { id: string }, n: number) => {
     Array.from({ length: n }, () => createChallenge({ id: user.id, sessionVersion }, "verify", meta.ip)),
   );
 };
-const fulfilled = <T>(results: PromiseSettledResult<T>[]) => results.filter((r) => r.status === "fulfilled");
+const fulfilled = (results: PromiseSettledResult<unknown>[]) => results.filter((r) => r.status === "fulfilled");
 const sessionsOf = (userId: string) => prisma().session.count({ where: { userId } });
 const totp = (code: string) => ({ method: "totp" as const, code });
 const grants = async (tokens: string[]) => {
@@ -147,6 +147,27 @@ describe("races on the second step", () => {
     expect((row.attempts as unknown[]).length).toBe(10);
   });
 
+  it("a code accepted by a signed-in prompt is refused at sign-in, and the other way round, even in parallel", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor();
+    const [a] = await challenges(user, 1);
+    const first = await nextCode();
+    await verifySecondFactor(user.id, totp(first), meta);
+    await expect(verifyChallengeSecondFactor(a, totp(first), meta)).rejects.toMatchObject({
+      code: ErrorCode.codeAlreadyUsed,
+    });
+    // Another user (only one newer step is inside the window): the two at once, one wins.
+    for (let round = 0; round < 3; round++) {
+      const other = await makeUserWithTwoFactor();
+      const [b] = await challenges(other.user, 1);
+      const code = await other.nextCode();
+      const results = await Promise.allSettled([
+        verifyChallengeSecondFactor(b, totp(code), meta),
+        verifySecondFactor(other.user.id, totp(code), meta),
+      ]);
+      expect(fulfilled(results)).toHaveLength(1);
+    }
+  });
+
   it("right codes interleaved with wrong ones do not buy extra wrong guesses", async () => {
     const { user, nextCode } = await makeUserWithTwoFactor();
     const tokens = await challenges(user, 6);
@@ -158,6 +179,27 @@ describe("races on the second step", () => {
     await Promise.allSettled(work);
     const failed = (await auditTypes(user.id)).filter((t) => t === AuditType.twoFactorFailed).length;
     expect(failed).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("the password step and the grant, cut to fewer statements", () => {
+  it("30 parallel wrong passwords for one email from one address: at most 10 checked, then even the right one is refused", async () => {
+    const user = await makeUser("Target");
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, () => checkPassword(user.email, "wrong password guess", meta)),
+    );
+    expect(fulfilled(results)).toHaveLength(0);
+    const failed = (await auditTypes(user.id)).filter((t) => t === AuditType.signInFailed).length;
+    expect(failed).toBeLessThanOrEqual(10);
+    await expect(checkPassword(user.email, PASSWORD, meta)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
+  });
+
+  it("20 parallel grants of one challenge that needed no second factor: one session", async () => {
+    const user = await makeUser("Plain");
+    const { token, requirement } = await checkPassword(user.email, PASSWORD, meta);
+    expect(requirement).toBe("none");
+    expect(await grants(Array.from({ length: 20 }, () => token))).toBe(1);
+    expect(await sessionsOf(user.id)).toBe(1);
   });
 });
 
@@ -356,6 +398,12 @@ describe("keyset pages and search", () => {
       const page = await listMembers(accountId, { search });
       expect(page.members).toEqual([]);
     }
+    // Lone surrogates (from a crafted JSON cursor or URL) reach the database as U+FFFD, not as an error.
+    expect((await listMembers(accountId, { search: "a\ud800" })).members).toEqual([]);
+    expect((await listMembers(accountId, { after: encodeCursor(["\ud800", "\udfff"]) })).members).toEqual([]);
+    await expect(
+      listAuditEvents(accountId, { after: encodeCursor([new Date().toISOString(), "\ud800"]), type: "x\u0000" }),
+    ).resolves.toMatchObject({ type: undefined });
     const huge = await listMembers(accountId, { search: "x".repeat(1_000_000) });
     expect([huge.members, huge.problem]).toEqual([[], "Search for at most 100 characters."]);
   });
