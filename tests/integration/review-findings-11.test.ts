@@ -1,12 +1,24 @@
 // Review 11 FINDINGS: each test here FAILS on the current code and names a real hole. It passes once
 // the product is fixed. (The attacks the product withstood are in review-second-step.test.ts.)
+//
+// 1. (Low) A NUL character in the members search (?q=a%00b) or in a members/audit-log cursor, or an
+//    audit-log cursor dated year 0 or before 4713 BC, reaches PostgreSQL and fails the query: the
+//    page answers HTTP 500 "Something went wrong … if the database is unreachable" (seen in the
+//    production build). lib/keyset-cursor.ts accepts any string part; lib/audit-log.ts only checks
+//    `new Date()` is a number; lib/accounts/member-list.ts passes the search on as is.
+// 2. (Low) Two different recovery codes used at once (two sign-ins): both emails and both audit events
+//    say 9 codes remain when 8 do (for the last two codes: "1 remains" twice, never "0, generate new
+//    ones"). lib/auth/sign-in/step-accept.ts counts "remaining" in the statement's snapshot, which
+//    does not see the other statement's update of another row. PostgreSQL only (PGlite serialises).
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { listMembers } from "@/lib/accounts/member-list";
 import { listAuditEvents } from "@/lib/audit-log";
+import { verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
+import { createChallenge } from "@/lib/auth/sign-in/challenge";
 import { encodeCursor } from "@/lib/keyset-cursor";
 import { freshDatabasePerFile } from "./database";
-import { makeUser } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -42,4 +54,28 @@ describe("FINDING: crafted input makes the members list / audit log throw (HTTP 
       await expect(listAuditEvents(accountId, { after: encodeCursor([date, randomUUID()]) })).resolves.toBeTruthy();
     });
   }
+});
+
+describe("FINDING: the recovery-code email and audit miscount what remains when two codes are used at once", () => {
+  it("two different codes on two sign-ins at once: one says 9 remain, the other 8", async () => {
+    const counts: number[][] = [];
+    for (let round = 0; round < 8; round++) {
+      const { user, recoveryCodes } = await makeUserWithTwoFactor();
+      const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
+      const [a, b] = await Promise.all(
+        [0, 1].map(() => createChallenge({ id: user.id, sessionVersion }, "verify", meta.ip)),
+      );
+      const results = await Promise.all(
+        [a, b].map((token, i) =>
+          verifyChallengeSecondFactor(token, { method: "recovery", code: recoveryCodes[i]! }, meta),
+        ),
+      );
+      counts.push(results.map((r) => (r.result as { remaining: number }).remaining).sort());
+      const mails = await prisma().emailMessage.findMany({
+        where: { to: user.email, subject: "A recovery code was used to sign in" },
+      });
+      expect(mails.some((m) => m.text.includes("8 unused codes remain"))).toBe(true);
+    }
+    expect(counts).toEqual(Array.from({ length: 8 }, () => [8, 9]));
+  });
 });
