@@ -6,7 +6,12 @@ import { describe, expect, it, vi } from "vitest";
 import { listMembers } from "@/lib/accounts/member-list";
 import { listAuditEvents } from "@/lib/audit-log";
 import { AuditType } from "@/lib/audit";
+import { resetMemberTwoFactor } from "@/lib/accounts/members";
 import { changePassword } from "@/lib/auth/password";
+import { findLiveSession } from "@/lib/auth/session-record";
+import { hashPassword } from "@/lib/crypto/password";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
+import { matchTotpStep, totpCode } from "@/lib/two-factor/totp";
 import { checkPassword, grantSession, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { createChallenge } from "@/lib/auth/sign-in/challenge";
 import { acceptTotpStep } from "@/lib/auth/sign-in/step-accept";
@@ -15,7 +20,7 @@ import { ErrorCode } from "@/lib/errors";
 import { encodeCursor } from "@/lib/keyset-cursor";
 import { purgeExpired } from "@/lib/purge";
 import { secondFactorKey, verifySecondFactor } from "@/lib/two-factor/attempts";
-import { matchTotpStep } from "@/lib/two-factor/totp";
+
 import { CHALLENGE_COOKIE, jar, nextAuth, SESSION_COOKIE } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { auditTypes, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
@@ -256,6 +261,30 @@ describe("dead challenges", () => {
     await acceptTotpStep(claim, step);
     expect(await grants([token])).toBe(0);
     expect(await sessionsOf(user.id)).toBe(0);
+  });
+
+  it("an admin's Reset 2FA racing the member's second step: never a live session afterwards", async () => {
+    const owner = await makeUser("Admin");
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.id } });
+    for (let round = 0; round < 4; round++) {
+      const member = await prisma().user.create({
+        data: { name: "Member", email: `member-${randomUUID()}@x.test`, passwordHash: await hashPassword(PASSWORD) },
+      });
+      const membership = await prisma().membership.create({
+        data: { userId: member.id, accountId, role: "member" },
+      });
+      const { secret } = await beginEnrolment(member);
+      await confirmEnrolment(member.id, await totpCode(secret), meta);
+      const { token } = await checkPassword(member.email, PASSWORD, meta);
+      const code = await totpCode(secret, Date.now() + 30_000);
+      const [verified] = await Promise.allSettled([
+        verifyChallengeSecondFactor(token, totp(code), meta),
+        resetMemberTwoFactor(owner.id, accountId, membership.id, meta),
+      ]);
+      const granted = verified.status === "fulfilled" ? await grantSession(token, meta) : null;
+      if (granted) expect(await findLiveSession(granted.claims)).toBeNull();
+      expect(await prisma().user.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ totpSecret: null });
+    }
   });
 
   it("another user's challenge proves only that user: my code on their challenge is refused", async () => {
