@@ -41,9 +41,21 @@ async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
   }
 }
 
+/** PostgreSQL text cannot hold U+0000: such input would fail in the database, not as bad input. */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 8 || value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, item]) => key.includes("\u0000") || containsNul(item, depth + 1));
+}
+
 function parse<S extends z.ZodType>(schema: S, input: Input) {
   const parsed = schema.safeParse(toObject(input));
-  if (parsed.success) return { data: parsed.data as z.infer<S> };
+  if (parsed.success && !containsNul(parsed.data)) return { data: parsed.data as z.infer<S> };
+  if (parsed.success) {
+    return {
+      state: { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput } as ActionState<never>,
+    };
+  }
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
   return {

@@ -31,7 +31,8 @@ export async function listAuditEvents(
   const type = options.type && (auditTypes as string[]).includes(options.type) ? options.type : undefined;
   const { keyset: parsed, invalid } = keysetFrom(options, 2);
   const at = parsed ? new Date(parsed.key[0]!) : null;
-  const keyset = parsed && at && !Number.isNaN(at.getTime()) ? parsed : null;
+  // Only instants PostgreSQL can hold and an event can have (a year 0 or 4713 BC cursor is an edited link).
+  const keyset = parsed && at && at.getTime() >= 0 && at.getUTCFullYear() <= 9999 ? parsed : null;
   const older = keyset?.direction !== "before";
   const position = keyset
     ? older

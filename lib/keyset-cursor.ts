@@ -5,7 +5,16 @@
 import { z } from "zod";
 
 const MAX_CURSOR = 1_000;
-const parts = z.array(z.string().max(400)).min(1).max(4);
+// No U+0000: PostgreSQL text cannot hold it, so such a key would fail in the database.
+const parts = z
+  .array(
+    z
+      .string()
+      .max(400)
+      .regex(/^[^\u0000]*$/),
+  )
+  .min(1)
+  .max(4);
 
 export type Direction = "after" | "before";
 export type Keyset = { direction: Direction; key: string[] };

@@ -50,6 +50,8 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   if (search.length > MAX_SEARCH) {
     return empty(search, `Search for at most ${MAX_SEARCH} characters.`);
   }
+  if (/\p{Cc}/u.test(search))
+    return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
   const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
   if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT ${hasSecondFactorSql}`);
   if (search) conditions.push(Prisma.sql`${searchesEmail(search) ? emailKey : nameKey} LIKE ${prefixPattern(search)}`);

@@ -17,7 +17,12 @@ export const emailSchema = z
   .max(254, "Email is too long.")
   .pipe(z.email("Enter a valid email address."));
 export const passwordSchema = z.string().min(8, "Use at least 8 characters.").max(256, "Use at most 256 characters.");
-export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter your name.")
+  .max(100, "Use at most 100 characters.")
+  .regex(/^\P{Cc}*$/u, "Use letters, not control characters.");
 
 /** A user, a new account they own, and the owner membership, inside the caller's transaction. */
 export async function insertUserWithAccount(

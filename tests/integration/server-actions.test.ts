@@ -205,6 +205,21 @@ describe("server actions called directly", () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it("U+0000 anywhere in the input is invalid input, never a database error, and changes nothing", async () => {
+    const w = await world();
+    await signInAs(w.owner.user);
+    const before = await snapshot();
+    const results = await Promise.all([
+      devices.forgetRememberedDevice({ deviceId: "device\u0000id" }),
+      sessions.signOutSession({ handle: "handle\u0000" }),
+      users.setRole({ membershipId: "m\u0000", role: "member" }),
+      profile.updateName({ name: "Ada\u0000Lovelace" }),
+      login.submitPassword({ email: "owner@example.com", password: "pass\u0000word" }),
+    ]);
+    for (const result of results) expect(result.code).toBe(ErrorCode.invalidInput);
+    expect(await snapshot()).toBe(before);
+  });
+
   it("a signed-in member an account now requires to enrol is refused everything but the enrolment steps", async () => {
     const w = await world();
     const bare = await makeUser("Unenrolled");

@@ -41,6 +41,9 @@ export async function acceptTotpStep(claim: StepClaim, step: number): Promise<bo
  * back, the challenge satisfied, `recovery_code.used` audited in each of the user's accounts and the
  * email queued, saying how many codes remain (counted in this statement; its text for each possible
  * count is passed in, the database picks one). Null when no unused code matched.
+ * The user's unused codes are locked first, in id order (no deadlock between two sign-ins): a
+ * statement that waited for another's lock re-reads them, so two codes used at once count 9 and 8,
+ * not 9 twice (a count read from the statement's snapshot would miss the other's update).
  */
 export async function acceptRecoveryStep(
   claim: StepClaim,
@@ -58,13 +61,16 @@ export async function acceptRecoveryStep(
   const event = { type: AuditType.recoveryCodeUsed, subjectId: userId, meta };
   const candidates = recoveryCodeCandidates(env().totpKeys, userId, normalized);
   const rows = await prisma.$queryRaw<{ remaining: number | null; accountIds: (string | null)[] | null }[]>`
-    WITH used AS (
+    WITH unused AS (
+      SELECT "id", "codeHash" IN (${Prisma.join(candidates)}) AS "match" FROM "RecoveryCode"
+      WHERE "userId" = ${userId} AND "usedAt" IS NULL
+      ORDER BY "id" FOR UPDATE
+    ), used AS (
       UPDATE "RecoveryCode" SET "usedAt" = now()
-      WHERE "userId" = ${userId} AND "codeHash" IN (${Prisma.join(candidates)}) AND "usedAt" IS NULL
+      WHERE "id" = (SELECT "id" FROM unused WHERE "match" LIMIT 1) AND "usedAt" IS NULL
       RETURNING "id"
     ), remaining AS (
-      SELECT count(*)::int AS n FROM "RecoveryCode"
-      WHERE "userId" = ${userId} AND "usedAt" IS NULL AND "id" NOT IN (SELECT "id" FROM used)
+      SELECT count(*)::int AS n FROM unused WHERE NOT "match"
     ), released AS (${releaseAttemptSql(claim.attempt, won)}),
     satisfied AS (${satisfied(claim, won)}),
     audited AS (${auditInsertSql({ ...event, details: Prisma.sql`jsonb_build_object('remaining', (SELECT n FROM remaining))` }, won)}),

@@ -1,5 +1,7 @@
-// Review 11 FINDINGS: each test here FAILS on the current code and names a real hole. It passes once
-// the product is fixed. (The attacks the product withstood are in review-second-step.test.ts.)
+// Review 11 findings, each failing before its fix (the attacks the product withstood are in
+// review-second-step.test.ts). Fixed: U+0000 is refused at the boundary (cursors, search, server
+// action input, names) and audit cursors must be instants PostgreSQL holds; the recovery step locks the
+// user's unused codes in id order before counting them.
 //
 // 1. (Low) A NUL character in the members search (?q=a%00b) or in a members/audit-log cursor, or an
 //    audit-log cursor dated year 0 or before 4713 BC, reaches PostgreSQL and fails the query: the
@@ -28,7 +30,7 @@ async function account() {
   return accountId;
 }
 
-describe("FINDING: crafted input makes the members list / audit log throw (HTTP 500)", () => {
+describe("crafted input never makes the members list / audit log throw (HTTP 500)", () => {
   it("members search with a NUL character", async () => {
     const accountId = await account();
     await expect(listMembers(accountId, { search: "a\u0000b" })).resolves.toMatchObject({ members: [] });
@@ -56,7 +58,7 @@ describe("FINDING: crafted input makes the members list / audit log throw (HTTP 
   }
 });
 
-describe("FINDING: the recovery-code email and audit miscount what remains when two codes are used at once", () => {
+describe("the recovery-code email and audit count what remains when two codes are used at once", () => {
   it("two different codes on two sign-ins at once: one says 9 remain, the other 8", async () => {
     const counts: number[][] = [];
     for (let round = 0; round < 8; round++) {
