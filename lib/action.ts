@@ -7,6 +7,7 @@ import type { PublicUser } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { containsNul } from "@/lib/pg-text";
 import { requestMeta, type RequestMeta } from "@/lib/request-meta";
 
 export type ActionState<T = undefined> = {
@@ -39,13 +40,6 @@ async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
     await log.error("action.failed", { error });
     return { ok: false, error: errorMessages.unexpected, code: ErrorCode.unexpected };
   }
-}
-
-/** PostgreSQL text cannot hold U+0000: such input would fail in the database, not as bad input. */
-export function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (depth > 8 || value === null || typeof value !== "object") return false;
-  return Object.entries(value).some(([key, item]) => key.includes("\u0000") || containsNul(item, depth + 1));
 }
 
 function parse<S extends z.ZodType>(schema: S, input: Input) {

@@ -3,15 +3,15 @@
 // between two pages shifts nothing (no row skipped or shown twice). The cursor is opaque to the user but
 // not secret: it only says where to continue within the account the server already chose.
 import { z } from "zod";
+import { containsNul } from "@/lib/pg-text";
 
 const MAX_CURSOR = 1_000;
-// No U+0000: PostgreSQL text cannot hold it, so such a key would fail in the database.
 const parts = z
   .array(
     z
       .string()
       .max(400)
-      .regex(/^[^\u0000]*$/),
+      .refine((part) => !containsNul(part)),
   )
   .min(1)
   .max(4);

@@ -5,10 +5,11 @@
 // and once east of it, 2,000 users with 2FA seeded through lib/. Prints p50/p99, throughput and ratios
 // at 1 and 32 clients, SQL statements per accepted code, the server's memory over 10,000 sign-ins,
 // and each page's first-load JavaScript. Exit status 1 on any failed request. Figures: docs/benchmarks.md.
-//   npm run bench -- [--quick] [--zones UTC,Asia/Tokyo] [--users 2000] [--memory 10000]
+//   npm run bench -- [--quick] [--zones UTC,Asia/Tokyo] [--users 2000] [--memory 10000] [--cpu | --profile]
 // Each timed run stops after 15 s (--quick: 3 s); --memory 0 skips the memory run.
 // Servers take ports from E2E_PORT_BASE to E2E_PORT_BASE + 99 when it is set (a shared machine).
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { SECRETS } from "./servers/app";
 
@@ -18,6 +19,8 @@ const { values: flags } = parseArgs({
     zones: { type: "string" },
     users: { type: "string" },
     memory: { type: "string" },
+    cpu: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
 Object.assign(process.env, SECRETS, { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" });
@@ -42,11 +45,16 @@ const sizes = flags.quick
   : { users: 2000, one: 2000, many: 3000, signIns: 300, seconds: 15, memory: 10_000 };
 if (flags.users) sizes.users = Number(flags.users);
 if (flags.memory) sizes.memory = Number(flags.memory);
+// --cpu: the server's CPU time per TOTP step beside the empty action's, in one zone, instead of the
+// figures; --profile: the same under V8's CPU profiler, with a summary of the profile.
+const cpuOnly = flags.cpu || flags.profile;
+const profile = flags.profile ? path.resolve(".data/bench/profile") : undefined;
+if (cpuOnly) Object.assign(sizes, { memory: 0, cpu: true, profile });
 if (!(sizes.users >= 20) || !(sizes.memory >= 0)) {
   console.error("--users takes a whole number ≥ 20, --memory (whole sign-ins watched) ≥ 0.");
   process.exit(2);
 }
-const zones = (flags.zones ?? (flags.quick ? "UTC" : "UTC,Asia/Tokyo")).split(",");
+const zones = (flags.zones ?? (flags.quick || cpuOnly ? "UTC" : "UTC,Asia/Tokyo")).split(",");
 
 stopOnSignals();
 const loads: number[] = [];
@@ -61,7 +69,12 @@ try {
   console.log(`Machine: ${machine()}; load average (1/5/15 min) at the start ${loadAverage()}.\n`);
   for (const [i, zone] of zones.entries()) {
     const zoneSizes = { ...sizes, memory: i === zones.length - 1 ? sizes.memory : 0 }; // memory: once is enough
-    const { errors } = await benchZone(zone, zoneSizes, { base: empty.server.base, id: empty.id }, ports);
+    const { errors } = await benchZone(
+      zone,
+      zoneSizes,
+      { base: empty.server.base, id: empty.id, pid: empty.server.child.pid },
+      ports,
+    );
     if (errors) failed = true;
   }
   const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
@@ -69,7 +82,7 @@ try {
   console.log(
     `Run took ${minutes} min; 1-minute load average sampled every 5 s: min ${sorted[0]?.toFixed(1)}, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)}, max ${sorted.at(-1)?.toFixed(1)}.\n`,
   );
-  console.log(`## First-load JavaScript per page (production build)\n\n${firstLoadTable()}`);
+  if (!cpuOnly) console.log(`## First-load JavaScript per page (production build)\n\n${firstLoadTable()}`);
 } catch (error) {
   console.error(error);
   failed = true;

@@ -27,6 +27,13 @@ export function latencyTable(rows: Row[], reference: string, empty: string): str
   return lines.join("\n");
 }
 
+/** What the second factor adds to a whole sign-in, at 1 client (no queueing): the p50s' difference. */
+export function twoFactorCost(rows: Row[], withTwoFactor: string, without: string): string {
+  const p50 = (name: string) => rows.find((r) => r.name === name && r.clients === 1)?.figures.p50 ?? NaN;
+  const added = p50(withTwoFactor) - p50(without);
+  return `2FA adds ${ms(added)} to a whole sign-in at 1 client (p50 ${ms(p50(withTwoFactor))} with it, ${ms(p50(without))} without; target ≤ 5 ms).`;
+}
+
 export function statementTable(counts: [string, StatementCount][]): string {
   const lines = ["| path | SQL statements per accepted code |", "| --- | --- |"];
   for (const [name, count] of counts) lines.push(`| ${name} | **${count.perCode.toFixed(1)}** |`);

@@ -18,10 +18,12 @@ export type Servers = {
   app: string;
   ids: ActionIds;
   users: LoadUser[];
+  /** People who sign in with the password alone (no account of theirs enforces 2FA). */
+  plain: LoadUser[];
   admin: LoadUser;
   accountId: string;
   reference: string;
-  empty: { base: string; id: string };
+  empty: { base: string; id: string; pid?: number };
 };
 
 const CHALLENGE_COOKIE = "twofold.challenge"; // the name over plain HTTP (lib/auth/sign-in/cookie.ts)
@@ -61,6 +63,16 @@ export const wholeSignIn = (s: Servers): Target => ({
     const browser = new Browser(s.app, address(i), 30_000);
     const outcome = { signedIn: false, enrolled: false };
     await time(() => signIn(browser, s.users[i % s.users.length]!, s.ids, outcome, (u, secret) => nextCode(u, secret)));
+  },
+});
+
+/** The same for people no account requires 2FA of: password, CSRF token, callback. What 2FA adds is the difference. */
+export const signInWithout2fa = (s: Servers): Target => ({
+  name: "Twofold whole sign-in without 2FA (password, session cookie)",
+  request: async (i, time) => {
+    const browser = new Browser(s.app, address(i), 30_000);
+    const outcome = { signedIn: false, enrolled: false };
+    await time(() => signIn(browser, s.plain[i % s.plain.length]!, s.ids, outcome));
   },
 });
 

@@ -13,20 +13,33 @@ import { SECRETS, startApp } from "../servers/app";
 import { startPostgres } from "../servers/postgres";
 import { onStop } from "../servers/stop-all";
 import { drive } from "./drive";
+import { monotonicMicros, profileSummary } from "./profile";
 import { memoryUnderSignIns } from "./memory";
-import { latencyTable, memoryTable, statementTable, type Row } from "./report";
+import { cpuSeconds } from "../load/report";
+import { latencyTable, memoryTable, statementTable, twoFactorCost, type Row } from "./report";
 import { countStatements, enableStatementCounts, type StatementCount } from "./statements";
 import * as targets from "./targets";
 
 /** Users seeded; requests per run at 1 and at 32 clients (whole sign-ins: `signIns`), each run cut at
  * `seconds`; whole sign-ins watched for memory (0: none). */
-export type Sizes = { users: number; one: number; many: number; signIns: number; seconds: number; memory: number };
+export type Sizes = {
+  users: number;
+  one: number;
+  many: number;
+  signIns: number;
+  seconds: number;
+  memory: number;
+  /** Only the server's CPU time per TOTP step beside the empty action's, instead of the figures. */
+  cpu?: boolean;
+  /** … under V8's CPU profiler, the profile written to this folder. */
+  profile?: string;
+};
 const CLIENTS = [1, 32];
 
 export async function benchZone(
   timeZone: string,
   sizes: Sizes,
-  empty: { base: string; id: string },
+  empty: { base: string; id: string; pid?: number },
   ports: { from: number; to: number } | undefined,
 ): Promise<{ errors: number }> {
   const pg = await startPostgres({
@@ -41,7 +54,7 @@ export async function benchZone(
   onStop(() => prisma.$disconnect());
   await enableStatementCounts();
   console.error(`  ${timeZone}: seeding ${sizes.users} users with 2FA through lib/…`);
-  const seeded = await seed({ withTwoFactor: sizes.users, toEnrol: 0, admins: 1 });
+  const seeded = await seed({ withTwoFactor: sizes.users, toEnrol: 0, admins: 1, withoutTwoFactor: 50 });
   const admin = seeded.users.find((u) => u.admin)!;
   const users = seeded.users.filter((u) => !u.admin); // the admin's codes are spent by the user list
 
@@ -49,7 +62,7 @@ export async function benchZone(
   const base = `http://127.0.0.1:${appPort}`;
   const env = { ...SECRETS, DATABASE_URL: pg.url, NEXTAUTH_URL: base, TRUSTED_PROXY_HOPS: "1", LOG_LEVEL: "error" };
   const app = await startApp({
-    command: ["server.mjs"],
+    command: [...(sizes.profile ? ["--cpu-prof", `--cpu-prof-dir=${sizes.profile}`] : []), "server.mjs"],
     port: appPort,
     env,
     log: path.resolve(".data/bench/server.log"),
@@ -71,17 +84,23 @@ export async function benchZone(
     app: base,
     ids,
     users,
+    plain: seeded.plain,
     admin,
     accountId: seeded.accountId,
     reference: ref.base,
     empty,
   };
+  if (sizes.cpu) {
+    const empty = { ...targets.emptyAction(servers), pid: servers.empty.pid };
+    return profileTotpStep(targets.totpStep(servers), empty, { pid: app.child.pid, stop: app.stop }, sizes);
+  }
   const list = [
     targets.reference(servers),
     targets.emptyAction(servers),
     targets.totpStep(servers),
     targets.recoveryStep(servers),
     targets.wholeSignIn(servers),
+    targets.signInWithout2fa(servers),
     targets.userList(servers),
   ];
   const rows: Row[] = [];
@@ -108,6 +127,7 @@ export async function benchZone(
   }
 
   console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
+  console.log(`${twoFactorCost(rows, list[4]!.name, list[5]!.name)}\n`);
   console.log(`${statementTable(counts)}\n`);
   let errors = rows.reduce((sum, r) => sum + r.figures.errors, 0);
   if (sizes.memory) {
@@ -129,5 +149,46 @@ export async function benchZone(
   await app.stop();
   await prisma.$disconnect();
   await pg.stop();
+  return { errors };
+}
+
+/**
+ * Where the server's time goes on the second step: CPU time per accepted TOTP code (from /proc, which
+ * host noise moves far less than latency) beside the empty action's, in alternating rounds, and a
+ * CPU profile (`node --cpu-prof`) of the last round, summed by package and function.
+ */
+async function profileTotpStep(
+  target: targets.Target,
+  empty: targets.Target & { pid?: number },
+  app: { pid?: number; stop: () => Promise<void> },
+  sizes: Sizes,
+) {
+  const rounds = 4;
+  const warm = 300; // unrecorded: until V8 has optimised the hot paths of both servers
+  const n = Math.floor((Math.min(sizes.one, 2 * sizes.users - 20) - warm) / rounds);
+  await target.prepare?.(rounds * n + warm);
+  await drive(warm, 1, target.request);
+  await drive(warm, 1, empty.request);
+  const rows: string[] = [];
+  let errors = 0;
+  let window = { from: 0, to: 0 };
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, t, pid] of [
+      ["Twofold second step: TOTP code", target, app.pid],
+      ["empty Next.js server action", empty, empty.pid],
+    ] as const) {
+      const cpu = cpuSeconds(pid);
+      const from = monotonicMicros();
+      const figures = await drive(n, 1, (i, time) => t.request(warm + round * n + i, time));
+      if (t === target) window = { from, to: monotonicMicros() };
+      const used = ((cpuSeconds(pid)! - cpu!) * 1000) / figures.n;
+      errors += figures.errors;
+      rows.push(`| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms |`);
+    }
+  }
+  await app.stop(); // the profile is written as the server exits
+  console.log("| round | path | n | p50 | server CPU per request |\n| --- | --- | --- | --- | --- |");
+  console.log(`${rows.join("\n")}\n`);
+  if (sizes.profile) console.log(profileSummary(sizes.profile, window)); // Twofold's last round
   return { errors };
 }

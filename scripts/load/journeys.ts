@@ -84,7 +84,7 @@ export async function signIn(
     });
     user.secret = secret; // from now on a user with an authenticator
     outcome.enrolled = true;
-  } else {
+  } else if (requirement !== "none" || user.secret) {
     throw new HttpError("password step", `unexpected requirement "${requirement}" for ${user.email}`);
   }
 

@@ -62,14 +62,20 @@ async function enrol(user: { id: string; email: string }) {
   throw new Error(`Could not enrol ${user.email}.`);
 }
 
+/**
+ * `withoutTwoFactor` more people belong to no account that enforces 2FA (each has only their own), so
+ * they sign in with the password alone: the benchmark's sign-in without 2FA.
+ */
 export async function seed({
   withTwoFactor,
   toEnrol,
   admins,
+  withoutTwoFactor = 0,
 }: {
   withTwoFactor: number;
   toEnrol: number;
   admins: number;
+  withoutTwoFactor?: number;
 }) {
   const prisma = await db();
   const passwordHash = await hashPassword(PASSWORD);
@@ -109,9 +115,18 @@ export async function seed({
     const j = Math.floor(Math.random() * (i + 1));
     [users[i], users[j]] = [users[j]!, users[i]!];
   }
+  const plain: LoadUser[] = [];
+  await pool(
+    Array.from({ length: withoutTwoFactor }, (_, i) => i),
+    6,
+    async (i) => {
+      const user = await person(passwordHash, `plain${i}@load.example`, `Plain User ${i}`);
+      plain.push({ id: user.id, email: user.email, secret: null, admin: false, lastStep: 0, recoveryCodes: [] });
+    },
+  );
   // Members without 2FA must now enrol when they sign in (no grace period).
   await enableEnforcement(owner.id, account.id, 0, meta);
   // The seeding's own "2FA turned on" and enforcement emails are not part of the load.
   await prisma.emailMessage.deleteMany({});
-  return { accountId: account.id, users, owner };
+  return { accountId: account.id, users, plain, owner };
 }

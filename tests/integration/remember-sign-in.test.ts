@@ -59,6 +59,21 @@ async function teamOf(owner: TwoFactorUser, member: TwoFactorUser) {
   return { accountId, membershipId: membership.id };
 }
 
+/** An owner's team whose member signed in with "Don't ask again": the member's device cookie alone is kept. */
+async function rememberedMember() {
+  const owner = await makeUserWithTwoFactor("Owner");
+  const member = await makeUserWithTwoFactor("Member");
+  const team = await teamOf(owner, member);
+  await signIn(member, { remember: true });
+  return { owner, member, ...team, token: keepOnlyDeviceCookie()! };
+}
+
+/** The account enforces 2FA and lets its members' devices be remembered for `days`. */
+async function allowRememberDays(owner: TwoFactorUser, accountId: string, days: number) {
+  await enableEnforcement(owner.user.id, accountId, 0, meta);
+  await prisma().account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } });
+}
+
 describe("a remembered device at sign-in", () => {
   it("skips the code in the browser that ticked the box, only there, and the skip is audited", async () => {
     const alice = await makeUserWithTwoFactor("Alice");
@@ -129,11 +144,7 @@ describe("a remembered device at sign-in", () => {
   });
 
   it("asks for the code after an admin's 2FA reset, even once the member set up 2FA again", async () => {
-    const owner = await makeUserWithTwoFactor("Owner");
-    const member = await makeUserWithTwoFactor("Member");
-    const { accountId, membershipId } = await teamOf(owner, member);
-    await signIn(member, { remember: true });
-    const token = keepOnlyDeviceCookie()!;
+    const { owner, member, accountId, membershipId, token } = await rememberedMember();
 
     await resetMemberTwoFactor(owner.user.id, accountId, membershipId, meta);
     const { secret } = await beginEnrolment(member.user);
@@ -142,14 +153,9 @@ describe("a remembered device at sign-in", () => {
   });
 
   it("is not offered, not set and not honoured where the strictest account allows 0 days", async () => {
-    const owner = await makeUserWithTwoFactor("Owner");
-    const member = await makeUserWithTwoFactor("Member");
-    const { accountId } = await teamOf(owner, member);
-    await signIn(member, { remember: true });
-    const token = keepOnlyDeviceCookie()!;
+    const { owner, member, accountId, token } = await rememberedMember();
 
-    await enableEnforcement(owner.user.id, accountId, 0, meta);
-    await prisma().account.update({ where: { id: accountId }, data: { rememberDeviceDays: 0 } });
+    await allowRememberDays(owner, accountId, 0);
     const step1 = await login.submitPassword({ email: member.user.email, password: PASSWORD });
     expect(step1.data).toMatchObject({ requirement: "verify", rememberDays: 0 });
     expect(await finishSignIn()).toBe(false);
@@ -180,13 +186,8 @@ describe("a remembered device at sign-in", () => {
   });
 
   it("follows an account that shortens the days: older trust ends with it", async () => {
-    const owner = await makeUserWithTwoFactor("Owner");
-    const member = await makeUserWithTwoFactor("Member");
-    const { accountId } = await teamOf(owner, member);
-    await signIn(member, { remember: true });
-    const token = keepOnlyDeviceCookie()!;
-    await enableEnforcement(owner.user.id, accountId, 0, meta);
-    await prisma().account.update({ where: { id: accountId }, data: { rememberDeviceDays: 7 } });
+    const { owner, member, accountId, token } = await rememberedMember();
+    await allowRememberDays(owner, accountId, 7);
     await prisma().rememberedDevice.updateMany({ data: { createdAt: new Date(Date.now() - 8 * DAY) } });
     expect((await checkPassword(member.user.email, PASSWORD, meta, token)).requirement).toBe("verify");
   });
