@@ -15,7 +15,7 @@ import { onStop } from "../servers/stop-all";
 import { drive } from "./drive";
 import { monotonicMicros, profileSummary } from "./profile";
 import { memoryUnderSignIns } from "./memory";
-import { cpuSeconds } from "../load/report";
+import { cpuSeconds, residentMiB } from "../load/report";
 import { latencyTable, memoryTable, statementTable, twoFactorCost, type Row } from "./report";
 import { countStatements, enableStatementCounts, type StatementCount } from "./statements";
 import * as targets from "./targets";
@@ -183,11 +183,16 @@ async function profileTotpStep(
       if (t === target) window = { from, to: monotonicMicros() };
       const used = ((cpuSeconds(pid)! - cpu!) * 1000) / figures.n;
       errors += figures.errors;
-      rows.push(`| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms |`);
+      const rss = residentMiB(pid)?.toFixed(0) ?? "–";
+      rows.push(
+        `| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms | ${rss} MiB |`,
+      );
     }
   }
   await app.stop(); // the profile is written as the server exits
-  console.log("| round | path | n | p50 | server CPU per request |\n| --- | --- | --- | --- | --- |");
+  console.log(
+    "| round | path | n | p50 | server CPU per request | server RSS |\n| --- | --- | --- | --- | --- | --- |",
+  );
   console.log(`${rows.join("\n")}\n`);
   if (sizes.profile) console.log(profileSummary(sizes.profile, window)); // Twofold's last round
   return { errors };
