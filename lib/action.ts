@@ -42,24 +42,18 @@ async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
   }
 }
 
+const invalidInput = { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput } as const;
+
 function parse<S extends z.ZodType>(schema: S, input: Input) {
   const parsed = schema.safeParse(toObject(input));
-  if (parsed.success && !containsNul(parsed.data)) return { data: parsed.data as z.infer<S> };
   if (parsed.success) {
-    return {
-      state: { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput } as ActionState<never>,
-    };
+    return containsNul(parsed.data)
+      ? { state: invalidInput as ActionState<never> }
+      : { data: parsed.data as z.infer<S> };
   }
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "form"] ??= []).push(issue.message);
-  return {
-    state: {
-      ok: false,
-      error: errorMessages.invalid_input,
-      code: ErrorCode.invalidInput,
-      fieldErrors,
-    } as ActionState<never>,
-  };
+  return { state: { ...invalidInput, fieldErrors } as ActionState<never> };
 }
 
 /** A public server action: parse with zod, then call lib. Usable directly and with useActionState. */

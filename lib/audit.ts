@@ -83,7 +83,8 @@ export type AuditInput = {
 
 /**
  * Records one security event (inside `client` when it is the transaction of the change it records).
- * Events about a user are written to each account they belong to, so every account's audit page shows what happened to its members. Never pass secrets in `details`.
+ * Events about a user are written to each account they belong to, so every account's audit page shows
+ * what happened to its members. Never pass secrets in `details`.
  * One statement (auditInsertSql): the accounts are read by the INSERT itself.
  */
 export async function audit(input: AuditInput, client?: Pick<Prisma.TransactionClient, "$queryRaw">): Promise<void> {

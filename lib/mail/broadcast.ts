@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { audiences, isAudience, type Audience } from "./audiences";
-import type { Mail } from "./outbox";
+import type { MemberMail } from "./messages";
 
 // One message to many members: the change's transaction stores one row (constant time, whatever the
 // account's size), and the mail poller expands it into ordinary outbox rows, a batch of members at a
@@ -19,7 +19,7 @@ export async function queueBroadcast(
   tx: Writer,
   accountId: string,
   audience: Audience,
-  mail: Omit<Mail, "to">,
+  mail: MemberMail,
 ): Promise<string> {
   const { id } = await tx.mailBroadcast.create({
     data: { accountId, audience, subject: mail.subject, text: mail.text },
