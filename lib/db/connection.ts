@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { acquireFolderLock } from "./folder-lock";
+import { statementNamer } from "./statement-names";
 
 export type DatabaseTarget = { kind: "pglite"; dir: string } | { kind: "postgres"; url: string };
 
@@ -51,6 +52,14 @@ export type OpenDatabase = {
 export const transactionOptions = { maxWait: 10_000, timeout: 30_000 } as const;
 
 /**
+ * After five runs of a prepared statement PostgreSQL may switch to one generic plan, made for the
+ * average parameter: for the members page that is an account of about 100 members, and the plan
+ * that suits it (sort them all) takes a second on a 100,000-member account. Every run is planned for
+ * its own parameters; the prepared statement still saves parsing (0.84 → 0.58 ms on the claim).
+ */
+const CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan";
+
+/**
  * Prisma's PostgreSQL adapter for a server URL. The session TimeZone is pinned to UTC: the adapter
  * sends zone-less times and relabels the offset of the timestamptz values it reads instead of
  * converting them (prisma/orm#26786), so on a server east or west of UTC every stored time and
@@ -59,12 +68,21 @@ export const transactionOptions = { maxWait: 10_000, timeout: 30_000 } as const;
  * A transaction-mode pooler (PgBouncer, as in Neon's and Supabase's pooled URLs) refuses that
  * start-up option. `?pgbouncer=true` on the URL (Prisma's own convention) leaves it out; the
  * database's default must then be UTC (`ALTER DATABASE … SET timezone TO 'UTC'`), which
- * `assertUtcSessions` checks when the app connects.
+ * `assertUtcSessions` checks when the app connects. Such a pooler also hands each transaction a
+ * different server connection, where a statement prepared on another is unknown: pooled
+ * connections prepare nothing, direct ones name their statements (./statement-names).
  */
 export async function postgresAdapter(url: string, pool: { max?: number } = {}) {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { connectionString, pooled } = poolerAware(url);
-  return new PrismaPg({ connectionString, ...(pooled ? {} : { options: "-c TimeZone=UTC" }), ...pool });
+  if (pooled) return new PrismaPg({ connectionString, ...pool });
+  const name = statementNamer();
+  // `pg` treats a missing name as unnamed; the adapter's type asks for a string only.
+  const statementNameGenerator = (query: { sql: string }) => name(query.sql) as string;
+  return new PrismaPg(
+    { connectionString, options: `-c TimeZone=UTC ${CUSTOM_PLANS}`, ...pool },
+    { statementNameGenerator },
+  );
 }
 
 export function poolerAware(url: string): { connectionString: string; pooled: boolean } {

@@ -1,0 +1,45 @@
+// A direct connection prepares each statement once and reuses it, planning each run for its own
+// parameters (a plan made for an average account is slow for a big one); one through a transaction-mode
+// pooler (?pgbouncer=true) prepares nothing, since its next transaction may be on another server
+// connection where that statement does not exist.
+import { describe, expect, inject, it } from "vitest";
+import { postgresAdapter } from "@/lib/db/connection";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { freshDatabasePerFile } from "../database";
+
+const { prisma } = freshDatabasePerFile();
+
+type Prepared = { statement: string; generic: number; custom: number };
+
+/** Looks a user up 7 times on one connection and lists what that connection has prepared. */
+async function preparedAfterLookups(client: PrismaClient): Promise<Prepared[]> {
+  return client.$transaction(async (tx) => {
+    for (let i = 0; i < 7; i++) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "email" = ${`nobody${i}@example.com`}`;
+    return tx.$queryRaw<Prepared[]>`
+      SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
+      FROM pg_prepared_statements
+      WHERE NOT from_sql AND statement LIKE '%"User"%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+  });
+}
+
+describe("prepared statements", () => {
+  it("are prepared once and planned for each run's own parameters on a direct connection", async () => {
+    const prepared = await preparedAfterLookups(prisma());
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0].statement).toContain('"email" = $1');
+    // Never one generic plan for all parameters (which PostgreSQL would otherwise try after 5 runs).
+    expect(prepared[0]).toMatchObject({ generic: 0, custom: 7 });
+  });
+
+  it("are not prepared through a transaction-mode pooler", async () => {
+    const url = (await prisma().$queryRaw<{ db: string }[]>`SELECT current_database() AS db`)[0].db;
+    const pooled = new PrismaClient({
+      adapter: await postgresAdapter(`${inject("postgresUrl")}/${url}?pgbouncer=true`),
+    });
+    try {
+      expect(await preparedAfterLookups(pooled)).toEqual([]);
+    } finally {
+      await pooled.$disconnect();
+    }
+  });
+});
