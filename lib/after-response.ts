@@ -14,3 +14,15 @@ export function afterResponse(label: string, work: () => Promise<unknown>): void
     }
   });
 }
+
+/**
+ * Starts `work` after the current request's response; outside a request (scripts, tests) does
+ * nothing, for work the server's timer (and the cron route) also runs, so none is lost.
+ */
+export function alsoAfterResponse(work: () => Promise<unknown>): void {
+  try {
+    after(work);
+  } catch {
+    // Not in a request: the timer or the cron route gets to it.
+  }
+}

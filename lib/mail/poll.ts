@@ -1,5 +1,5 @@
 import "server-only";
-import { after } from "next/server";
+import { alsoAfterResponse } from "@/lib/after-response";
 import { log } from "@/lib/log";
 import { expandBroadcasts } from "./broadcast";
 import { deliverOutbox, type Transport } from "./outbox";
@@ -31,9 +31,5 @@ export function runMailPoller(): Promise<unknown> {
 
 /** After the response of a request that queued a broadcast, so its first members' emails go out soon. */
 export function pollAfterResponse() {
-  try {
-    after(runMailPoller);
-  } catch {
-    // Outside a request (scripts, tests): the server's timer or the cron route expands it.
-  }
+  alsoAfterResponse(runMailPoller);
 }

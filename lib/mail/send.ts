@@ -1,7 +1,7 @@
 import "server-only";
-import { after } from "next/server";
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
+import { alsoAfterResponse } from "@/lib/after-response";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { deliverOutbox, queueMail, type Mail, type Transport } from "./outbox";
@@ -88,11 +88,7 @@ export async function sendMail(mail: Mail | Mail[], tx?: Parameters<typeof queue
 
 /** Delivery after the response, for messages a statement queued itself (INSERT INTO "EmailMessage"). */
 export function deliverAfterResponse() {
-  try {
-    after(deliverPendingMail);
-  } catch {
-    // Outside a request (scripts, tests): the timer or the next request delivers.
-  }
+  alsoAfterResponse(deliverPendingMail);
 }
 
 /** The development mailbox; exists only outside production and without SMTP. */
