@@ -34,16 +34,6 @@ export function twoFactorCost(rows: Row[], withTwoFactor: string, without: strin
   return `2FA adds ${ms(added)} to a whole sign-in at 1 client (p50 ${ms(p50(withTwoFactor))} with it, ${ms(p50(without))} without; target ≤ 5 ms).`;
 }
 
-/** The TOTP second step at 1 client with a million more users in the tables, against `zone`'s run. */
-export function scaleRatio(atScale: Row[], small: Row[], zone: string): string {
-  const p50 = (rows: Row[]) =>
-    rows.find((r) => r.name.includes("second step: TOTP") && r.clients === 1)?.figures.p50 ?? NaN;
-  return (
-    `Second step (TOTP code, 1 client) p50 with 1,000,000 more users: ${ms(p50(atScale))}; ` +
-    `in the ${zone} run above: ${ms(p50(small))}; ratio ${ratio(p50(atScale) / p50(small))} (target ≤ 1.2×).`
-  );
-}
-
 export function statementTable(counts: [string, StatementCount][]): string {
   const lines = ["| path | SQL statements per accepted code |", "| --- | --- |"];
   for (const [name, count] of counts) lines.push(`| ${name} | **${count.perCode.toFixed(1)}** |`);

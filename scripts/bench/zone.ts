@@ -36,17 +36,26 @@ export type Sizes = {
 };
 const CLIENTS = [1, 32];
 
+type Zone = {
+  servers: targets.Servers;
+  prisma: PrismaClient;
+  app: Awaited<ReturnType<typeof startApp>>;
+  ref: Awaited<ReturnType<typeof startApp>>;
+  pg: { stop: () => Promise<void> };
+};
+
 /**
- * `database`: "fresh" is a new, empty PostgreSQL; "scale" a copy of the million-user database of
- * `npm run seed:scale`. Either way the same users are seeded into it and driven.
+ * A database with the bench's users seeded through lib/, Twofold's production server and the bare
+ * reference on it. `database`: "fresh" is a new, empty PostgreSQL; "scale" a copy of the
+ * million-user database of `npm run seed:scale`. lib/'s database is this one afterwards.
  */
-export async function benchZone(
+async function startZone(
   timeZone: string,
   sizes: Sizes,
   empty: { base: string; id: string; pid?: number },
   ports: { from: number; to: number } | undefined,
-  database: "fresh" | "scale" = "fresh",
-): Promise<{ errors: number; rows: Row[] }> {
+  database: "fresh" | "scale",
+): Promise<Zone> {
   const start = database === "scale" ? startScaleCopy : startPostgres;
   const pg = await start({
     name: "bench",
@@ -59,8 +68,7 @@ export async function benchZone(
   setDatabase(prisma);
   onStop(() => prisma.$disconnect());
   await enableStatementCounts();
-  const where = database === "scale" ? `${timeZone}, 1M users` : timeZone;
-  console.error(`  ${where}: seeding ${sizes.users} users with 2FA through lib/…`);
+  console.error(`  ${zoneName(timeZone, database)}: seeding ${sizes.users} users with 2FA through lib/…`);
   const seeded = await seed({ withTwoFactor: sizes.users, toEnrol: 0, admins: 1, withoutTwoFactor: 50 });
   // Seeding leaves dead rows (the seed's own emails, deleted) that autovacuum would clear during the
   // timed runs, on the million-user copy for many seconds: clear them and refresh statistics first.
@@ -75,14 +83,14 @@ export async function benchZone(
     command: [...(sizes.profile ? ["--cpu-prof", `--cpu-prof-dir=${sizes.profile}`] : []), "server.mjs"],
     port: appPort,
     env,
-    log: path.resolve(".data/bench/server.log"),
+    log: path.resolve(`.data/bench/server-${database}.log`),
   });
   onStop(app.stop);
   const ref = await startApp({
     command: ["scripts/bench/reference-server.mjs"],
     port: await freePort(ports),
     env: { DATABASE_URL: pg.url, TOTP_ENCRYPTION_KEY: SECRETS.TOTP_ENCRYPTION_KEY },
-    log: path.resolve(".data/bench/reference.log"),
+    log: path.resolve(`.data/bench/reference-${database}.log`),
     healthPath: "/health",
   });
   onStop(ref.stop);
@@ -100,6 +108,20 @@ export async function benchZone(
     reference: ref.base,
     empty,
   };
+  return { servers, prisma, app, ref, pg };
+}
+
+const zoneName = (timeZone: string, database: "fresh" | "scale") =>
+  database === "scale" ? `${timeZone}, 1M users` : timeZone;
+
+export async function benchZone(
+  timeZone: string,
+  sizes: Sizes,
+  empty: { base: string; id: string; pid?: number },
+  ports: { from: number; to: number } | undefined,
+): Promise<{ errors: number }> {
+  const { servers, prisma, app, ref, pg } = await startZone(timeZone, sizes, empty, ports, "fresh");
+  const users = servers.users;
   if (sizes.cpu) {
     const empty = { ...targets.emptyAction(servers), pid: servers.empty.pid };
     const { errors } = await profileTotpStep(
@@ -108,7 +130,7 @@ export async function benchZone(
       { pid: app.child.pid, stop: app.stop },
       sizes,
     );
-    return { errors, rows: [] };
+    return { errors };
   }
   const list = [
     targets.reference(servers),
@@ -126,7 +148,7 @@ export async function benchZone(
       const warm = 20;
       // Each user has two unused codes after a reset (this step and the next): no more requests than that.
       const n = Math.min(signIn ? sizes.signIns : clients === 1 ? sizes.one : sizes.many, 2 * users.length - warm);
-      console.error(`  ${where}: ${target.name}, ${clients} client${clients > 1 ? "s" : ""}, ${n} requests…`);
+      console.error(`  ${timeZone}: ${target.name}, ${clients} client${clients > 1 ? "s" : ""}, ${n} requests…`);
       await target.prepare?.(warm + n);
       await drive(warm, clients, target.request, sizes.seconds); // unrecorded: JIT, pools and caches warm up
       const figures = await drive(n, clients, (i, time) => target.request(warm + i, time), sizes.seconds);
@@ -142,16 +164,12 @@ export async function benchZone(
     counts.push([target.name, await countStatements(times, (i) => target.request(i, (exchange) => exchange()))]);
   }
 
-  const heading =
-    database === "scale"
-      ? `## 1,000,000 more users (a copy of \`npm run seed:scale\`'s database), server TimeZone ${timeZone}`
-      : `## PostgreSQL server TimeZone ${timeZone}`;
-  console.log(`${heading}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
+  console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
   console.log(`${twoFactorCost(rows, list[4]!.name, list[5]!.name)}\n`);
   console.log(`${statementTable(counts)}\n`);
   let errors = rows.reduce((sum, r) => sum + r.figures.errors, 0);
   if (sizes.memory) {
-    console.error(`  ${where}: memory over ${sizes.memory} whole sign-ins…`);
+    console.error(`  ${timeZone}: memory over ${sizes.memory} whole sign-ins…`);
     const memory = await memoryUnderSignIns(
       list[4]!,
       app.child.pid,
@@ -169,13 +187,94 @@ export async function benchZone(
   await app.stop();
   await prisma.$disconnect();
   await pg.stop();
-  return { errors, rows };
+  return { errors };
+}
+
+type Contender = { name: string; target: targets.Target; pid?: number };
+
+/**
+ * `rounds` rounds of `n` requests at 1 client, the contenders taking turns, after `warm` unrecorded
+ * requests each: the host's drift then falls on all of them alike. Prints each round's p50, the
+ * server's CPU time per request (from /proc, which that drift moves far less) and its RSS; returns
+ * each contender's p50s and the time window of the first contender's last round.
+ */
+async function alternatingRounds(contenders: Contender[], rounds: number, n: number, warm: number) {
+  for (const { target } of contenders) await drive(warm, 1, target.request);
+  const lines: string[] = [];
+  const p50s = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  let errors = 0;
+  let window = { from: 0, to: 0 };
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, { name, target, pid }] of contenders.entries()) {
+      const cpu = cpuSeconds(pid);
+      const from = monotonicMicros();
+      const figures = await drive(n, 1, (i, time) => target.request(warm + round * n + i, time));
+      if (k === 0) window = { from, to: monotonicMicros() };
+      const used = ((cpuSeconds(pid)! - cpu!) * 1000) / figures.n;
+      errors += figures.errors;
+      p50s.get(name)!.push(figures.p50);
+      const rss = residentMiB(pid)?.toFixed(0) ?? "–";
+      lines.push(
+        `| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms | ${rss} MiB |`,
+      );
+    }
+  }
+  console.log(
+    "| round | path | n | p50 | server CPU per request | server RSS |\n| --- | --- | --- | --- | --- | --- |",
+  );
+  console.log(`${lines.join("\n")}\n`);
+  return { errors, p50s, window };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The TOTP second step with a million more users in the tables against the same step on a fresh
+ * database: both servers up at once (UTC), their rounds alternating, so the ratio is not the host's
+ * drift between two runs minutes apart (which moved a p50 from 6 to 11.7 ms here).
+ */
+export async function compareAtScale(
+  sizes: Sizes,
+  empty: { base: string; id: string; pid?: number },
+  ports: { from: number; to: number } | undefined,
+): Promise<{ errors: number }> {
+  const zones = [] as { name: string; zone: Zone }[];
+  for (const [name, database] of [
+    ["second step, TOTP code: fresh database", "fresh"],
+    ["second step, TOTP code: 1,000,000 more users", "scale"],
+  ] as const) {
+    zones.push({ name, zone: await startZone("UTC", sizes, empty, ports, database) });
+  }
+  const rounds = 4;
+  const warm = 200;
+  const n = Math.floor((Math.min(sizes.one, 2 * (sizes.users - 1) - 20) - warm) / rounds);
+  const contenders: Contender[] = [];
+  for (const { name, zone } of zones) {
+    const target = targets.totpStep(zone.servers);
+    setDatabase(zone.prisma); // lib/ makes each database's challenges
+    await target.prepare?.(warm + rounds * n);
+    contenders.push({ name, target, pid: zone.app.child.pid });
+  }
+  console.error(`  UTC: the TOTP step on both databases, ${rounds} alternating rounds of ${n}…`);
+  const { errors, p50s } = await alternatingRounds(contenders, rounds, n, warm);
+  const [small, big] = contenders.map((c) => median(p50s.get(c.name)!));
+  console.log(
+    `Second step (TOTP code, 1 client), median of the rounds' p50s: ${big!.toFixed(2)} ms with 1,000,000 more ` +
+      `users, ${small!.toFixed(2)} ms on the fresh database: ratio ${(big! / small!).toFixed(2)}× (target ≤ 1.2×).\n`,
+  );
+  for (const { zone } of zones) {
+    await zone.ref.stop();
+    await zone.app.stop();
+    await zone.prisma.$disconnect();
+    await zone.pg.stop();
+  }
+  return { errors };
 }
 
 /**
- * Where the server's time goes on the second step: CPU time per accepted TOTP code (from /proc, which
- * host noise moves far less than latency) beside the empty action's, in alternating rounds, and a
- * CPU profile (`node --cpu-prof`) of the last round, summed by package and function.
+ * Where the server's time goes on the second step: CPU time per accepted TOTP code beside the empty
+ * action's, in alternating rounds, and a CPU profile (`node --cpu-prof`) of the last round, summed by
+ * package and function.
  */
 async function profileTotpStep(
   target: targets.Target,
@@ -187,33 +286,16 @@ async function profileTotpStep(
   const warm = 300; // unrecorded: until V8 has optimised the hot paths of both servers
   const n = Math.floor((Math.min(sizes.one, 2 * sizes.users - 20) - warm) / rounds);
   await target.prepare?.(rounds * n + warm);
-  await drive(warm, 1, target.request);
-  await drive(warm, 1, empty.request);
-  const rows: string[] = [];
-  let errors = 0;
-  let window = { from: 0, to: 0 };
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, t, pid] of [
-      ["Twofold second step: TOTP code", target, app.pid],
-      ["empty Next.js server action", empty, empty.pid],
-    ] as const) {
-      const cpu = cpuSeconds(pid);
-      const from = monotonicMicros();
-      const figures = await drive(n, 1, (i, time) => t.request(warm + round * n + i, time));
-      if (t === target) window = { from, to: monotonicMicros() };
-      const used = ((cpuSeconds(pid)! - cpu!) * 1000) / figures.n;
-      errors += figures.errors;
-      const rss = residentMiB(pid)?.toFixed(0) ?? "–";
-      rows.push(
-        `| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms | ${rss} MiB |`,
-      );
-    }
-  }
-  await app.stop(); // the profile is written as the server exits
-  console.log(
-    "| round | path | n | p50 | server CPU per request | server RSS |\n| --- | --- | --- | --- | --- | --- |",
+  const { errors, window } = await alternatingRounds(
+    [
+      { name: "Twofold second step: TOTP code", target, pid: app.pid },
+      { name: "empty Next.js server action", target: empty, pid: empty.pid },
+    ],
+    rounds,
+    n,
+    warm,
   );
-  console.log(`${rows.join("\n")}\n`);
+  await app.stop(); // the profile is written as the server exits
   if (sizes.profile) console.log(profileSummary(sizes.profile, window)); // Twofold's last round
   return { errors };
 }
