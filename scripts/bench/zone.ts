@@ -16,7 +16,7 @@ import { drive } from "./drive";
 import { monotonicMicros, profileSummary } from "./profile";
 import { memoryUnderSignIns } from "./memory";
 import { cpuSeconds, residentMiB } from "../load/report";
-import { latencyTable, memoryTable, statementTable, twoFactorCost, type Row } from "./report";
+import { latencyTable, median, memoryTable, statementTable, twoFactorCost, type Row } from "./report";
 import { countStatements, enableStatementCounts, type StatementCount } from "./statements";
 import * as targets from "./targets";
 
@@ -157,6 +157,17 @@ export async function benchZone(
     }
   }
 
+  // argon2id's time varies from sign-in to sign-in by more than the difference sought: many rounds.
+  const costRounds = 8;
+  console.error(`  ${timeZone}: what 2FA adds to a whole sign-in, ${costRounds} alternating rounds…`);
+  await list[4]!.prepare?.(0);
+  const cost = await alternatingRounds(
+    [list[4]!, list[5]!].map((target) => ({ name: target.name, target, pid: app.child.pid })),
+    costRounds,
+    Math.min(50, Math.floor((2 * users.length - 60) / costRounds)),
+    10,
+  );
+
   const counts: [string, StatementCount][] = [];
   for (const target of [list[2]!, list[3]!, list[0]!]) {
     const times = 10;
@@ -165,9 +176,13 @@ export async function benchZone(
   }
 
   console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
-  console.log(`${twoFactorCost(rows, list[4]!.name, list[5]!.name)}\n`);
+  const [withIt, without] = [list[4]!.name, list[5]!.name];
+  console.log(
+    `${twoFactorCost(cost.p50s.get(withIt)!, cost.p50s.get(without)!, cost.cpus.get(withIt)!, cost.cpus.get(without)!)}\n`,
+  );
+  console.log(`${cost.table}\n`);
   console.log(`${statementTable(counts)}\n`);
-  let errors = rows.reduce((sum, r) => sum + r.figures.errors, 0);
+  let errors = rows.reduce((sum, r) => sum + r.figures.errors, cost.errors);
   if (sizes.memory) {
     console.error(`  ${timeZone}: memory over ${sizes.memory} whole sign-ins…`);
     const memory = await memoryUnderSignIns(
@@ -195,13 +210,15 @@ type Contender = { name: string; target: targets.Target; pid?: number };
 /**
  * `rounds` rounds of `n` requests at 1 client, the contenders taking turns, after `warm` unrecorded
  * requests each: the host's drift then falls on all of them alike. Prints each round's p50, the
- * server's CPU time per request (from /proc, which that drift moves far less) and its RSS; returns
- * each contender's p50s and the time window of the first contender's last round.
+ * server's CPU time per request (from /proc, which that drift moves far less) and its RSS, as a
+ * table; returns it with each contender's p50s and CPU times, and the time window of the first
+ * contender's last round.
  */
 async function alternatingRounds(contenders: Contender[], rounds: number, n: number, warm: number) {
   for (const { target } of contenders) await drive(warm, 1, target.request);
   const lines: string[] = [];
   const p50s = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const cpus = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   let errors = 0;
   let window = { from: 0, to: 0 };
   for (let round = 0; round < rounds; round++) {
@@ -213,20 +230,20 @@ async function alternatingRounds(contenders: Contender[], rounds: number, n: num
       const used = ((cpuSeconds(pid)! - cpu!) * 1000) / figures.n;
       errors += figures.errors;
       p50s.get(name)!.push(figures.p50);
+      cpus.get(name)!.push(used);
       const rss = residentMiB(pid)?.toFixed(0) ?? "–";
       lines.push(
         `| ${round + 1} | ${name} | ${figures.n} | ${figures.p50.toFixed(2)} ms | ${used.toFixed(2)} ms | ${rss} MiB |`,
       );
     }
   }
-  console.log(
-    "| round | path | n | p50 | server CPU per request | server RSS |\n| --- | --- | --- | --- | --- | --- |",
-  );
-  console.log(`${lines.join("\n")}\n`);
-  return { errors, p50s, window };
+  const table = [
+    "| round | path | n | p50 | server CPU per request | server RSS |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...lines,
+  ].join("\n");
+  return { errors, p50s, cpus, window, table };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The TOTP second step with a million more users in the tables against the same step on a fresh
@@ -256,7 +273,8 @@ export async function compareAtScale(
     contenders.push({ name, target, pid: zone.app.child.pid });
   }
   console.error(`  UTC: the TOTP step on both databases, ${rounds} alternating rounds of ${n}…`);
-  const { errors, p50s } = await alternatingRounds(contenders, rounds, n, warm);
+  const { errors, p50s, table } = await alternatingRounds(contenders, rounds, n, warm);
+  console.log(`${table}\n`);
   const [small, big] = contenders.map((c) => median(p50s.get(c.name)!));
   console.log(
     `Second step (TOTP code, 1 client), median of the rounds' p50s: ${big!.toFixed(2)} ms with 1,000,000 more ` +
@@ -286,7 +304,7 @@ async function profileTotpStep(
   const warm = 300; // unrecorded: until V8 has optimised the hot paths of both servers
   const n = Math.floor((Math.min(sizes.one, 2 * sizes.users - 20) - warm) / rounds);
   await target.prepare?.(rounds * n + warm);
-  const { errors, window } = await alternatingRounds(
+  const { errors, window, table } = await alternatingRounds(
     [
       { name: "Twofold second step: TOTP code", target, pid: app.pid },
       { name: "empty Next.js server action", target: empty, pid: empty.pid },
@@ -295,6 +313,7 @@ async function profileTotpStep(
     n,
     warm,
   );
+  console.log(`${table}\n`);
   await app.stop(); // the profile is written as the server exits
   if (sizes.profile) console.log(profileSummary(sizes.profile, window)); // Twofold's last round
   return { errors };
