@@ -60,6 +60,14 @@ export const transactionOptions = { maxWait: 10_000, timeout: 30_000 } as const;
 const CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan";
 
 /**
+ * A connection is replaced after 10 minutes (when next released). Its prepared statements go with it:
+ * after a migration that changes what a statement returns (a column's type, say), PostgreSQL refuses
+ * the old prepared statement on every use ("cached plan must not change result type"), and a
+ * connection that stays busy would never be dropped by the idle timeout alone.
+ */
+const CONNECTION_LIFETIME_SECONDS = 600;
+
+/**
  * Prisma's PostgreSQL adapter for a server URL. The session TimeZone is pinned to UTC: the adapter
  * sends zone-less times and relabels the offset of the timestamptz values it reads instead of
  * converting them (prisma/orm#26786), so on a server east or west of UTC every stored time and
@@ -79,16 +87,28 @@ export async function postgresAdapter(url: string, pool: { max?: number } = {}) 
   const name = statementNamer();
   // `pg` treats a missing name as unnamed; the adapter's type asks for a string only.
   const statementNameGenerator = (query: { sql: string }) => name(query.sql) as string;
-  return new PrismaPg(
-    { connectionString, options: `-c TimeZone=UTC ${CUSTOM_PLANS}`, ...pool },
-    { statementNameGenerator },
-  );
+  const config = { ...startupOptions(connectionString), maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS };
+  return new PrismaPg({ ...config, ...pool }, { statementNameGenerator });
+}
+
+/**
+ * The URL's own `options=` (a search_path, say) with the app's after it, so the app's settings win:
+ * `pg` lets a URL's `options` replace the ones it is given, which would silently drop the UTC pin and
+ * the custom plans.
+ */
+export function startupOptions(url: string): { connectionString: string; options: string } {
+  const app = `-c TimeZone=UTC ${CUSTOM_PLANS}`;
+  if (!/[?&]options=/.test(url)) return { connectionString: url, options: app };
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get("options")?.trim();
+  parsed.searchParams.delete("options");
+  return { connectionString: parsed.toString(), options: own ? `${own} ${app}` : app };
 }
 
 export function poolerAware(url: string): { connectionString: string; pooled: boolean } {
   if (!/[?&]pgbouncer=/.test(url)) return { connectionString: url, pooled: false };
   const parsed = new URL(url);
-  const pooled = parsed.searchParams.get("pgbouncer") === "true";
+  const pooled = /^(true|1)$/i.test(parsed.searchParams.get("pgbouncer") ?? "");
   parsed.searchParams.delete("pgbouncer");
   return { connectionString: parsed.toString(), pooled };
 }

@@ -9,7 +9,9 @@
 
 export const NAMED_STATEMENT_LIMIT = 500;
 
-const PARAMETER_LIST = /IN \(\$\d+,|\), \(\$/;
+// `IN ($1,$2`, `in ($1::text, $2`, Prisma's enum lists `IN (CAST($1::text AS "public"."Role"),CAST(…`,
+// and the second row of a multi-row VALUES.
+const PARAMETER_LIST = /\bIN \(\s*(?:CAST\()?\$\d+(?:::[\w".]+)?(?:\s+AS\s+[\w".]+\))?\s*,|\),\s*\(\s*\$/i;
 
 /** One namer per connection pool: the same text always gets the same name, and no name two texts. */
 export function statementNamer(limit = NAMED_STATEMENT_LIMIT): (sql: string) => string | undefined {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { databaseTarget, DatabaseConfigError } from "@/lib/db/connection";
+import { databaseTarget, DatabaseConfigError, poolerAware, startupOptions } from "@/lib/db/connection";
 
 describe("which database the app opens", () => {
   it("in production, only the one it was told to use", () => {
@@ -37,5 +37,28 @@ describe("which database the app opens", () => {
       kind: "pglite",
       dir: path.resolve(".data/e2e-dev/pglite"),
     });
+  });
+});
+
+describe("how the app connects to a PostgreSQL server", () => {
+  it("keeps its UTC pin and custom plans after a URL's own options, so they win", () => {
+    const url = "postgres://u:p%40ss@db.example:5432/twofold?options=-c%20search_path%3Dapp&sslmode=require";
+    const { connectionString, options } = startupOptions(url);
+    expect(options).toBe("-c search_path=app -c TimeZone=UTC -c plan_cache_mode=force_custom_plan");
+    expect(connectionString).toBe("postgres://u:p%40ss@db.example:5432/twofold?sslmode=require");
+    expect(startupOptions("postgres://u:p@db.example/twofold")).toEqual({
+      connectionString: "postgres://u:p@db.example/twofold",
+      options: "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan",
+    });
+  });
+
+  it("treats pgbouncer=true, =1 and =TRUE alike (nothing prepared, no start-up options)", () => {
+    for (const value of ["true", "1", "TRUE"]) {
+      expect(poolerAware(`postgres://u:p@pool.example/twofold?pgbouncer=${value}`)).toEqual({
+        connectionString: "postgres://u:p@pool.example/twofold",
+        pooled: true,
+      });
+    }
+    expect(poolerAware("postgres://u:p@db.example/twofold?pgbouncer=false").pooled).toBe(false);
   });
 });

@@ -16,7 +16,16 @@ describe("statementNamer", () => {
     const name = statementNamer();
     expect(name('SELECT * FROM "User" WHERE "id" IN ($1,$2,$3)')).toBeUndefined();
     expect(name('INSERT INTO "RateLimit" ("key","attempts") VALUES ($1,$2), ($3,$4)')).toBeUndefined();
+    // As Prisma 7 writes an enum list, and as raw SQL may write one.
+    const roles = (n: number) =>
+      Array.from({ length: n }, (_, i) => `CAST($${i + 1}::text AS "public"."Role")`).join(",");
+    expect(name(`SELECT "id" FROM "public"."Membership" WHERE "role" IN (${roles(2)}) OFFSET $3`)).toBeUndefined();
+    expect(name(`SELECT "id" FROM "Membership" WHERE "role" in ($1::text, $2::text)`)).toBeUndefined();
+    expect(name('INSERT INTO "User" ("id","email") VALUES ($1,$2),($3,$4)')).toBeUndefined();
+    // One value is one text whatever the data: it is named, as is a single-row insert.
     expect(name('SELECT * FROM "User" WHERE "id" IN ($1)')).toBeDefined();
+    expect(name(`SELECT "id" FROM "public"."Membership" WHERE "role" IN (${roles(1)}) OFFSET $2`)).toBeDefined();
+    expect(name('INSERT INTO "User" ("id","email") VALUES ($1,$2) RETURNING "id"')).toBeDefined();
   });
 
   it("names no more than its limit, and keeps the names it gave", () => {

@@ -31,6 +31,21 @@ describe("prepared statements", () => {
     expect(prepared[0]).toMatchObject({ generic: 0, custom: 7 });
   });
 
+  it("are planned per run even when the URL brings start-up options of its own", async () => {
+    const db = (await prisma().$queryRaw<{ db: string }[]>`SELECT current_database() AS db`)[0].db;
+    const client = new PrismaClient({
+      adapter: await postgresAdapter(`${inject("postgresUrl")}/${db}?options=-c%20search_path%3Dpublic`),
+    });
+    try {
+      const [settings] = await client.$queryRaw<{ plans: string; zone: string; path: string }[]>`
+        SELECT current_setting('plan_cache_mode') AS plans, current_setting('TimeZone') AS zone,
+          current_setting('search_path') AS path`;
+      expect(settings).toEqual({ plans: "force_custom_plan", zone: "UTC", path: "public" });
+    } finally {
+      await client.$disconnect();
+    }
+  });
+
   it("are not prepared through a transaction-mode pooler", async () => {
     const url = (await prisma().$queryRaw<{ db: string }[]>`SELECT current_database() AS db`)[0].db;
     const pooled = new PrismaClient({
