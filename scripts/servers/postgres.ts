@@ -63,8 +63,23 @@ export async function startPostgres({
   }
 }
 
-/** Where `npm run seed:scale` keeps its cluster (scripts/seed-scale.mts). */
-export const scaleFolder = () => process.env.SCALE_PG_DIR ?? path.join(os.tmpdir(), "twofold-scale-pg");
+/**
+ * The cluster of `npm run seed:scale` (not started): in SCALE_PG_DIR, by default under the temp folder
+ * (initdb runs as an unprivileged user when started as root). `seeded`: the folder holds a cluster.
+ */
+export function scaleCluster(port: number, timeZone: string, flags: string[] = []) {
+  const databaseDir = process.env.SCALE_PG_DIR ?? path.join(os.tmpdir(), "twofold-scale-pg");
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user: "postgres",
+    password: "postgres",
+    port,
+    persistent: true,
+    postgresFlags: ["-c", `timezone=${timeZone}`, "-c", "shared_buffers=512MB", ...flags],
+    onLog: () => {},
+  });
+  return { server, databaseDir, seeded: existsSync(path.join(databaseDir, "PG_VERSION")) };
+}
 
 /**
  * The cluster `npm run seed:scale` left (its server stopped) started on `port` in `timeZone`, and a
@@ -80,19 +95,10 @@ export async function startScaleCopy({
   timeZone: string;
   flags?: string[];
 }): Promise<Pick<Postgres, "url" | "stop">> {
-  const databaseDir = scaleFolder();
-  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+  const { server: pg, databaseDir, seeded } = scaleCluster(port, timeZone, ["-c", "max_connections=200", ...flags]);
+  if (!seeded) {
     throw new Error(`No seeded database in ${databaseDir}: run \`npm run seed:scale\` first (SCALE_PG_DIR moves it).`);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    user: "postgres",
-    password: "postgres",
-    port,
-    persistent: true,
-    postgresFlags: ["-c", `timezone=${timeZone}`, "-c", "shared_buffers=512MB", "-c", "max_connections=200", ...flags],
-    onLog: () => {},
-  });
   await pg.start();
   const copy = `bench_${process.pid}`;
   const admin = pg.getPgClient("postgres");
