@@ -98,19 +98,23 @@ export async function postgresAdapter(url: string, pool: { max?: number } = {}) 
  */
 export function startupOptions(url: string): { connectionString: string; options: string } {
   const app = `-c TimeZone=UTC ${CUSTOM_PLANS}`;
-  if (!/[?&]options=/.test(url)) return { connectionString: url, options: app };
-  const parsed = new URL(url);
-  const own = parsed.searchParams.get("options")?.trim();
-  parsed.searchParams.delete("options");
-  return { connectionString: parsed.toString(), options: own ? `${own} ${app}` : app };
+  const { rest, value } = takeParameter(url, "options");
+  const own = value?.trim();
+  return { connectionString: rest, options: own ? `${own} ${app}` : app };
 }
 
 export function poolerAware(url: string): { connectionString: string; pooled: boolean } {
-  if (!/[?&]pgbouncer=/.test(url)) return { connectionString: url, pooled: false };
+  const { rest, value } = takeParameter(url, "pgbouncer");
+  return { connectionString: rest, pooled: /^(true|1)$/i.test(value ?? "") };
+}
+
+/** The URL without the query parameter `name`, and its value; a URL without it is returned as it is. */
+function takeParameter(url: string, name: string): { rest: string; value: string | null } {
+  if (!new RegExp(`[?&]${name}=`).test(url)) return { rest: url, value: null };
   const parsed = new URL(url);
-  const pooled = /^(true|1)$/i.test(parsed.searchParams.get("pgbouncer") ?? "");
-  parsed.searchParams.delete("pgbouncer");
-  return { connectionString: parsed.toString(), pooled };
+  const value = parsed.searchParams.get(name);
+  parsed.searchParams.delete(name);
+  return { rest: parsed.toString(), value };
 }
 
 /** The message for a session that is not in UTC, saying how to fix it. */
