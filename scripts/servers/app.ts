@@ -2,13 +2,25 @@
 // another app folder), its output to a log file, healthy once a path answers 200, and stopped for
 // sure (SIGTERM, then SIGKILL) so no server outlives the script.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const SECRETS = {
   NEXTAUTH_SECRET: "load-secret-load-secret-load-secret-0123",
   TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
 };
+
+/**
+ * What `npm start` sets before `node server.mjs` (package.json: `NAME=${NAME:-default}`), so a script
+ * measures the server as operators run it.
+ */
+function npmStartEnv(): Record<string, string> {
+  const start: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
+  const env: Record<string, string> = {};
+  for (const [, name, fallback] of start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g))
+    env[name] = process.env[name] ?? fallback;
+  return env;
+}
 
 export type AppServer = { child: ChildProcess; base: string; log: string; stop: () => Promise<void> };
 
@@ -31,7 +43,7 @@ export async function startApp({
   const base = `http://127.0.0.1:${port}`;
   mkdirSync(path.dirname(log), { recursive: true });
   const child = spawn(process.execPath, [...command, "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(command.includes("server.mjs") ? npmStartEnv() : {}), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logFile = createWriteStream(log);
