@@ -18,7 +18,7 @@ function npmStartEnv(): Record<string, string> {
   const start: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
   const env: Record<string, string> = {};
   for (const [, name, fallback] of start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g))
-    env[name] = process.env[name] ?? fallback;
+    env[name] = process.env[name] || fallback; // `:-`: an empty value takes the default too
   return env;
 }
 

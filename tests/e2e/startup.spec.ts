@@ -69,6 +69,15 @@ test("a DATABASE_URL of another kind stops the start too", async () => {
   );
 });
 
+test("an invalid HEAP_GROWING_PERCENT stops the start, saying what to set", async () => {
+  const server = await startServer({
+    DATABASE_URL: "postgres://twofold@localhost/twofold",
+    HEAP_GROWING_PERCENT: "35%",
+  });
+  expect(await exitWithin(server, 60_000)).toBe(1);
+  expect(server.output()).toContain('Invalid HEAP_GROWING_PERCENT "35%"');
+});
+
 test("DATABASE_URL=pglite:<folder> starts the production server on the embedded database", async () => {
   test.setTimeout(180_000);
   const folder = path.join(mkdtempSync(path.join(os.tmpdir(), "twofold-pglite-")), "pglite");
