@@ -1,8 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { Requirement } from "./proof";
+import type { FactorKind, Requirement } from "./proof";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { hasSecondFactorSql } from "./second-factor";
+import { hasSecondFactorSql, kindsToOffer, ownFactorKindsSql } from "./second-factor";
 
 export type TwoFactorPolicy = {
   hasSecondFactor: boolean;
@@ -77,12 +77,17 @@ export function readPolicyFacts(row: PolicyFactsRow): PolicyFacts & { rememberDe
   };
 }
 
-/** The user's session version and the rule's facts, in one query; null for no such user. */
+/**
+ * The user's session version, the rule's facts and the second factor kinds a prompt would offer them
+ * (kindsToOffer), in one query; null for no such user.
+ */
 export async function policyFactsOf(userId: string) {
   const prisma = await db();
-  const [row] = await prisma.$queryRaw<(PolicyFactsRow & { sessionVersion: number })[]>`
-    SELECT u."sessionVersion", ${policyFactsSql} FROM "User" u WHERE u."id" = ${userId}`;
-  return row ? { sessionVersion: Number(row.sessionVersion), ...readPolicyFacts(row) } : null;
+  const [row] = await prisma.$queryRaw<(PolicyFactsRow & { sessionVersion: number; ownKinds: FactorKind[] })[]>`
+    SELECT u."sessionVersion", ${policyFactsSql}, ${ownFactorKindsSql} AS "ownKinds" FROM "User" u WHERE u."id" = ${userId}`;
+  return row
+    ? { sessionVersion: Number(row.sessionVersion), kinds: kindsToOffer(row.ownKinds), ...readPolicyFacts(row) }
+    : null;
 }
 
 export async function twoFactorPolicy(userId: string, now = new Date()): Promise<TwoFactorPolicy> {

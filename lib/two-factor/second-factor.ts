@@ -38,13 +38,23 @@ export async function secondFactorsOf(userIds: string[], client?: UserClient): P
   return found;
 }
 
+/** The counting factors a user row aliased `u` has, as a text[] column: the input of `kindsToOffer`. */
+export const ownFactorKindsSql = Prisma.sql`ARRAY_REMOVE(ARRAY[${Prisma.join(
+  countingFactors.map((f) => Prisma.sql`CASE WHEN ${f.enrolled.sql} THEN ${f.kind}::text END`),
+)}]::text[], NULL)`;
+
 /**
- * What a prompt for a fresh second factor offers this user, in order: their own factors, those with a
- * server-side ceremony (a security key) first, then the backups every user with 2FA has (recovery codes).
+ * What a prompt for a fresh second factor offers a user with these factors, in order: their own, those
+ * with a server-side ceremony (a security key) first, then the backups every user with 2FA has
+ * (recovery codes). None for a user without 2FA.
  */
-export async function factorKindsToOffer(userId: string): Promise<FactorKind[]> {
-  const own = (await secondFactorsOf([userId])).get(userId) ?? [];
+export function kindsToOffer(own: FactorKind[]): FactorKind[] {
+  if (!own.length) return [];
   const backups = Object.values(factors).flatMap((f) => (f.enrolled ? [] : [f.kind as FactorKind]));
   const first = own.filter((kind) => factors[kind].options);
   return [...first, ...own.filter((kind) => !first.includes(kind)), ...backups];
+}
+
+export async function factorKindsToOffer(userId: string): Promise<FactorKind[]> {
+  return kindsToOffer((await secondFactorsOf([userId])).get(userId) ?? []);
 }

@@ -128,7 +128,7 @@ describe("enforcement reaches sessions that already exist", () => {
 
     expect(await finishSignIn()).toBe(false);
     expect(jar.has(SESSION_COOKIE)).toBe(false);
-    expect(await openSignIn()).toEqual({ requirement: "enrol", email: member.email, rememberDays: 0 });
+    expect(await openSignIn()).toEqual({ requirement: "enrol", email: member.email, rememberDays: 0, kinds: [] });
     const started = await login.startLoginEnrolment({});
     expect(started.ok).toBe(true);
     expect((await login.finishLoginEnrolment({ code: await totpCode(started.data!.secret) })).ok).toBe(true);

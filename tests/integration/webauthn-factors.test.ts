@@ -27,6 +27,33 @@ import { key, registerKey, rp, signInOptions, totp } from "./webauthn-fixtures";
 const { prisma } = freshDatabasePerFile();
 const recovery = (code: string) => ({ method: "recovery" as const, code });
 
+describe("what the password step says the second step offers", () => {
+  it("the user's own factors, a security key first, then recovery codes; nothing without 2FA", async () => {
+    const bare = await makeUser("Bare");
+    expect(await checkPassword(bare.email, PASSWORD, meta)).toMatchObject({ requirement: "none", kinds: [] });
+
+    const app = await makeUserWithTwoFactor("App");
+    const appOnly = await checkPassword(app.user.email, PASSWORD, meta);
+    expect(appOnly).toMatchObject({ requirement: "verify", kinds: ["totp", "recovery"] });
+
+    const keyOnly = await makeUser("Key");
+    await registerKey(keyOnly.id);
+    expect((await checkPassword(keyOnly.email, PASSWORD, meta)).kinds).toEqual(["webauthn", "recovery"]);
+
+    await registerKey(app.user.id);
+    expect((await checkPassword(app.user.email, PASSWORD, meta)).kinds).toEqual(["webauthn", "totp", "recovery"]);
+  });
+
+  it("an account's enforcement asks a member without 2FA to enrol, offering nothing to answer with", async () => {
+    const owner = await makeUserWithTwoFactor("Owner");
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+    const member = await makeUser("Member");
+    await prisma().membership.create({ data: { userId: member.id, accountId, role: "member" } });
+    await enableEnforcement(owner.user.id, accountId, 0, meta);
+    expect(await checkPassword(member.email, PASSWORD, meta)).toMatchObject({ requirement: "enrol", kinds: [] });
+  });
+});
+
 describe("a security key among the other factors", () => {
   it("a key alone is 2FA: sign-in asks for it, and a recovery code issued with it works", async () => {
     const user = await makeUser();

@@ -5,7 +5,6 @@ import {
   beginChallengeEnrolment,
   beginChallengeKeyEnrolment,
   beginSignIn,
-  challengeFactorKinds,
   challengeFactorOptions,
   finishChallengeEnrolment,
   finishChallengeKeyEnrolment,
@@ -21,11 +20,11 @@ import { registrationResponseSchema, securityKeyNameSchema } from "@/lib/two-fac
 
 const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
 
-/** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. */
+/** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. Says what step 2 offers. */
 export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
   const user = await verifyCredentials(email, password, meta);
-  const { requirement, graceUntil, rememberDays } = await beginSignIn(user.id, meta);
-  return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays };
+  const { graceUntil, ...next } = await beginSignIn(user.id, meta);
+  return { ...next, graceUntil: graceUntil?.toISOString() ?? null };
 });
 
 /** Step 2. The user is the challenge's, never one named by the request. */
@@ -36,11 +35,6 @@ export const submitSecondFactor = action(secondStep, async (proof, meta) => {
   if (proof.remember) await rememberThisBrowser(user, meta);
   return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
-
-/** Step 2 opens: which kinds this user can answer with, a security key first. */
-export const secondFactorKinds = action(z.object({}), async () => ({
-  kinds: await challengeFactorKinds(await readChallengeCookie()),
-}));
 
 /** A security key's options for this sign-in: bound to the login challenge the cookie names. */
 export const secondFactorOptions = action(z.object({ kind: z.enum(["webauthn"]) }), async ({ kind }) =>
@@ -73,5 +67,5 @@ export const finishLoginKeyEnrolment = action(
  */
 export const resumeSignIn = action(z.object({}), async () => {
   const open = await openSignIn();
-  return open && { requirement: open.requirement, rememberDays: open.rememberDays };
+  return open && { requirement: open.requirement, rememberDays: open.rememberDays, kinds: open.kinds };
 });

@@ -8,7 +8,6 @@ import {
   finishLoginEnrolment,
   finishLoginKeyEnrolment,
   resumeSignIn,
-  secondFactorKinds,
   secondFactorOptions,
   startLoginEnrolment,
   startLoginKeyEnrolment,
@@ -33,7 +32,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         actions={{
           submitPassword,
           submitSecondFactor,
-          secondFactorKinds,
           secondFactorOptions,
           enrolment: {
             start: startLoginEnrolment,

@@ -1,29 +1,26 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import type { Requirement } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
 import { ForcedEnrolment } from "./forced-enrolment";
 import { SecondFactorStep } from "./second-factor-step";
-import type { SignInActions } from "./sign-in-actions";
+import type { NextStep, SignInActions } from "./sign-in-actions";
 
 /** After a proved password (sign-in, sign-up, invitation): the second factor or enrolment, then the session. */
 export function ContinueSignIn({
   actions,
-  requirement: initial,
   email,
-  rememberDays,
   callbackUrl,
   onRestart,
-}: {
+  ...initial
+}: NextStep & {
   actions: SignInActions;
-  requirement: Requirement;
   email: string;
-  rememberDays: number;
   callbackUrl: string;
   onRestart: () => void;
 }) {
-  const [requirement, setRequirement] = useState(initial);
+  const [step, setStep] = useState<NextStep>(initial);
+  const { requirement } = step;
   const [failed, setFailed] = useState(false);
   // Once only: the challenge is single use, and React runs effects twice in development.
   const started = useRef(false);
@@ -34,13 +31,19 @@ export function ContinueSignIn({
       if (ok) return;
       // Refused: the server may now ask for more than when the password was checked (2FA enforced).
       const next = await actions.resume({});
-      if (next.ok && next.data && next.data.requirement !== "none") setRequirement(next.data.requirement);
+      if (next.ok && next.data && next.data.requirement !== "none") setStep(next.data);
       else setFailed(true);
     });
   }, [requirement, callbackUrl, actions]);
   if (requirement === "verify")
     return (
-      <SecondFactorStep actions={actions} callbackUrl={callbackUrl} onRestart={onRestart} rememberDays={rememberDays} />
+      <SecondFactorStep
+        actions={actions}
+        kinds={step.kinds}
+        callbackUrl={callbackUrl}
+        onRestart={onRestart}
+        rememberDays={step.rememberDays}
+      />
     );
   if (requirement === "enrol")
     return <ForcedEnrolment actions={actions.enrolment} email={email} callbackUrl={callbackUrl} onCancel={onRestart} />;

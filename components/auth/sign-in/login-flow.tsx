@@ -7,15 +7,14 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState } from "@/lib/action";
-import type { Requirement } from "@/lib/two-factor/proof";
-import type { SignInActions } from "./sign-in-actions";
+import type { NextStep, SignInActions } from "./sign-in-actions";
 
 // The later steps (QR code, dialogs, next-auth's client) load only when a password was right.
 const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.ContinueSignIn), {
   loading: () => <p role="status">Loading…</p>,
 });
 
-type Next = { requirement: Requirement; email: string; rememberDays: number };
+type Next = NextStep & { email: string };
 
 export function LoginFlow({
   actions,
@@ -41,6 +40,7 @@ export function LoginFlow({
       setNext({
         requirement: result.data.requirement,
         rememberDays: result.data.rememberDays,
+        kinds: result.data.kinds,
         email: String(formData.get("email") ?? ""),
       });
   }

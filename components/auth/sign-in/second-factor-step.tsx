@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { factorUi } from "@/components/two-factor/factors";
@@ -9,38 +9,28 @@ import { finishSignIn } from "./finish-sign-in";
 import { RememberDeviceField, rememberTicked } from "./remember-device-field";
 import type { SignInActions } from "./sign-in-actions";
 
-type Actions = Pick<SignInActions, "submitSecondFactor" | "secondFactorKinds" | "secondFactorOptions">;
+type Actions = Pick<SignInActions, "submitSecondFactor" | "secondFactorOptions">;
 
 /** The second screen of sign-in: the user's first factor kind (a security key if they have one), others instead. */
 export function SecondFactorStep({
   actions,
+  kinds,
   callbackUrl,
   onRestart,
   rememberDays,
 }: {
   actions: Actions;
+  /** What the user can answer with, in order (the password step's answer): the first is asked for. */
+  kinds: FactorKind[];
   callbackUrl: string;
   onRestart: () => void;
   /** What "Don't ask again on this device" may offer; 0 hides it. */
   rememberDays: number;
 }) {
-  const [kinds, setKinds] = useState<FactorKind[]>();
-  const [method, setMethod] = useState<FactorKind>();
+  const [method, setMethod] = useState<FactorKind | undefined>(kinds[0]);
   const [error, setError] = useState<string>();
   const [expired, setExpired] = useState(false);
   const [pending, setPending] = useState(false);
-
-  useEffect(() => {
-    actions.secondFactorKinds({}).then((result) => {
-      if (result.ok && result.data) {
-        setKinds(result.data.kinds);
-        setMethod(result.data.kinds[0]);
-      } else {
-        setError(result.error);
-        setExpired(true);
-      }
-    });
-  }, [actions]);
 
   async function onSubmit(formData: FormData) {
     if (!method) return;
@@ -73,7 +63,7 @@ export function SecondFactorStep({
   return (
     <>
       <h1 className="text-2xl font-semibold">Two-Factor Authentication</h1>
-      {ui ? <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p> : !expired && <p role="status">Loading…</p>}
+      {ui && <p className="mt-2 text-sm text-slate-600">{ui.prompt}</p>}
       <form action={onSubmit} className="mt-6 flex flex-col gap-4" noValidate key={method}>
         {ui && <ui.Input label={ui.signInLabel} autoFocus disabled={expired} />}
         {ui && <RememberDeviceField days={rememberDays} disabled={expired} />}
@@ -92,7 +82,7 @@ export function SecondFactorStep({
       </form>
       {!expired &&
         kinds
-          ?.filter((kind) => kind !== method)
+          .filter((kind) => kind !== method)
           .map((kind) => (
             <Button
               key={kind}

@@ -4,16 +4,18 @@ import type { FactorKind, Proof, Requirement } from "@/lib/two-factor/proof";
 
 /** The server actions of /login, handed down from its page to each step. */
 export type SignInActions = {
-  submitPassword: ServerAction<FormData, { requirement: Requirement; graceUntil: string | null; rememberDays: number }>;
+  submitPassword: ServerAction<FormData, NextStep & { graceUntil: string | null }>;
   /** `remember`: "Don't ask again on this device" was ticked. */
   submitSecondFactor: ServerAction<Proof & { remember?: boolean }, { recoveryCodesLeft: number | null }>;
-  /** The kinds the second step offers this user, and a security key's options bound to the sign-in. */
-  secondFactorKinds: ServerAction<Record<string, never>, { kinds: FactorKind[] }>;
+  /** A security key's options, bound to the sign-in. */
   secondFactorOptions: ServerAction<{ kind: "webauthn" }, unknown>;
   /** Forced enrolment during the sign-in (the challenge's, not a session's). */
   enrolment: EnrolmentActions;
-  resume: ServerAction<Record<string, never>, { requirement: Requirement; rememberDays: number } | null>;
+  resume: ServerAction<Record<string, never>, NextStep | null>;
 };
+
+/** What a proved password leads to: the requirement, and for "verify" the factors offered (in order). */
+export type NextStep = { requirement: Requirement; rememberDays: number; kinds: FactorKind[] };
 
 /**
  * Where every other way in (sign-up, invitation) goes once its action opened the sign-in: /login

@@ -1,7 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
-import type { Requirement } from "@/lib/two-factor/proof";
+import type { FactorKind, Requirement } from "@/lib/two-factor/proof";
+import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
 import { rememberDaysFor } from "../remembered-devices";
 import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
 
@@ -22,16 +23,22 @@ export async function readChallengeCookie(): Promise<string | undefined> {
   return (await cookies()).get(challengeCookieName())?.value;
 }
 
+export type OpenSignIn = { requirement: Requirement; email: string; rememberDays: number; kinds: FactorKind[] };
+
 /**
  * The sign-in this browser has open (after an invitation, say): what it needs next, for /login to
  * resume. One already satisfied (a remembered device) needs nothing more than its session.
  */
-export async function openSignIn(): Promise<{ requirement: Requirement; email: string; rememberDays: number } | null> {
+export async function openSignIn(): Promise<OpenSignIn | null> {
   const challenge = await findChallenge(await readChallengeCookie());
   if (!challenge) return null;
   const { email } = challenge.user;
-  if (challenge.satisfiedAt) return { requirement: "none", email, rememberDays: 0 };
+  if (challenge.satisfiedAt) return { requirement: "none", email, rememberDays: 0, kinds: [] };
   const requirement = challenge.requirement as Requirement;
-  const rememberDays = requirement === "verify" ? await rememberDaysFor(challenge.userId) : 0;
-  return { requirement, email, rememberDays };
+  if (requirement !== "verify") return { requirement, email, rememberDays: 0, kinds: [] };
+  const [rememberDays, kinds] = await Promise.all([
+    rememberDaysFor(challenge.userId),
+    factorKindsToOffer(challenge.userId),
+  ]);
+  return { requirement, email, rememberDays, kinds };
 }

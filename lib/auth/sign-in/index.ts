@@ -9,7 +9,7 @@
 // `beginSignIn` too, and every way in finishes on /login (components/auth/sign-in).
 export { checkPassword, verifyCredentials } from "./password-step";
 export { beginSignIn, startChallenge } from "./open";
-export { challengeFactorKinds, challengeFactorOptions, verifyChallengeSecondFactor } from "./second-factor";
+export { challengeFactorOptions, verifyChallengeSecondFactor } from "./second-factor";
 export {
   beginChallengeEnrolment,
   beginChallengeKeyEnrolment,
@@ -17,5 +17,5 @@ export {
   finishChallengeKeyEnrolment,
 } from "./enrolment";
 export { grantSession } from "./grant";
-export { challengeCookieName, openSignIn, readChallengeCookie } from "./cookie";
+export { challengeCookieName, openSignIn, readChallengeCookie, type OpenSignIn } from "./cookie";
 export { rememberCookieName, rememberThisBrowser } from "./remember";

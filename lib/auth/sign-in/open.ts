@@ -2,7 +2,7 @@ import "server-only";
 import { audit, AuditType } from "@/lib/audit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { decideTwoFactorPolicy, policyFactsOf } from "@/lib/two-factor/policy";
-import type { Requirement } from "@/lib/two-factor/proof";
+import type { FactorKind, Requirement } from "@/lib/two-factor/proof";
 import { rememberDaysOf, rememberedDeviceFor } from "../remembered-devices";
 import { describeBrowser } from "../user-agent";
 import { createChallenge } from "./challenge";
@@ -16,14 +16,22 @@ import { readRememberCookie } from "./remember";
  * The one exception to asking: a browser this user told to remember them (`rememberedToken`, its
  * cookie) while the rule asks for a second factor they have ("verify"). The challenge then opens
  * already satisfied and `requirement` is "none" (nothing more to ask). Never for enrolment.
- * `rememberDays` is what the second step may offer ("Don't ask again … for N days"; 0 = not offered).
+ * `rememberDays` is what the second step may offer ("Don't ask again … for N days"; 0 = not offered),
+ * and `kinds` the factors it offers, in order (none unless it is "verify"): the browser shows the
+ * second step at once instead of asking for them.
  */
 export async function startChallenge(
   userId: string,
   meta: RequestMeta,
   rememberedToken?: string,
-): Promise<{ token: string; requirement: Requirement; graceUntil: Date | null; rememberDays: number }> {
-  // The user's version, the 2FA rule's facts and the remember-device days, in one query.
+): Promise<{
+  token: string;
+  requirement: Requirement;
+  graceUntil: Date | null;
+  rememberDays: number;
+  kinds: FactorKind[];
+}> {
+  // The user's version, the 2FA rule's facts, their factors and the remember-device days, in one query.
   const facts = await policyFactsOf(userId);
   if (!facts) throw new Error(`No user ${userId}.`);
   const user = { id: userId, sessionVersion: facts.sessionVersion };
@@ -38,10 +46,17 @@ export async function startChallenge(
       meta,
       details: { deviceId, browser: describeBrowser(meta.userAgent), ip: meta.ip },
     });
-    return { token, requirement: "none", graceUntil: policy.graceUntil, rememberDays: 0 };
+    return { token, requirement: "none", graceUntil: policy.graceUntil, rememberDays: 0, kinds: [] };
   }
-  const rememberDays = policy.requirement === "verify" ? rememberDaysOf(facts.rememberDeviceDays) : 0;
-  return { token, requirement: policy.requirement, graceUntil: policy.graceUntil, rememberDays };
+  const verify = policy.requirement === "verify";
+  const rememberDays = verify ? rememberDaysOf(facts.rememberDeviceDays) : 0;
+  return {
+    token,
+    requirement: policy.requirement,
+    graceUntil: policy.graceUntil,
+    rememberDays,
+    kinds: verify ? facts.kinds : [],
+  };
 }
 
 /**
@@ -49,11 +64,7 @@ export async function startChallenge(
  * httpOnly cookie. The browser then finishes on /login (components/auth/sign-in), whatever came first.
  */
 export async function beginSignIn(userId: string, meta: RequestMeta) {
-  const { token, requirement, graceUntil, rememberDays } = await startChallenge(
-    userId,
-    meta,
-    await readRememberCookie(),
-  );
+  const { token, ...next } = await startChallenge(userId, meta, await readRememberCookie());
   await setChallengeCookie(token);
-  return { requirement, graceUntil, rememberDays };
+  return next;
 }

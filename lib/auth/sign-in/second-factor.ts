@@ -7,7 +7,6 @@ import { factorFor, type ProofResult } from "@/lib/two-factor/factors";
 import { normalizeRecoveryCode } from "@/lib/two-factor/recovery-codes";
 import { openTotpSecret } from "@/lib/two-factor/secret-store";
 import { matchTotpStep } from "@/lib/two-factor/totp";
-import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CHALLENGE_MAX_ATTEMPTS, findChallenge, reserveChallengeAttempt, satisfyChallenge } from "./challenge";
 import { acceptRecoveryStep, acceptTotpStep } from "./step-accept";
@@ -100,14 +99,6 @@ export async function challengeFactorOptions(token: string | undefined, kind: Fa
   const options = factorFor<FactorKind>(kind).options;
   if (!options) throw new AppError(ErrorCode.invalidInput);
   return options(challenge.userId, { challengeId: challenge.id });
-}
-
-/**
- * What this sign-in's second step offers (a security key first), for the user the cookie's challenge names.
- */
-export async function challengeFactorKinds(token: string | undefined): Promise<FactorKind[]> {
-  const challenge = await openVerifyChallenge(token);
-  return factorKindsToOffer(challenge.userId);
 }
 
 async function openVerifyChallenge(token: string | undefined) {
