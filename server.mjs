@@ -5,8 +5,9 @@
 // proxies in front from there (lib/client-address.ts).
 //   node server.mjs [-p|--port <port>] [-H|--hostname <host>] [--keepAliveTimeout <ms>]
 // PORT and HOSTNAME are read as well (flags win); the defaults are next start's: 3000, all interfaces.
-// It also refuses, with a 400, an RSC request whose Next-Router-State-Tree header Next cannot parse:
-// Next answers those with a bare 500, and strips the header before proxy.ts could look at it.
+// Server actions are answered uncompressed (below). It also refuses, with a 400, an RSC request whose
+// Next-Router-State-Tree header Next cannot parse: Next answers those with a bare 500, and strips the
+// header before proxy.ts could look at it.
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -50,6 +51,15 @@ function appendPeer(req) {
   req.headers["x-forwarded-for"] = sent ? `${sent}, ${peer}` : peer;
 }
 
+/**
+ * A server action answers with its result, tens to hundreds of bytes (a page's tree when it set a
+ * cookie): gzip made each call cost 1-2 ms more CPU and saved nothing (docs/benchmarks.md). Pages,
+ * assets and a form posted without JavaScript (no Next-Action header) are still compressed.
+ */
+function answerActionsUncompressed(req) {
+  if (req.headers["next-action"] !== undefined) delete req.headers["accept-encoding"];
+}
+
 /** Next's own parser decides, so this server and the renderer never disagree on what is well formed. */
 function malformedRouterState(req) {
   const value = req.headers["next-router-state-tree"];
@@ -69,6 +79,7 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   appendPeer(req);
+  answerActionsUncompressed(req);
   if (malformedRouterState(req)) {
     res.writeHead(400, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
     res.end("The router state header is malformed.");

@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { expect, test, withHydration } from "./fixtures";
 import { acceptAsNewUser, enrol, invite, newEmail, readMail, signOut, signUp } from "./helpers";
 import { MAIL_HTTP, POSTGRES_APP } from "./ports";
+import { serverAction } from "./build-manifest";
 
 test("the app has a shield favicon and icons (no 404 in the browser's console)", async ({ page, request }) => {
   for (const [path, type] of [
@@ -45,6 +46,19 @@ test("every response names its request id; a load balancer's id is kept, a clien
     "x-request-id"
   ];
   expect(odd).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+test("pages are sent gzipped; a server action's small answer is sent as it is", async ({ request, baseURL }) => {
+  const gzip = { "accept-encoding": "gzip, deflate, br" };
+  const page = await request.get("/login", { headers: gzip });
+  expect(page.headers()["content-encoding"]).toBe("gzip");
+  const action = await request.post("/login", {
+    headers: { ...gzip, "next-action": serverAction("resumeSignIn").id, origin: baseURL! },
+    data: Buffer.from("[{}]"),
+  });
+  expect(action.status()).toBe(200);
+  expect(action.headers()["content-encoding"]).toBeUndefined();
+  expect(await action.text()).toContain('"ok":true');
 });
 
 test("an owner downloads the member list as CSV from User Management; a member cannot", async ({

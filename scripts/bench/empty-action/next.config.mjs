@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-const config = { poweredByHeader: false, turbopack: { root }, outputFileTracingRoot: root };
+// Uncompressed, as Twofold's server.mjs answers server actions: the floor does the same work as Twofold.
+const config = { poweredByHeader: false, compress: false, turbopack: { root }, outputFileTracingRoot: root };
 
 export default config;
