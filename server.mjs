@@ -57,7 +57,7 @@ function appendPeer(req) {
  * assets and a form posted without JavaScript (no Next-Action header) are still compressed.
  */
 function answerActionsUncompressed(req) {
-  if (req.headers["next-action"] !== undefined) delete req.headers["accept-encoding"];
+  if (req.headers["next-action"] !== undefined) req.headers["accept-encoding"] = "identity";
 }
 
 /** Next's own parser decides, so this server and the renderer never disagree on what is well formed. */
