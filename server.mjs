@@ -52,9 +52,10 @@ function appendPeer(req) {
 }
 
 /**
- * A server action answers with its result, tens to hundreds of bytes (a page's tree when it set a
- * cookie): gzip made each call cost 1-2 ms more CPU and saved nothing (docs/benchmarks.md). Pages,
- * assets and a form posted without JavaScript (no Next-Action header) are still compressed.
+ * A server action's answer is mostly its result, tens to hundreds of bytes, which gzip cost 0.7-2.3 ms
+ * of CPU per call to send no smaller (docs/benchmarks.md). One that set a cookie carries the page's
+ * tree too, a few KiB that now go out as they are. Pages, assets and a form posted without JavaScript
+ * (no Next-Action header) are still compressed.
  */
 function answerActionsUncompressed(req) {
   if (req.headers["next-action"] !== undefined) req.headers["accept-encoding"] = "identity";

@@ -48,7 +48,7 @@ test("every response names its request id; a load balancer's id is kept, a clien
   expect(odd).toMatch(/^[0-9a-f-]{36}$/);
 });
 
-test("pages are sent gzipped; a server action's small answer is sent as it is", async ({ request, baseURL }) => {
+test("pages are sent gzipped; a server action's answer is sent as it is", async ({ request, baseURL }) => {
   const gzip = { "accept-encoding": "gzip, deflate, br" };
   const page = await request.get("/login", { headers: gzip });
   expect(page.headers()["content-encoding"]).toBe("gzip");
@@ -59,6 +59,14 @@ test("pages are sent gzipped; a server action's small answer is sent as it is", 
   expect(action.status()).toBe(200);
   expect(action.headers()["content-encoding"]).toBeUndefined();
   expect(await action.text()).toContain('"ok":true');
+  // A form posted without JavaScript (no Next-Action header) gets its page back, gzipped.
+  const form = await request.post("/forgot-password", {
+    headers: { ...gzip, origin: baseURL! },
+    multipart: { [`$ACTION_ID_${serverAction("askForReset").id}`]: "", email: "nobody-at-all@example.com" },
+  });
+  expect(form.status()).toBe(200);
+  expect(form.headers()["content-encoding"]).toBe("gzip");
+  expect(await form.text()).toContain("<html");
 });
 
 test("an owner downloads the member list as CSV from User Management; a member cannot", async ({

@@ -136,6 +136,18 @@ describe("enforcement reaches sessions that already exist", () => {
     expect(await me()).toMatchObject({ status: 200, body: { twoFactor: true } });
   });
 
+  it("a resumed sign-in offers the user's factors, and none left means starting again", async () => {
+    const grace = await makeUserWithTwoFactor("Resumer");
+    const { token } = await checkPassword(grace.user.email, PASSWORD, meta);
+    jar.set(CHALLENGE_COOKIE, token);
+    expect(await openSignIn()).toMatchObject({ requirement: "verify", kinds: ["totp", "recovery"] });
+
+    // Every factor removed elsewhere while this sign-in was open (here, directly in the database).
+    await prisma().totpEnrolment.deleteMany({ where: { userId: grace.user.id } });
+    await prisma().user.update({ where: { id: grace.user.id }, data: { totpEnabledAt: null, totpSecret: null } });
+    expect(await openSignIn()).toBeNull();
+  });
+
   it("a sign-in started inside the grace period and finished after it also goes to enrolment", async () => {
     const { owner, accountId, member } = await team();
     await enableEnforcement(owner.user.id, accountId, 1, meta);

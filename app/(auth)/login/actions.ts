@@ -23,8 +23,9 @@ const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, 
 /** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. Says what step 2 offers. */
 export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
   const user = await verifyCredentials(email, password, meta);
-  const { graceUntil, ...next } = await beginSignIn(user.id, meta);
-  return { ...next, graceUntil: graceUntil?.toISOString() ?? null };
+  // Field by field: this answer reaches a browser that has not finished signing in.
+  const { requirement, graceUntil, rememberDays, kinds } = await beginSignIn(user.id, meta);
+  return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays, kinds };
 });
 
 /** Step 2. The user is the challenge's, never one named by the request. */

@@ -40,5 +40,7 @@ export async function openSignIn(): Promise<OpenSignIn | null> {
     rememberDaysFor(challenge.userId),
     factorKindsToOffer(challenge.userId),
   ]);
-  return { requirement, email, rememberDays, kinds };
+  // Every factor removed since the challenge opened: nothing left to answer it with (and the
+  // challenge is refused at the grant anyway), so the browser starts again.
+  return kinds.length ? { requirement, email, rememberDays, kinds } : null;
 }
