@@ -2,8 +2,8 @@ import "server-only";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 import type { FactorKind, Requirement } from "@/lib/two-factor/proof";
-import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
-import { rememberDaysFor } from "../remembered-devices";
+import { policyFactsOf } from "@/lib/two-factor/policy";
+import { rememberDaysOf } from "../remembered-devices";
 import { CHALLENGE_TTL_MS, findChallenge } from "./challenge";
 
 // __Host- cookies must be Secure, so the prefix is used only when the app is served over HTTPS.
@@ -36,11 +36,10 @@ export async function openSignIn(): Promise<OpenSignIn | null> {
   if (challenge.satisfiedAt) return { requirement: "none", email, rememberDays: 0, kinds: [] };
   const requirement = challenge.requirement as Requirement;
   if (requirement !== "verify") return { requirement, email, rememberDays: 0, kinds: [] };
-  const [rememberDays, kinds] = await Promise.all([
-    rememberDaysFor(challenge.userId),
-    factorKindsToOffer(challenge.userId),
-  ]);
+  // The same one query the password step read them with.
+  const facts = await policyFactsOf(challenge.userId);
   // Every factor removed since the challenge opened: nothing left to answer it with (and the
   // challenge is refused at the grant anyway), so the browser starts again.
-  return kinds.length ? { requirement, email, rememberDays, kinds } : null;
+  if (!facts?.kinds.length) return null;
+  return { requirement, email, rememberDays: rememberDaysOf(facts.rememberDeviceDays), kinds: facts.kinds };
 }

@@ -48,15 +48,9 @@ export async function startChallenge(
     });
     return { token, requirement: "none", graceUntil: policy.graceUntil, rememberDays: 0, kinds: [] };
   }
-  const verify = policy.requirement === "verify";
-  const rememberDays = verify ? rememberDaysOf(facts.rememberDeviceDays) : 0;
-  return {
-    token,
-    requirement: policy.requirement,
-    graceUntil: policy.graceUntil,
-    rememberDays,
-    kinds: verify ? facts.kinds : [],
-  };
+  const rememberDays = policy.requirement === "verify" ? rememberDaysOf(facts.rememberDeviceDays) : 0;
+  // None without a second factor, which is when the rule does not ask for one ("verify").
+  return { token, requirement: policy.requirement, graceUntil: policy.graceUntil, rememberDays, kinds: facts.kinds };
 }
 
 /**
