@@ -5,9 +5,9 @@
 // proxies in front from there (lib/client-address.ts).
 //   node server.mjs [-p|--port <port>] [-H|--hostname <host>] [--keepAliveTimeout <ms>]
 // PORT and HOSTNAME are read as well (flags win); the defaults are next start's: 3000, all interfaces.
-// Server actions are answered uncompressed (below). It also refuses, with a 400, an RSC request whose
-// Next-Router-State-Tree header Next cannot parse: Next answers those with a bare 500, and strips the
-// header before proxy.ts could look at it.
+// Server actions and /api/ routes are answered uncompressed (below). It also refuses, with a 400, an
+// RSC request whose Next-Router-State-Tree header Next cannot parse: Next answers those with a bare
+// 500, and strips the header before proxy.ts could look at it.
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -52,13 +52,15 @@ function appendPeer(req) {
 }
 
 /**
- * A server action's answer is mostly its result, tens to hundreds of bytes, which gzip cost 0.7-2.3 ms
- * of CPU per call to send no smaller (docs/benchmarks.md). One that set a cookie carries the page's
- * tree too, a few KiB that now go out as they are. Pages, assets and a form posted without JavaScript
- * (no Next-Action header) are still compressed.
+ * A server action's answer is mostly its result, tens to hundreds of bytes, and every /api/ route
+ * answers a small JSON (next-auth's CSRF token, session and callback; health; the signed-in user):
+ * gzip cost 0.7-2.3 ms of CPU per answer to send them no smaller (docs/benchmarks.md). An action that
+ * set a cookie carries the page's tree too, a few KiB that now go out as they are. Pages, assets, the
+ * member list's CSV and a form posted without JavaScript (no Next-Action header) are still compressed.
  */
-function answerActionsUncompressed(req) {
-  if (req.headers["next-action"] !== undefined) req.headers["accept-encoding"] = "identity";
+function answerSmallUncompressed(req) {
+  if (req.headers["next-action"] !== undefined || req.url?.startsWith("/api/"))
+    req.headers["accept-encoding"] = "identity";
 }
 
 /** Next's own parser decides, so this server and the renderer never disagree on what is well formed. */
@@ -80,7 +82,7 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   appendPeer(req);
-  answerActionsUncompressed(req);
+  answerSmallUncompressed(req);
   if (malformedRouterState(req)) {
     res.writeHead(400, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
     res.end("The router state header is malformed.");

@@ -48,7 +48,10 @@ test("every response names its request id; a load balancer's id is kept, a clien
   expect(odd).toMatch(/^[0-9a-f-]{36}$/);
 });
 
-test("pages are sent gzipped; a server action's answer is sent as it is", async ({ request, baseURL }) => {
+test("pages are sent gzipped; a server action's answer and an /api/ route's are sent as they are", async ({
+  request,
+  baseURL,
+}) => {
   const gzip = { "accept-encoding": "gzip, deflate, br" };
   const page = await request.get("/login", { headers: gzip });
   expect(page.headers()["content-encoding"]).toBe("gzip");
@@ -59,6 +62,10 @@ test("pages are sent gzipped; a server action's answer is sent as it is", async 
   expect(action.status()).toBe(200);
   expect(action.headers()["content-encoding"]).toBeUndefined();
   expect(await action.text()).toContain('"ok":true');
+  // So is an /api/ route's small JSON (next-auth's CSRF token, asked for on every sign-in).
+  const csrf = await request.get("/api/auth/csrf", { headers: gzip });
+  expect(csrf.headers()["content-encoding"]).toBeUndefined();
+  expect(await csrf.json()).toHaveProperty("csrfToken");
   // A form posted without JavaScript (no Next-Action header) gets its page back, gzipped.
   const form = await request.post("/forgot-password", {
     headers: { ...gzip, origin: baseURL! },
