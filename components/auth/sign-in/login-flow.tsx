@@ -33,7 +33,8 @@ export function LoginFlow({
 
   async function onPassword(formData: FormData) {
     setPending(true);
-    const result = await actions.submitPassword(formData);
+    const email = String(formData.get("email") ?? "");
+    const result = await actions.submitPassword({ email, password: String(formData.get("password") ?? "") });
     setState(result);
     setPending(false);
     if (result.ok && result.data)
@@ -41,7 +42,7 @@ export function LoginFlow({
         requirement: result.data.requirement,
         rememberDays: result.data.rememberDays,
         kinds: result.data.kinds,
-        email: String(formData.get("email") ?? ""),
+        email,
       });
   }
 

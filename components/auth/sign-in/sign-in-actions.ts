@@ -4,7 +4,8 @@ import type { FactorKind, Proof, Requirement } from "@/lib/two-factor/proof";
 
 /** The server actions of /login, handed down from its page to each step. */
 export type SignInActions = {
-  submitPassword: ServerAction<FormData, NextStep & { graceUntil: string | null }>;
+  /** Fields as an object, not FormData: a JSON body costs the server less to check and decode. */
+  submitPassword: ServerAction<{ email: string; password: string }, NextStep & { graceUntil: string | null }>;
   /** `remember`: "Don't ask again on this device" was ticked. */
   submitSecondFactor: ServerAction<Proof & { remember?: boolean }, { recoveryCodesLeft: number | null }>;
   /** A security key's options, bound to the sign-in. */
