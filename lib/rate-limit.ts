@@ -23,52 +23,20 @@ export type Attempt = {
  * so only failures count. Times are the database's clock, compared as timestamptz.
  */
 export async function reserveAttempt(key: string, limit: number, windowMs: number): Promise<Attempt> {
-  const [attempt] = await reserveAttempts([{ key, limit, windowMs }]);
-  return attempt!;
-}
-
-export type Reservation = {
-  key: string;
-  limit: number;
-  windowMs: number;
-  /** A condition for reserving this key at all, evaluated by the same statement (false: not reserved). */
-  onlyIf?: Prisma.Sql;
-};
-
-/**
- * Several limits for one attempt (an address's, an email's…) in one statement, each reserved as
- * reserveAttempt does, independently: the caller releases the allowed ones when any was refused,
- * since then nothing was tried. Returns one Attempt per key reserved, in the order given.
- */
-export async function reserveAttempts(reservations: Reservation[]): Promise<Attempt[]> {
-  const keys = reservations.map((r) => r.key);
-  // One row may be upserted once per statement: the same key twice would be an error, not two attempts.
-  if (new Set(keys).size !== keys.length) throw new Error(`A key reserved twice in one attempt: ${keys.join(", ")}.`);
-  const ids = reservations.map(() => randomUUID());
-  const parts = reservations.map(
-    ({ key, limit, windowMs, onlyIf }, i) =>
-      Prisma.sql`${Prisma.raw(`r${i}`)} AS (${reserveAttemptSql({ key: Prisma.sql`${key}::text`, id: ids[i]!, limit, windowMs, onlyIf })})`,
-  );
-  const selects = reservations.map((_, i) => Prisma.raw(`SELECT ${i} AS "i", * FROM r${i}`));
   const prisma = await db();
-  const rows = await prisma.$queryRaw<{ i: number; allowed: boolean; count: number; resetAt: Date }[]>`
-    WITH ${Prisma.join(parts, ", ")} ${Prisma.join(selects, " UNION ALL ")}`;
+  const id = randomUUID();
+  const rows = await prisma.$queryRaw<{ allowed: boolean; count: number; resetAt: Date }[]>(
+    reserveAttemptSql({ key: Prisma.sql`${key}::text`, id, limit, windowMs }),
+  );
   // Rows whose window has passed are deleted by lib/purge.ts, in batches outside any request.
-  return rows
-    .sort((a, b) => a.i - b.i)
-    .map((row) => ({
-      key: keys[row.i]!,
-      id: ids[row.i]!,
-      allowed: row.allowed,
-      count: Number(row.count),
-      resetAt: row.resetAt,
-    }));
+  const row = rows[0]!;
+  return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
 }
 
 /**
  * reserveAttempt's statement, for callers that reserve inside a larger statement (a CTE): `key` is a
- * SQL text expression, evaluated for each row of `from` when given (no row: nothing is reserved), and
- * only where `onlyIf` holds. Returns "key", "allowed", "count" and "resetAt".
+ * SQL text expression, evaluated for each row of `from` when given (no row: nothing is reserved).
+ * Returns "key", "allowed", "count" and "resetAt".
  */
 export function reserveAttemptSql({
   key,
@@ -76,21 +44,19 @@ export function reserveAttemptSql({
   limit,
   windowMs,
   from,
-  onlyIf = Prisma.sql`true`,
 }: {
   key: Prisma.Sql;
   id: string;
   limit: number;
   windowMs: number;
   from?: Prisma.Sql;
-  onlyIf?: Prisma.Sql;
 }): Prisma.Sql {
   const window = windowMs / 1000;
   if (!(limit >= 1) || !(window > 0)) throw new Error(`Invalid rate limit: ${limit} per ${windowMs} ms.`);
   return Prisma.sql`
     INSERT INTO "RateLimit" AS r ("key", "attempts", "expiresAt")
     SELECT ${key}, jsonb_build_array(jsonb_build_object('id', ${id}::text, 'at', now())), now() + make_interval(secs => ${window}::float8)
-    ${from ? Prisma.sql`FROM ${from}` : Prisma.empty} WHERE ${onlyIf}
+    ${from ? Prisma.sql`FROM ${from}` : Prisma.empty} WHERE true
     ON CONFLICT ("key") DO UPDATE SET
       "attempts" = (
         SELECT coalesce(jsonb_agg(a.e ORDER BY a.i), '[]'::jsonb)

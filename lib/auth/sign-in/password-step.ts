@@ -4,13 +4,12 @@ import { dummyPasswordHash, verifyPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { rateLimitAddress } from "@/lib/client-address";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { limits, rateLimitedError, releaseAll, reserveAttempts } from "@/lib/rate-limit";
+import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { startChallenge } from "./open";
 
 /** How long an address the user signed in from stays theirs for the per-email limit. */
-const FAMILIAR_FOR_DAYS = 30;
+const FAMILIAR_FOR_MS = 30 * 86_400_000;
 
 /**
  * Email and password. Failures are counted before the check, so parallel guesses can't exceed the
@@ -21,22 +20,22 @@ const FAMILIAR_FOR_DAYS = 30;
  */
 export async function verifyCredentials(email: string, password: string, meta: RequestMeta) {
   const address = rateLimitAddress(meta.ip);
-  // One statement for the three limits (the familiar-address test included): every attempt, right or
-  // wrong, passes through here before the password is checked.
-  const reserved = await reserveAttempts([
-    { key: `password:ip:${address}`, ...limits.passwordPerIp },
-    { key: `password:email-ip:${email}:${address}`, ...limits.passwordPerEmailAndIp },
-    {
-      key: `password:email:${email}`,
-      ...limits.passwordPerEmail,
-      onlyIf: Prisma.sql`NOT ${familiarAddressSql(email, meta.ip)}`,
-    },
-  ]);
-  const refused = reserved.find((attempt) => !attempt.allowed);
-  if (refused) {
-    await releaseAll(reserved); // the password was not checked: nothing failed
-    await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
-    throw rateLimitedError("Too many sign-in attempts.", refused);
+  const keys = [
+    [`password:ip:${address}`, limits.passwordPerIp],
+    [`password:email-ip:${email}:${address}`, limits.passwordPerEmailAndIp],
+    ...((await isFamiliarAddress(email, meta.ip))
+      ? []
+      : [[`password:email:${email}`, limits.passwordPerEmail] as const]),
+  ] as const;
+  const reserved: Attempt[] = [];
+  for (const [key, { limit, windowMs }] of keys) {
+    const attempt = await reserveAttempt(key, limit, windowMs);
+    if (!attempt.allowed) {
+      await releaseAll(reserved); // the password was not checked: nothing failed
+      await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
+      throw rateLimitedError("Too many sign-in attempts.", attempt);
+    }
+    reserved.push(attempt);
   }
   const prisma = await db();
   const user = await prisma.user.findUnique({
@@ -52,12 +51,12 @@ export async function verifyCredentials(email: string, password: string, meta: R
   return { id: user.id, sessionVersion: user.sessionVersion };
 }
 
-/** Whether this user signed in from this address lately (their session records keep it), as SQL. */
-function familiarAddressSql(email: string, ip: string | null): Prisma.Sql {
-  if (!ip) return Prisma.sql`false`;
-  return Prisma.sql`EXISTS (
-    SELECT 1 FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE u."email" = ${email} AND s."ip" = ${ip} AND s."createdAt" > now() - make_interval(days => ${FAMILIAR_FOR_DAYS}::int))`;
+/** Whether this user signed in from this address lately (their session records keep it). */
+async function isFamiliarAddress(email: string, ip: string | null): Promise<boolean> {
+  if (!ip) return false;
+  const prisma = await db();
+  const since = new Date(Date.now() - FAMILIAR_FOR_MS);
+  return (await prisma.session.count({ where: { ip, createdAt: { gt: since }, user: { email } } })) > 0;
 }
 
 /**
