@@ -4,6 +4,7 @@ import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
 import { createUserWithAccount } from "@/lib/auth/users";
 import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
@@ -76,6 +77,28 @@ describe("password sign-in", () => {
     await expect(checkPassword(user.email, PASSWORD, stranger)).rejects.toMatchObject({ code: ErrorCode.rateLimited });
     await expect(checkPassword(user.email, PASSWORD, familiar)).resolves.toMatchObject({ requirement: "none" });
   }, 120_000);
+
+  it("parallel guesses from one address, a quarter with the right password: each is let in, refused or wrong, and audited", async () => {
+    const user = await makeUser("Raced");
+    const from = { ...meta, ip: "192.0.2.77" }; // an address no other test here uses
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        checkPassword(user.email, i % 4 === 0 ? PASSWORD : `wrong-${i}-password`, from).then(
+          () => "let in",
+          (error: { code?: string }) => error.code ?? String(error),
+        ),
+      ),
+    );
+    const count = (answer: string) => answers.filter((a) => a === answer).length;
+    // Nothing else: no deadlock between the limits' statements, no "unexpected".
+    expect(count("let in") + count(ErrorCode.rateLimited) + count(ErrorCode.invalidCredentials), answers.join()).toBe(
+      40,
+    );
+    expect(count(ErrorCode.invalidCredentials)).toBeLessThanOrEqual(10);
+    const events = await prisma().auditEvent.findMany({ where: { ip: from.ip }, select: { type: true } });
+    expect(events.filter((e) => e.type === AuditType.signInFailed)).toHaveLength(count(ErrorCode.invalidCredentials));
+    expect(events.filter((e) => e.type === AuditType.signInRateLimited)).toHaveLength(count(ErrorCode.rateLimited));
+  });
 
   it("does not count successful sign-ins toward the limit", async () => {
     const user = await makeUser("Often");
