@@ -4,10 +4,7 @@
 // and start delivering the mail outbox.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  // When whatever reads the server's output goes away (a log shipper, a terminal), writing to it fails
-  // with EPIPE. Unheeded, that error is uncaught, Next logs it to the same closed pipe, and the loop
-  // holds the event loop for good: no request answered, SIGTERM ignored. Nothing can be logged then.
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+  keepServingWithoutLogs();
   try {
     await start();
   } catch (error) {
@@ -16,6 +13,29 @@ export async function register() {
     // that cannot work stops instead, so the host reports a failed start with the reason.
     console.error(`\nTwofold did not start. ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
+  }
+}
+
+/**
+ * When whatever reads the server's output goes away (a log shipper, a terminal) or its disk fills,
+ * writing fails. Unheeded, that error is uncaught, Next logs it to the same broken stream, and the loop
+ * holds the event loop for good: no request answered, SIGTERM ignored. Instead the server serves on,
+ * saying once on the other stream (if it still works) that this one's lines are lost.
+ */
+function keepServingWithoutLogs() {
+  const streams = [
+    ["stdout", process.stdout, process.stderr],
+    ["stderr", process.stderr, process.stdout],
+  ] as const;
+  for (const [name, stream, other] of streams) {
+    let told = false;
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (told) return;
+      told = true;
+      other.write(
+        `Twofold: writing to ${name} failed (${error.code ?? error.message}); its lines are lost from now on.\n`,
+      );
+    });
   }
 }
 
