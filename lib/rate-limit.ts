@@ -94,6 +94,8 @@ export function releaseAttemptSql(attempt: Pick<Attempt, "key" | "id">, onlyIf: 
 /**
  * Releases several reservations (a success that had passed several limits, or the others when one of
  * them refused the attempt: nothing was tried) in one statement: each key loses its own reservation only.
+ * The rows are locked in key order first: two releases of the same keys taking them in the order the
+ * table happened to hold them (which every update changes) deadlocked now and then on PostgreSQL.
  */
 export async function releaseAll(attempts: Attempt[]): Promise<void> {
   const allowed = attempts.filter((attempt) => attempt.allowed);
@@ -107,7 +109,8 @@ export async function releaseAll(attempts: Attempt[]): Promise<void> {
       FROM jsonb_array_elements(r."attempts") WITH ORDINALITY AS a(e, i)
       WHERE NOT (a.e->>'id' = ANY (${ids}::text[]))
     )
-    WHERE r."key" = ANY (${keys}::text[])`;
+    FROM (SELECT "key" FROM "RateLimit" WHERE "key" = ANY (${keys}::text[]) ORDER BY "key" FOR UPDATE) AS locked
+    WHERE r."key" = locked."key"`;
 }
 
 /** The error for a refused attempt: what was limited, and from when it may be tried again. */

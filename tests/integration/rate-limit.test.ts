@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { readMigrations } from "@/lib/db/migrations";
-import { releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
+import { releaseAll, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
 import { freshDatabasePerFile, withEmptyDatabase } from "./database";
 
 freshDatabasePerFile();
@@ -16,6 +16,25 @@ describe("rate limits", () => {
     const k = key();
     const attempts = await Promise.all(Array.from({ length: 20 }, () => reserveAttempt(k, 5, 60_000)));
     expect(attempts.filter((a) => a.allowed)).toHaveLength(5);
+  });
+
+  it("parallel requests releasing the same keys at once never deadlock", async () => {
+    // A sign-in passes three limits and gives all three back in one statement. On PostgreSQL two such
+    // releases took the rows in the order the table held them, which each update changes: deadlocks.
+    for (let round = 0; round < 10; round++) {
+      const keys = [key(), key(), key()];
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const reserved = [];
+          for (const k of keys) reserved.push(await reserveAttempt(k, 100, 60_000));
+          return releaseAll(reserved).then(
+            () => "released",
+            (error: Error) => error.message,
+          );
+        }),
+      );
+      expect(outcomes.filter((o) => o !== "released")).toEqual([]);
+    }
   });
 
   it("a success takes back only its own reservation, never another request's failure", async () => {
