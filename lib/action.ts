@@ -26,7 +26,7 @@ export type FormAction<T = unknown> = (state: ActionState<T>, formData: FormData
 type Input = FormData | Record<string, unknown> | undefined;
 // No arguments is not an empty object: a call React's client never makes must not pass a schema that
 // takes none (the fuzz test's no-argument calls started WebAuthn ceremonies that way).
-const toObject = (input: Input) => (input instanceof FormData ? Object.fromEntries(input) : input);
+const toObject = (input: unknown) => (input instanceof FormData ? Object.fromEntries(input) : input);
 
 async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
   try {
@@ -44,7 +44,7 @@ async function run<T>(fn: () => Promise<T>): Promise<ActionState<T>> {
 
 const invalidInput = { ok: false, error: errorMessages.invalid_input, code: ErrorCode.invalidInput } as const;
 
-function parse<S extends z.ZodType>(schema: S, input: Input) {
+function parse<S extends z.ZodType>(schema: S, input: unknown) {
   const parsed = schema.safeParse(toObject(input));
   if (parsed.success) {
     return containsNul(parsed.data)
@@ -56,13 +56,21 @@ function parse<S extends z.ZodType>(schema: S, input: Input) {
   return { state: { ...invalidInput, fieldErrors } as ActionState<never> };
 }
 
+/** What a public action answers: parse with zod, then call lib. Also a JSON route's answer (lib/http/json-endpoint). */
+export async function publicActionState<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  fn: (input: z.infer<S>, meta: RequestMeta) => Promise<T>,
+): Promise<ActionState<T>> {
+  const parsed = parse(schema, input);
+  if (parsed.state) return parsed.state;
+  return run(async () => fn(parsed.data, await requestMeta()));
+}
+
 /** A public server action: parse with zod, then call lib. Usable directly and with useActionState. */
 export function action<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>, meta: RequestMeta) => Promise<T>) {
-  return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> => {
-    const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);
-    if (parsed.state) return parsed.state;
-    return run(async () => fn(parsed.data, await requestMeta()));
-  };
+  return async (...args: [Input] | [unknown, Input]): Promise<ActionState<T>> =>
+    publicActionState(schema, args.length === 2 ? args[1] : args[0], fn);
 }
 
 export type SessionContext = { user: PublicUser; session: SignedIn; meta: RequestMeta };

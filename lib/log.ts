@@ -1,5 +1,6 @@
 // One logger: JSON lines in production (what log collectors parse), readable lines in development.
 // Every line carries the request id that proxy.ts gives each request, when there is a request.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { headers } from "next/headers";
 
 type Level = "info" | "warn" | "error";
@@ -12,7 +13,17 @@ export function requestIdFrom(inbound: string | null): string {
   return inbound && /^[A-Za-z0-9._-]{8,64}$/.test(inbound) ? inbound : crypto.randomUUID();
 }
 
+// A route that proxy.ts does not see (lib/http/json-endpoint) names its request id here instead.
+const requestIds = new AsyncLocalStorage<string>();
+
+/** Runs `work` with every log line inside it carrying `requestId`. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return requestIds.run(requestId, work);
+}
+
 async function requestId(): Promise<string | undefined> {
+  const named = requestIds.getStore();
+  if (named) return named;
   try {
     return (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
   } catch {

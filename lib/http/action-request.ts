@@ -6,9 +6,9 @@ import { hasOnlyArgumentFields, isActionArguments, isActionFormDescriptor, type 
 /** The same limit as `experimental.serverActions.bodySizeLimit` in next.config.js (tested to agree). */
 export const ACTION_BODY_LIMIT = 64 * 1024;
 
-export type Refusal = { status: 400 | 403 | 413; message: string };
+export type Refusal = { status: 400 | 403 | 413 | 415; message: string };
 
-const refusals = {
+export const refusals = {
   origin: { status: 403, message: "Server actions are only accepted from this site." },
   size: { status: 413, message: "The request body is too large." },
   body: { status: 400, message: "Invalid Server Action request." },
@@ -27,7 +27,7 @@ function actionKind(request: Request): "fetch" | "form" | null {
  * Next compares the Origin's host with the first X-Forwarded-Host, else Host; a missing Origin passes.
  * (next.config.js lists no serverActions.allowedOrigins; one added there must be accepted here too.)
  */
-function sameOrigin(headers: Headers): boolean {
+export function sameOrigin(headers: Headers): boolean {
   const origin = headers.get("origin");
   if (origin === null) return true;
   let originHost: string;

@@ -1,6 +1,7 @@
 // What `npm run bench` drives over HTTP, each as the browser (or a client of the reference) sends it:
-// Twofold's second step (TOTP, recovery code) as the /login server action, the whole sign-in, the
+// Twofold's second step (TOTP, recovery code) as /login's JSON route, the whole sign-in, the
 // admin's user list, then the two floors: the bare reference server and an empty Next.js action.
+import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/second-factor-request";
 import { Browser, HttpError } from "../load/http";
 import { signIn, type ActionIds } from "../load/journeys";
 import type { LoadUser } from "../load/seed";
@@ -40,7 +41,7 @@ function secondStep(s: Servers, name: string, proof: (user: LoadUser) => Promise
       const body = await proof(s.users[i % s.users.length]!);
       const browser = new Browser(s.app, address(i), 30_000);
       browser.setCookie(CHALLENGE_COOKIE, tokens[i]!);
-      await time(() => browser.action(name, "/login", s.ids.submitSecondFactor, body));
+      await time(() => browser.json(name, SECOND_FACTOR_PATH, body));
     },
   };
 }

@@ -96,7 +96,7 @@ async function startZone(
   onStop(ref.stop);
   for (let i = 0; i < 5; i++) await fetch(`${base}/login`).then((r) => r.arrayBuffer()); // first answers warm caches
 
-  const names = ["submitPassword", "submitSecondFactor", "startLoginEnrolment", "finishLoginEnrolment"] as const;
+  const names = ["submitPassword", "startLoginEnrolment", "finishLoginEnrolment"] as const;
   const ids = Object.fromEntries(names.map((n) => [n, serverAction(n).id])) as ActionIds;
   const servers: targets.Servers = {
     app: base,

@@ -102,14 +102,28 @@ export class Browser {
     for (const line of text.split("\n")) {
       const json = line.slice(line.indexOf(":") + 1);
       if (!json.startsWith("{")) continue;
-      const value = JSON.parse(json) as { ok?: boolean; error?: string; data?: T };
-      if (value.ok === true) return value.data as T;
-      if (value.ok === false) {
-        this.inspect(step, response.status, String(value.error));
-        throw new HttpError(step, `refused: ${value.error}`);
-      }
+      const value = JSON.parse(json) as { ok?: boolean };
+      if (value.ok !== undefined) return this.result<T>(step, response.status, value);
     }
     this.inspect(step, response.status, text);
     throw new HttpError(step, `no result in the answer (${text.slice(0, 120)})`);
+  }
+
+  /** A JSON route that answers as an action does (lib/http/json-endpoint): the second step of sign-in. */
+  async json<T>(step: string, path: string, input: unknown): Promise<T> {
+    const response = await this.request(step, path, {
+      method: "POST",
+      headers: { origin: this.base, "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
+    const value = (await response.json().catch(() => ({}))) as { ok?: boolean };
+    if (value.ok === undefined) throw new HttpError(step, `HTTP ${response.status} without a result`);
+    return this.result<T>(step, response.status, value);
+  }
+
+  private result<T>(step: string, status: number, value: { ok?: boolean; error?: string; data?: T }): T {
+    if (value.ok === true) return value.data as T;
+    this.inspect(step, status, String(value.error));
+    throw new HttpError(step, `refused: ${value.error}`);
   }
 }

@@ -2,14 +2,12 @@
 // the password step, the second factor (or enrolment when the account enforces 2FA), the challenge
 // exchanged for a session through next-auth, then a protected page; admins also open User Management
 // and the audit log, and now and then export the member list.
+import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/second-factor-request";
 import { totpCode } from "../../lib/two-factor/totp";
 import { Browser, HttpError } from "./http";
 import { PASSWORD, stepNow, type LoadUser } from "./seed";
 
-export type ActionIds = Record<
-  "submitPassword" | "submitSecondFactor" | "startLoginEnrolment" | "finishLoginEnrolment",
-  string
->;
+export type ActionIds = Record<"submitPassword" | "startLoginEnrolment" | "finishLoginEnrolment", string>;
 
 /**
  * Hands out users whose authenticator has a code the server has not accepted yet: one accepted code
@@ -68,10 +66,7 @@ export async function signIn(
     password: PASSWORD,
   });
   if (requirement === "verify" && user.secret) {
-    await browser.action("TOTP step", "/login", ids.submitSecondFactor, {
-      method: "totp",
-      code: await codeFor(user, user.secret),
-    });
+    await browser.json("TOTP step", SECOND_FACTOR_PATH, { method: "totp", code: await codeFor(user, user.secret) });
   } else if (requirement === "enrol" && !user.secret) {
     const { secret } = await browser.action<{ secret: string }>(
       "enrolment: secret",

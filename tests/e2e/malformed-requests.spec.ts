@@ -170,3 +170,39 @@ plainTest.describe("without JavaScript", () => {
     await expect(page.getByRole("status")).toContainText("If that email has an account");
   });
 });
+
+test("the second step's JSON route, outside the proxy, refuses with 4xx and answers with the security headers", async ({
+  request,
+  baseURL,
+}) => {
+  const post = (data: string, headers: Record<string, string> = {}) =>
+    request.post("/api/login/second-factor", {
+      headers: { origin: baseURL!, "content-type": "application/json", ...headers },
+      data: Buffer.from(data),
+    });
+  const code = '{"method":"totp","code":"123456"}';
+  const answers: [string, Awaited<ReturnType<typeof post>>, number][] = [
+    ["not JSON", await post("{bad"), 400],
+    ["empty", await post(""), 400],
+    ["another site", await post(code, { origin: "https://evil.example" }), 403],
+    ["a form's type", await post(code, { "content-type": "text/plain;charset=UTF-8" }), 415],
+    ["too long", await post(`{"code":"${"x".repeat(70_000)}"}`), 413],
+    // Well-formed: the step's own answer, here that there is no sign-in to finish.
+    ["no sign-in open", await post(code), 200],
+  ];
+  for (const [name, response, status] of answers) {
+    expect(response.status(), name).toBe(status);
+    const headers = response.headers();
+    expect(headers["x-request-id"], name).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headers["x-frame-options"], name).toBe("DENY");
+    expect(headers["x-content-type-options"], name).toBe("nosniff");
+    expect(headers["content-security-policy"], name).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(headers["cache-control"], name).toBe("no-store");
+  }
+  expect(await answers.at(-1)![1].json()).toMatchObject({ ok: false, code: "challenge_expired" });
+  expect((await request.get("/api/login/second-factor")).status()).toBe(405);
+  // Only that one path skips the proxy: below it is the app's not-found page, with the page headers.
+  const below = await request.get("/api/login/second-factor/x");
+  expect(below.status()).toBe(404);
+  expect(below.headers()["content-security-policy"]).toContain("'nonce-");
+});

@@ -4,6 +4,7 @@
 //   vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 import NextAuth from "next-auth";
 import { decode } from "next-auth/jwt";
+import type { ActionState } from "@/lib/action";
 
 export const SESSION_COOKIE = "next-auth.session-token";
 export const CHALLENGE_COOKIE = "twofold.challenge";
@@ -130,4 +131,18 @@ export async function pageOutcome() {
     if (!digest.startsWith("NEXT_REDIRECT")) throw error;
     return digest.split(";")[2];
   }
+}
+
+/** The second step of /login as the browser posts it (app/api/login/second-factor): its JSON answer. */
+export async function submitSecondFactor(input: Record<string, unknown>) {
+  const { POST } = await import("@/app/api/login/second-factor/route");
+  const origin = "http://localhost:3000";
+  const response = await POST(
+    new Request(`${origin}/api/login/second-factor`, {
+      method: "POST",
+      headers: { "content-type": "application/json", host: "localhost:3000", origin },
+      body: JSON.stringify(input),
+    }),
+  );
+  return (await response.json()) as ActionState<{ recoveryCodesLeft: number | null }>;
 }

@@ -9,7 +9,7 @@ import { checkPassword } from "@/lib/auth/sign-in";
 import { ErrorCode } from "@/lib/errors";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
-import { finishSignIn, jar, SESSION_COOKIE, signOut } from "./browser";
+import { finishSignIn, jar, SESSION_COOKIE, signOut, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
@@ -34,7 +34,7 @@ async function signIn(who: TwoFactorUser, { remember = false, recovery = false }
     const proof = recovery
       ? { method: "recovery" as const, code: who.recoveryCodes.pop()! }
       : { method: "totp" as const, code: await who.nextCode() };
-    const step2 = await login.submitSecondFactor({ ...proof, remember });
+    const step2 = await submitSecondFactor({ ...proof, remember });
     expect({ ok: step2.ok, error: step2.error }).toEqual({ ok: true, error: undefined });
   }
   expect(await finishSignIn()).toBe(true);
@@ -105,7 +105,7 @@ describe("a remembered device at sign-in", () => {
     expect(jar.has(DEVICE_COOKIE)).toBe(false);
     jar.clear();
     await login.submitPassword({ email: alice.user.email, password: PASSWORD });
-    const wrong = await login.submitSecondFactor({ method: "totp", code: "000000", remember: true });
+    const wrong = await submitSecondFactor({ method: "totp", code: "000000", remember: true });
     expect(wrong.code).toBe(ErrorCode.invalidCode);
     expect(jar.has(DEVICE_COOKIE)).toBe(false);
     expect(await prisma().rememberedDevice.count({ where: { userId: alice.user.id } })).toBe(0);

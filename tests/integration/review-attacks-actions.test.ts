@@ -7,7 +7,7 @@ import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { ErrorCode } from "@/lib/errors";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { CHALLENGE_COOKIE, jar } from "./browser";
+import { CHALLENGE_COOKIE, jar, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { factorState, foreignAssertion, keyOnlyUser, signInAs, userWithAppAndKey } from "./review-attack-helpers";
@@ -126,7 +126,7 @@ describe("review: crafted server-action arguments", () => {
         ),
       hugeRegistration: () =>
         keys.addSecurityKey({ name: "Evil", response: { id: "a", rawId: "a", response: { attestationObject: huge } } }),
-      secondFactorOtherUser: () => login.submitSecondFactor({ method: "totp", code: "123456", userId: victim.user.id }),
+      secondFactorOtherUser: () => submitSecondFactor({ method: "totp", code: "123456", userId: victim.user.id }),
       optionsForCodeKind: () => login.secondFactorOptions({ kind: "totp" } as never),
       hugeDevice: () => devices.forgetRememberedDevice({ deviceId: huge }),
       operatorAsHandle: () => sessions.signOutSession({ handle: { not: "" } as never }),

@@ -19,7 +19,7 @@ import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { resetMemberTwoFactor } from "@/lib/accounts/members";
-import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint } from "./browser";
+import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { enforceOn, factorState, keyOnlyUser, signInAs, userWithAppAndKey } from "./review-attack-helpers";
@@ -42,7 +42,7 @@ const fulfilled = (results: PromiseSettledResult<unknown>[]) => results.filter((
 async function signInRemembering(v: Victim) {
   jar.clear();
   expect((await login.submitPassword({ email: v.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
-  expect(await login.submitSecondFactor({ ...totp(await v.nextCode()), remember: true })).toMatchObject({ ok: true });
+  expect(await submitSecondFactor({ ...totp(await v.nextCode()), remember: true })).toMatchObject({ ok: true });
   return jar.get(DEVICE_COOKIE)!;
 }
 const requirementWith = async (v: Victim, device: string) =>

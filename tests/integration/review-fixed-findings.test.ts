@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { checkPassword } from "@/lib/auth/sign-in";
-import { jar } from "./browser";
+import { jar, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { signInAs, userWithAppAndKey } from "./review-attack-helpers";
@@ -30,7 +30,7 @@ describe("security review findings, fixed", () => {
     expect((await login.submitPassword({ email: member.user.email, password: PASSWORD })).data?.requirement).toBe(
       "verify",
     );
-    expect(await login.submitSecondFactor({ ...totp(await member.nextCode()), remember: true })).toMatchObject({
+    expect(await submitSecondFactor({ ...totp(await member.nextCode()), remember: true })).toMatchObject({
       ok: true,
     });
     const device = jar.get("twofold.device")!;

@@ -10,12 +10,10 @@ import {
   finishChallengeKeyEnrolment,
   openSignIn,
   readChallengeCookie,
-  rememberThisBrowser,
-  verifyChallengeSecondFactor,
   verifyCredentials,
 } from "@/lib/auth/sign-in";
 import { emailSchema } from "@/lib/auth/users";
-import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
+import { totpCodeSchema } from "@/lib/two-factor/proof";
 import { registrationResponseSchema, securityKeyNameSchema } from "@/lib/two-factor/webauthn/schema";
 
 const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
@@ -26,15 +24,6 @@ export const submitPassword = action(passwordStep, async ({ email, password }, m
   // Field by field: this answer reaches a browser that has not finished signing in.
   const { requirement, graceUntil, rememberDays, kinds } = await beginSignIn(user.id, meta);
   return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays, kinds };
-});
-
-/** Step 2. The user is the challenge's, never one named by the request. */
-const secondStep = proofSchema.and(z.object({ remember: z.boolean().optional() }));
-export const submitSecondFactor = action(secondStep, async (proof, meta) => {
-  const { user, result } = await verifyChallengeSecondFactor(await readChallengeCookie(), proof, meta);
-  // "Don't ask again on this device", only after the factor was right.
-  if (proof.remember) await rememberThisBrowser(user, meta);
-  return { recoveryCodesLeft: result.method === "recovery" ? result.remaining : null };
 });
 
 /** A security key's options for this sign-in: bound to the login challenge the cookie names. */

@@ -12,7 +12,6 @@ import {
   startLoginEnrolment,
   startLoginKeyEnrolment,
   submitPassword,
-  submitSecondFactor,
 } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -31,7 +30,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <LoginFlow
         actions={{
           submitPassword,
-          submitSecondFactor,
           secondFactorOptions,
           enrolment: {
             start: startLoginEnrolment,

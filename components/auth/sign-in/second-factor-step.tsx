@@ -7,9 +7,10 @@ import { ErrorCode } from "@/lib/errors";
 import type { FactorKind } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
 import { RememberDeviceField, rememberTicked } from "./remember-device-field";
+import { submitSecondFactor } from "./second-factor-request";
 import type { SignInActions } from "./sign-in-actions";
 
-type Actions = Pick<SignInActions, "submitSecondFactor" | "secondFactorOptions">;
+type Actions = Pick<SignInActions, "secondFactorOptions">;
 
 /** The second screen of sign-in: the user's first factor kind (a security key if they have one), others instead. */
 export function SecondFactorStep({
@@ -45,7 +46,7 @@ export function SecondFactorStep({
     const result =
       proof instanceof Error
         ? { ok: false, error: proof.message }
-        : await actions.submitSecondFactor({ ...proof, remember: rememberTicked(formData) });
+        : await submitSecondFactor({ ...proof, remember: rememberTicked(formData) });
     if (result.ok) {
       const left = "data" in result ? result.data?.recoveryCodesLeft : null;
       const destination = left == null ? callbackUrl : `/profile?recoveryCodesLeft=${left}`;

@@ -1,13 +1,11 @@
 import type { EnrolmentActions } from "@/components/two-factor/enrolment-dialog";
 import type { ServerAction } from "@/lib/action";
-import type { FactorKind, Proof, Requirement } from "@/lib/two-factor/proof";
+import type { FactorKind, Requirement } from "@/lib/two-factor/proof";
 
-/** The server actions of /login, handed down from its page to each step. */
+/** The server actions of /login, handed down from its page to each step (the second step is a route: ./second-factor-request). */
 export type SignInActions = {
   /** Fields as an object, not FormData: a JSON body costs the server less to check and decode. */
   submitPassword: ServerAction<{ email: string; password: string }, NextStep & { graceUntil: string | null }>;
-  /** `remember`: "Don't ask again on this device" was ticked. */
-  submitSecondFactor: ServerAction<Proof & { remember?: boolean }, { recoveryCodesLeft: number | null }>;
   /** A security key's options, bound to the sign-in. */
   secondFactorOptions: ServerAction<{ kind: "webauthn" }, unknown>;
   /** Forced enrolment during the sign-in (the challenge's, not a session's). */

@@ -1,0 +1,108 @@
+// The second step of sign-in is a JSON route outside proxy.ts (app/api/login/second-factor), so it
+// makes the proxy's checks itself (lib/http/json-endpoint): a request a browser on this site would
+// not send is refused before the challenge is touched, and every answer carries the headers.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ErrorCode } from "@/lib/errors";
+import { jar, submitSecondFactor } from "./browser";
+import { freshDatabasePerFile } from "./database";
+import { makeUserWithTwoFactor, PASSWORD } from "./fixtures";
+
+vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
+const login = await import("@/app/(auth)/login/actions");
+const { POST } = await import("@/app/api/login/second-factor/route");
+
+const { prisma } = freshDatabasePerFile();
+beforeEach(() => jar.clear());
+
+const SITE = "http://localhost:3000";
+function post(body: BodyInit, headers: Record<string, string> = {}) {
+  return POST(
+    new Request(`${SITE}/api/login/second-factor`, {
+      method: "POST",
+      headers: { host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers },
+      body,
+      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+    } as RequestInit),
+  );
+}
+
+async function openSignIn() {
+  const grace = await makeUserWithTwoFactor("Grace");
+  const step1 = await login.submitPassword({ email: grace.user.email, password: PASSWORD });
+  expect(step1.data?.requirement).toBe("verify");
+  const attempts = async () =>
+    (await prisma().loginChallenge.findFirstOrThrow({ where: { userId: grace.user.id } })).attempts;
+  return { grace, attempts };
+}
+
+/** A body that never says its length: 1 KiB chunks, `kib` of them. */
+function chunked(kib: number) {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ < kib) controller.enqueue(new Uint8Array(1024).fill(0x20));
+      else controller.close();
+    },
+  });
+}
+
+describe("the second step's route", () => {
+  it("refuses another site, another type, an oversized or unreadable body, and spends no attempt", async () => {
+    const { grace, attempts } = await openSignIn();
+    const body = JSON.stringify({ method: "totp", code: "000000" });
+    const refused: [string, Response, number][] = [
+      ["another site", await post(body, { origin: "https://evil.example" }), 403],
+      ["an opaque origin", await post(body, { origin: "null" }), 403],
+      ["a form's type", await post(body, { "content-type": "text/plain;charset=UTF-8" }), 415],
+      [
+        "a form's encoding",
+        await post("method=totp&code=000000", { "content-type": "application/x-www-form-urlencoded" }),
+        415,
+      ],
+      ["a long body", await post(JSON.stringify({ method: "totp", code: "x".repeat(70_000) })), 413],
+      ["a long body without a length", await post(chunked(100)), 413],
+      ["not JSON", await post("{bad"), 400],
+      ["nothing", await post(""), 400],
+    ];
+    for (const [name, response, status] of refused) {
+      expect({ name, status: response.status }).toEqual({ name, status });
+      expect({ name, answer: await response.json() }).toMatchObject({ name, answer: { ok: false } });
+    }
+    expect(await attempts()).toBe(0);
+
+    // Well-formed JSON the schema refuses is the action's own answer, as before.
+    const odd = await post("null");
+    expect(odd.status).toBe(200);
+    expect(await odd.json()).toMatchObject({ ok: false, code: ErrorCode.invalidInput });
+    expect(await attempts()).toBe(0);
+
+    // The same browser's right code still signs in.
+    expect(await submitSecondFactor({ method: "totp", code: await grace.nextCode() })).toMatchObject({ ok: true });
+    expect(await attempts()).toBe(1);
+  });
+
+  it("takes a chunked body under the limit, and names every answer's request id with the security headers", async () => {
+    const { attempts } = await openSignIn();
+    const padded = new TextEncoder().encode(`{"method":"totp","code":"000000"}${" ".repeat(2000)}`);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(padded.slice(0, 1000));
+        controller.enqueue(padded.slice(1000));
+        controller.close();
+      },
+    });
+    const wrong = await post(stream, { "x-request-id": "lb-1234567890" });
+    expect(await wrong.json()).toMatchObject({ ok: false, code: ErrorCode.invalidCode });
+    expect(await attempts()).toBe(1);
+    expect(wrong.headers.get("x-request-id")).toBe("lb-1234567890");
+
+    for (const response of [wrong, await post("{bad", { "x-request-id": 'evil"}, {"x' })]) {
+      expect(response.headers.get("x-request-id")).toMatch(/^(lb-1234567890|[0-9a-f-]{36})$/);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
+  });
+});
