@@ -80,7 +80,7 @@ function withSecurityHeaders(response: NextResponse, csp: string, requestId: str
 
 export const config = {
   // Every path but Next's static files (/favicon.ico too, which, there being none, renders the not-found
-  // page) and the second step of sign-in, a JSON route that does what this does for itself
+  // page) and sign-in's two JSON routes, which do what this does for themselves
   // (lib/http/json-endpoint): Next calling a proxy at all costs about 2 ms of CPU per request.
-  matcher: [{ source: "/((?!_next/static|_next/image|api/login/second-factor$).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|api/login/(?:password|second-factor)$).*)" }],
 };

@@ -31,6 +31,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** What the UI says when something failed that it cannot explain (small, for /login's first load). */
+export const UNEXPECTED_MESSAGE = "Something went wrong. Please try again.";
+
 export const errorMessages: Record<ErrorCode, string> = {
   invalid_input: "Please check the highlighted fields.",
   invalid_credentials: "That email and password don't match an account.",
@@ -63,7 +66,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   device_not_found:
     "That device is not one of your remembered devices (or was already forgotten). Nothing was changed.",
   already_member: "That person is already a member of this account.",
-  unexpected: "Something went wrong. Please try again.",
+  unexpected: UNEXPECTED_MESSAGE,
 };
 
 /** An expected failure with a code the UI understands; anything else is logged and shown generically. */

@@ -73,7 +73,7 @@ async function seeded(dir: string) {
 /** The admin's cookies after a real sign-in: password, TOTP code, next-auth's session, Load Co chosen. */
 async function signedInCookie(accountId: string, admin: Awaited<ReturnType<typeof seeded>>["admin"]) {
   const ids = Object.fromEntries(
-    (["submitPassword", "startLoginEnrolment", "finishLoginEnrolment"] as const).map((n) => [n, serverAction(n).id]),
+    (["startLoginEnrolment", "finishLoginEnrolment"] as const).map((n) => [n, serverAction(n).id]),
   ) as Parameters<typeof signInJourney>[2];
   const browser = new Browser(base, "198.51.100.7", 30_000);
   const user = await new UserPool([admin]).take(Date.now() + 60_000);

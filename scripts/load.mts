@@ -100,7 +100,7 @@ try {
   for (let i = 0; i < 5; i++) await fetch(`${base}/login`).then((r) => r.arrayBuffer()); // first answers warm caches
 
   const ids = Object.fromEntries(
-    (["submitPassword", "startLoginEnrolment", "finishLoginEnrolment"] as const).map((n) => [n, serverAction(n).id]),
+    (["startLoginEnrolment", "finishLoginEnrolment"] as const).map((n) => [n, serverAction(n).id]),
   ) as Parameters<typeof signInJourney>[2];
   const userPool = new UserPool(users);
   const signedIn = new Map<string, number>();

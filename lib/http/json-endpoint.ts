@@ -5,20 +5,24 @@ import { ErrorCode } from "@/lib/errors";
 import { log, REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log";
 import type { RequestMeta } from "@/lib/request-meta";
 import { ACTION_BODY_LIMIT, refusals, sameOrigin, type Refusal } from "./action-request";
-import { setSecurityHeaders } from "./security-headers";
+import { JSON_CSP, setSecurityHeaders } from "./security-headers";
 
-// Nothing here is a page or runs a script: a JSON answer may load nothing and be framed by no one.
-const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-const notJson: Refusal = { status: 415, message: "Send the request as application/json." };
-const notParsed: Refusal = { status: 400, message: "The request body is not valid JSON." };
+type Refused = Refusal & { code: ErrorCode };
+const refused = {
+  site: { status: 403, message: "Sign-in requests are only accepted from this site.", code: ErrorCode.forbidden },
+  type: { status: 415, message: "Send the request as application/json.", code: ErrorCode.invalidInput },
+  size: { ...refusals.size, code: ErrorCode.invalidInput },
+  body: { status: 400, message: "The request body is not valid JSON.", code: ErrorCode.invalidInput },
+} satisfies Record<string, Refused>;
 
 /**
  * A POST route that answers as a public server action does (lib/action: zod, then lib, then an
  * ActionState), as JSON. It is left out of proxy.ts's matcher, because Next calling a proxy costs
  * about 2 ms of CPU a request (docs/benchmarks.md), so it does what the proxy does for an action
  * itself: the same-origin rule and the body limit of actions, a request id for its log lines, and the
- * security headers. It takes only `application/json`, which no cross-site form can send.
+ * security headers (next.config.js sets the same on Next's own answers there, a 405 to a GET). It
+ * takes only `application/json` from a page of this site: a browser's fetch always names its Origin
+ * on a POST, and no cross-site form can send that type.
  */
 export function jsonEndpoint<S extends z.ZodType, T>(
   schema: S,
@@ -29,42 +33,50 @@ export function jsonEndpoint<S extends z.ZodType, T>(
     return withRequestId(requestId, async () => {
       const body = await readJson(request);
       if ("refusal" in body) {
-        const { status, message } = body.refusal;
+        const { status, message, code } = body.refusal;
         await log.warn("request.refused", { status, reason: message, path: new URL(request.url).pathname });
-        return answer({ ok: false, error: message, code: ErrorCode.invalidInput }, status, requestId);
+        return answer({ ok: false, error: message, code }, status, requestId);
       }
       return answer(await publicActionState(schema, body.value, fn), 200, requestId);
     });
   };
 }
 
-async function readJson(request: Request): Promise<{ value: unknown } | { refusal: Refusal }> {
-  if (!sameOrigin(request.headers)) return { refusal: refusals.origin };
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) return { refusal: notJson };
-  if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT) return { refusal: refusals.size };
-  const text = await readText(request, ACTION_BODY_LIMIT);
-  if (text === null) return { refusal: refusals.size };
+async function readJson(request: Request): Promise<{ value: unknown } | { refusal: Refused }> {
+  const { headers } = request;
+  const fetchSite = headers.get("sec-fetch-site");
+  if (!headers.has("origin") || !sameOrigin(headers) || (fetchSite !== null && fetchSite !== "same-origin")) {
+    return { refusal: refused.site };
+  }
+  if (!/^application\/json\s*(;|$)/i.test(headers.get("content-type") ?? "")) return { refusal: refused.type };
+  if (Number(headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT) return { refusal: refused.size };
+  const body = await readText(request, ACTION_BODY_LIMIT);
+  if (body === TOO_LONG) return { refusal: refused.size };
   try {
-    return { value: JSON.parse(text) };
+    if (body === BROKEN) throw new Error("the body broke off");
+    return { value: JSON.parse(body) };
   } catch {
-    return { refusal: notParsed };
+    return { refusal: refused.body };
   }
 }
 
-/** The body as text, or null once it passes `limit` bytes (a chunked body has no length to check first). */
-async function readText(request: Request, limit: number): Promise<string | null> {
+const TOO_LONG = Symbol("too long");
+const BROKEN = Symbol("broken off");
+
+/** The body as text, unless it passes `limit` bytes (a chunked body has no length to check first) or breaks off. */
+async function readText(request: Request, limit: number): Promise<string | typeof TOO_LONG | typeof BROKEN> {
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
   for (;;) {
     const chunk = await reader.read().catch(() => null);
-    if (!chunk || chunk.done) break; // a body cut short fails as JSON
+    if (!chunk) return BROKEN;
+    if (chunk.done) break;
     size += chunk.value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      return null;
+      return TOO_LONG;
     }
     chunks.push(chunk.value);
   }

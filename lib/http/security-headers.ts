@@ -1,5 +1,8 @@
 import { REQUEST_ID_HEADER } from "@/lib/log";
 
+/** A JSON answer's policy: it loads nothing and is framed by no one. */
+export const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /** The headers every answer carries: proxy.ts sets them on pages and actions, lib/http/json-endpoint on its routes. */
 export function setSecurityHeaders(headers: Headers, csp: string, requestId: string) {
   headers.set(REQUEST_ID_HEADER, requestId);

@@ -1,7 +1,7 @@
 // What `npm run bench` drives over HTTP, each as the browser (or a client of the reference) sends it:
 // Twofold's second step (TOTP, recovery code) as /login's JSON route, the whole sign-in, the
 // admin's user list, then the two floors: the bare reference server and an empty Next.js action.
-import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/second-factor-request";
+import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/sign-in-routes";
 import { Browser, HttpError } from "../load/http";
 import { signIn, type ActionIds } from "../load/journeys";
 import type { LoadUser } from "../load/seed";
@@ -13,6 +13,8 @@ export type Target = {
   /** Before a run of `count` requests (untimed): challenges to answer, fresh codes. */
   prepare?: (count: number) => Promise<void>;
   request: (i: number, time: Time) => Promise<void>;
+  /** Each HTTP request's time by step ("password step", "TOTP step", …), for targets made of several. */
+  steps?: Map<string, number[]>;
 };
 
 export type Servers = {
@@ -57,25 +59,39 @@ export const recoveryStep = (s: Servers) =>
   });
 
 /** Password (argon2id), TOTP code, CSRF token, challenge callback: until the session cookie is set. */
-export const wholeSignIn = (s: Servers): Target => ({
-  name: "Twofold whole sign-in (password, code, session cookie)",
-  prepare: () => resetReplay(s.users),
-  request: async (i, time) => {
-    const browser = new Browser(s.app, address(i), 30_000);
-    const outcome = { signedIn: false, enrolled: false };
-    await time(() => signIn(browser, s.users[i % s.users.length]!, s.ids, outcome, (u, secret) => nextCode(u, secret)));
-  },
-});
+export const wholeSignIn = (s: Servers): Target =>
+  signInTarget("Twofold whole sign-in (password, code, session cookie)", s.users, s, {
+    prepare: () => resetReplay(s.users),
+    codeFor: (u, secret) => nextCode(u, secret),
+  });
 
 /** The same for people no account requires 2FA of: password, CSRF token, callback. What 2FA adds is the difference. */
-export const signInWithout2fa = (s: Servers): Target => ({
-  name: "Twofold whole sign-in without 2FA (password, session cookie)",
-  request: async (i, time) => {
-    const browser = new Browser(s.app, address(i), 30_000);
-    const outcome = { signedIn: false, enrolled: false };
-    await time(() => signIn(browser, s.plain[i % s.plain.length]!, s.ids, outcome));
-  },
-});
+export const signInWithout2fa = (s: Servers): Target =>
+  signInTarget("Twofold whole sign-in without 2FA (password, session cookie)", s.plain, s, {});
+
+function signInTarget(
+  name: string,
+  people: LoadUser[],
+  s: Servers,
+  { prepare, codeFor }: { prepare?: () => Promise<void>; codeFor?: (u: LoadUser, secret: string) => Promise<string> },
+): Target {
+  const steps = new Map<string, number[]>();
+  return {
+    name,
+    prepare,
+    steps,
+    request: async (i, time) => {
+      const browser = new Browser(s.app, address(i), 30_000);
+      const outcome = { signedIn: false, enrolled: false };
+      await time(() => signIn(browser, people[i % people.length]!, s.ids, outcome, codeFor));
+      for (const { step, ms } of browser.timings) {
+        const times = steps.get(step) ?? [];
+        times.push(ms);
+        steps.set(step, times);
+      }
+    },
+  };
+}
 
 export function userList(s: Servers): Target {
   const browser = new Browser(s.app, address(65_000), 30_000);

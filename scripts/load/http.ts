@@ -109,7 +109,7 @@ export class Browser {
     throw new HttpError(step, `no result in the answer (${text.slice(0, 120)})`);
   }
 
-  /** A JSON route that answers as an action does (lib/http/json-endpoint): the second step of sign-in. */
+  /** A JSON route that answers as an action does (lib/http/json-endpoint): sign-in's password and second step. */
   async json<T>(step: string, path: string, input: unknown): Promise<T> {
     const response = await this.request(step, path, {
       method: "POST",

@@ -2,12 +2,12 @@
 // the password step, the second factor (or enrolment when the account enforces 2FA), the challenge
 // exchanged for a session through next-auth, then a protected page; admins also open User Management
 // and the audit log, and now and then export the member list.
-import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/second-factor-request";
+import { PASSWORD_PATH, SECOND_FACTOR_PATH } from "../../components/auth/sign-in/sign-in-routes";
 import { totpCode } from "../../lib/two-factor/totp";
 import { Browser, HttpError } from "./http";
 import { PASSWORD, stepNow, type LoadUser } from "./seed";
 
-export type ActionIds = Record<"submitPassword" | "startLoginEnrolment" | "finishLoginEnrolment", string>;
+export type ActionIds = Record<"startLoginEnrolment" | "finishLoginEnrolment", string>;
 
 /**
  * Hands out users whose authenticator has a code the server has not accepted yet: one accepted code
@@ -61,7 +61,7 @@ export async function signIn(
   outcome: Outcome,
   codeFor: (user: LoadUser, secret: string) => Promise<string> = code,
 ): Promise<void> {
-  const { requirement } = await browser.action<{ requirement: string }>("password step", "/login", ids.submitPassword, {
+  const { requirement } = await browser.json<{ requirement: string }>("password step", PASSWORD_PATH, {
     email: user.email,
     password: PASSWORD,
   });

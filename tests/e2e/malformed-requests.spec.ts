@@ -87,10 +87,10 @@ test("a callbackUrl that is not a URL never reaches next-auth's 500", async ({ r
 });
 
 test("a server action request that React's client would not send is refused with 4xx", async ({ request, baseURL }) => {
-  const action = serverAction("submitPassword");
+  const action = serverAction("askForReset");
   // Raw bytes: Playwright would JSON-encode a string.
   const post = (data: string, headers: Record<string, string> = {}) =>
-    request.post("/login", {
+    request.post("/forgot-password", {
       headers: { "next-action": action.id, origin: baseURL!, "content-type": "text/plain;charset=UTF-8", ...headers },
       data: Buffer.from(data),
     });
@@ -112,13 +112,13 @@ test("a server action request that React's client would not send is refused with
   }
   expect((await post("x", { "content-type": "multipart/form-data; boundary=zz" })).status()).toBe(400);
   // React reads a field named " " as row 0 a second time (+" " === 0), and fails on it.
-  const rowTwice = await request.post("/login", {
+  const rowTwice = await request.post("/forgot-password", {
     headers: { "next-action": action.id, origin: baseURL! },
     multipart: { "0": "[{}]", " ": "-1" },
   });
   expect(rowTwice.status()).toBe(400);
   // A well-formed call reaches the action, which answers with its own validation error.
-  const ok = await post('[{"email":"not-an-email","password":"x"}]');
+  const ok = await post('[{"email":"not-an-email"}]');
   expect(ok.status()).toBe(200);
   expect(await ok.text()).toContain("Please check the highlighted fields.");
 
@@ -171,38 +171,58 @@ plainTest.describe("without JavaScript", () => {
   });
 });
 
-test("the second step's JSON route, outside the proxy, refuses with 4xx and answers with the security headers", async ({
+test("sign-in's JSON routes, outside the proxy, refuse with 4xx and answer with the security headers", async ({
   request,
   baseURL,
 }) => {
-  const post = (data: string, headers: Record<string, string> = {}) =>
-    request.post("/api/login/second-factor", {
-      headers: { origin: baseURL!, "content-type": "application/json", ...headers },
-      data: Buffer.from(data),
-    });
-  const code = '{"method":"totp","code":"123456"}';
-  const answers: [string, Awaited<ReturnType<typeof post>>, number][] = [
-    ["not JSON", await post("{bad"), 400],
-    ["empty", await post(""), 400],
-    ["another site", await post(code, { origin: "https://evil.example" }), 403],
-    ["a form's type", await post(code, { "content-type": "text/plain;charset=UTF-8" }), 415],
-    ["too long", await post(`{"code":"${"x".repeat(70_000)}"}`), 413],
-    // Well-formed: the step's own answer, here that there is no sign-in to finish.
-    ["no sign-in open", await post(code), 200],
-  ];
-  for (const [name, response, status] of answers) {
-    expect(response.status(), name).toBe(status);
-    const headers = response.headers();
-    expect(headers["x-request-id"], name).toMatch(/^[0-9a-f-]{36}$/);
-    expect(headers["x-frame-options"], name).toBe("DENY");
-    expect(headers["x-content-type-options"], name).toBe("nosniff");
-    expect(headers["content-security-policy"], name).toBe("default-src 'none'; frame-ancestors 'none'");
-    expect(headers["cache-control"], name).toBe("no-store");
+  const bodies = {
+    // Not an email: the step's own answer, which counts no attempt against this machine's address.
+    "/api/login/password": '{"email":"not-an-email","password":"x"}',
+    "/api/login/second-factor": '{"method":"totp","code":"123456"}',
+  };
+  for (const [path, body] of Object.entries(bodies)) {
+    const post = (data: string, headers: Record<string, string> = {}) =>
+      request.post(path, {
+        headers: { origin: baseURL!, "content-type": "application/json", ...headers },
+        data: Buffer.from(data),
+      });
+    const answers: [string, Awaited<ReturnType<typeof post>>, number][] = [
+      ["not JSON", await post("{bad"), 400],
+      ["empty", await post(""), 400],
+      ["another site", await post(body, { origin: "https://evil.example" }), 403],
+      [
+        "no origin",
+        await request.post(path, { headers: { "content-type": "application/json" }, data: Buffer.from(body) }),
+        403,
+      ],
+      ["a form's type", await post(body, { "content-type": "text/plain;charset=UTF-8" }), 415],
+      ["too long", await post(`{"code":"${"x".repeat(70_000)}"}`), 413],
+      // Well-formed: the step's own answer (an invalid email; no sign-in open to finish).
+      ["well-formed", await post(body), 200],
+    ];
+    for (const [name, response, status] of answers) {
+      expect(response.status(), `${path} ${name}`).toBe(status);
+      const headers = response.headers();
+      expect(headers["x-request-id"], `${path} ${name}`).toMatch(/^[0-9a-f-]{36}$/);
+      expect(headers["x-frame-options"], `${path} ${name}`).toBe("DENY");
+      expect(headers["x-content-type-options"], `${path} ${name}`).toBe("nosniff");
+      expect(headers["content-security-policy"], `${path} ${name}`).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(headers["cache-control"], `${path} ${name}`).toBe("no-store");
+    }
+    expect(await answers.at(-1)![1].json()).toMatchObject({ ok: false });
+    // Next's own answers on the path (no handler for the method) carry the headers too (next.config.js).
+    for (const method of ["GET", "OPTIONS", "DELETE"]) {
+      const own = await request.fetch(path, { method });
+      expect(own.status(), `${path} ${method}`).toBeLessThan(500);
+      expect(own.headers()["x-frame-options"], `${path} ${method}`).toBe("DENY");
+      expect(own.headers()["content-security-policy"], `${path} ${method}`).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+    }
+    expect((await request.get(path)).status()).toBe(405);
+    // Only these paths skip the proxy: below them is the app's not-found page, with the page headers.
+    const below = await request.get(`${path}/x`);
+    expect(below.status()).toBe(404);
+    expect(below.headers()["content-security-policy"]).toContain("'nonce-");
   }
-  expect(await answers.at(-1)![1].json()).toMatchObject({ ok: false, code: "challenge_expired" });
-  expect((await request.get("/api/login/second-factor")).status()).toBe(405);
-  // Only that one path skips the proxy: below it is the app's not-found page, with the page headers.
-  const below = await request.get("/api/login/second-factor/x");
-  expect(below.status()).toBe(404);
-  expect(below.headers()["content-security-policy"]).toContain("'nonce-");
 });

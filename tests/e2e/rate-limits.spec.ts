@@ -17,11 +17,11 @@ test("password spraying with a rotating forged X-Forwarded-For is rate limited p
     await page.getByLabel("Email").fill(who);
     await page.getByLabel("Password").fill(password);
     const answered = page.waitForResponse(
-      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login",
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/login/password",
     );
     await page.getByRole("button", { name: "Sign in" }).click();
     await answered;
-    // Ready for the next one once React has reset the form after the action (else it could clear what we type).
+    // Ready for the next one once React has reset the form after the step (else it could clear what we type).
     await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
     await expect(page.getByLabel("Password")).toHaveValue("");
   };

@@ -1,13 +1,13 @@
 // The production server (the build these tests run against) refuses to start without a database it
 // was told to use: it exits non-zero with the reason instead of serving 500s or writing to a folder
 // that a deploy would wipe. `DATABASE_URL=pglite:<folder>` chooses the embedded database explicitly.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { embeddedPostgres } from "./embedded-postgres.mjs";
+import { embeddedPostgres, migratedDatabase } from "./embedded-postgres.mjs";
 
 const config = {
   NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
@@ -113,13 +113,7 @@ test("a server whose log pipe closed goes on answering when its database goes aw
   await pg.start();
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    await pg.createDatabase("twofold");
-    const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${pgPort}/twofold`;
-    const migrate = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/db.ts", "migrate"], {
-      env: { ...process.env, DATABASE_URL },
-      encoding: "utf8",
-    });
-    expect(migrate.status, migrate.stderr).toBe(0);
+    const DATABASE_URL = await migratedDatabase(pg, pgPort);
     server = await startServer({ DATABASE_URL });
     const base = `http://127.0.0.1:${server.port}`;
     const status = (p: string) =>

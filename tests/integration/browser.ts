@@ -4,6 +4,7 @@
 //   vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 import NextAuth from "next-auth";
 import { decode } from "next-auth/jwt";
+import type { NextStep } from "@/components/auth/sign-in/sign-in-actions";
 import type { ActionState } from "@/lib/action";
 
 export const SESSION_COOKIE = "next-auth.session-token";
@@ -133,16 +134,37 @@ export async function pageOutcome() {
   }
 }
 
-/** The second step of /login as the browser posts it (app/api/login/second-factor): its JSON answer. */
-export async function submitSecondFactor(input: Record<string, unknown>) {
-  const { POST } = await import("@/app/api/login/second-factor/route");
+/** A sign-in step as the browser posts it to its JSON route (app/api/login/…): the ActionState it answers. */
+async function postStep<T>(
+  path: string,
+  route: Promise<{ POST: (request: Request) => Promise<Response> }>,
+  input: unknown,
+) {
   const origin = "http://localhost:3000";
-  const response = await POST(
-    new Request(`${origin}/api/login/second-factor`, {
+  const response = await (
+    await route
+  ).POST(
+    new Request(`${origin}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", host: "localhost:3000", origin },
       body: JSON.stringify(input),
     }),
   );
-  return (await response.json()) as ActionState<{ recoveryCodesLeft: number | null }>;
+  return (await response.json()) as ActionState<T>;
 }
+
+/** The password step of /login (app/api/login/password). */
+export const submitPassword = (input: { email: string; password: string }) =>
+  postStep<NextStep & { graceUntil: string | null }>(
+    "/api/login/password",
+    import("@/app/api/login/password/route"),
+    input,
+  );
+
+/** The second step of /login (app/api/login/second-factor). */
+export const submitSecondFactor = (input: Record<string, unknown>) =>
+  postStep<{ recoveryCodesLeft: number | null }>(
+    "/api/login/second-factor",
+    import("@/app/api/login/second-factor/route"),
+    input,
+  );

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
+import { submitPassword } from "./browser";
 
 vi.stubEnv("TRUSTED_PROXY_HOPS", "1");
 afterAll(() => void vi.unstubAllEnvs());
@@ -15,7 +16,6 @@ vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-forwarded-for": forwardedFor, host: "localhost:3000", "user-agent": "spray" }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => {}, delete: () => {} }),
 }));
-const login = await import("@/app/(auth)/login/actions");
 
 const { prisma } = freshDatabasePerFile();
 
@@ -25,7 +25,7 @@ describe("the client address behind a proxy", { timeout: 180_000 }, () => {
     const results = [];
     for (let i = 0; i < 51; i++) {
       forwardedFor = `198.51.100.${i}, 203.0.113.77, 10.0.0.2`;
-      results.push(await login.submitPassword({ email: `sprayed-${i}@example.com`, password: "Winter2026!" }));
+      results.push(await submitPassword({ email: `sprayed-${i}@example.com`, password: "Winter2026!" }));
     }
     expect(results.slice(0, 50).map((r) => r.code)).toEqual(Array(50).fill(ErrorCode.invalidCredentials));
     expect(results[50]).toMatchObject({ ok: false, code: ErrorCode.rateLimited });
@@ -40,7 +40,7 @@ describe("the client address behind a proxy", { timeout: 180_000 }, () => {
     const results = [];
     for (let i = 0; i < 51; i++) {
       forwardedFor = `2001:db8:77:1:${i.toString(16)}::1, 10.0.0.2`;
-      results.push(await login.submitPassword({ email: `v6-sprayed-${i}@example.com`, password: "Winter2026!" }));
+      results.push(await submitPassword({ email: `v6-sprayed-${i}@example.com`, password: "Winter2026!" }));
     }
     expect(results[50]).toMatchObject({ ok: false, code: ErrorCode.rateLimited });
   });

@@ -9,12 +9,11 @@ import { checkPassword } from "@/lib/auth/sign-in";
 import { ErrorCode } from "@/lib/errors";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
-import { finishSignIn, jar, SESSION_COOKIE, signOut, submitSecondFactor } from "./browser";
+import { finishSignIn, jar, SESSION_COOKIE, signOut, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-const login = await import("@/app/(auth)/login/actions");
 
 const { prisma } = freshDatabasePerFile();
 const DEVICE_COOKIE = "twofold.device";
@@ -28,7 +27,7 @@ type TwoFactorUser = Awaited<ReturnType<typeof makeUserWithTwoFactor>>;
  * sign-in of the same user in one test uses a recovery code (the next TOTP step is already spent).
  */
 async function signIn(who: TwoFactorUser, { remember = false, recovery = false } = {}) {
-  const step1 = await login.submitPassword({ email: who.user.email, password: PASSWORD });
+  const step1 = await submitPassword({ email: who.user.email, password: PASSWORD });
   expect(step1.ok).toBe(true);
   if (step1.data!.requirement === "verify") {
     const proof = recovery
@@ -83,7 +82,7 @@ describe("a remembered device at sign-in", () => {
     expect(jar.has(SESSION_COOKIE)).toBe(false);
     expect(keepOnlyDeviceCookie()).toEqual(expect.any(String));
 
-    const again = await login.submitPassword({ email: alice.user.email, password: PASSWORD });
+    const again = await submitPassword({ email: alice.user.email, password: PASSWORD });
     expect(again.data?.requirement).toBe("none");
     expect(await finishSignIn()).toBe(true); // a session without any code
 
@@ -93,9 +92,7 @@ describe("a remembered device at sign-in", () => {
     expect(skip?.details).toMatchObject({ browser: expect.any(String) });
 
     jar.clear(); // another browser: no cookie, asked for the code
-    expect((await login.submitPassword({ email: alice.user.email, password: PASSWORD })).data?.requirement).toBe(
-      "verify",
-    );
+    expect((await submitPassword({ email: alice.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
     expect(jar.has(DEVICE_COOKIE)).toBe(false);
   });
 
@@ -104,7 +101,7 @@ describe("a remembered device at sign-in", () => {
     await signIn(alice);
     expect(jar.has(DEVICE_COOKIE)).toBe(false);
     jar.clear();
-    await login.submitPassword({ email: alice.user.email, password: PASSWORD });
+    await submitPassword({ email: alice.user.email, password: PASSWORD });
     const wrong = await submitSecondFactor({ method: "totp", code: "000000", remember: true });
     expect(wrong.code).toBe(ErrorCode.invalidCode);
     expect(jar.has(DEVICE_COOKIE)).toBe(false);
@@ -116,9 +113,7 @@ describe("a remembered device at sign-in", () => {
     const mallory = await makeUserWithTwoFactor("Mallory");
     await signIn(mallory, { remember: true });
     keepOnlyDeviceCookie();
-    expect((await login.submitPassword({ email: alice.user.email, password: PASSWORD })).data?.requirement).toBe(
-      "verify",
-    );
+    expect((await submitPassword({ email: alice.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
     expect(await finishSignIn()).toBe(false);
   });
 
@@ -156,7 +151,7 @@ describe("a remembered device at sign-in", () => {
     const { owner, member, accountId, token } = await rememberedMember();
 
     await allowRememberDays(owner, accountId, 0);
-    const step1 = await login.submitPassword({ email: member.user.email, password: PASSWORD });
+    const step1 = await submitPassword({ email: member.user.email, password: PASSWORD });
     expect(step1.data).toMatchObject({ requirement: "verify", rememberDays: 0 });
     expect(await finishSignIn()).toBe(false);
 
@@ -177,7 +172,7 @@ describe("a remembered device at sign-in", () => {
     await enableEnforcement(owner.user.id, accountId, 0, meta);
 
     jar.set(DEVICE_COOKIE, device.token);
-    const step1 = await login.submitPassword({ email: bare.email, password: PASSWORD });
+    const step1 = await submitPassword({ email: bare.email, password: PASSWORD });
     expect(step1.data?.requirement).toBe("enrol");
     expect(await finishSignIn()).toBe(false);
     expect(await prisma().auditEvent.count({ where: { subjectId: bare.id, type: "sign_in.remembered_device" } })).toBe(

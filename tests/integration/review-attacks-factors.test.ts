@@ -19,14 +19,13 @@ import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { resetMemberTwoFactor } from "@/lib/accounts/members";
-import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint, submitSecondFactor } from "./browser";
+import { jar, pageOutcome, SESSION_COOKIE, sessionEndpoint, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { enforceOn, factorState, keyOnlyUser, signInAs, userWithAppAndKey } from "./review-attack-helpers";
 import { key, rp, signInOptions, totp } from "./webauthn-fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-const login = await import("@/app/(auth)/login/actions");
 const keys = await import("@/app/(app)/profile/key-actions");
 
 const { prisma } = freshDatabasePerFile();
@@ -41,7 +40,7 @@ const fulfilled = (results: PromiseSettledResult<unknown>[]) => results.filter((
 /** /login with "Don't ask again on this device" ticked; returns the device cookie this browser got. */
 async function signInRemembering(v: Victim) {
   jar.clear();
-  expect((await login.submitPassword({ email: v.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
+  expect((await submitPassword({ email: v.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
   expect(await submitSecondFactor({ ...totp(await v.nextCode()), remember: true })).toMatchObject({ ok: true });
   return jar.get(DEVICE_COOKIE)!;
 }

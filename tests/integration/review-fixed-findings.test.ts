@@ -4,14 +4,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { checkPassword } from "@/lib/auth/sign-in";
-import { jar, submitSecondFactor } from "./browser";
+import { jar, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { signInAs, userWithAppAndKey } from "./review-attack-helpers";
 import { totp } from "./webauthn-fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-const login = await import("@/app/(auth)/login/actions");
 const keys = await import("@/app/(app)/profile/key-actions");
 
 const { prisma } = freshDatabasePerFile();
@@ -27,9 +26,7 @@ describe("security review findings, fixed", () => {
     await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
     await enableEnforcement(owner.user.id, accountId, 0, meta);
 
-    expect((await login.submitPassword({ email: member.user.email, password: PASSWORD })).data?.requirement).toBe(
-      "verify",
-    );
+    expect((await submitPassword({ email: member.user.email, password: PASSWORD })).data?.requirement).toBe("verify");
     expect(await submitSecondFactor({ ...totp(await member.nextCode()), remember: true })).toMatchObject({
       ok: true,
     });

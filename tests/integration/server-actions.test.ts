@@ -9,7 +9,7 @@ import { sessionHandle } from "@/lib/auth/session-list";
 import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { ErrorCode } from "@/lib/errors";
-import { CHALLENGE_COOKIE, jar, SESSION_COOKIE } from "./browser";
+import { CHALLENGE_COOKIE, jar, SESSION_COOKIE, submitPassword } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
@@ -214,7 +214,7 @@ describe("server actions called directly", () => {
       sessions.signOutSession({ handle: "handle\u0000" }),
       users.setRole({ membershipId: "m\u0000", role: "member" }),
       profile.updateName({ name: "Ada\u0000Lovelace" }),
-      login.submitPassword({ email: "owner@example.com", password: "pass\u0000word" }),
+      submitPassword({ email: "owner@example.com", password: "pass\u0000word" }),
     ]);
     for (const result of results) expect(result.code).toBe(ErrorCode.invalidInput);
     expect(await snapshot()).toBe(before);

@@ -4,27 +4,14 @@ import { action } from "@/lib/action";
 import {
   beginChallengeEnrolment,
   beginChallengeKeyEnrolment,
-  beginSignIn,
   challengeFactorOptions,
   finishChallengeEnrolment,
   finishChallengeKeyEnrolment,
   openSignIn,
   readChallengeCookie,
-  verifyCredentials,
 } from "@/lib/auth/sign-in";
-import { emailSchema } from "@/lib/auth/users";
 import { totpCodeSchema } from "@/lib/two-factor/proof";
 import { registrationResponseSchema, securityKeyNameSchema } from "@/lib/two-factor/webauthn/schema";
-
-const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(256) });
-
-/** Step 1. Leaves an httpOnly challenge cookie; no session exists yet. Says what step 2 offers. */
-export const submitPassword = action(passwordStep, async ({ email, password }, meta) => {
-  const user = await verifyCredentials(email, password, meta);
-  // Field by field: this answer reaches a browser that has not finished signing in.
-  const { requirement, graceUntil, rememberDays, kinds } = await beginSignIn(user.id, meta);
-  return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays, kinds };
-});
 
 /** A security key's options for this sign-in: bound to the login challenge the cookie names. */
 export const secondFactorOptions = action(z.object({ kind: z.enum(["webauthn"]) }), async ({ kind }) =>

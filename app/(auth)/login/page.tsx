@@ -11,7 +11,6 @@ import {
   secondFactorOptions,
   startLoginEnrolment,
   startLoginKeyEnrolment,
-  submitPassword,
 } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -29,7 +28,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <PageTitle>Sign in</PageTitle>
       <LoginFlow
         actions={{
-          submitPassword,
           secondFactorOptions,
           enrolment: {
             start: startLoginEnrolment,

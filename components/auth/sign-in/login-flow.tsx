@@ -8,6 +8,7 @@ import { Field } from "@/components/ui/field";
 import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState } from "@/lib/action";
 import type { NextStep, SignInActions } from "./sign-in-actions";
+import { submitPassword } from "./sign-in-routes";
 
 // The later steps (QR code, dialogs, next-auth's client) load only when a password was right.
 const ContinueSignIn = dynamic(() => import("./continue-sign-in").then((m) => m.ContinueSignIn), {
@@ -34,7 +35,7 @@ export function LoginFlow({
   async function onPassword(formData: FormData) {
     setPending(true);
     const email = String(formData.get("email") ?? "");
-    const result = await actions.submitPassword({ email, password: String(formData.get("password") ?? "") });
+    const result = await submitPassword({ email, password: String(formData.get("password") ?? "") });
     setState(result);
     setPending(false);
     if (result.ok && result.data)

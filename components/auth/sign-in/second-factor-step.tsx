@@ -7,7 +7,7 @@ import { ErrorCode } from "@/lib/errors";
 import type { FactorKind } from "@/lib/two-factor/proof";
 import { finishSignIn } from "./finish-sign-in";
 import { RememberDeviceField, rememberTicked } from "./remember-device-field";
-import { submitSecondFactor } from "./second-factor-request";
+import { submitSecondFactor } from "./sign-in-routes";
 import type { SignInActions } from "./sign-in-actions";
 
 type Actions = Pick<SignInActions, "secondFactorOptions">;

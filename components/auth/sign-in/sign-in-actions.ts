@@ -2,10 +2,8 @@ import type { EnrolmentActions } from "@/components/two-factor/enrolment-dialog"
 import type { ServerAction } from "@/lib/action";
 import type { FactorKind, Requirement } from "@/lib/two-factor/proof";
 
-/** The server actions of /login, handed down from its page to each step (the second step is a route: ./second-factor-request). */
+/** The server actions of /login, handed down from its page to each step (the password and the second factor are JSON routes: ./sign-in-routes). */
 export type SignInActions = {
-  /** Fields as an object, not FormData: a JSON body costs the server less to check and decode. */
-  submitPassword: ServerAction<{ email: string; password: string }, NextStep & { graceUntil: string | null }>;
   /** A security key's options, bound to the sign-in. */
   secondFactorOptions: ServerAction<{ kind: "webauthn" }, unknown>;
   /** Forced enrolment during the sign-in (the challenge's, not a session's). */

@@ -1,25 +1,27 @@
-// The second step of sign-in is a JSON route outside proxy.ts (app/api/login/second-factor), so it
-// makes the proxy's checks itself (lib/http/json-endpoint): a request a browser on this site would
-// not send is refused before the challenge is touched, and every answer carries the headers.
+// Sign-in's password and second step are JSON routes outside proxy.ts (app/api/login/), so they make
+// the proxy's checks themselves (lib/http/json-endpoint): a request a browser on this site would not
+// send is refused before the password or the challenge is touched, and every answer carries the headers.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ErrorCode } from "@/lib/errors";
-import { jar, submitSecondFactor } from "./browser";
+import { jar, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-const login = await import("@/app/(auth)/login/actions");
 const { POST } = await import("@/app/api/login/second-factor/route");
+const passwordRoute = await import("@/app/api/login/password/route");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
 
 const SITE = "http://localhost:3000";
-function post(body: BodyInit, headers: Record<string, string> = {}) {
-  return POST(
-    new Request(`${SITE}/api/login/second-factor`, {
+/** The route as a browser on this site calls it; a header given as null is left out. */
+function post(body: BodyInit, headers: Record<string, string | null> = {}, route = POST) {
+  const sent = Object.entries({ host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers });
+  return route(
+    new Request(`${SITE}/api/login/step`, {
       method: "POST",
-      headers: { host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers },
+      headers: sent.filter((entry): entry is [string, string] => entry[1] !== null),
       body,
       ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit),
@@ -28,7 +30,7 @@ function post(body: BodyInit, headers: Record<string, string> = {}) {
 
 async function openSignIn() {
   const grace = await makeUserWithTwoFactor("Grace");
-  const step1 = await login.submitPassword({ email: grace.user.email, password: PASSWORD });
+  const step1 = await submitPassword({ email: grace.user.email, password: PASSWORD });
   expect(step1.data?.requirement).toBe("verify");
   const attempts = async () =>
     (await prisma().loginChallenge.findFirstOrThrow({ where: { userId: grace.user.id } })).attempts;
@@ -46,13 +48,26 @@ function chunked(kib: number) {
   });
 }
 
-describe("the second step's route", () => {
+/** A body whose sender goes away after a complete-looking start. */
+function brokenOff() {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"method":"totp","code":"000000"}'));
+      controller.error(new Error("connection reset"));
+    },
+  });
+}
+
+describe("sign-in's JSON routes", () => {
   it("refuses another site, another type, an oversized or unreadable body, and spends no attempt", async () => {
     const { grace, attempts } = await openSignIn();
     const body = JSON.stringify({ method: "totp", code: "000000" });
     const refused: [string, Response, number][] = [
       ["another site", await post(body, { origin: "https://evil.example" }), 403],
       ["an opaque origin", await post(body, { origin: "null" }), 403],
+      ["no origin (not a browser's fetch)", await post(body, { origin: null }), 403],
+      ["a cross-site fetch", await post(body, { "sec-fetch-site": "cross-site" }), 403],
+      ["a same-site fetch from another origin", await post(body, { "sec-fetch-site": "same-site" }), 403],
       ["a form's type", await post(body, { "content-type": "text/plain;charset=UTF-8" }), 415],
       [
         "a form's encoding",
@@ -63,6 +78,7 @@ describe("the second step's route", () => {
       ["a long body without a length", await post(chunked(100)), 413],
       ["not JSON", await post("{bad"), 400],
       ["nothing", await post(""), 400],
+      ["a body that breaks off", await post(brokenOff()), 400],
     ];
     for (const [name, response, status] of refused) {
       expect({ name, status: response.status }).toEqual({ name, status });
@@ -76,9 +92,14 @@ describe("the second step's route", () => {
     expect(await odd.json()).toMatchObject({ ok: false, code: ErrorCode.invalidInput });
     expect(await attempts()).toBe(0);
 
-    // The same browser's right code still signs in.
-    expect(await submitSecondFactor({ method: "totp", code: await grace.nextCode() })).toMatchObject({ ok: true });
+    // A browser's own fetch from this site says so; the right code still signs in.
+    const sameSite = await post(JSON.stringify({ method: "totp", code: "000000" }), {
+      "sec-fetch-site": "same-origin",
+    });
+    expect(await sameSite.json()).toMatchObject({ ok: false, code: ErrorCode.invalidCode });
     expect(await attempts()).toBe(1);
+    expect(await submitSecondFactor({ method: "totp", code: await grace.nextCode() })).toMatchObject({ ok: true });
+    expect(await attempts()).toBe(2);
   });
 
   it("takes a chunked body under the limit, and names every answer's request id with the security headers", async () => {
@@ -104,5 +125,33 @@ describe("the second step's route", () => {
       expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     }
+  });
+
+  it("the password route: another site's request with the right password opens no sign-in", async () => {
+    const grace = await makeUserWithTwoFactor("Grace");
+    const body = JSON.stringify({ email: grace.user.email, password: PASSWORD });
+    const challenges = () => prisma().loginChallenge.count({ where: { userId: grace.user.id } });
+    const foreign: Record<string, string | null>[] = [
+      { origin: "https://evil.example" },
+      { origin: null },
+      { "sec-fetch-site": "cross-site" },
+    ];
+    for (const headers of foreign) {
+      const response = await post(body, headers, passwordRoute.POST);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ ok: false, code: ErrorCode.forbidden });
+    }
+    expect((await post(body, { "content-type": "text/plain" }, passwordRoute.POST)).status).toBe(415);
+    expect(await challenges()).toBe(0);
+    expect(jar.size).toBe(0);
+
+    const step1 = await post(body, {}, passwordRoute.POST);
+    expect(step1.headers.get("x-frame-options")).toBe("DENY");
+    expect(await step1.json()).toMatchObject({
+      ok: true,
+      data: { requirement: "verify", kinds: ["totp", "recovery"] },
+    });
+    expect(await challenges()).toBe(1);
+    expect(jar.has("twofold.challenge")).toBe(true);
   });
 });
