@@ -135,21 +135,24 @@ export async function pageOutcome() {
 }
 
 /** A sign-in step as the browser posts it to its JSON route (app/api/login/…): the ActionState it answers. */
+/** A POST to one of sign-in's JSON routes as a page of this site sends it; a header given as null is left out. */
+export function siteRequest(path: string, body: BodyInit, headers: Record<string, string | null> = {}) {
+  const origin = "http://localhost:3000";
+  const sent = Object.entries({ host: "localhost:3000", origin, "content-type": "application/json", ...headers });
+  return new Request(`${origin}${path}`, {
+    method: "POST",
+    headers: sent.filter((entry): entry is [string, string] => entry[1] !== null),
+    body,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
+}
+
 async function postStep<T>(
   path: string,
   route: Promise<{ POST: (request: Request) => Promise<Response> }>,
   input: unknown,
 ) {
-  const origin = "http://localhost:3000";
-  const response = await (
-    await route
-  ).POST(
-    new Request(`${origin}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", host: "localhost:3000", origin },
-      body: JSON.stringify(input),
-    }),
-  );
+  const response = await (await route).POST(siteRequest(path, JSON.stringify(input)));
   return (await response.json()) as ActionState<T>;
 }
 
