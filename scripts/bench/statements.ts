@@ -26,3 +26,27 @@ export async function countStatements(times: number, send: (i: number) => Promis
   }));
   return { perCode: statements.reduce((sum, s) => sum + s.perCode, 0), statements };
 }
+
+export type StatementTime = { query: string; calls: number; planMs: number; execMs: number };
+
+export async function resetStatementTimes(): Promise<void> {
+  await (await db()).$queryRawUnsafe("SELECT pg_stat_statements_reset()");
+}
+
+/** PostgreSQL's own mean planning and execution time of each statement run at least `minCalls` times since the reset. */
+export async function statementTimes(minCalls: number): Promise<StatementTime[]> {
+  const rows = await (
+    await db()
+  ).$queryRawUnsafe<{ query: string; calls: bigint; plan: number; exec: number }[]>(
+    `SELECT query, calls, mean_plan_time AS plan, mean_exec_time AS exec FROM pg_stat_statements
+     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls >= $1
+       AND query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC, query`,
+    minCalls,
+  );
+  return rows.map((r) => ({
+    query: r.query.replace(/\s+/g, " ").slice(0, 100),
+    calls: Number(r.calls),
+    planMs: r.plan,
+    execMs: r.exec,
+  }));
+}

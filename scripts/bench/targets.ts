@@ -1,6 +1,7 @@
 // What `npm run bench` drives over HTTP, each as the browser (or a client of the reference) sends it:
 // Twofold's second step (TOTP, recovery code) as /login's JSON route, the whole sign-in, the
-// admin's user list, then the two floors: the bare reference server and an empty Next.js action.
+// admin's user list, then the floors: the bare reference server, an empty Next.js action and an
+// empty Next.js route handler (the floor of the sign-in steps, which are route handlers).
 import { SECOND_FACTOR_PATH } from "../../components/auth/sign-in/sign-in-routes";
 import { Browser, HttpError } from "../load/http";
 import { signIn, type ActionIds } from "../load/journeys";
@@ -124,6 +125,23 @@ export const reference = (s: Servers): Target => ({
       return response.status;
     });
     if (status !== 200) throw new HttpError("reference", `HTTP ${status}`);
+  },
+});
+
+/** JSON in, JSON out, as the second step's request, and nothing between. */
+export const emptyRoute = (s: Servers): Target => ({
+  name: "empty Next.js route handler (JSON in and out)",
+  request: async (_i, time) => {
+    const status = await time(async () => {
+      const response = await fetch(`${s.empty.base}/api/empty`, {
+        method: "POST",
+        headers: { origin: s.empty.base, "content-type": "application/json" },
+        body: JSON.stringify({ method: "totp", code: "123456" }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    });
+    if (status !== 200) throw new HttpError("empty route", `HTTP ${status}`);
   },
 });
 

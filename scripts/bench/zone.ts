@@ -9,6 +9,7 @@ import { serverAction } from "../../tests/e2e/build-manifest";
 import { freePort } from "../../tests/support/free-port";
 import type { ActionIds } from "../load/journeys";
 import { seed } from "../load/seed";
+import { measureScalePaths } from "../seed-scale/paths";
 import { SECRETS, startApp } from "../servers/app";
 import { startPostgres, startScaleCopy } from "../servers/postgres";
 import { onStop } from "../servers/stop-all";
@@ -21,11 +22,18 @@ import {
   median,
   memoryTable,
   statementTable,
+  statementTimeTable,
   twoFactorCost,
   twoFactorCostByRequest,
   type Row,
 } from "./report";
-import { countStatements, enableStatementCounts, type StatementCount } from "./statements";
+import {
+  countStatements,
+  enableStatementCounts,
+  resetStatementTimes,
+  statementTimes,
+  type StatementCount,
+} from "./statements";
 import * as targets from "./targets";
 
 /** Users seeded; requests per run at 1 and at 32 clients (whole sign-ins: `signIns`), each run cut at
@@ -69,7 +77,11 @@ async function startZone(
     name: "bench",
     port: await freePort(ports),
     timeZone,
-    flags: ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"],
+    flags: [
+      ...["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"],
+      // Planning times too, for --cpu's statement table (it costs a little on every statement).
+      ...(sizes.cpu ? ["-c", "pg_stat_statements.track_planning=on"] : []),
+    ],
   });
   onStop(pg.stop);
   const prisma = new PrismaClient({ adapter: await postgresAdapter(pg.url), transactionOptions });
@@ -137,24 +149,24 @@ export async function benchZone(
   const { servers, app, stop } = await startZone(timeZone, sizes, empty, ports, "fresh");
   const users = servers.users;
   if (sizes.cpu) {
-    const empty = { ...targets.emptyAction(servers), pid: servers.empty.pid };
     const { errors } = await profileTotpStep(
       targets.totpStep(servers),
-      empty,
+      [targets.emptyRoute(servers), targets.emptyAction(servers)].map((target) => ({ target, pid: servers.empty.pid })),
       { pid: app.child.pid, stop: app.stop },
       sizes,
     );
     return { errors };
   }
-  const list = [
+  const [reference, emptyAction, emptyRoute, totp, recovery, withIt, without] = [
     targets.reference(servers),
     targets.emptyAction(servers),
+    targets.emptyRoute(servers),
     targets.totpStep(servers),
     targets.recoveryStep(servers),
     targets.wholeSignIn(servers),
     targets.signInWithout2fa(servers),
-    targets.userList(servers),
   ];
+  const list = [reference, emptyAction, emptyRoute, totp, recovery, withIt, without, targets.userList(servers)];
   const rows: Row[] = [];
   for (const target of list) {
     for (const clients of CLIENTS) {
@@ -174,35 +186,40 @@ export async function benchZone(
   // argon2id's time varies from sign-in to sign-in by more than the difference sought: many rounds.
   const costRounds = 8;
   console.error(`  ${timeZone}: what 2FA adds to a whole sign-in, ${costRounds} alternating rounds…`);
-  await list[4]!.prepare?.(0);
-  for (const target of [list[4]!, list[5]!]) target.steps?.clear(); // the 32-client runs' times are not these
+  await withIt.prepare?.(0);
+  for (const target of [withIt, without]) target.steps?.clear(); // the 32-client runs' times are not these
   const cost = await alternatingRounds(
-    [list[4]!, list[5]!].map((target) => ({ name: target.name, target, pid: app.child.pid })),
+    [withIt, without].map((target) => ({ name: target.name, target, pid: app.child.pid })),
     costRounds,
     Math.min(50, Math.floor((2 * users.length - 60) / costRounds)),
     10,
   );
 
   const counts: [string, StatementCount][] = [];
-  for (const target of [list[2]!, list[3]!, list[0]!]) {
+  for (const target of [totp, recovery, reference]) {
     const times = 10;
     await target.prepare?.(times);
     counts.push([target.name, await countStatements(times, (i) => target.request(i, (exchange) => exchange()))]);
   }
 
-  console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, list[0]!.name, list[1]!.name)}\n`);
-  const [withIt, without] = [list[4]!.name, list[5]!.name];
+  const floors = [
+    { name: reference.name, label: "reference" },
+    { name: emptyAction.name, label: "empty action" },
+    { name: emptyRoute.name, label: "empty route" },
+  ];
+  console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, floors)}\n`);
+  const [p50s, cpus] = [cost.p50s, cost.cpus];
   console.log(
-    `${twoFactorCost(cost.p50s.get(withIt)!, cost.p50s.get(without)!, cost.cpus.get(withIt)!, cost.cpus.get(without)!)}\n`,
+    `${twoFactorCost(p50s.get(withIt.name)!, p50s.get(without.name)!, cpus.get(withIt.name)!, cpus.get(without.name)!)}\n`,
   );
-  console.log(`${twoFactorCostByRequest(list[4]!.steps!, list[5]!.steps!)}\n`);
+  console.log(`${twoFactorCostByRequest(withIt.steps!, without.steps!)}\n`);
   console.log(`${cost.table}\n`);
   console.log(`${statementTable(counts)}\n`);
   let errors = rows.reduce((sum, r) => sum + r.figures.errors, cost.errors);
   if (sizes.memory) {
     console.error(`  ${timeZone}: memory over ${sizes.memory} whole sign-ins…`);
     const memory = await memoryUnderSignIns(
-      list[4]!,
+      withIt,
       app.child.pid,
       sizes.memory,
       32,
@@ -303,34 +320,37 @@ export async function compareAtScale(
     `Second step (TOTP code, 1 client), median of the rounds' p50s: ${big!.toFixed(2)} ms with 1,000,000 more ` +
       `users, ${small!.toFixed(2)} ms on the fresh database: ratio ${(big! / small!).toFixed(2)}× (target ≤ 1.2×).\n`,
   );
+  // The other scale targets, in-process on the same copy (members and audit pages, enforcement).
+  console.error("  UTC, 1M users: the members and audit pages, the second step and enforcement in-process…");
+  setDatabase(zones[1]!.zone.prisma);
+  console.log(`${await measureScalePaths()}\n`);
   for (const { zone } of zones) await zone.stop();
   return { errors };
 }
 
 /**
  * Where the server's time goes on the second step: CPU time per accepted TOTP code beside the empty
- * action's, in alternating rounds, and a CPU profile (`node --cpu-prof`) of the last round, summed by
- * package and function.
+ * route's and action's, in alternating rounds; PostgreSQL's own time for each of its statements; and
+ * a CPU profile (`node --cpu-prof`) of the last round, summed by package and function.
  */
 async function profileTotpStep(
   target: targets.Target,
-  empty: targets.Target & { pid?: number },
+  floors: { target: targets.Target; pid?: number }[],
   app: { pid?: number; stop: () => Promise<void> },
   sizes: Sizes,
 ) {
   // Warm-up: until V8 has optimised the hot paths of both servers.
   const { rounds, warm, n } = roundSizes(Math.min(sizes.one, 2 * (sizes.users - 1) - 20), 300);
   await target.prepare?.(rounds * n + warm);
+  await resetStatementTimes();
   const { errors, window, table } = await alternatingRounds(
-    [
-      { name: "Twofold second step: TOTP code", target, pid: app.pid },
-      { name: "empty Next.js server action", target: empty, pid: empty.pid },
-    ],
+    [{ target, pid: app.pid }, ...floors].map((c) => ({ name: c.target.name, ...c })),
     rounds,
     n,
     warm,
   );
   console.log(`${table}\n`);
+  console.log(`${statementTimeTable(await statementTimes(n))}\n`);
   await app.stop(); // the profile is written as the server exits
   if (sizes.profile) console.log(profileSummary(sizes.profile, window)); // Twofold's last round
   return { errors };

@@ -1,5 +1,6 @@
 // The framework floor for `npm run bench`: a Next.js app of the same version as Twofold (the same
-// node_modules) with one page and one server action that does nothing. Kept apart from the product
+// node_modules) with one page, one server action that does nothing and one route handler that only
+// reads its JSON (app/api/empty). Kept apart from the product
 // so Twofold gets no extra endpoint; the bench builds it into its own .next folder when needed.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
