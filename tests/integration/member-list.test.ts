@@ -118,6 +118,31 @@ describe("members list, keyset pages", () => {
     expect([long.members, long.problem]).toEqual([[], "Search for at most 100 characters."]);
   });
 
+  it("counts and lists the members without a second factor: no authenticator app and no security key", async () => {
+    const accountId = await accountWith([]);
+    const [app, key, ...none] = await addMembers(accountId, ["Ann", "Ben", "Cai", "Dee", "Eli"]);
+    await prisma().user.update({ where: { id: app!.id }, data: { totpEnabledAt: new Date() } });
+    await prisma().webAuthnCredential.create({
+      data: {
+        userId: key!.id,
+        credentialId: `cred-${key!.id}`,
+        publicKey: Buffer.from("key"),
+        transports: [],
+        name: "Key",
+        deviceType: "singleDevice",
+        backedUp: false,
+      },
+    });
+    await accountWith(["Fay"]); // another account's member without 2FA: not this account's count
+    const owner = (await prisma().membership.findFirstOrThrow({ where: { accountId, role: "owner" } })).userId;
+    const without = [owner, ...none.map((u) => u.id)].sort();
+
+    const page = await listMembers(accountId, { withoutTwoFactor: true });
+    expect([page.total, page.totalIsLowerBound]).toEqual([without.length, false]);
+    expect((await allPages(accountId, { withoutTwoFactor: true })).sort()).toEqual(without);
+    expect((await listMembers(accountId)).total).toBe(6);
+  });
+
   it("never lists another account's members, whatever the cursor", async () => {
     const mine = await accountWith(["Mine"]);
     const other = await accountWith(["Theirs"]);
