@@ -1,3 +1,4 @@
+import { PASSWORD_PATH, SECOND_FACTOR_PATH } from "../../components/auth/sign-in/sign-in-routes";
 import { expect, test } from "./fixtures";
 import { enterPassword, openDevMailbox, signOut, signUp } from "./helpers";
 import { DEV_APP } from "./ports";
@@ -18,6 +19,10 @@ test("development: password reset through the dev mailbox", async ({ page }) => 
     "/login?continue=1",
     "/api/auth/csrf",
     "/api/auth/session",
+    // Sign-in's JSON routes take POST only: a GET answers 405, and compiles them. Left cold, the first
+    // password step waited for its compile past the sign-in's 10 s (CI, 2026-12-05).
+    PASSWORD_PATH,
+    SECOND_FACTOR_PATH,
   ]) {
     // A (worthless) session cookie gets /profile past proxy.ts's signed-out redirect, so the page and
     // its layout compile now; the page itself still sends this visitor to /login.
