@@ -50,8 +50,9 @@ const sizes = flags.quick
   : { users: 2000, one: 2000, many: 3000, signIns: 300, seconds: 15, memory: 10_000 };
 if (flags.users) sizes.users = Number(flags.users);
 if (flags.memory) sizes.memory = Number(flags.memory);
-// --cpu: the server's CPU time per TOTP step beside the empty action's, in one zone, instead of the
-// figures; --profile: the same under V8's CPU profiler, with a summary of the profile.
+// --cpu: the server's CPU time per TOTP step beside the empty route's and action's, and PostgreSQL's
+// time per statement, in one zone, instead of the figures; --profile: the same under V8's CPU
+// profiler, with a summary of the profile.
 const cpuOnly = flags.cpu || flags.profile;
 const profile = flags.profile ? path.resolve(".data/bench/profile") : undefined;
 if (cpuOnly) Object.assign(sizes, { memory: 0, cpu: true, profile });

@@ -45,7 +45,7 @@ export type Sizes = {
   signIns: number;
   seconds: number;
   memory: number;
-  /** Only the server's CPU time per TOTP step beside the empty action's, instead of the figures. */
+  /** Only the server's CPU time per TOTP step beside the empty route's and action's, instead of the figures. */
   cpu?: boolean;
   /** … under V8's CPU profiler, the profile written to this folder. */
   profile?: string;
@@ -320,8 +320,11 @@ export async function compareAtScale(
     `Second step (TOTP code, 1 client), median of the rounds' p50s: ${big!.toFixed(2)} ms with 1,000,000 more ` +
       `users, ${small!.toFixed(2)} ms on the fresh database: ratio ${(big! / small!).toFixed(2)}× (target ≤ 1.2×).\n`,
   );
-  // The other scale targets, in-process on the same copy (members and audit pages, enforcement).
+  // The other scale targets, in-process on the same copy (members and audit pages, enforcement), as
+  // `npm run measure:scale` times them: with no server on it, whose mail poller would expand the
+  // enforcement's broadcast (and send its emails) in the middle of the timed expansion.
   console.error("  UTC, 1M users: the members and audit pages, the second step and enforcement in-process…");
+  for (const { zone } of zones) await zone.app.stop();
   setDatabase(zones[1]!.zone.prisma);
   console.log(`${await measureScalePaths()}\n`);
   for (const { zone } of zones) await zone.stop();
@@ -342,7 +345,7 @@ async function profileTotpStep(
   // Warm-up: until V8 has optimised the hot paths of both servers.
   const { rounds, warm, n } = roundSizes(Math.min(sizes.one, 2 * (sizes.users - 1) - 20), 300);
   await target.prepare?.(rounds * n + warm);
-  await resetStatementTimes();
+  await resetStatementTimes(); // the warm-up's statements are in the means too (they run the same plans)
   const { errors, window, table } = await alternatingRounds(
     [{ target, pid: app.pid }, ...floors].map((c) => ({ name: c.target.name, ...c })),
     rounds,

@@ -54,7 +54,10 @@ export async function startApp({
     });
   }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return; // a bench stops a server early, then again with its zone
+    stopped = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
