@@ -11,14 +11,16 @@ export async function enableStatementCounts(): Promise<void> {
   await prisma.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 }
 
+/** The statements run in the app's database, not the bench's own reads of the statistics. */
+const OWN_STATEMENTS = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND query NOT ILIKE '%pg_stat_statements%'`;
+
 export async function countStatements(times: number, send: (i: number) => Promise<void>): Promise<StatementCount> {
   const prisma = await db();
-  await prisma.$queryRawUnsafe("SELECT pg_stat_statements_reset()");
+  await resetStatementTimes();
   for (let i = 0; i < times; i++) await send(i);
   const rows = await prisma.$queryRawUnsafe<{ query: string; calls: bigint }[]>(
-    `SELECT query, calls FROM pg_stat_statements
-     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC, query`,
+    `SELECT query, calls FROM pg_stat_statements WHERE ${OWN_STATEMENTS} ORDER BY calls DESC, query`,
   );
   const statements = rows.map((r) => ({
     query: r.query.replace(/\s+/g, " ").slice(0, 140),
@@ -29,6 +31,7 @@ export async function countStatements(times: number, send: (i: number) => Promis
 
 export type StatementTime = { query: string; calls: number; planMs: number; execMs: number };
 
+/** Empties pg_stat_statements: counts and times start again from here. */
 export async function resetStatementTimes(): Promise<void> {
   await (await db()).$queryRawUnsafe("SELECT pg_stat_statements_reset()");
 }
@@ -39,8 +42,7 @@ export async function statementTimes(minCalls: number): Promise<StatementTime[]>
     await db()
   ).$queryRawUnsafe<{ query: string; calls: bigint; plan: number; exec: number }[]>(
     `SELECT query, calls, mean_plan_time AS plan, mean_exec_time AS exec FROM pg_stat_statements
-     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls >= $1
-       AND query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC, query`,
+     WHERE ${OWN_STATEMENTS} AND calls >= $1 ORDER BY calls DESC, query`,
     minCalls,
   );
   return rows.map((r) => ({

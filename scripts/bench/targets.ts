@@ -118,50 +118,40 @@ export const reference = (s: Servers): Target => ({
   request: async (i, time) => {
     const user = s.users[i % s.users.length]!;
     const code = await nextCode(user);
-    const body = JSON.stringify({ userId: user.id, code });
-    const status = await time(async () => {
-      const response = await fetch(`${s.reference}/verify`, { method: "POST", body });
-      await response.arrayBuffer();
-      return response.status;
-    });
-    if (status !== 200) throw new HttpError("reference", `HTTP ${status}`);
+    await timedPost(time, "reference", `${s.reference}/verify`, { body: JSON.stringify({ userId: user.id, code }) });
   },
 });
 
 /** JSON in, JSON out, as the second step's request, and nothing between. */
 export const emptyRoute = (s: Servers): Target => ({
   name: "empty Next.js route handler (JSON in and out)",
-  request: async (_i, time) => {
-    const status = await time(async () => {
-      const response = await fetch(`${s.empty.base}/api/empty`, {
-        method: "POST",
-        headers: { origin: s.empty.base, "content-type": "application/json" },
-        body: JSON.stringify({ method: "totp", code: "123456" }),
-      });
-      await response.arrayBuffer();
-      return response.status;
-    });
-    if (status !== 200) throw new HttpError("empty route", `HTTP ${status}`);
-  },
+  request: (_i, time) =>
+    timedPost(time, "empty route", `${s.empty.base}/api/empty`, {
+      headers: { origin: s.empty.base, "content-type": "application/json" },
+      body: JSON.stringify({ method: "totp", code: "123456" }),
+    }),
 });
 
 export const emptyAction = (s: Servers): Target => ({
   name: "empty Next.js server action (same Next version)",
-  request: async (_i, time) => {
-    const status = await time(async () => {
-      const response = await fetch(`${s.empty.base}/`, {
-        method: "POST",
-        headers: {
-          "next-action": s.empty.id,
-          origin: s.empty.base,
-          accept: "text/x-component",
-          "content-type": "text/plain;charset=UTF-8",
-        },
-        body: "[]",
-      });
-      await response.arrayBuffer();
-      return response.status;
-    });
-    if (status !== 200) throw new HttpError("empty action", `HTTP ${status}`);
-  },
+  request: (_i, time) =>
+    timedPost(time, "empty action", `${s.empty.base}/`, {
+      headers: {
+        "next-action": s.empty.id,
+        origin: s.empty.base,
+        accept: "text/x-component",
+        "content-type": "text/plain;charset=UTF-8",
+      },
+      body: "[]",
+    }),
 });
+
+/** A floor's request, timed until its whole answer is read; anything but 200 is a failed request. */
+async function timedPost(time: Time, label: string, url: string, init: RequestInit): Promise<void> {
+  const status = await time(async () => {
+    const response = await fetch(url, { method: "POST", ...init });
+    await response.arrayBuffer();
+    return response.status;
+  });
+  if (status !== 200) throw new HttpError(label, `HTTP ${status}`);
+}

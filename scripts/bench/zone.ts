@@ -208,7 +208,7 @@ export async function benchZone(
     { name: emptyRoute.name, label: "empty route" },
   ];
   console.log(`## PostgreSQL server TimeZone ${timeZone}\n\n${latencyTable(rows, floors)}\n`);
-  const [p50s, cpus] = [cost.p50s, cost.cpus];
+  const { p50s, cpus } = cost;
   console.log(
     `${twoFactorCost(p50s.get(withIt.name)!, p50s.get(without.name)!, cpus.get(withIt.name)!, cpus.get(without.name)!)}\n`,
   );

@@ -134,7 +134,6 @@ export async function pageOutcome() {
   }
 }
 
-/** A sign-in step as the browser posts it to its JSON route (app/api/login/…): the ActionState it answers. */
 /** A POST to one of sign-in's JSON routes as a page of this site sends it; a header given as null is left out. */
 export function siteRequest(path: string, body: BodyInit, headers: Record<string, string | null> = {}) {
   const origin = "http://localhost:3000";
@@ -147,6 +146,7 @@ export function siteRequest(path: string, body: BodyInit, headers: Record<string
   } as RequestInit);
 }
 
+/** A sign-in step as the browser posts it to its JSON route (app/api/login/…): the ActionState it answers. */
 async function postStep<T>(
   path: string,
   route: Promise<{ POST: (request: Request) => Promise<Response> }>,
