@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 type Glue = typeof glue & { __wbg_set_wasm(exports: unknown): void };
 export type SchemaEngine = glue.SchemaEngine;
@@ -47,9 +47,9 @@ export async function withSchemaEngine<T>(
     connect: async () => track(await factory.connect()),
     connectToShadowDb: async () => track(await factory.connectToShadowDb()),
   };
-  function track<A extends { dispose(): Promise<void> }>(adapter: A): A {
+  function track<A extends SqlDriverAdapter>(adapter: A): A {
     opened.push(adapter);
-    return adapter;
+    return wholeScripts(adapter);
   }
   const engine = await g.SchemaEngine.new(
     { datamodels: [["schema.prisma", schema]] },
@@ -62,4 +62,30 @@ export async function withSchemaEngine<T>(
     engine.free();
     await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
+}
+
+type Driver = { query?(script: string): Promise<unknown>; exec?(script: string): Promise<unknown> };
+
+/**
+ * Runs a migration script as one simple query, as `prisma migrate deploy` does: PostgreSQL runs its
+ * statements in one transaction, and a function body keeps its semicolons. The adapters do neither:
+ * @prisma/adapter-pg splits the script on every ";" (a PL/pgSQL body too) and runs the pieces one by
+ * one, and pglite-prisma-adapter does not wait for it, so a failing script was recorded as applied.
+ */
+function wholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
+  // Both keep their driver as `client`: PGlite itself, or the `pg` pool.
+  const driver = (adapter as { client?: Driver }).client;
+  const run = driver && (driver.exec ?? driver.query);
+  if (!run) throw new Error(`Cannot run migration scripts whole on ${adapter.adapterName}.`);
+  const { onError } = adapter as { onError?: (error: unknown) => never };
+  adapter.executeScript = async (script) => {
+    try {
+      await run.call(driver, script);
+    } catch (error) {
+      // The adapter's own conversion, so the engine reports PostgreSQL's message and code.
+      if (onError) onError.call(adapter, error);
+      throw error;
+    }
+  };
+  return adapter;
 }
