@@ -41,10 +41,16 @@ function toMigrationsList(migrations: Migration[]) {
   };
 }
 
-/** Applies pending migrations; returns the names it applied (none when up to date). */
-export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+/**
+ * Applies pending migrations (prisma/migrations, or the ones given); returns the names it applied
+ * (none when up to date).
+ */
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  migrations?: Migration[],
+): Promise<string[]> {
   const schema = await readFile(schemaPath(), "utf8");
-  const migrationsList = toMigrationsList(await readMigrations());
+  const migrationsList = toMigrationsList(migrations ?? (await readMigrations()));
   return withSchemaEngine(schema, factory, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters });
     return result.appliedMigrationNames;

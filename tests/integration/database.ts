@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { setDatabase } from "@/lib/db";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { postgresAdapter, transactionOptions } from "@/lib/db/connection";
 
 export const backend = process.env.TEST_DATABASE as "pglite" | "postgres";
@@ -42,15 +43,21 @@ export function freshDatabasePerFile(): { prisma: () => PrismaClient } {
   return { prisma: () => prisma! };
 }
 
-/** Runs SQL on an empty database of this backend (not the migrated template), then drops it. */
+type Sql = (text: string) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Runs SQL on an empty database of this backend (not the migrated template), then drops it. `factory`
+ * opens that database as the app and the migrations do.
+ */
 export async function withEmptyDatabase(
-  work: (sql: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>,
+  work: (sql: Sql, factory: SqlMigrationAwareDriverAdapterFactory) => Promise<void>,
 ) {
   if (backend === "pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pglite = await PGlite.create();
     try {
-      await work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? []);
+      await work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? [], new PrismaPGlite(pglite));
     } finally {
       await pglite.close();
     }
@@ -61,13 +68,15 @@ export async function withEmptyDatabase(
   const admin = new pg.Client({ connectionString: `${inject("postgresUrl")}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  const client = new pg.Client({ connectionString: `${inject("postgresUrl")}/${name}` });
+  const url = `${inject("postgresUrl")}/${name}`;
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await work(async (text) => {
+    const sql: Sql = async (text) => {
       const result = await client.query(text);
       return (Array.isArray(result) ? result.at(-1) : result)?.rows ?? [];
-    });
+    };
+    await work(sql, await postgresAdapter(url));
   } finally {
     await client.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -5,22 +5,23 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { applyMigrations, readMigrations } from "@/lib/db/migrations";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { countingFactors } from "@/lib/two-factor/factors";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 import { totpCode } from "@/lib/two-factor/totp";
-import { backend, freshDatabasePerFile } from "./database";
+import { backend, freshDatabasePerFile, withEmptyDatabase } from "./database";
 import { makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
 import { registerKey } from "./webauthn-fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
-/** Memberships whose copies differ from what their user's row says now. */
-const drifted = () =>
+/** The user's memberships whose copies differ from what the user's row says now. */
+const drifted = (userId: string) =>
   prisma().$queryRaw<{ id: string }[]>`
     SELECT m."id" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."nameKey" <> lower(u."name") OR m."hasSecondFactor" <> ${hasSecondFactorSql}`;
+    WHERE u."id" = ${userId} AND (m."nameKey" <> lower(u."name") OR m."hasSecondFactor" <> ${hasSecondFactorSql})`;
 
 const copiesOf = (userId: string) =>
   prisma().membership.findMany({ where: { userId }, select: { nameKey: true, hasSecondFactor: true } });
@@ -83,7 +84,7 @@ describe("a membership's copies of its user's facts", () => {
         { nameKey, hasSecondFactor },
         { nameKey, hasSecondFactor },
       ]);
-      expect(await drifted()).toEqual([]);
+      expect(await drifted(user.id)).toEqual([]);
     };
     await expectCopies("zoë ärger", false);
 
@@ -114,7 +115,7 @@ describe("a membership's copies of its user's facts", () => {
       { nameKey: "grace", hasSecondFactor: true },
     ]);
     await prisma().membership.update({ where: { id: joined.id }, data: { role: "admin" } });
-    expect(await drifted()).toEqual([]);
+    expect(await drifted(user.id)).toEqual([]);
   });
 
   it("go with the user when the user is deleted", async () => {
@@ -124,31 +125,69 @@ describe("a membership's copies of its user's facts", () => {
     expect(await prisma().membership.count({ where: { userId: user.id } })).toBe(0);
   });
 
+  it("are refused outside READ COMMITTED, where they could miss a concurrent change", async () => {
+    const user = await makeUser("Isolated");
+    const account = await newAccount();
+    const repeatableRead = prisma().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      await joinNewAccount(user.id, tx, account);
+    });
+    await expect(repeatableRead).rejects.toThrow(/READ COMMITTED transactions, and this one is repeatable read/);
+    expect(await copiesOf(user.id)).toHaveLength(1);
+  });
+
+  it("are filled in for the memberships that existed before the migration", async () => {
+    await withEmptyDatabase(async (sql, factory) => {
+      const migrations = await readMigrations();
+      const at = migrations.findIndex((m) => m.name.endsWith("_member_facts"));
+      await applyMigrations(factory, migrations.slice(0, at));
+      await sql(`
+        INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt", "totpEnabledAt") VALUES
+          ('app', 'app@x.test', 'Ada App', 'x', now(), now()),
+          ('key', 'key@x.test', 'Kim Key', 'x', now(), NULL),
+          ('none', 'none@x.test', 'Ned None', 'x', now(), NULL);
+        INSERT INTO "Account" (id, name) VALUES ('team', 'Team');
+        INSERT INTO "Membership" (id, "userId", "accountId", role) VALUES
+          ('m1', 'app', 'team', 'owner'), ('m2', 'key', 'team', 'member'), ('m3', 'none', 'team', 'member');
+        INSERT INTO "WebAuthnCredential" (id, "userId", "credentialId", "publicKey", transports, name, "deviceType", "backedUp")
+          VALUES ('w', 'key', 'c', '\\x01', '{}', 'YubiKey', 'singleDevice', false);`);
+      expect(await applyMigrations(factory, migrations)).toEqual(migrations.slice(at).map((m) => m.name));
+      expect(await sql(`SELECT id, "nameKey", "hasSecondFactor" FROM "Membership" ORDER BY id`)).toEqual([
+        { id: "m1", nameKey: "ada app", hasSecondFactor: true },
+        { id: "m2", nameKey: "kim key", hasSecondFactor: true },
+        { id: "m3", nameKey: "ned none", hasSecondFactor: false },
+      ]);
+    });
+  });
+
   it("know every factor that counts (a new one needs a migration of twofold_member_facts)", () => {
     expect(countingFactors.map((f) => f.kind)).toEqual(["totp", "webauthn"]);
   });
 });
 
 describe("a membership's copies under concurrent changes", () => {
-  it("an app turned off while a security key is being added: the member still has 2FA", async () => {
-    const { user } = await makeUserWithTwoFactor("Keyed");
-    await whileOpen(
-      (tx) => tx.webAuthnCredential.create({ data: credential(user.id) }),
-      () => prisma().user.update({ where: { id: user.id }, data: withoutApp }),
-    );
-    expect(await copiesOf(user.id)).toEqual([{ nameKey: "keyed", hasSecondFactor: true }]);
-    expect(await drifted()).toEqual([]);
-  });
-
-  it("the last key removed while the app is being turned on: the member has 2FA", async () => {
-    const user = await makeUser("Switching");
+  it("a membership created while the last security key is being removed: it has no 2FA", async () => {
+    const user = await makeUser("Losing a key");
     await prisma().webAuthnCredential.create({ data: credential(user.id) });
     await whileOpen(
-      (tx) => tx.user.update({ where: { id: user.id }, data: { totpSecret: "sealed", totpEnabledAt: new Date() } }),
-      () => prisma().webAuthnCredential.deleteMany({ where: { userId: user.id } }),
+      (tx) => tx.webAuthnCredential.deleteMany({ where: { userId: user.id } }),
+      () => joinNewAccount(user.id),
     );
-    expect(await copiesOf(user.id)).toEqual([{ nameKey: "switching", hasSecondFactor: true }]);
-    expect(await drifted()).toEqual([]);
+    expect(await drifted(user.id)).toEqual([]);
+    expect(await copiesOf(user.id)).toEqual([
+      { nameKey: "losing a key", hasSecondFactor: false },
+      { nameKey: "losing a key", hasSecondFactor: false },
+    ]);
+  });
+
+  it("a membership created while a security key is being added: it has 2FA", async () => {
+    const user = await makeUser("Adding a key");
+    await whileOpen(
+      (tx) => tx.webAuthnCredential.create({ data: credential(user.id) }),
+      () => joinNewAccount(user.id),
+    );
+    expect(await drifted(user.id)).toEqual([]);
+    expect((await copiesOf(user.id)).every((m) => m.hasSecondFactor)).toBe(true);
   });
 
   it("a membership created while the user turns 2FA on: it has 2FA", async () => {
@@ -157,7 +196,7 @@ describe("a membership's copies under concurrent changes", () => {
       (tx) => tx.user.update({ where: { id: user.id }, data: { totpSecret: "sealed", totpEnabledAt: new Date() } }),
       () => joinNewAccount(user.id),
     );
-    expect(await drifted()).toEqual([]);
+    expect(await drifted(user.id)).toEqual([]);
     expect((await copiesOf(user.id)).every((m) => m.hasSecondFactor)).toBe(true);
   });
 
@@ -168,7 +207,7 @@ describe("a membership's copies under concurrent changes", () => {
       (tx) => joinNewAccount(user.id, tx, account),
       () => prisma().user.update({ where: { id: user.id }, data: { totpSecret: "sealed", totpEnabledAt: new Date() } }),
     );
-    expect(await drifted()).toEqual([]);
+    expect(await drifted(user.id)).toEqual([]);
     expect(await copiesOf(user.id)).toHaveLength(2);
   });
 
@@ -179,7 +218,7 @@ describe("a membership's copies under concurrent changes", () => {
       (tx) => joinNewAccount(user.id, tx, account),
       () => prisma().webAuthnCredential.create({ data: credential(user.id) }),
     );
-    expect(await drifted()).toEqual([]);
+    expect(await drifted(user.id)).toEqual([]);
     expect(await copiesOf(user.id)).toHaveLength(2);
   });
 });
