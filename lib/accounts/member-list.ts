@@ -19,7 +19,11 @@ const byName = { key: Prisma.sql`(lower(u."name") COLLATE "C")`, id: Prisma.sql`
 // members are one range of "Membership_without_second_factor_idx" however few they are. Walking the
 // users' name index for them read 111,000 users for one page once most members had 2FA.
 const withoutSecondFactorByName = { key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
-const emailKey = Prisma.sql`(lower(u."email") COLLATE "C")`;
+// An email search lists in email order: its matches are one range of "User_email_prefix_idx" then.
+// In name order PostgreSQL may walk the name index and filter on the email instead, which it prices
+// as cheap; but emails start with the name, so "eve.ba" matched nobody before the users named Eve,
+// and that walk took 0.9–1.7 s on a million users (docs/benchmarks.md).
+const byEmail = { key: Prisma.sql`(lower(u."email") COLLATE "C")`, id: Prisma.sql`u."id"` };
 
 export type MemberListOptions = {
   withoutTwoFactor?: boolean;
@@ -43,7 +47,7 @@ export function prefixPattern(text: string): string {
 }
 
 /**
- * One page of an account's members by name, with their 2FA methods: keyset pagination, so any page
+ * One page of an account's members by name (by email for an email search), with their 2FA methods: keyset pagination, so any page
  * costs one index range scan (a 100,000-member account included). `search` matches the start of the
  * name or of the email, case-insensitively. A cursor that cannot be read starts over at the first page
  * (`invalidCursor`); a search that is too long lists nothing and says why (`problem`).
@@ -56,10 +60,11 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   }
   if (/\p{Cc}/u.test(search))
     return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
-  const { key, id } = options.withoutTwoFactor ? withoutSecondFactorByName : byName;
+  const { key, id } =
+    search && searchesEmail(search) ? byEmail : options.withoutTwoFactor ? withoutSecondFactorByName : byName;
   const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
   if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT m."hasSecondFactor"`);
-  if (search) conditions.push(Prisma.sql`${searchesEmail(search) ? emailKey : key} LIKE ${prefixPattern(search)}`);
+  if (search) conditions.push(Prisma.sql`${key} LIKE ${prefixPattern(search)}`);
   const filter = Prisma.join(conditions, " AND ");
   const before = keyset?.direction === "before";
   const after = keyset

@@ -123,6 +123,10 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   await dialog.getByRole("button", { name: "Reset 2FA" }).click();
   await expect(dialog).toBeHidden();
   await expect(row("Alice With").getByRole("img", { name: "Two-factor authentication off" })).toBeVisible();
+  await page.getByRole("link", { name: "Without 2FA" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "@example.com" })).toHaveCount(2); // Alice joins Bob
+  await expect(row("Alice With")).toBeVisible();
+  await page.getByRole("link", { name: "All members" }).click();
   await readMail(withEmail, "was reset");
   await protectedMember.reload();
   await expect(protectedMember).toHaveURL(/\/login/); // her sessions ended

@@ -93,7 +93,24 @@ describe("members list, keyset pages", () => {
     expect([page.total, page.members.length, page.search]).toEqual([null, MEMBERS_PAGE_SIZE, "ada"]);
     const byEmail = await listMembers(accountId, { search: "BeaAda." });
     expect(byEmail.members.map((m) => m.name)).toEqual(["Bea Ada"]);
+    expect(await allPages(accountId, { search: "adasmith." })).toHaveLength(60); // over two pages
     expect((await listMembers(accountId, { search: "beaada" })).members).toEqual([]);
+  });
+
+  it("lists an email search in email order (one index range: lib/accounts/member-list.ts says why)", async () => {
+    const accountId = await accountWith([]);
+    const tag = randomUUID().slice(0, 8);
+    const users = [
+      { id: `a${tag}`, name: "Ann", email: `x.zed.${tag}@x.test` },
+      { id: `b${tag}`, name: "Zoe", email: `x.amy.${tag}@x.test` },
+      { id: `c${tag}`, name: "Bob", email: `x.kim.${tag}@x.test` },
+    ];
+    await prisma().user.createMany({ data: users.map((u) => ({ ...u, passwordHash: "x" })) });
+    await prisma().membership.createMany({
+      data: users.map((u) => ({ userId: u.id, accountId, role: "member" as const })),
+    });
+    const page = await listMembers(accountId, { search: "x." });
+    expect(page.members.map((m) => m.name)).toEqual(["Zoe", "Bob", "Ann"]);
   });
 
   it("takes %, _ and \\ in a search literally", async () => {
