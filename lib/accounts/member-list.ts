@@ -54,7 +54,12 @@ export function prefixPattern(text: string): string {
  */
 export async function listMembers(accountId: string, options: MemberListOptions = {}) {
   const search = (options.search ?? "").trim();
-  const { keyset, invalid } = keysetFrom(options, 2);
+  const read = keysetFrom(options, 2);
+  // A search's cursor is a row it matched, so its key starts with the term. One that does not was
+  // made for another list (a name cursor in an email search, an edited link): start over.
+  const foreign = Boolean(search && read.keyset && !read.keyset.key[0]!.startsWith(search.toLowerCase()));
+  const keyset = foreign ? null : read.keyset;
+  const invalid = read.invalid || foreign;
   if (search.length > MAX_SEARCH) {
     return empty(search, `Search for at most ${MAX_SEARCH} characters.`);
   }

@@ -52,9 +52,33 @@ export async function applyMigrations(
   const schema = await readFile(schemaPath(), "utf8");
   const migrationsList = toMigrationsList(migrations ?? (await readMigrations()));
   return withSchemaEngine(schema, factory, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList, filters });
-    return result.appliedMigrationNames;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // After a retry: the names applied by the last attempt (those before it stay applied).
+        return (await engine.applyMigrations({ migrationsList, filters })).appliedMigrationNames;
+      } catch (error) {
+        const lost = lostToLock(error);
+        if (!lost || attempt === LOCK_ATTEMPTS) throw error;
+        // A script runs whole, in one transaction (./schema-engine.ts), so one that lost a deadlock
+        // left nothing behind: it is marked rolled back and run again. A migration that takes table
+        // locks can meet a sign-up in flight, which takes them in the other order.
+        console.warn(`Migration ${lost} lost a lock to a transaction in flight; running it again.`);
+        await engine.markMigrationRolledBack({ migrationName: lost });
+      }
+    }
   });
+}
+
+const LOCK_ATTEMPTS = 3;
+
+/**
+ * The migration that failed on a deadlock, a serialization failure or a lock timeout (the engine's
+ * message names it; the pg adapter reports the first two as "Transaction write conflict"), or null.
+ */
+export function lostToLock(error: unknown): string | null {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/deadlock detected|transaction write conflict|lock timeout/i.test(message)) return null;
+  return /migration_name="([^"]+)"/.exec(message)?.[1] ?? null;
 }
 
 /**
