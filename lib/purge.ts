@@ -15,7 +15,7 @@ export const RETENTION = { sentMailDays: 30, failedMailDays: 90 } as const;
 export const PURGE_BATCH = 1_000;
 /** Per table and run; the rest waits for the next run, so one run never takes long. */
 export const MAX_BATCHES_PER_RUN = 50;
-const ADVISORY_LOCK = 7_402_611; // any constant; names this job's lock in pg_locks
+const ADVISORY_LOCK = 7_402_611; // any constant; names this job's lock in pg_locks (tests/e2e/fuzz.spec.ts holds it too)
 const PAUSE_MS = 25;
 
 type Target = { table: string; expired: (now: Date) => Prisma.Sql };
