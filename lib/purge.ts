@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { PURGE_ADVISORY_LOCK } from "@/lib/purge-lock";
 
 // Rows that only ever matter until they expire are deleted here, in the background, never in a
 // request: in small batches (each its own short statement, found through an index on the expiry
@@ -15,7 +16,6 @@ export const RETENTION = { sentMailDays: 30, failedMailDays: 90 } as const;
 export const PURGE_BATCH = 1_000;
 /** Per table and run; the rest waits for the next run, so one run never takes long. */
 export const MAX_BATCHES_PER_RUN = 50;
-const ADVISORY_LOCK = 7_402_611; // any constant; names this job's lock in pg_locks (tests/e2e/fuzz.spec.ts holds it too)
 const PAUSE_MS = 25;
 
 type Target = { table: string; expired: (now: Date) => Prisma.Sql };
@@ -61,7 +61,7 @@ export async function purgeBatch(target: Target, now: Date, limit = PURGE_BATCH)
   return prisma.$transaction(async (tx) => {
     const [lock] = await tx.$queryRaw<
       { locked: boolean }[]
-    >`SELECT pg_try_advisory_xact_lock(${ADVISORY_LOCK}) AS locked`;
+    >`SELECT pg_try_advisory_xact_lock(${PURGE_ADVISORY_LOCK}) AS locked`;
     if (!lock?.locked) return null;
     return tx.$executeRaw`
       DELETE FROM ${table} WHERE ctid = ANY(ARRAY(

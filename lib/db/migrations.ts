@@ -75,7 +75,7 @@ const LOCK_ATTEMPTS = 3;
  * The migration that failed on a deadlock, a serialization failure or a lock timeout (the engine's
  * message names it; the pg adapter reports the first two as "Transaction write conflict"), or null.
  */
-export function lostToLock(error: unknown): string | null {
+function lostToLock(error: unknown): string | null {
   const message = error instanceof Error ? error.message : String(error);
   if (!/deadlock detected|transaction write conflict|lock timeout/i.test(message)) return null;
   return /migration_name="([^"]+)"/.exec(message)?.[1] ?? null;

@@ -18,6 +18,7 @@ import {
 } from "./fuzz/requests";
 import { POSTGRES_APP, POSTGRES_URL, signUp } from "./helpers";
 import { appRoutes, serverActions } from "./build-manifest";
+import { PURGE_ADVISORY_LOCK } from "../../lib/purge-lock";
 
 const POLICY: Policy = {
   // Refused requests are recorded (failed sign-ins, denied access): rows are added, old ones never change.
@@ -29,7 +30,6 @@ const POLICY: Policy = {
 };
 const seed = Number(process.env.FUZZ_SEED ?? (process.env.CI ? 20261125 : Date.now() % 2 ** 31));
 const BATCH = 8; // requests in flight at once
-const PURGE_LOCK = 7_402_611; // lib/purge.ts ADVISORY_LOCK
 
 test.use({ baseURL: POSTGRES_APP });
 
@@ -75,35 +75,38 @@ test("no generated request gets a 5xx answer or changes the database", async ({ 
   expect(routes).toEqual(expect.arrayContaining(["/api/auth/:/:", "/api/me"]));
   await signUp(page, "Fuzz Owner"); // a session for the signed-in pages, made before the snapshot
   // The server's purge deletes expired rows every 7.5 to 12.5 minutes, a change no request made (it
-  // once fell inside this run and failed it). Holding the purge's advisory lock (PURGE_LOCK) for the
+  // once fell inside this run and failed it). Holding the purge's advisory lock for the
   // run makes it skip, as when another instance purges; the lock goes with the connection.
   const purgeLock = new pg.Client({ connectionString: POSTGRES_URL });
   await purgeLock.connect();
-  await purgeLock.query("SELECT pg_advisory_lock($1)", [PURGE_LOCK]);
-  const before = await databaseState(POSTGRES_URL, POLICY);
-  expect(Object.keys(before)).toEqual(
-    expect.arrayContaining(["User", "Account", "Membership", "LoginChallenge", "AuditEvent", "TotpEnrolment"]),
-  );
-  const started = Date.now();
+  await purgeLock.query("SELECT pg_advisory_lock($1)", [PURGE_ADVISORY_LOCK]);
+  try {
+    const before = await databaseState(POSTGRES_URL, POLICY);
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining(["User", "Account", "Membership", "LoginChallenge", "AuditEvent", "TotpEnrolment"]),
+    );
+    const started = Date.now();
 
-  await fuzz("pages", request, pageRequest(pages), 80);
-  await fuzz("route handlers", request, routeRequest(routes), 80);
-  await fuzz("server actions", request, actionRequest(actions, POSTGRES_APP, pages), 160);
-  await fuzz("forms without JavaScript", request, formRequest(actions, POSTGRES_APP, pages), 60);
-  // Signed in: pages and route handlers with reading methods, and actions with arguments none accepts.
-  // Left out: the actions that take no input, for which every call is valid (it starts an enrolment).
-  const signedInReads = fc
-    .oneof(pageRequest(pages), routeRequest(routes))
-    .map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
-  await fuzz("signed in: pages and route handlers", page.request, signedInReads, 60);
-  const takesInput = actions.filter((a) => !["startEnrolment", "startLoginEnrolment"].includes(a.name));
-  await fuzz("signed in: server actions", page.request, signedInActionRequest(takesInput, POSTGRES_APP), 60);
+    await fuzz("pages", request, pageRequest(pages), 80);
+    await fuzz("route handlers", request, routeRequest(routes), 80);
+    await fuzz("server actions", request, actionRequest(actions, POSTGRES_APP, pages), 160);
+    await fuzz("forms without JavaScript", request, formRequest(actions, POSTGRES_APP, pages), 60);
+    // Signed in: pages and route handlers with reading methods, and actions with arguments none accepts.
+    // Left out: the actions that take no input, for which every call is valid (it starts an enrolment).
+    const signedInReads = fc
+      .oneof(pageRequest(pages), routeRequest(routes))
+      .map((r) => ({ ...r, method: r.method === "HEAD" ? "HEAD" : "GET", data: undefined }));
+    await fuzz("signed in: pages and route handlers", page.request, signedInReads, 60);
+    const takesInput = actions.filter((a) => !["startEnrolment", "startLoginEnrolment"].includes(a.name));
+    await fuzz("signed in: server actions", page.request, signedInActionRequest(takesInput, POSTGRES_APP), 60);
 
-  const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
-  console.log(
-    `fuzz: ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; answers ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
-  );
-  expect(sent).toBeGreaterThanOrEqual(4_000);
-  expect(await changesSince(POSTGRES_URL, before, POLICY)).toEqual([]);
-  await purgeLock.end();
+    const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `fuzz: ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; answers ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
+    expect(sent).toBeGreaterThanOrEqual(4_000);
+    expect(await changesSince(POSTGRES_URL, before, POLICY)).toEqual([]);
+  } finally {
+    await purgeLock.end();
+  }
 });

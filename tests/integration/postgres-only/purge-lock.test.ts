@@ -2,6 +2,7 @@
 // (PGlite serves one process through one connection, so there is no second instance to skip).
 import { describe, expect, it } from "vitest";
 import { purgeBatch, purgeExpired, purgeTargets } from "@/lib/purge";
+import { PURGE_ADVISORY_LOCK } from "@/lib/purge-lock";
 import { freshDatabasePerFile } from "../database";
 
 const { prisma } = freshDatabasePerFile();
@@ -16,7 +17,7 @@ describe("purge lock", () => {
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
     const other = prisma().$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(7402611)::text AS "held"`; // (a void column cannot be read)
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${PURGE_ADVISORY_LOCK})::text AS "held"`; // (a void column cannot be read)
       locked();
       await held;
     });
