@@ -12,13 +12,12 @@ export const MAX_SEARCH = 100;
 export const COUNT_LIMIT = 10_000;
 
 // Sorted by lower-cased name in byte order, then user id (one membership per user and account, so the
-// key is unique). The expression is exactly the one of the index "User_name_key_idx" (a migration),
-// which also serves the prefix search: LIKE 'abc%' is a range scan on a "C"-collated btree.
-const byName = { key: Prisma.sql`(lower(u."name") COLLATE "C")`, id: Prisma.sql`u."id"` };
-// "Without 2FA" uses the membership's copies of the same key and of the user's factors instead: its
-// members are one range of "Membership_without_second_factor_idx" however few they are. Walking the
-// users' name index for them read 111,000 users for one page once most members had 2FA.
-const withoutSecondFactorByName = { key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
+// key is unique). The key is the membership's copy of its user's lower-cased name, "C"-collated as in
+// "Membership_name_idx" and "Membership_without_second_factor_idx" (migrations), so a page, a Next
+// and a name prefix (LIKE 'abc%' on a "C"-collated btree) are each one range of the account's members.
+// Walking the users' name index for them instead read 489 users for a page of 51 members of the big
+// account, and 111,000 for a page of "Without 2FA" once most members had 2FA (docs/benchmarks.md).
+const byName = { key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
 // An email search lists in email order: its matches are one range of "User_email_prefix_idx" then.
 // In name order PostgreSQL may walk the name index and filter on the email instead, which it prices
 // as cheap; but emails start with the name, so "eve.ba" matched nobody before the users named Eve,
@@ -65,8 +64,7 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   }
   if (/\p{Cc}/u.test(search))
     return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
-  const { key, id } =
-    search && searchesEmail(search) ? byEmail : options.withoutTwoFactor ? withoutSecondFactorByName : byName;
+  const { key, id } = search && searchesEmail(search) ? byEmail : byName;
   const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
   if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT m."hasSecondFactor"`);
   if (search) conditions.push(Prisma.sql`${key} LIKE ${prefixPattern(search)}`);

@@ -85,6 +85,16 @@ describe("members list, keyset pages", () => {
     expect(second.members[0]!.name).toBe("M50"); // page one ended at M49
   });
 
+  it("a renamed member moves to the new name's place, in the list and in the name search", async () => {
+    const accountId = await accountWith(["Ann", "Bob", "Cy"]);
+    const bob = await prisma().user.findFirstOrThrow({ where: { name: "Bob", memberships: { some: { accountId } } } });
+    await prisma().user.update({ where: { id: bob.id }, data: { name: "Zed Bob" } });
+    const names = (await listMembers(accountId)).members.map((m) => m.name);
+    expect(names).toEqual(["Ann", "Cy", "Owner", "Zed Bob"]);
+    expect((await listMembers(accountId, { search: "bo" })).members).toEqual([]);
+    expect((await listMembers(accountId, { search: "ZED" })).members.map((m) => m.id)).toEqual([bob.id]);
+  });
+
   it("searches the start of the name, or of the email when the term has @ or ., case-insensitively", async () => {
     const accountId = await accountWith([...Array(60).fill("Ada Smith"), "Adam West", "Bea Ada", "ADAline"]);
     const matches = await allPages(accountId, { search: "  ada " });
