@@ -42,7 +42,18 @@ export const searchesEmail = (term: string) => /[@.]/.test(term);
 
 /** A LIKE pattern for names or emails starting with `text` (its %, _ and \ taken literally). */
 export function prefixPattern(text: string): string {
-  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `text` lower-cased by the database, as it lowers the names and emails it compares it with. Not
+ * JavaScript's toLowerCase: PostgreSQL's lower() makes "İ" "i" where JavaScript makes "i̇", and a
+ * server whose LC_CTYPE is "C" lowers ASCII letters only.
+ */
+async function lowerInDatabase(text: string): Promise<string> {
+  const prisma = await db();
+  const [row] = await prisma.$queryRaw<{ lowered: string }[]>`SELECT lower(${text}::text) AS "lowered"`;
+  return row!.lowered;
 }
 
 /**
@@ -53,21 +64,22 @@ export function prefixPattern(text: string): string {
  */
 export async function listMembers(accountId: string, options: MemberListOptions = {}) {
   const search = (options.search ?? "").trim();
-  const read = keysetFrom(options, 2);
-  // A search's cursor is a row it matched, so its key starts with the term. One that does not was
-  // made for another list (a name cursor in an email search, an edited link): start over.
-  const foreign = Boolean(search && read.keyset && !read.keyset.key[0]!.startsWith(search.toLowerCase()));
-  const keyset = foreign ? null : read.keyset;
-  const invalid = read.invalid || foreign;
   if (search.length > MAX_SEARCH) {
     return empty(search, `Search for at most ${MAX_SEARCH} characters.`);
   }
   if (/\p{Cc}/u.test(search))
     return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
+  const term = search ? await lowerInDatabase(search) : "";
+  const read = keysetFrom(options, 2);
+  // A search's cursor is a row it matched, so its key starts with the term. One that does not was
+  // made for another list (a name cursor in an email search, an edited link): start over.
+  const foreign = Boolean(term && read.keyset && !read.keyset.key[0]!.startsWith(term));
+  const keyset = foreign ? null : read.keyset;
+  const invalid = read.invalid || foreign;
   const { key, id } = search && searchesEmail(search) ? byEmail : byName;
   const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
   if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT m."hasSecondFactor"`);
-  if (search) conditions.push(Prisma.sql`${key} LIKE ${prefixPattern(search)}`);
+  if (term) conditions.push(Prisma.sql`${key} LIKE ${prefixPattern(term)}`);
   const filter = Prisma.join(conditions, " AND ");
   const before = keyset?.direction === "before";
   const after = keyset

@@ -108,6 +108,18 @@ describe("members list, keyset pages", () => {
     expect((await listMembers(accountId, { search: "beaada" })).members).toEqual([]);
   });
 
+  it('matches a name as the database lowers it, over pages: "İpek" finds İpek (JavaScript lowers İ otherwise)', async () => {
+    const accountId = await accountWith([...Array(55).fill("İpek Yılmaz"), "Ivan", "Ian"]);
+    const ipeks = await allPages(accountId, { search: "İpek" });
+    expect(ipeks).toHaveLength(55);
+    expect(await allPages(accountId, { search: "İPEK Y" })).toEqual(ipeks);
+    const second = await listMembers(accountId, {
+      search: "İpek",
+      after: (await listMembers(accountId, { search: "İpek" })).next!,
+    });
+    expect([second.invalidCursor, second.members.length]).toEqual([false, 5]);
+  });
+
   it("lists an email search in email order (one index range: lib/accounts/member-list.ts says why)", async () => {
     const accountId = await accountWith([]);
     const tag = randomUUID().slice(0, 8);
