@@ -108,7 +108,22 @@ export function authenticator(secret: string) {
       lastStep = step;
       return totpCode(secret, step * 30_000 + 1000);
     },
+    wrongCode: () => wrongCode(secret),
   };
+}
+
+/**
+ * A 6-digit code that is not one of `secret`'s from 2 minutes ago to 5 minutes ahead. A fixed
+ * "000000" is a real code one step in a million, and the test that sent it would be told "already
+ * used" or be let in.
+ */
+export async function wrongCode(secret: string): Promise<string> {
+  const real = new Set<string>();
+  for (let step = -4; step <= 10; step++) real.add(await totpCode(secret, Date.now() + step * 30_000));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, "0");
+    if (!real.has(code)) return code;
+  }
 }
 
 /** Enrols from the profile by reading the Secret Key off the dialog, as a person typing it would. */

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, hydrated, test } from "./fixtures";
-import { enrol, enterPassword, signOut, signUp, errorAlert } from "./helpers";
+import { enrol, enterPassword, signOut, signUp, errorAlert, wrongCode } from "./helpers";
 import { readmeScreenshot } from "./screenshots";
 
 async function codeStep(page: Page, code: string) {
@@ -62,7 +62,7 @@ test("enrol, sign in with a code, refuse its replay, use a recovery code, regene
   // Turning it off needs a code; a wrong one changes nothing.
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
   const off = page.getByRole("dialog", { name: "Turn off Two-Factor Authentication?" });
-  await off.getByLabel("6-digit code from your authenticator app").fill("000000");
+  await off.getByLabel("6-digit code from your authenticator app").fill(await app.wrongCode());
   await off.getByRole("button", { name: "Turn off" }).click();
   await expect(errorAlert(off)).toContainText("not correct");
   await off.getByLabel("6-digit code from your authenticator app").fill(await app.nextCode());
@@ -78,7 +78,8 @@ test("a wrong code keeps the enrolment dialog open and Cancel enables nothing", 
   await signUp(page, "Careful");
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();
   const dialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
-  await dialog.getByLabel("6-digit code from the app").fill("123456");
+  const secret = (await dialog.getByTestId("secret-key").innerText()).replace(/\s/g, "");
+  await dialog.getByLabel("6-digit code from the app").fill(await wrongCode(secret));
   await dialog.getByRole("button", { name: "Enable" }).click();
   await expect(errorAlert(dialog)).toContainText("not correct");
   await dialog.getByLabel("6-digit code from the app").fill("12345");
@@ -110,11 +111,12 @@ test("five wrong codes end the sign-in; nothing is reachable with the password a
   await page.request.post("/api/auth/callback/challenge", { form: { csrfToken: csrf.csrfToken, json: "true" } });
   expect((await page.request.get("/api/me")).status()).toBe(401);
 
+  const wrong = await app.wrongCode();
   for (let i = 0; i < 4; i++) {
-    await codeStep(page, "000000");
+    await codeStep(page, wrong);
     await expect(errorAlert(page)).toContainText(`${4 - i} attempt`);
   }
-  await codeStep(page, "000000");
+  await codeStep(page, wrong);
   await expect(errorAlert(page)).toContainText("Please sign in again");
   await expect(page.getByRole("button", { name: "Start again" })).toBeVisible();
   await expect(page.getByLabel("Authentication code")).toBeDisabled();
