@@ -17,12 +17,12 @@ export const COUNT_LIMIT = 10_000;
 // and a name prefix (LIKE 'abc%' on a "C"-collated btree) are each one range of the account's members.
 // Walking the users' name index for them instead read 489 users for a page of 51 members of the big
 // account, and 111,000 for a page of "Without 2FA" once most members had 2FA (docs/benchmarks.md).
-const byName = { key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
+const byName = { order: "name", key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
 // An email search lists in email order: its matches are one range of "User_email_prefix_idx" then.
 // In name order PostgreSQL may walk the name index and filter on the email instead, which it prices
 // as cheap; but emails start with the name, so "eve.ba" matched nobody before the users named Eve,
 // and that walk took 0.9–1.7 s on a million users (docs/benchmarks.md).
-const byEmail = { key: Prisma.sql`(lower(u."email") COLLATE "C")`, id: Prisma.sql`u."id"` };
+const byEmail = { order: "email", key: Prisma.sql`(lower(u."email") COLLATE "C")`, id: Prisma.sql`u."id"` };
 
 export type MemberListOptions = {
   withoutTwoFactor?: boolean;
@@ -70,13 +70,16 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   if (/\p{Cc}/u.test(search))
     return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
   const term = search ? await lowerInDatabase(search) : "";
-  const read = keysetFrom(options, 2);
-  // A search's cursor is a row it matched, so its key starts with the term. One that does not was
-  // made for another list (a name cursor in an email search, an edited link): start over.
-  const foreign = Boolean(term && read.keyset && !read.keyset.key[0]!.startsWith(term));
+  const sort = search && searchesEmail(search) ? byEmail : byName;
+  const { key, id } = sort;
+  // A cursor says which order it continues, and a search's cursor is a row it matched, so its key
+  // starts with the term. One that does neither was made for another list (a name cursor in an email
+  // search, an edited link): start over.
+  const read = keysetFrom(options, 3);
+  const [cursorOrder, cursorKey, cursorId] = read.keyset?.key ?? [];
+  const foreign = Boolean(read.keyset && (cursorOrder !== sort.order || !cursorKey!.startsWith(term)));
   const keyset = foreign ? null : read.keyset;
   const invalid = read.invalid || foreign;
-  const { key, id } = search && searchesEmail(search) ? byEmail : byName;
   const conditions = [Prisma.sql`m."accountId" = ${accountId}`];
   if (options.withoutTwoFactor) conditions.push(Prisma.sql`NOT m."hasSecondFactor"`);
   if (term) conditions.push(Prisma.sql`${key} LIKE ${prefixPattern(term)}`);
@@ -84,8 +87,8 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   const before = keyset?.direction === "before";
   const after = keyset
     ? before
-      ? Prisma.sql`AND (${key}, ${id}) < (${keyset.key[0]}, ${keyset.key[1]})`
-      : Prisma.sql`AND (${key}, ${id}) > (${keyset.key[0]}, ${keyset.key[1]})`
+      ? Prisma.sql`AND (${key}, ${id}) < (${cursorKey}, ${cursorId})`
+      : Prisma.sql`AND (${key}, ${id}) > (${cursorKey}, ${cursorId})`
     : Prisma.empty;
   const order = before ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const prisma = await db();
@@ -113,8 +116,8 @@ export async function listMembers(accountId: string, options: MemberListOptions 
     search,
     invalidCursor: invalid,
     problem: null as string | null,
-    next: page.hasNext && last ? encodeCursor([last.key, last.id]) : null,
-    previous: page.hasPrevious && first ? encodeCursor([first.key, first.id]) : null,
+    next: page.hasNext && last ? encodeCursor([sort.order, last.key, last.id]) : null,
+    previous: page.hasPrevious && first ? encodeCursor([sort.order, first.key, first.id]) : null,
   };
 }
 

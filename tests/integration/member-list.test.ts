@@ -135,9 +135,14 @@ describe("members list, keyset pages", () => {
     const page = await listMembers(accountId, { search: "x." });
     expect(page.members.map((m) => m.name)).toEqual(["Zoe", "Bob", "Ann"]);
     // A cursor of the name list, carried into the email search: it starts over, in email order.
-    const byName = encodeCursor(["bob", `c${tag}`]);
+    const byName = encodeCursor(["name", "bob", `c${tag}`]);
     const carried = await listMembers(accountId, { search: "x.", after: byName });
     expect([carried.invalidCursor, carried.members.map((m) => m.name)]).toEqual([true, ["Zoe", "Bob", "Ann"]]);
+    // And an email cursor whose key starts with a name search's term: it says it is of the email order.
+    const anns = await accountWith(["Ann B", "Ann C"]);
+    const ofEmails = encodeCursor(["email", "ann.zzz@x.test", "0"]);
+    const intoNames = await listMembers(anns, { search: "ann", after: ofEmails });
+    expect([intoNames.invalidCursor, intoNames.members.map((m) => m.name)]).toEqual([true, ["Ann B", "Ann C"]]);
   });
 
   it("takes %, _ and \\ in a search literally", async () => {
@@ -152,11 +157,11 @@ describe("members list, keyset pages", () => {
 
   it("starts over on a cursor it cannot read, and refuses an overlong search, without failing", async () => {
     const accountId = await accountWith(["Zed"]);
-    for (const after of ["garbage!", "e30", encodeCursor(["only one part"]), "x".repeat(5_000), encodeCursor([])]) {
+    for (const after of ["garbage!", "e30", encodeCursor(["name", "two parts"]), "x".repeat(5_000), encodeCursor([])]) {
       const page = await listMembers(accountId, { after });
       expect([page.invalidCursor, page.members.length]).toEqual([true, 2]);
     }
-    const past = await listMembers(accountId, { after: encodeCursor(["\u{10FFFF}", "z"]) });
+    const past = await listMembers(accountId, { after: encodeCursor(["name", "\u{10FFFF}", "z"]) });
     expect([past.invalidCursor, past.members]).toEqual([false, []]);
     const long = await listMembers(accountId, { search: "a".repeat(101) });
     expect([long.members, long.problem]).toEqual([[], "Search for at most 100 characters."]);
@@ -191,7 +196,7 @@ describe("members list, keyset pages", () => {
     const mine = await accountWith(["Mine"]);
     const other = await accountWith(["Theirs"]);
     const theirs = await listMembers(other);
-    const page = await listMembers(mine, { before: encodeCursor(["zzz", "zzz"]), search: "" });
+    const page = await listMembers(mine, { before: encodeCursor(["name", "zzz", "zzz"]), search: "" });
     expect(page.members.map((m) => m.name).sort()).toEqual(["Mine", "Owner"]);
     expect(page.members.some((m) => theirs.members.some((t) => t.id === m.id))).toBe(false);
   });
