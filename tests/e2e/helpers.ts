@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { totpCode } from "../../lib/two-factor/totp";
+import { codesAround } from "../support/totp-window";
 import { hydrated } from "./fixtures";
 import { DEV_APP, MAIL_HTTP } from "./ports";
 export { POSTGRES_APP, POSTGRES_URL } from "./ports";
@@ -112,14 +113,9 @@ export function authenticator(secret: string) {
   };
 }
 
-/**
- * A 6-digit code that is not one of `secret`'s from 2 minutes ago to 5 minutes ahead. A fixed
- * "000000" is a real code one step in a million, and the test that sent it would be told "already
- * used" or be let in.
- */
+/** A 6-digit code that is not a real one of `secret` in the minutes the test runs. */
 export async function wrongCode(secret: string): Promise<string> {
-  const real = new Set<string>();
-  for (let step = -4; step <= 10; step++) real.add(await totpCode(secret, Date.now() + step * 30_000));
+  const real = await codesAround(secret);
   for (let n = 0; ; n++) {
     const code = String(n).padStart(6, "0");
     if (!real.has(code)) return code;
