@@ -155,6 +155,26 @@ describe("members list, keyset pages", () => {
     expect(await names("x_y")).toEqual([]); // "_" is no wildcard (and "x.y" searches emails)
   });
 
+  it("finds a prefix up to the code points where the next one turns over, and nothing past them", async () => {
+    const edge = [
+      "an",
+      "ann",
+      "an{",
+      "ao",
+      "a\u{d7ff}",
+      "a\u{d7ff}z",
+      "a\u{e000}",
+      "\u{10ffff}",
+      "\u{10ffff}b",
+      "\u{10fffe}",
+    ];
+    const accountId = await accountWith(edge);
+    const names = async (search: string) => (await listMembers(accountId, { search })).members.map((m) => m.name);
+    expect(await names("an")).toEqual(["an", "ann", "an{"]); // "C" order: "{" follows the letters
+    expect(await names("a\u{d7ff}")).toEqual(["a\u{d7ff}", "a\u{d7ff}z"]);
+    expect(await names("\u{10ffff}")).toEqual(["\u{10ffff}", "\u{10ffff}b"]);
+  });
+
   it("starts over on a cursor it cannot read, and refuses an overlong search, without failing", async () => {
     const accountId = await accountWith(["Zed"]);
     for (const after of ["garbage!", "e30", encodeCursor(["name", "two parts"]), "x".repeat(5_000), encodeCursor([])]) {
