@@ -8,7 +8,6 @@ import type { FactorKind } from "./proof";
 // authenticator app; a security key next). Nothing else in the app reads a factor's columns for it.
 
 export const withSecondFactor: Prisma.UserWhereInput = { OR: countingFactors.map((f) => f.enrolled.where) };
-export const withoutSecondFactor: Prisma.UserWhereInput = { NOT: withSecondFactor };
 
 /** The same as a SQL condition on a user row aliased `u`, for raw queries. */
 export const hasSecondFactorSql = Prisma.sql`(${Prisma.join(

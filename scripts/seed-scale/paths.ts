@@ -1,11 +1,13 @@
 // The scale paths timed in-process on the database `npm run seed:scale` made (or a copy of it): the
-// members page (first, later, previous, search, without 2FA, also with 500 left), the audit log (first, deep), the second
-// step (TOTP, the full lib path), and turning enforcement on for the 100,000-member account and
-// expanding its broadcast into emails (then undone by SQL, so it can run again). Used by
+// members page (first, later, previous, search, without 2FA, also with 500 left), the members CSV, the
+// audit log (first, deep, one type), the 2FA summary of the enforcement page, the second step (TOTP,
+// the full lib path), and turning enforcement on for the 100,000-member account and expanding its
+// broadcast into emails (then undone by SQL, so it can run again). Used by
 // `npm run measure:scale` and `npm run bench -- --scale`; lib/'s database must be that database.
 import { performance } from "node:perf_hooks";
-import { enableEnforcement } from "../../lib/accounts/enforcement";
+import { enableEnforcement, protectionSummary } from "../../lib/accounts/enforcement";
 import { listMembers } from "../../lib/accounts/member-list";
+import { membersCsv } from "../../lib/accounts/members-csv";
 import { listAuditEvents } from "../../lib/audit-log";
 import { verifyChallengeSecondFactor } from "../../lib/auth/sign-in";
 import { createChallenge } from "../../lib/auth/sign-in/challenge";
@@ -43,7 +45,14 @@ type Rows = [string, string][];
 
 /** Each path's p50, p95 and runs in milliseconds, as a Markdown table. */
 export async function measureScalePaths(): Promise<string> {
-  const rows: Rows = [...(await memberPages()), ...(await auditPages()), await secondStep(), ...(await enforcement())];
+  const rows: Rows = [
+    ...(await memberPages()),
+    await membersExport(),
+    ...(await auditPages()),
+    ["2FA summary of the enforcement page", await timed(20, () => protectionSummary(BIG))],
+    await secondStep(),
+    ...(await enforcement()),
+  ];
   const header = "| path (in-process, PostgreSQL 18, 1M users) | p50 ms | p95 ms | runs |\n| --- | --- | --- | --- |";
   return [header, ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join("\n");
 }
@@ -100,6 +109,15 @@ async function fewWithoutTwoFactor(): Promise<Rows> {
   }
 }
 
+async function membersExport(): Promise<[string, string]> {
+  const whole = async () => {
+    let lines = 0;
+    for await (const chunk of membersCsv(BIG)) lines += chunk.split("\r\n").length - 1;
+    if (lines !== 100_001) throw new Error(`expected a header and 100,000 members, exported ${lines} lines`);
+  };
+  return ["members CSV, whole export (100,000 rows)", await timed(3, whole)];
+}
+
 async function auditPages(): Promise<Rows> {
   const audit = await listAuditEvents(BIG);
   let older = audit.older!;
@@ -107,6 +125,7 @@ async function auditPages(): Promise<Rows> {
   return [
     ["audit log, first page", await timed(20, () => listAuditEvents(BIG))],
     ["audit log, page 200", await timed(20, () => listAuditEvents(BIG, { after: older }))],
+    ['audit log, type "password.changed"', await timed(20, () => listAuditEvents(BIG, { type: "password.changed" }))],
   ];
 }
 

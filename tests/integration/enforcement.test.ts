@@ -69,6 +69,8 @@ describe("the enforce switch", () => {
     expect(await prisma().mailBroadcast.findUniqueOrThrow({ where: { id: notifying } })).toMatchObject({ queued: 1 });
     const events = await prisma().auditEvent.findMany({ where: { accountId, type: AuditType.enforcementOn } });
     expect(events).toHaveLength(1);
+    await prisma().user.update({ where: { id: member.id }, data: { totpEnabledAt: new Date() } });
+    expect(await protectionSummary(accountId)).toMatchObject({ total: 2, protected: 2 });
   });
 
   it("turning it off needs a fresh second factor", async () => {
