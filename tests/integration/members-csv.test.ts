@@ -55,5 +55,9 @@ describe("members CSV", () => {
     );
     expect(lines.find((l) => l.startsWith("M 1049,"))).toMatch(/^M 1049,m1049@example\.com,member,off,,,\d{4}-/);
     expect(lines.some((l) => l.includes(outsider.email))).toBe(false);
+    // In the members list's order: lower-cased names in byte order ("m 10" before "m 2"), across batches.
+    const names = lines.slice(1).map((l) => l.split(",")[0]!.toLowerCase());
+    expect(names.slice(0, 4)).toEqual(["m 0", "m 1", "m 10", "m 100"]);
+    expect(names).toEqual([...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 });
