@@ -18,7 +18,7 @@ export const COUNT_LIMIT = 10_000;
 // and a name prefix (./prefix-range) are each one range of the account's members.
 // Walking the users' name index for them instead read 489 users for a page of 51 members of the big
 // account, and 111,000 for a page of "Without 2FA" once most members had 2FA (docs/benchmarks.md).
-export const byName = { order: "name", key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
+const byName = { order: "name", key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
 // An email search lists in email order: its matches are one range of "User_email_prefix_idx" then.
 // In name order PostgreSQL may walk the name index and filter on the email instead, which it prices
 // as cheap; but emails start with the name, so "eve.ba" matched nobody before the users named Eve,
@@ -69,8 +69,10 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   if (search.length > MAX_SEARCH) {
     return empty(search, `Search for at most ${MAX_SEARCH} characters.`);
   }
-  if (/\p{Cc}/u.test(search))
-    return empty(search.replace(/\p{Cc}/gu, ""), "Search for letters, digits or an email address.");
+  // Control characters, and lone surrogates, which the driver would send as U+FFFD and so search for
+  // a character nobody typed.
+  if (/[\p{Cc}\p{Cs}]/u.test(search))
+    return empty(search.replace(/[\p{Cc}\p{Cs}]/gu, ""), "Search for letters, digits or an email address.");
   const term = search ? await lowerInDatabase(search) : "";
   const sort = search && searchesEmail(search) ? byEmail : byName;
   const { key, id } = sort;

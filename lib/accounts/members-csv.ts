@@ -6,7 +6,6 @@ import { Prisma } from "@/lib/generated/prisma/client";
 // code → mail outbox → second-factor while the registry is unfinished (its list is still undefined).
 import { secondFactorsOf } from "@/lib/two-factor/second-factor";
 import { factorLabel } from "@/lib/two-factor/factors";
-import { byName } from "./member-list";
 
 const BATCH = 1_000;
 export const MEMBERS_CSV_HEADER = [
@@ -32,26 +31,27 @@ export function csvField(value: string | null | undefined): string {
 const csvLine = (fields: (string | null)[]) => `${fields.map(csvField).join(",")}\r\n`;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : "");
 
-type Row = { role: string; createdAt: Date; id: string; name: string; email: string; key: string };
+type Row = { role: string; createdAt: Date; id: string; name: string; email: string };
 
 /**
- * Every member of the account with their 2FA status, methods and last sign-in, as CSV lines, in the
- * members list's order (by name), read in keyset batches of one index range each, so a 100,000-member
- * account streams in constant memory and each batch costs what the first does. Batches in membership
- * id order had no index to follow: each joined and sorted the rest of the account (0.1–0.7 s a batch
- * on the million-user database, docs/benchmarks.md).
+ * Every member of the account with their 2FA status, methods and last sign-in, as CSV lines, read in
+ * keyset batches of one index range each ("Membership_accountId_userId_idx"), so a 100,000-member
+ * account streams in constant memory and each batch costs what the first does. The key is the user
+ * id, which never changes: in name order a member renamed during the export moved across the batches
+ * already read and was left out or listed twice. Batches in membership id order had no index to
+ * follow: each joined and sorted the rest of the account (0.1–0.7 s a batch on the million-user
+ * database, docs/benchmarks.md).
  */
 export async function* membersCsv(accountId: string): AsyncGenerator<string> {
   const prisma = await db();
   yield csvLine(MEMBERS_CSV_HEADER);
-  const { key, id } = byName;
-  let after: Row | undefined;
+  let after: string | undefined;
   for (;;) {
     const rows = await prisma.$queryRaw<Row[]>`
-      SELECT m."role"::text AS "role", m."createdAt", u."id", u."name", u."email", ${key} AS "key"
+      SELECT m."role"::text AS "role", m."createdAt", u."id", u."name", u."email"
       FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-      WHERE m."accountId" = ${accountId} ${after ? Prisma.sql`AND (${key}, ${id}) > (${after.key}, ${after.id})` : Prisma.empty}
-      ORDER BY ${key}, ${id}
+      WHERE m."accountId" = ${accountId} ${after ? Prisma.sql`AND m."userId" > ${after}` : Prisma.empty}
+      ORDER BY m."userId"
       LIMIT ${BATCH}`;
     if (!rows.length) return;
     const signIns = await prisma.auditEvent.groupBy({
@@ -73,6 +73,6 @@ export async function* membersCsv(accountId: string): AsyncGenerator<string> {
         iso(createdAt),
       ]);
     }
-    after = rows.at(-1);
+    after = rows.at(-1)!.id;
   }
 }

@@ -185,6 +185,13 @@ describe("members list, keyset pages", () => {
     expect([past.invalidCursor, past.members]).toEqual([false, []]);
     const long = await listMembers(accountId, { search: "a".repeat(101) });
     expect([long.members, long.problem]).toEqual([[], "Search for at most 100 characters."]);
+    // A lone surrogate would reach the database as U+FFFD, a character nobody typed.
+    const broken = await listMembers(accountId, { search: "Ze\ud800" });
+    expect([broken.members, broken.search, broken.problem]).toEqual([
+      [],
+      "Ze",
+      "Search for letters, digits or an email address.",
+    ]);
   });
 
   it("counts and lists the members without a second factor: no authenticator app and no security key", async () => {
