@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { PURGE_ADVISORY_LOCK } from "@/lib/purge-lock";
@@ -63,9 +64,11 @@ export async function purgeBatch(target: Target, now: Date, limit = PURGE_BATCH)
       { locked: boolean }[]
     >`SELECT pg_try_advisory_xact_lock(${PURGE_ADVISORY_LOCK}) AS locked`;
     if (!lock?.locked) return null;
+    // Planned per run: how much of the table a cutoff selects (none of it, or a backlog of millions)
+    // decides between the expiry index and a scan, which one generic plan cannot.
     return tx.$executeRaw`
       DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-        SELECT ctid FROM ${table} WHERE ${target.expired(now)} LIMIT ${limit}::int))`;
+        SELECT ctid FROM ${table} WHERE ${target.expired(now)} LIMIT ${limit}::int)) ${Prisma.raw(PLANNED_PER_RUN)}`;
   });
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { encodeCursor, keysetFrom, pageOf } from "@/lib/keyset-cursor";
@@ -18,12 +19,24 @@ export const COUNT_LIMIT = 10_000;
 // and a name prefix (./prefix-range) are each one range of the account's members.
 // Walking the users' name index for them instead read 489 users for a page of 51 members of the big
 // account, and 111,000 for a page of "Without 2FA" once most members had 2FA (docs/benchmarks.md).
-const byName = { order: "name", key: Prisma.sql`(m."nameKey" COLLATE "C")`, id: Prisma.sql`m."userId"` };
+const byName = {
+  order: "name",
+  key: Prisma.sql`(m."nameKey" COLLATE "C")`,
+  id: Prisma.sql`m."userId"`,
+  planning: Prisma.empty,
+};
 // An email search lists in email order: its matches are one range of "User_email_prefix_idx" then.
 // In name order PostgreSQL may walk the name index and filter on the email instead, which it prices
 // as cheap; but emails start with the name, so "eve.ba" matched nobody before the users named Eve,
 // and that walk took 0.9–1.7 s on a million users (docs/benchmarks.md).
-const byEmail = { order: "email", key: Prisma.sql`(lower(u."email") COLLATE "C")`, id: Prisma.sql`u."id"` };
+// Its best plan depends on the account's size (walk the emails and probe the memberships, or take the
+// account's members and sort them), so it is planned per run, never by a generic plan.
+const byEmail = {
+  order: "email",
+  key: Prisma.sql`(lower(u."email") COLLATE "C")`,
+  id: Prisma.sql`u."id"`,
+  planning: Prisma.raw(PLANNED_PER_RUN),
+};
 
 export type MemberListOptions = {
   withoutTwoFactor?: boolean;
@@ -101,7 +114,7 @@ export async function listMembers(accountId: string, options: MemberListOptions 
       SELECT m."id" AS "membershipId", m."role"::text AS "role", u."id", u."name", u."email", ${key} AS "key"
       FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
       WHERE ${filter} ${after}
-      ORDER BY ${key} ${order}, ${id} ${order}
+      ORDER BY ${key} ${order}, ${id} ${order} ${sort.planning}
       LIMIT ${MEMBERS_PAGE_SIZE + 1}`,
     search ? null : countMembers(accountId, options.withoutTwoFactor ?? false),
   ]);

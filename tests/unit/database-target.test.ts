@@ -41,14 +41,14 @@ describe("which database the app opens", () => {
 });
 
 describe("how the app connects to a PostgreSQL server", () => {
-  it("keeps its UTC pin and custom plans after a URL's own options, so they win", () => {
+  it("keeps its UTC pin and plan cache rule after a URL's own options, so they win", () => {
     const url = "postgres://u:p%40ss@db.example:5432/twofold?options=-c%20search_path%3Dapp&sslmode=require";
     const { connectionString, options } = startupOptions(url);
-    expect(options).toBe("-c search_path=app -c TimeZone=UTC -c plan_cache_mode=force_custom_plan");
+    expect(options).toBe("-c search_path=app -c TimeZone=UTC -c plan_cache_mode=auto");
     expect(connectionString).toBe("postgres://u:p%40ss@db.example:5432/twofold?sslmode=require");
     expect(startupOptions("postgres://u:p@db.example/twofold")).toEqual({
       connectionString: "postgres://u:p@db.example/twofold",
-      options: "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan",
+      options: "-c TimeZone=UTC -c plan_cache_mode=auto",
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statementNamer } from "@/lib/db/statement-names";
+import { PLANNED_PER_RUN, statementNamer } from "@/lib/db/statement-names";
 
 describe("statementNamer", () => {
   it("gives a text the same name every time and different texts different names", () => {
@@ -26,6 +26,12 @@ describe("statementNamer", () => {
     expect(name('SELECT * FROM "User" WHERE "id" IN ($1)')).toBeDefined();
     expect(name(`SELECT "id" FROM "public"."Membership" WHERE "role" IN (${roles(1)}) OFFSET $2`)).toBeDefined();
     expect(name('INSERT INTO "User" ("id","email") VALUES ($1,$2) RETURNING "id"')).toBeDefined();
+  });
+
+  it("leaves a statement marked to be planned per run unnamed, so no generic plan is kept for it", () => {
+    const name = statementNamer();
+    expect(name(`SELECT * FROM "Membership" WHERE "accountId" = $1 ${PLANNED_PER_RUN} LIMIT $2`)).toBeUndefined();
+    expect(name(`SELECT * FROM "Membership" WHERE "accountId" = $1 LIMIT $2`)).toBeDefined();
   });
 
   it("names no more than its limit, and keeps the names it gave", () => {
