@@ -22,7 +22,11 @@ const PAUSE_MS = 25;
 type Target = { table: string; expired: (now: Date) => Prisma.Sql };
 const expiredBy = (table: string): Target => ({ table, expired: (now) => Prisma.sql`"expiresAt" < ${now}` });
 
-/** What goes, and when. Each condition is served by an index (prisma/schema.prisma). */
+/**
+ * What goes, and when. Each condition is served by an index (prisma/schema.prisma), but
+ * TotpEnrolment's: it holds one row per user between "Enable" and the first code, gone within minutes,
+ * so it stays small enough to scan.
+ */
 export const purgeTargets: Target[] = [
   expiredBy("LoginChallenge"), // a used challenge expires within minutes too; WebAuthn ceremonies go with it
   expiredBy("WebAuthnCeremony"),

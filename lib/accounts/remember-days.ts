@@ -2,7 +2,9 @@ import "server-only";
 import { audit, AuditType } from "@/lib/audit";
 import { MAX_REMEMBER_DEVICE_DAYS } from "@/lib/auth/remembered-devices";
 import { db } from "@/lib/db";
+import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
 import { AppError, ErrorCode } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertCanManage } from "./guard";
 
@@ -25,10 +27,12 @@ export async function setRememberDeviceDays(actorId: string, accountId: string, 
   });
   await prisma.$transaction([
     prisma.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } }),
+    // Planned per run: a generic plan, made for an account of about 100 members, probes each member's
+    // devices, 194 ms for 100,000 members where their own plan hashes the table in 21 ms.
     prisma.$executeRaw`
       UPDATE "RememberedDevice" AS d SET "expiresAt" = d."createdAt" + make_interval(days => ${days}::int)
       WHERE d."userId" IN (SELECT m."userId" FROM "Membership" AS m WHERE m."accountId" = ${accountId})
-        AND d."expiresAt" > d."createdAt" + make_interval(days => ${days}::int)`,
+        AND d."expiresAt" > d."createdAt" + make_interval(days => ${days}::int) ${Prisma.raw(PLANNED_PER_RUN)}`,
   ]);
   await audit({
     type: AuditType.rememberDaysSet,
