@@ -54,11 +54,11 @@ export const transactionOptions = { maxWait: 10_000, timeout: 30_000 } as const;
 /**
  * PostgreSQL's own rule, whatever the server's default: after five runs of a prepared statement it
  * keeps one generic plan when that costs no more than planning each run. The second step's two
- * statements then skip planning: 3.2 ms instead of 4.0 for its whole lib path on the million-user
+ * statements then skip planning: 2.8 ms instead of 4.2 for its whole lib path on the million-user
  * database (docs/benchmarks.md). A generic plan is made for the average parameter (an account of
  * about 100 members), so every statement that reads one account's rows is an index range whatever the
- * account, and the few whose best plan depends on the parameters run unnamed and are planned per run
- * (PLANNED_PER_RUN in ./statement-names).
+ * account, and the few whose best plan depends on the parameters run unnamed and are planned per run:
+ * a new statement of that kind must carry PLANNED_PER_RUN (./statement-names).
  */
 const PLAN_CACHE = "-c plan_cache_mode=auto";
 
