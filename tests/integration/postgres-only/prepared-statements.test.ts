@@ -6,8 +6,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { postgresAdapter } from "@/lib/db/connection";
 import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { freshDatabasePerFile } from "../database";
 
 const { prisma } = freshDatabasePerFile();
