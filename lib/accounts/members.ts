@@ -38,9 +38,16 @@ async function targetMembership(tx: Tx, actorId: string, accountId: string, memb
   return { actor, target };
 }
 
+/**
+ * The role is written into the statement, not sent as a parameter, so that every plan of it, a generic
+ * one too, can read the owners' partial index (Membership_owners_idx) instead of the whole account.
+ */
 async function assertAnotherOwner(tx: Tx, accountId: string, leavingMembershipId: string) {
-  const owners = await tx.membership.count({ where: { accountId, role: "owner", id: { not: leavingMembershipId } } });
-  if (owners === 0) throw new AppError(ErrorCode.lastOwner);
+  const [{ another }] = await tx.$queryRaw<[{ another: boolean }]>`
+    SELECT EXISTS (
+      SELECT 1 FROM "Membership" WHERE "accountId" = ${accountId} AND "role" = 'owner' AND "id" <> ${leavingMembershipId}
+    ) AS "another"`;
+  if (!another) throw new AppError(ErrorCode.lastOwner);
 }
 
 export async function changeRole(

@@ -1,12 +1,14 @@
 // The scale paths timed in-process on the database `npm run seed:scale` made (or a copy of it): the
 // members page (first, later, previous, search, without 2FA, also with 500 left), the members CSV, the
-// audit log (first, deep, one type), the 2FA summary of the enforcement page, the second step (TOTP,
+// audit log (first, deep, one type), the 2FA summary of the enforcement page, an owner made admin (the
+// last-owner check), the second step (TOTP,
 // the full lib path), and turning enforcement on for the 100,000-member account and expanding its
 // broadcast into emails (then undone by SQL, so it can run again). Used by
 // `npm run measure:scale` and `npm run bench -- --scale`; lib/'s database must be that database.
 import { performance } from "node:perf_hooks";
 import { enableEnforcement, protectionSummary } from "../../lib/accounts/enforcement";
 import { listMembers } from "../../lib/accounts/member-list";
+import { changeRole } from "../../lib/accounts/members";
 import { membersCsv } from "../../lib/accounts/members-csv";
 import { listAuditEvents } from "../../lib/audit-log";
 import { verifyChallengeSecondFactor } from "../../lib/auth/sign-in";
@@ -50,6 +52,7 @@ export async function measureScalePaths(): Promise<string> {
     await membersExport(),
     ...(await auditPages()),
     ["2FA summary of the enforcement page", await timed(20, () => protectionSummary(BIG))],
+    await ownerMadeAdmin(),
     await secondStep(),
     ...(await enforcement()),
   ];
@@ -116,6 +119,27 @@ async function membersExport(): Promise<[string, string]> {
     if (lines !== 100_001) throw new Error(`expected a header and 100,000 members, exported ${lines} lines`);
   };
   return ["members CSV, whole export (100,000 rows)", await timed(3, whole)];
+}
+
+/** Member 1, an admin, made owner (untimed) and back to admin (timed: it checks that an owner is left). */
+async function ownerMadeAdmin(): Promise<[string, string]> {
+  const prisma = await db();
+  const member = "sm0000001";
+  try {
+    const samples: number[] = [];
+    for (let run = -1; run < 20; run++) {
+      await changeRole(OWNER, BIG, member, "owner", meta);
+      const start = performance.now();
+      await changeRole(OWNER, BIG, member, "admin", meta);
+      if (run >= 0) samples.push(performance.now() - start); // the first one warms
+    }
+    return ["an owner made admin (the last-owner check), 100,000 members", summary(samples)];
+  } finally {
+    await prisma.membership.update({ where: { id: member }, data: { role: "admin" } });
+    await prisma.auditEvent.deleteMany({
+      where: { accountId: BIG, type: "member.role_changed", userAgent: "measure" },
+    });
+  }
 }
 
 async function auditPages(): Promise<Rows> {
