@@ -1,70 +1,7 @@
-// Runs once when the server starts: validate configuration (a production start without its secrets
-// or its database fails here, with the reason), then open the database, which migrates the embedded
-// one in-process, rehash recovery codes left unkeyed by earlier versions (they are refused until then),
-// and start delivering the mail outbox.
+// Runs once when the server starts (lib/server-start.ts). Next also builds this file for the Edge
+// runtime (for proxy.ts), where Node's APIs do not exist: the start is imported only under a check of
+// NEXT_RUNTIME written as Next inlines it, so that build leaves the import out instead of compiling
+// the database, the migrations and the schema engine for the Edge and warning about each.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  keepServingWithoutLogs();
-  try {
-    await start();
-  } catch (error) {
-    if (process.env.NODE_ENV !== "production") throw error; // development shows it in the browser
-    // `next start` logs a failing register() and then answers every request with a 500. A server
-    // that cannot work stops instead, so the host reports a failed start with the reason.
-    console.error(`\nTwofold did not start. ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+  if (process.env.NEXT_RUNTIME === "nodejs") await (await import("./lib/server-start")).startServer();
 }
-
-/**
- * When whatever reads the server's output goes away (a log shipper, a terminal) or its disk fills,
- * writing fails. Unheeded, that error is uncaught, Next logs it to the same broken stream, and the loop
- * holds the event loop for good: no request answered, SIGTERM ignored. Instead the server serves on,
- * saying once on the other stream (if it still works) that this one's lines are lost.
- */
-function keepServingWithoutLogs() {
-  const streams = [
-    ["stdout", process.stdout, process.stderr],
-    ["stderr", process.stderr, process.stdout],
-  ] as const;
-  for (const [name, stream, other] of streams) {
-    let told = false;
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (told) return;
-      told = true;
-      other.write(
-        `Twofold: writing to ${name} failed (${error.code ?? error.message}); its lines are lost from now on.\n`,
-      );
-    });
-  }
-}
-
-async function start() {
-  const { env } = await import("./lib/env");
-  const config = env();
-  // Development without NEXTAUTH_URL: let next-auth build its URLs from the request's host (any port).
-  // Production requires NEXTAUTH_URL, so a forged Host header never shapes a redirect there.
-  if (!config.production && !config.appUrl) process.env.AUTH_TRUST_HOST ??= "1";
-  // `next start` passes a client's X-Forwarded-For through untouched; server.mjs (`npm start`) appends
-  // the connecting address, which the per-IP limits rely on (lib/client-address.ts).
-  if (config.production && !config.onVercel && process.env.TWOFOLD_SERVER !== "1") {
-    console.warn(
-      "Twofold: started without its server (npm start / node server.mjs). X-Forwarded-For then arrives as the client wrote it, " +
-        "so per-IP limits and audit addresses can be forged. Start it with `npm start`.",
-    );
-  }
-  const { db } = await import("./lib/db");
-  const { upgradeLegacyRecoveryCodes } = await import("./lib/two-factor/recovery-code-upgrade");
-  const upgraded = await upgradeLegacyRecoveryCodes(await db(), config.totpKeys);
-  if (upgraded) console.log(`[db] recovery codes rehashed under the server key: ${upgraded}`);
-  // Mail that could not go out after its request (mail server down, a crash) is retried from here;
-  // serverless hosts, which freeze between requests, call /api/cron/mail instead.
-  // Each run first expands pending broadcasts (one email per member, in batches) into the outbox.
-  const { runMailPoller } = await import("./lib/mail/poll");
-  setInterval(runMailPoller, MAIL_POLL_MS).unref();
-  // Expired challenges, counters, tokens and old mail, in small batches between requests (lib/purge.ts).
-  const { startPurgeSchedule } = await import("./lib/purge");
-  startPurgeSchedule();
-}
-
-const MAIL_POLL_MS = 5_000;
