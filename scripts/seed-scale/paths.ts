@@ -1,10 +1,10 @@
 // The scale paths timed in-process on the database `npm run seed:scale` made (or a copy of it): the
 // members page (first, later, previous, search, without 2FA, also with 500 left), the members CSV, the
 // audit log (first, deep, one type), the 2FA summary of the enforcement page, an owner made admin (the
-// last-owner check), the second step (TOTP,
-// the full lib path), and turning enforcement on for the 100,000-member account and expanding its
-// broadcast into emails (then undone by SQL, so it can run again). Used by
-// `npm run measure:scale` and `npm run bench -- --scale`; lib/'s database must be that database.
+// last-owner check), the second step (TOTP, the full lib path), and turning enforcement on for the
+// 100,000-member account and expanding its broadcast into emails (then undone by SQL, so it can run
+// again). Used by `npm run measure:scale` and `npm run bench -- --scale`; lib/'s database must be that
+// database.
 import { performance } from "node:perf_hooks";
 import { enableEnforcement, protectionSummary } from "../../lib/accounts/enforcement";
 import { listMembers } from "../../lib/accounts/member-list";
