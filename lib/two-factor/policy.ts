@@ -17,22 +17,25 @@ export type TwoFactorPolicy = {
 /** What the rule needs to know: whether the user has a second factor, and their accounts that enforce 2FA. */
 export type PolicyFacts = {
   hasSecondFactor: boolean;
-  enforcing: { id: string; name: string; enforcedAt: Date | null; graceHours: number }[];
+  /** `joinedAt`: when the user's membership of that account began. */
+  enforcing: { id: string; name: string; enforcedAt: Date | null; graceHours: number; joinedAt: Date }[];
 };
 
 /**
  * The one rule for "2FA required at sign-in": the user has a second factor, OR any of their accounts
  * enforces it (Harness). A required user without one must enrol, unless every enforcing account is
- * still inside its grace period. Pure, so the per-request session check (which loads the facts in its
- * own query) applies exactly the rule the sign-in does.
+ * still inside its grace period. A grace period is for the members enforcement found: whoever joins
+ * the account after it was switched on enrols as part of joining (SPEC, "Sign-up and invitations").
+ * Pure, so the per-request session check (which loads the facts in its own query) applies exactly the
+ * rule the sign-in does.
  */
 export function decideTwoFactorPolicy(facts: PolicyFacts, now = new Date()): TwoFactorPolicy {
   const { hasSecondFactor } = facts;
-  const enforcedBy = facts.enforcing.map((account) => ({
-    id: account.id,
-    name: account.name,
-    deadline: new Date((account.enforcedAt ?? now).getTime() + account.graceHours * 3_600_000),
-  }));
+  const enforcedBy = facts.enforcing.map((account) => {
+    const since = account.enforcedAt ?? now;
+    const graceHours = account.joinedAt > since ? 0 : account.graceHours;
+    return { id: account.id, name: account.name, deadline: new Date(since.getTime() + graceHours * 3_600_000) };
+  });
   if (hasSecondFactor) return { hasSecondFactor, enforcedBy, requirement: "verify", graceUntil: null };
   if (!enforcedBy.length) return { hasSecondFactor, enforcedBy, requirement: "none", graceUntil: null };
   const earliest = new Date(Math.min(...enforcedBy.map((a) => a.deadline.getTime())));
@@ -48,7 +51,8 @@ export function decideTwoFactorPolicy(facts: PolicyFacts, now = new Date()): Two
  */
 export const policyFactsSql = Prisma.sql`${hasSecondFactorSql} AS "hasSecondFactor", COALESCE((
     SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt",
-      'graceHours', a."graceHours", 'rememberDeviceDays', a."rememberDeviceDays") ORDER BY a."name")
+      'graceHours', a."graceHours", 'joinedAt', m."createdAt", 'rememberDeviceDays', a."rememberDeviceDays")
+      ORDER BY a."name")
     FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
     WHERE m."userId" = u."id" AND a."enforceTwoFactor"
   ), '[]'::json) AS "enforcing"`;
@@ -58,6 +62,7 @@ type Enforcing = {
   name: string;
   enforcedAt: string | null;
   graceHours: number;
+  joinedAt: string;
   rememberDeviceDays: number;
 };
 export type PolicyFactsRow = { hasSecondFactor: boolean; enforcing: string | Enforcing[] };
@@ -72,6 +77,7 @@ export function readPolicyFacts(row: PolicyFactsRow): PolicyFacts & { rememberDe
       name: a.name,
       enforcedAt: a.enforcedAt ? new Date(a.enforcedAt) : null,
       graceHours: a.graceHours,
+      joinedAt: new Date(a.joinedAt),
     })),
     rememberDeviceDays: enforcing.map((a) => a.rememberDeviceDays),
   };

@@ -137,9 +137,14 @@ describe("enforcement on every way in", () => {
     const during = await checkPassword(member.email, PASSWORD, meta);
     expect(during.requirement).toBe("none");
     expect(during.graceUntil!.getTime()).toBeGreaterThan(Date.now() + 47 * 3_600_000);
+    // 49 hours pass, for the switch and for the membership it found.
     await prisma().account.update({
       where: { id: accountId },
       data: { enforcedAt: new Date(Date.now() - 49 * 3_600_000) },
+    });
+    await prisma().membership.updateMany({
+      where: { accountId },
+      data: { createdAt: new Date(Date.now() - 50 * 3_600_000) },
     });
     expect((await checkPassword(member.email, PASSWORD, meta)).requirement).toBe("enrol");
   });
@@ -154,6 +159,25 @@ describe("enforcement on every way in", () => {
     await expect(
       acceptInvitation(token, { kind: "new", name: "Again", password: PASSWORD }, meta),
     ).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+  });
+
+  it("a grace period is for the members enforcement found: whoever joins during it enrols at sign-up", async () => {
+    const { owner, accountId, member } = await team();
+    await enableEnforcement(owner.user.id, accountId, 48, meta);
+    await inviteMember(owner.user.id, accountId, "latecomer@example.com", "member", meta);
+    const token = (await mailsTo("latecomer@example.com"))[0]!.text.match(/invite\/([\w-]+)/)![1]!;
+    const latecomer = await acceptInvitation(token, { kind: "new", name: "Latecomer", password: PASSWORD }, meta);
+    expect((await startChallenge(latecomer, meta)).requirement).toBe("enrol");
+    expect((await checkPassword("latecomer@example.com", PASSWORD, meta)).requirement).toBe("enrol");
+
+    const elsewhere = await makeUser("Joins Later");
+    await inviteMember(owner.user.id, accountId, elsewhere.email, "member", meta);
+    const second = (await mailsTo(elsewhere.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+    await acceptInvitation(second, { kind: "existing", userId: elsewhere.id }, meta);
+    expect((await twoFactorPolicy(elsewhere.id)).requirement).toBe("enrol");
+
+    // The member who was there when it was switched on keeps the grace.
+    expect((await checkPassword(member.email, PASSWORD, meta)).requirement).toBe("none");
   });
 
   it("invitation of an existing user adds a membership and brings the enforcement with it", async () => {
