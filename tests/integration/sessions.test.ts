@@ -65,8 +65,23 @@ const signIn = async (email: string) => (await signInWithPassword(email)).cookie
 
 async function me() {
   const response = await apiMe();
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    cacheControl: response.headers.get("cache-control"),
+  };
 }
+
+describe("/api/me", () => {
+  it("is never kept by a browser or a shared cache: the profile, the refusals", async () => {
+    const { owner, accountId, member } = await team();
+    expect(await me()).toMatchObject({ status: 401, cacheControl: "private, no-store" });
+    await signIn(member.email);
+    expect(await me()).toMatchObject({ status: 200, body: { email: member.email }, cacheControl: "private, no-store" });
+    await enableEnforcement(owner.user.id, accountId, 0, meta);
+    expect(await me()).toMatchObject({ status: 403, cacheControl: "private, no-store" });
+  });
+});
 
 describe("enforcement reaches sessions that already exist", () => {
   it("a member signed in before the admin pressed Confirm must enrol at the next request, and can do nothing else", async () => {
