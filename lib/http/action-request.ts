@@ -24,12 +24,16 @@ function actionKind(request: Request): "fetch" | "form" | null {
 }
 
 /**
- * Next compares the Origin's host with the first X-Forwarded-Host, else Host; a missing Origin passes.
- * (next.config.js lists no serverActions.allowedOrigins; one added there must be accepted here too.)
+ * A POST from one of this site's own pages. It names its Origin, whose host is the one it was sent to
+ * (the first X-Forwarded-Host, else Host, as Next compares them), and Sec-Fetch-Site, where the browser
+ * sends it, says "same-origin". Every browser names the Origin of a POST, a form's included; Next lets
+ * a request without one through, which only a script would send. (next.config.js lists no
+ * serverActions.allowedOrigins; one added there must be accepted here too.)
  */
-export function sameOrigin(headers: Headers): boolean {
+export function fromThisSite(headers: Headers): boolean {
   const origin = headers.get("origin");
-  if (origin === null) return true;
+  const fetchSite = headers.get("sec-fetch-site");
+  if (origin === null || (fetchSite !== null && fetchSite !== "same-origin")) return false;
   let originHost: string;
   try {
     originHost = new URL(origin).host;
@@ -59,7 +63,7 @@ function formIsDecodable(form: FormData): boolean {
 export async function refuseActionRequest(request: Request): Promise<Refusal | null> {
   const kind = actionKind(request);
   if (!kind) return null;
-  if (!sameOrigin(request.headers)) return refusals.origin;
+  if (!fromThisSite(request.headers)) return refusals.origin;
   if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT) return refusals.size;
   const body = await request.arrayBuffer().catch(() => null);
   if (!body) return refusals.body;

@@ -4,7 +4,7 @@ import { publicActionState } from "@/lib/action";
 import { ErrorCode } from "@/lib/errors";
 import { log, REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log";
 import type { RequestMeta } from "@/lib/request-meta";
-import { ACTION_BODY_LIMIT, refusals, sameOrigin, type Refusal } from "./action-request";
+import { ACTION_BODY_LIMIT, fromThisSite, refusals, type Refusal } from "./action-request";
 import { JSON_CSP, setSecurityHeaders } from "./security-headers";
 
 type Refused = Refusal & { code: ErrorCode };
@@ -21,8 +21,7 @@ const refused = {
  * about 2 ms of CPU a request (docs/benchmarks.md), so it does what the proxy does for an action
  * itself: the same-origin rule and the body limit of actions, a request id for its log lines, and the
  * security headers (next.config.js sets the same on Next's own answers there, a 405 to a GET). It
- * takes only `application/json` from a page of this site: a browser's fetch always names its Origin
- * on a POST, and no cross-site form can send that type.
+ * takes only `application/json` from a page of this site, and no cross-site form can send that type.
  */
 export function jsonEndpoint<S extends z.ZodType, T>(
   schema: S,
@@ -44,10 +43,7 @@ export function jsonEndpoint<S extends z.ZodType, T>(
 
 async function readJson(request: Request): Promise<{ value: unknown } | { refusal: Refused }> {
   const { headers } = request;
-  const fetchSite = headers.get("sec-fetch-site");
-  if (!headers.has("origin") || !sameOrigin(headers) || (fetchSite !== null && fetchSite !== "same-origin")) {
-    return { refusal: refused.site };
-  }
+  if (!fromThisSite(headers)) return { refusal: refused.site };
   if (!/^application\/json\s*(;|$)/i.test(headers.get("content-type") ?? "")) return { refusal: refused.type };
   if (Number(headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT) return { refusal: refused.size };
   const body = await readText(request, ACTION_BODY_LIMIT);

@@ -125,6 +125,12 @@ test("a server action request that React's client would not send is refused with
   expect((await post("[]", { origin: "https://evil.example" })).status()).toBe(403);
   expect((await post("[]", { origin: "not a url" })).status()).toBe(403);
   expect((await post("[]", { origin: "null" })).status()).toBe(403);
+  expect((await post("[]", { "sec-fetch-site": "cross-site" })).status()).toBe(403);
+  const withoutOrigin = await request.post("/forgot-password", {
+    headers: { "next-action": action.id, "content-type": "text/plain;charset=UTF-8" },
+    data: Buffer.from('[{"email":"not-an-email"}]'),
+  });
+  expect(withoutOrigin.status()).toBe(403); // every browser names it on a POST; Next alone would run the action
   expect((await post(`["${"x".repeat(70_000)}"]`)).status()).toBe(413);
 });
 

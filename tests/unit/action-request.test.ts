@@ -110,6 +110,19 @@ describe("server action requests checked before Next decodes them", () => {
     ).toBeNull();
   });
 
+  it("refuses a request that names no Origin, or that the browser says came from elsewhere", async () => {
+    for (const request of [fetchAction("[]"), form({ [`$ACTION_ID_${ID}`]: "" })]) {
+      request.headers.delete("origin");
+      expect(await refuseActionRequest(request)).toMatchObject({ status: 403 });
+    }
+    for (const site of ["cross-site", "same-site", "none"]) {
+      expect(await refuseActionRequest(fetchAction("[]", { "sec-fetch-site": site })), site).toMatchObject({
+        status: 403,
+      });
+    }
+    expect(await refuseActionRequest(fetchAction("[]", { "sec-fetch-site": "same-origin" }))).toBeNull();
+  });
+
   it("refuses a body over the limit with 413, and the limit is next.config.js's", async () => {
     expect(await refuseActionRequest(fetchAction(`["${"x".repeat(ACTION_BODY_LIMIT)}"]`))).toMatchObject({
       status: 413,
