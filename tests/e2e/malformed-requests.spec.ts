@@ -159,7 +159,7 @@ test("a form posted without JavaScript from another origin, or half-formed, is r
   // Paths without a route handler render the not-found page, which takes form posts like any page.
   for (const path of ["/api/no-such-route", "/favicon.ico"]) {
     const response = await request.post(path, {
-      headers: { "content-type": "multipart/form-data; boundary=zz" },
+      headers: { origin: baseURL!, "content-type": "multipart/form-data; boundary=zz" },
       data: Buffer.from("[{"),
     });
     expect(response.status(), path).toBe(400);
