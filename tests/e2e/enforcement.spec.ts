@@ -1,34 +1,27 @@
 import type { Browser, Page } from "@playwright/test";
-import { expect, test, withHydration } from "./fixtures";
-import pg from "pg";
+import { expect, test } from "./fixtures";
 import {
   acceptAsNewUser,
-  asOwnClient,
   enrol,
   enrolInOpenDialog,
   enterPassword,
   errorAlert,
   invite,
+  newClientPage,
   newEmail,
+  onPostgresApp,
   POSTGRES_APP,
-  POSTGRES_URL,
   readMail,
   signOut,
   signUp,
 } from "./helpers";
 import { readmeScreenshot } from "./screenshots";
 
-async function newPage(browser: Browser, baseURL?: string) {
-  const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
-  await asOwnClient(page);
-  return page;
-}
-
 /** The owner invites a new member, who joins in their own browser and signs out again. */
 async function addMember(owner: Page, browser: Browser, baseURL: string | undefined, name: string) {
   const email = newEmail(name);
   const link = await invite(owner, email);
-  const member = await newPage(browser, baseURL);
+  const member = await newClientPage(browser, baseURL);
   await acceptAsNewUser(member, link, name);
   await expect(member).toHaveURL(/\/profile$/);
   await signOut(member);
@@ -94,14 +87,14 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   const withLink = await invite(page, withEmail);
   const withoutLink = await invite(page, withoutEmail);
 
-  const protectedMember = await newPage(browser, baseURL);
+  const protectedMember = await newClientPage(browser, baseURL);
   await acceptAsNewUser(protectedMember, withLink, "Alice With");
   await expect(protectedMember).toHaveURL(/\/profile$/);
   await enrol(protectedMember);
   for (const path of ["/settings/users", "/settings/authentication", "/settings/audit"]) {
     expect((await protectedMember.goto(path))!.status()).toBe(404);
   }
-  const plain = await newPage(browser, baseURL);
+  const plain = await newClientPage(browser, baseURL);
   await acceptAsNewUser(plain, withoutLink, "Bob Without");
   await expect(plain).toHaveURL(/\/profile$/);
 
@@ -154,14 +147,14 @@ test("invitation into an enforcing account: a new user and an existing user both
   await expect(page.getByRole("switch", { name: "Enforce Two Factor Authentication" })).toBeChecked();
 
   const fresh = newEmail("fresh");
-  const newcomer = await newPage(browser, baseURL);
+  const newcomer = await newClientPage(browser, baseURL);
   await acceptAsNewUser(newcomer, await invite(page, fresh), "Fresh Person");
   await expect(newcomer.getByRole("dialog", { name: "Enable Two-Factor Authentication" })).toBeVisible(); // the sign-in page behind it says why
   expect((await newcomer.request.get("/api/me")).status()).toBe(401);
   await enrolInOpenDialog(newcomer);
   await expect(newcomer).toHaveURL(/\/profile$/);
 
-  const existing = await newPage(browser, baseURL);
+  const existing = await newClientPage(browser, baseURL);
   const existingEmail = await signUp(existing, "Existing Person");
   await signOut(existing);
   const link = await invite(page, existingEmail);
@@ -221,15 +214,15 @@ test.describe("on a real PostgreSQL server", () => {
     await expect(member.getByTestId("grace-countdown")).toHaveText(/^23 h 5\d min left$/);
     await signOut(member);
 
-    // The deadline passes (moved in the database, as time would).
-    const db = new pg.Client({ connectionString: POSTGRES_URL });
-    await db.connect();
-    await db.query(
-      `UPDATE "Account" SET "enforcedAt" = now() - interval '25 hours'
-       WHERE id IN (SELECT "accountId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1)`,
+    // The deadline passes: 25 hours, for the switch and for the account's memberships it found.
+    await onPostgresApp(
+      `WITH account AS (
+         SELECT m."accountId" AS id FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1),
+       moved AS (
+         UPDATE "Membership" SET "createdAt" = "createdAt" - interval '25 hours' WHERE "accountId" IN (SELECT id FROM account))
+       UPDATE "Account" SET "enforcedAt" = "enforcedAt" - interval '25 hours' WHERE id IN (SELECT id FROM account)`,
       [memberEmail],
     );
-    await db.end();
 
     await enterPassword(member, memberEmail);
     await expect(member.getByRole("dialog", { name: "Enable Two-Factor Authentication" })).toBeVisible(); // the sign-in page behind it says why

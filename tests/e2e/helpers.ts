@@ -1,9 +1,10 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { totpCode } from "../../lib/two-factor/totp";
 import { codesAround } from "../support/totp-window";
-import { hydrated } from "./fixtures";
-import { DEV_APP, MAIL_HTTP } from "./ports";
+import { hydrated, withHydration } from "./fixtures";
+import { DEV_APP, MAIL_HTTP, POSTGRES_URL } from "./ports";
 export { POSTGRES_APP, POSTGRES_URL } from "./ports";
 
 export const PASSWORD = "correct horse battery staple";
@@ -20,6 +21,24 @@ export async function asOwnClient(page: Page) {
   await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${rand()}.${rand()}.${rand()}` });
 }
 const rand = () => Math.floor(Math.random() * 250) + 1;
+
+/** Another person: a browser of their own (no cookies shared) at a client address of their own. */
+export async function newClientPage(browser: Browser, baseURL?: string) {
+  const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
+  await asOwnClient(page);
+  return page;
+}
+
+/** Runs SQL on the PostgreSQL server behind POSTGRES_APP, as time passing or another instance would. */
+export async function onPostgresApp(sql: string, params: unknown[]) {
+  const db = new pg.Client({ connectionString: POSTGRES_URL });
+  await db.connect();
+  try {
+    await db.query(sql, params);
+  } finally {
+    await db.end();
+  }
+}
 
 /** Fills and sends the sign-up form; the page then says "Check your email" whatever the address. */
 export async function submitSignUp(page: Page, name: string, email: string, password = PASSWORD) {

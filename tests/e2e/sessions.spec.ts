@@ -1,41 +1,23 @@
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import pg from "pg";
-import { expect, test, withHydration } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   acceptAsNewUser,
-  asOwnClient,
   enrol,
   enrolInOpenDialog,
   enterPassword,
   invite,
+  newClientPage,
   newEmail,
+  onPostgresApp,
   PASSWORD,
   POSTGRES_APP,
-  POSTGRES_URL,
   signOut,
   signUp,
 } from "./helpers";
 import { readmeScreenshot } from "./screenshots";
 
-async function newPage(browser: Browser, baseURL?: string) {
-  const page = withHydration(await (await browser.newContext({ baseURL })).newPage());
-  await asOwnClient(page);
-  return page;
-}
-
 async function sessionCookie(context: BrowserContext) {
   return (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
-}
-
-/** Runs SQL on the PostgreSQL server behind POSTGRES_APP, as time passing or another instance would. */
-async function onServer(sql: string, params: unknown[]) {
-  const db = new pg.Client({ connectionString: POSTGRES_URL });
-  await db.connect();
-  try {
-    await db.query(sql, params);
-  } finally {
-    await db.end();
-  }
 }
 
 async function enforceNow(owner: Page) {
@@ -57,7 +39,7 @@ test("a member signed in before the admin enforces 2FA is sent to enrolment at t
   await signUp(page, "Strict Owner");
   await enrol(page);
   const memberEmail = newEmail("Early Member");
-  const member = await newPage(browser, baseURL);
+  const member = await newClientPage(browser, baseURL);
   await acceptAsNewUser(member, await invite(page, memberEmail), "Early Member");
   await expect(member).toHaveURL(/\/profile$/);
   expect((await member.request.get("/api/me")).status()).toBe(200);
@@ -123,7 +105,7 @@ test.describe("on a real PostgreSQL server", () => {
 
     // Twelve hours pass since sign-in (moved in the database, as time would); the JWT itself would
     // still be accepted, and next-auth would happily renew it.
-    await onServer(
+    await onPostgresApp(
       `UPDATE "Session" SET "createdAt" = now() - interval '12 hours 1 minute', "expiresAt" = now() - interval '1 minute'
        WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
       [email],
@@ -139,7 +121,7 @@ test.describe("on a real PostgreSQL server", () => {
     page,
   }) => {
     const email = await signUp(page, "Returning");
-    await onServer(
+    await onPostgresApp(
       `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes'
        WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
       [email],
@@ -167,7 +149,7 @@ test.describe("on a real PostgreSQL server", () => {
     await signUp(page, "Quick Owner");
     await enrol(page);
     const memberEmail = newEmail("Straddler");
-    const member = await newPage(browser, baseURL);
+    const member = await newClientPage(browser, baseURL);
     await acceptAsNewUser(member, await invite(page, memberEmail), "Straddler");
     await expect(member).toHaveURL(/\/profile$/);
     await signOut(member);
@@ -177,7 +159,7 @@ test.describe("on a real PostgreSQL server", () => {
     await member.route("**/api/auth/callback/challenge", async (route) => {
       if (!enforced) {
         enforced = true;
-        await onServer(
+        await onPostgresApp(
           `UPDATE "Account" SET "enforceTwoFactor" = true, "enforcedAt" = now(), "graceHours" = 0
            WHERE id IN (SELECT "accountId" FROM "Membership" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m.role = 'member')`,
           [memberEmail],
