@@ -68,6 +68,7 @@ const words: Record<AuditType, Describe> = {
   [AuditType.passwordReset]: { title: "Password reset by email link" },
   [AuditType.twoFactorEnabled]: { title: "Two-factor authentication turned on" },
   [AuditType.twoFactorDisabled]: { title: "Two-factor authentication turned off", sentence: method },
+  [AuditType.authenticatorAdded]: { title: "Authenticator app added", sentence: method },
   [AuditType.authenticatorRemoved]: { title: "Authenticator app removed", sentence: method },
   [AuditType.twoFactorFailed]: {
     title: "Wrong second factor",
@@ -175,7 +176,10 @@ const words: Record<AuditType, Describe> = {
     title: "Email not delivered",
     sentence: (d) => `"${d.subject}"${d.to ? ` to ${d.to}` : ""} given up after ${d.attempts} attempts (${d.error})`,
   },
-  [AuditType.webAuthnAdded]: { title: "Security key added", sentence: (d) => `${keyName(d)} registered` },
+  [AuditType.webAuthnAdded]: {
+    title: "Security key added",
+    sentence: (d) => [`${keyName(d)} registered`, method(d)].filter(Boolean).join(", "),
+  },
   [AuditType.webAuthnRenamed]: {
     title: "Security key renamed",
     sentence: (d) => (typeof d.from === "string" && d.name ? `From "${d.from}" to ${keyName(d)}` : null),

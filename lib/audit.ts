@@ -24,6 +24,7 @@ export const AuditType = {
   passwordReset: "password.reset",
   twoFactorEnabled: "two_factor.enabled",
   twoFactorDisabled: "two_factor.disabled",
+  authenticatorAdded: "two_factor.authenticator_added",
   authenticatorRemoved: "two_factor.authenticator_removed",
   twoFactorFailed: "two_factor.failed",
   twoFactorReplay: "two_factor.replay",

@@ -6,6 +6,7 @@ export const ErrorCode = {
   emailTaken: "email_taken",
   wrongPassword: "wrong_password",
   passwordRequired: "password_required",
+  secondFactorRequired: "second_factor_required",
   invalidLink: "invalid_link",
   notSignedIn: "not_signed_in",
   enrolmentRequired: "enrolment_required",
@@ -41,6 +42,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   email_taken: "An account with that email already exists. Sign in instead, or reset your password.",
   wrong_password: "Your current password is not correct.",
   password_required: "Confirm your password first: you signed in a while ago.",
+  second_factor_required:
+    "Confirm it's you with a second factor you already have (a code, a recovery code or a security key) first.",
   invalid_link: "This link is invalid, has expired or was already used. Ask for a new one.",
   not_signed_in: "Your session has ended. Please sign in again.",
   enrolment_required: "An account you belong to requires two-factor authentication. Set it up to continue.",

@@ -4,20 +4,24 @@ import type { ActionState } from "@/lib/action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorCode } from "@/lib/errors";
+import type { Proof } from "@/lib/two-factor/proof";
+import { ConfirmStep, type AdditionConfirm } from "./confirm-step";
 import { PasswordStep } from "./password-step";
 import { RecoveryCodesView } from "./recovery-codes-view";
-import { AddKeyDialog, type AddKeyActions } from "./security-key-dialogs";
+import { AddKeyDialog, type AddKeyActions } from "./add-key-dialog";
 import { ScanStep } from "./scan-step";
 
 type Step =
   | { name: "loading" }
   | { name: "password" }
+  | { name: "confirm" }
   | { name: "scan"; secret: string; uri: string }
   | { name: "recovery-codes"; codes: string[] }
   | { name: "failed"; error: string };
 
 export type EnrolmentActions = {
-  start: (input: Record<string, never>) => Promise<ActionState<{ secret: string; uri: string }>>;
+  /** Opens the pending secret; next to another factor only with a proof of one. */
+  start: (input: { proof?: Proof }) => Promise<ActionState<{ secret: string; uri: string }>>;
   enable: (input: { code: string }) => Promise<ActionState<{ recoveryCodes: string[] | null }>>;
   /** In a session that signed in a while ago, the password again (the sign-in itself needs none). */
   confirmPassword?: (input: { password: string }) => Promise<ActionState<unknown>>;
@@ -35,9 +39,12 @@ export function EnrolmentDialog({
   onCancel,
   onDone,
   reason,
+  confirm,
 }: {
   email: string;
   actions: EnrolmentActions;
+  /** What adding the app may be confirmed with, for a user who already has a factor (a key). */
+  confirm?: AdditionConfirm;
   /** Why enrolment is asked for, when it is not the user's own choice (the page behind is hidden). */
   reason?: string;
   onCancel: () => void;
@@ -51,17 +58,20 @@ export function EnrolmentDialog({
 
   const [attempt, setAttempt] = useState(0);
 
+  // Where starting leads: the QR code, or first the password again, then a factor the user has.
+  const stepAfter = (result: Awaited<ReturnType<EnrolmentActions["start"]>>): Step | null =>
+    result.ok && result.data
+      ? { name: "scan", ...result.data }
+      : result.code === ErrorCode.passwordRequired && actions.confirmPassword
+        ? { name: "password" }
+        : result.code === ErrorCode.secondFactorRequired && confirm
+          ? { name: "confirm" }
+          : null;
+
   useEffect(() => {
     let live = true;
     start.current({}).then((result) => {
-      if (!live) return;
-      setStep(
-        result.ok && result.data
-          ? { name: "scan", ...result.data }
-          : result.code === ErrorCode.passwordRequired && actions.confirmPassword
-            ? { name: "password" }
-            : { name: "failed", error: result.error ?? "Could not start." },
-      );
+      if (live) setStep(stepAfter(result) ?? { name: "failed", error: result.error ?? "Could not start." });
     });
     return () => {
       live = false;
@@ -82,7 +92,9 @@ export function EnrolmentDialog({
       description={
         savingCodes
           ? "Two-factor authentication is on. Each code signs you in once if you lose your phone. They are shown only now."
-          : `${reason ? `${reason} ` : ""}Scan the QR code with your authenticator app, or type the Secret Key. It will show codes for ${email}.`
+          : step.name === "confirm"
+            ? "Adding an authenticator app: once you confirm, its QR code is shown."
+            : `${reason ? `${reason} ` : ""}Scan the QR code with your authenticator app, or type the Secret Key. It will show codes for ${email}.`
       }
     >
       {step.name === "loading" && <p role="status">Preparing your secret key…</p>}
@@ -93,6 +105,18 @@ export function EnrolmentDialog({
           onConfirmed={() => {
             setStep({ name: "loading" });
             setAttempt((n) => n + 1);
+          }}
+        />
+      )}
+      {step.name === "confirm" && confirm && (
+        <ConfirmStep
+          confirm={confirm}
+          onCancel={onCancel}
+          onSubmit={async (proof) => {
+            const result = await start.current({ proof });
+            const next = stepAfter(result);
+            if (next) setStep(next);
+            return next ? {} : result; // a wrong code stays in its prompt
           }}
         />
       )}

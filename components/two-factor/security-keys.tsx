@@ -6,14 +6,14 @@ import { Button } from "@/components/ui/button";
 import type { ServerAction } from "@/lib/action";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import type { FactorOptions } from "./factors";
-import type { AddKeyActions } from "./security-key-dialogs";
+import type { AddKeyActions } from "./add-key-dialog";
 
 // The dialogs (and WebAuthn's browser code) are fetched when one opens, not with the profile page.
 const CodeConfirmDialog = dynamic(() => import("./code-confirm-dialog").then((m) => m.CodeConfirmDialog), {
   ssr: false,
 });
-const AddKeyDialog = dynamic(() => import("./security-key-dialogs").then((m) => m.AddKeyDialog), { ssr: false });
-const RenameKeyDialog = dynamic(() => import("./security-key-dialogs").then((m) => m.RenameKeyDialog), { ssr: false });
+const AddKeyDialog = dynamic(() => import("./add-key-dialog").then((m) => m.AddKeyDialog), { ssr: false });
+const RenameKeyDialog = dynamic(() => import("./rename-key-dialog").then((m) => m.RenameKeyDialog), { ssr: false });
 
 /** A key as the page formats it on the server (dates in words, so server and browser agree). */
 export type SecurityKeyRow = { id: string; name: string; created: string; lastUsed: string };
@@ -34,7 +34,7 @@ export function SecurityKeys({
 }: {
   keys: SecurityKeyRow[];
   actions: SecurityKeyActions;
-  /** What removing a key may be confirmed with: the user's own factors. */
+  /** What removing or adding a key may be confirmed with: the user's own factors (none: adding needs none). */
   confirmKinds: FactorKind[];
   confirmOptions: FactorOptions;
 }) {
@@ -81,7 +81,9 @@ export function SecurityKeys({
       <Button variant="secondary" className="self-start" onClick={() => setOpen({ name: "add" })}>
         Add security key or passkey
       </Button>
-      {open.name === "add" && <AddKeyDialog actions={actions} onDone={close} />}
+      {open.name === "add" && (
+        <AddKeyDialog actions={actions} confirm={{ kinds: confirmKinds, options: confirmOptions }} onDone={close} />
+      )}
       {open.name === "rename" && (
         <RenameKeyDialog
           current={open.key.name}

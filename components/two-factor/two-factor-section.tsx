@@ -132,6 +132,7 @@ export function TwoFactorSection({
         <EnrolmentDialog
           email={email}
           actions={actions}
+          confirm={{ kinds: confirmKinds, options: confirmOptions }}
           onCancel={close}
           onDone={() =>
             returnTo ? window.location.assign(safeRedirectPath(returnTo, window.location.origin)) : close()

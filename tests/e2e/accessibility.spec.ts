@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, hydrated, test, withHydration } from "./fixtures";
-import { plugInKey } from "./security-keys";
+import { confirmWithApp, plugInKey } from "./security-keys";
 import {
   acceptAsNewUser,
   asOwnClient,
@@ -112,7 +112,7 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await page.keyboard.press("Escape");
 
   await page.goto("/profile");
-  const { codes } = await enrol(page);
+  const { codes, app } = await enrol(page);
   await signOut(page);
   await enterPassword(page, email);
   await expect(page.getByLabel("Authentication code")).toBeVisible();
@@ -151,6 +151,9 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expectAccessible(page, "add security key dialog");
   await addKey.getByLabel("Name").fill("Axe key");
   await addKey.getByRole("button", { name: "Continue" }).click();
+  await expect(addKey.getByRole("region", { name: "Confirm it's you" })).toBeVisible();
+  await expectAccessible(page, "add security key: confirm it's you");
+  await confirmWithApp(addKey, await app.nextCode());
   await expect(addKey).toBeHidden();
   await expectAccessible(page, "profile with a security key");
   await page.getByRole("button", { name: "Rename Axe key" }).click();

@@ -1,10 +1,12 @@
 // A security key confirms changes on the profile and in the account settings, in Chromium with the
 // DevTools virtual authenticator: removing the authenticator app alone (the key stays and still signs
-// in), regenerating recovery codes and stopping enforcement with the key as the only factor.
+// in), regenerating recovery codes and stopping enforcement with the key as the only factor, and
+// adding the app back. Adding the key itself, next to the app, is confirmed with the app.
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { enrol, enterPassword, signOut, signUp } from "./helpers";
-import { addKey, keyList, plugInKey } from "./security-keys";
+import { totpCode } from "../../lib/two-factor/totp";
+import { enrol, enterPassword, errorAlert, signOut, signUp } from "./helpers";
+import { confirmWithApp, keyList, plugInKey } from "./security-keys";
 
 const twoFactorCard = (page: Page) => page.getByRole("region", { name: "Two-Factor Authentication" });
 const appPart = (page: Page) => page.getByRole("region", { name: "Authenticator app" });
@@ -12,9 +14,22 @@ const appPart = (page: Page) => page.getByRole("region", { name: "Authenticator 
 test("a user with the app and a key removes the app alone, then confirms changes with the key", async ({ page }) => {
   test.setTimeout(180_000);
   const email = await signUp(page, "Key Only");
-  await enrol(page);
+  const { app } = await enrol(page);
   await plugInKey(page);
-  await addKey(page, "Desk YubiKey");
+  // Adding a key next to the app: "Confirm it's you" with the app before the browser asks for the key.
+  await page.getByRole("button", { name: "Add security key or passkey" }).click();
+  const addDialog = page.getByRole("dialog", { name: "Add security key or passkey" });
+  await addDialog.getByLabel("Name").fill("Desk YubiKey");
+  await addDialog.getByRole("button", { name: "Continue" }).click();
+  const confirmStep = addDialog.getByRole("region", { name: "Confirm it's you" });
+  await expect(confirmStep.getByLabel("6-digit code from your authenticator app")).toBeFocused();
+  await page.screenshot({ path: "test-results/screens/add-key-confirm-its-you.png" });
+  await confirmStep.getByLabel("6-digit code from your authenticator app").fill(await app.wrongCode());
+  await confirmStep.getByRole("button", { name: "Confirm" }).click();
+  await expect(errorAlert(addDialog)).toContainText("That code is not correct");
+  await expect(keyList(page)).toHaveCount(0);
+  await confirmWithApp(addDialog, await app.nextCode());
+  await expect(addDialog).toBeHidden();
   await expect(keyList(page)).toContainText("Desk YubiKey");
   await expect(appPart(page).getByRole("button", { name: "Remove authenticator app" })).toBeVisible();
   await twoFactorCard(page).screenshot({ path: "test-results/screens/two-factor-card-app-and-key.png" });
@@ -67,4 +82,17 @@ test("a user with the app and a key removes the app alone, then confirms changes
   await expect(page.getByRole("button", { name: "Use your authenticator app instead" })).toHaveCount(0);
   await page.getByRole("button", { name: "Use your security key" }).click();
   await expect(page).toHaveURL(/\/profile$/);
+
+  // The app again, now next to the key alone: the key confirms it before the QR code is shown.
+  await appPart(page).getByRole("button", { name: "Set up authenticator app" }).click();
+  const enrolDialog = page.getByRole("dialog", { name: "Enable Two-Factor Authentication" });
+  const keyStep = enrolDialog.getByRole("region", { name: "Confirm it's you" });
+  await expect(keyStep).toContainText("When you continue, your browser asks for your security key");
+  await expect(enrolDialog.getByTestId("secret-key")).toHaveCount(0);
+  await keyStep.getByRole("button", { name: "Confirm" }).click();
+  const secret = (await enrolDialog.getByTestId("secret-key").innerText()).replace(/\s/g, "");
+  await enrolDialog.getByLabel("6-digit code from the app").fill(await totpCode(secret));
+  await enrolDialog.getByRole("button", { name: "Enable" }).click();
+  await expect(enrolDialog).toBeHidden(); // no new recovery codes: the saved set stays valid
+  await expect(appPart(page).getByRole("button", { name: "Remove authenticator app" })).toBeVisible();
 });

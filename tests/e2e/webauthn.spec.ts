@@ -21,7 +21,7 @@ for (const server of SERVERS)
       const email = await signUp(page, "Keyholder");
       const { app } = await enrol(page);
       const first = await plugInKey(page);
-      await addKey(page, "Desk YubiKey");
+      await addKey(page, "Desk YubiKey", await app.nextCode());
       await expect(keyList(page).getByRole("listitem")).toHaveCount(1);
       await expect(keyList(page).getByRole("listitem")).toContainText("Desk YubiKey");
       await expect(keyList(page)).toContainText("Last used never");
@@ -57,8 +57,9 @@ for (const server of SERVERS)
       await page.getByRole("button", { name: "Verify" }).click();
       await expect(page).toHaveURL(/\/profile$/);
 
-      // A second key on this authenticator confirms removing the first (the prompt offers keys first).
-      await addKey(page, "Backup key");
+      // A second key on this authenticator (confirmed with the app: the key it holds is not the
+      // user's) confirms removing the first (the prompt offers keys first).
+      await addKey(page, "Backup key", await app.nextCode());
       await keyList(page).getByRole("button", { name: "Remove Desk YubiKey" }).click();
       const remove = page.getByRole("dialog", { name: "Remove “Desk YubiKey”?" });
       await remove.getByRole("button", { name: "Remove" }).click();

@@ -8,6 +8,14 @@ describe("security key events in words", () => {
       title: "Security key added",
       sentence: '"YubiKey" registered',
     });
+    // A key or the app added next to another factor says which one confirmed it.
+    expect(describeAuditEvent(AuditType.webAuthnAdded, { name: "YubiKey", method: "totp" }).sentence).toBe(
+      '"YubiKey" registered, confirmed with an authenticator code',
+    );
+    expect(describeAuditEvent(AuditType.authenticatorAdded, { method: "recovery" })).toEqual({
+      title: "Authenticator app added",
+      sentence: "confirmed with a recovery code",
+    });
     expect(describeAuditEvent(AuditType.webAuthnRemoved, { name: "YubiKey", method: "webauthn" }).sentence).toBe(
       '"YubiKey" removed, confirmed with a security key',
     );

@@ -3,10 +3,11 @@ import { z } from "zod";
 import { authedAction, enrolmentAction } from "@/lib/action";
 import { reissueSession } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/password";
-import { confirmPassword, requireRecentPassword } from "@/lib/auth/recent-password";
+import { confirmPassword } from "@/lib/auth/recent-password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
+import { startAppEnrolment } from "@/lib/two-factor/add-factor";
+import { confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { disableTwoFactor, regenerateRecoveryCodes, removeAuthenticatorApp } from "@/lib/two-factor/manage";
 import { proofSchema, totpCodeSchema } from "@/lib/two-factor/proof";
 
@@ -28,7 +29,8 @@ export const changePasswordAction = authedAction(passwordChange, async (input, {
 });
 
 // The enrolment steps are the only actions open to a user an account requires to enrol. Adding a
-// factor needs the password lately in this session; confirmPasswordAgain gives it when it is older.
+// factor needs the password lately in this session (confirmPasswordAgain gives it when it is older)
+// and, next to another factor, a proof of one (lib/two-factor/add-factor.ts).
 export const confirmPasswordAgain = enrolmentAction(
   z.object({ password: z.string().min(1, "Enter your password.").max(256) }),
   async ({ password }, { user, session, meta }) => {
@@ -37,11 +39,13 @@ export const confirmPasswordAgain = enrolmentAction(
   },
 );
 
-export const startEnrolment = enrolmentAction(z.object({}), async (_, { user, session }) => {
-  await requireRecentPassword(session.id);
-  const { secret, uri } = await beginEnrolment(user);
-  return { secret, uri };
-});
+export const startEnrolment = enrolmentAction(
+  z.object({ proof: proofSchema.optional() }),
+  async ({ proof }, { user, session, meta }) => {
+    const { secret, uri } = await startAppEnrolment({ user, session, meta }, proof);
+    return { secret, uri };
+  },
+);
 
 export const enableTwoFactor = enrolmentAction(
   z.object({ code: totpCodeSchema }),

@@ -16,13 +16,13 @@ async function enrolmentChallenge(token: string | undefined) {
 
 export async function beginChallengeEnrolment(token: string | undefined) {
   const challenge = await enrolmentChallenge(token);
-  return beginEnrolment(challenge.user);
+  return beginEnrolment(challenge.user, { version: challenge.userVersion, confirmedWith: null });
 }
 
 /** Forced enrolment with a security key: registration options bound to this user (5 minutes). */
 export async function beginChallengeKeyEnrolment(token: string | undefined) {
   const challenge = await enrolmentChallenge(token);
-  return webAuthnRegistrationOptions(challenge.userId);
+  return webAuthnRegistrationOptions(challenge.userId, { version: challenge.userVersion, confirmedWith: null });
 }
 
 /**

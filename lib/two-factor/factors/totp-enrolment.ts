@@ -10,25 +10,42 @@ import { assertWellFormed } from "../attempts";
 import { openTotpSecret, sealTotpSecret } from "../secret-store";
 import { hasSecondFactor } from "../second-factor";
 import { replaceRecoveryCodes } from "../store";
+import type { Setup } from "../setup";
 import { matchTotpStep, newTotpSecret, totpUri } from "../totp";
 
 export const ENROLMENT_TTL_MS = 10 * 60_000;
 
 /**
+ * One app per user: a second enrolment is refused (before a proof is spent on it, ../add-factor.ts).
+ * Returns the user's session version.
+ */
+export async function assertAppNotSetUp(userId: string): Promise<number> {
+  const prisma = await db();
+  const current = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { totpEnabledAt: true, sessionVersion: true },
+  });
+  if (current.totpEnabledAt) throw new AppError(ErrorCode.alreadyEnabled);
+  return current.sessionVersion;
+}
+
+/**
  * Starts enrolment: a fresh secret kept server-side (encrypted, bound to the user, 10 minutes).
  * This is the only time the secret goes to the browser: to draw the QR code and the Secret Key.
+ * `setup`: what it is opened under (../setup.ts); without one, the user's version now and no proof.
  */
-export async function beginEnrolment(user: { id: string; email: string }) {
-  const prisma = await db();
-  const current = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
-  if (current.totpEnabledAt) throw new AppError(ErrorCode.alreadyEnabled);
+export async function beginEnrolment(user: { id: string; email: string }, setup?: Setup) {
+  const current = await assertAppNotSetUp(user.id);
+  const { version, confirmedWith } = setup ?? { version: current, confirmedWith: null };
   const secret = newTotpSecret();
   const expiresAt = new Date(Date.now() + ENROLMENT_TTL_MS);
   const sealed = sealTotpSecret(user.id, secret, "enrol");
+  const opened = { secret: sealed, expiresAt, confirmedWith, userVersion: version };
+  const prisma = await db();
   await prisma.totpEnrolment.upsert({
     where: { userId: user.id },
-    create: { userId: user.id, secret: sealed, expiresAt },
-    update: { secret: sealed, expiresAt, createdAt: new Date() },
+    create: { userId: user.id, ...opened },
+    update: { ...opened, createdAt: new Date() },
   });
   return { secret, uri: totpUri(env().appName, user.email, secret), expiresAt };
 }
@@ -38,13 +55,16 @@ export async function beginEnrolment(user: { id: string; email: string }) {
  * last accepted one, so it cannot be replayed at sign-in. Ends other sessions and open sign-ins.
  *
  * `expectedVersion`: the session version the caller was authorised under (a sign-in's challenge, a
- * session). 2FA is then turned on only if the version is still that one, in the same conditional
- * update: a password change that landed meanwhile wins, and this enrolment changes nothing.
+ * session), which must be the one the secret was opened under (../setup.ts). 2FA is then turned on
+ * only if the user's version is still that one, in the same conditional update: a password change or
+ * another factor that landed meanwhile wins, and this enrolment changes nothing.
  */
 export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion?: number) {
   const prisma = await db();
   const pending = await prisma.totpEnrolment.findUnique({ where: { userId } });
-  if (!pending || pending.expiresAt <= new Date()) throw new AppError(ErrorCode.enrolmentExpired);
+  const version = pending?.userVersion ?? null; // null: opened before setups carried a version
+  if (!pending || version === null || pending.expiresAt <= new Date() || (expectedVersion ?? version) !== version)
+    throw new AppError(ErrorCode.enrolmentExpired);
   assertWellFormed({ method: "totp", code });
   const secret = openTotpSecret(userId, pending.secret, "enrol");
   const step = await matchTotpStep(secret, code);
@@ -58,11 +78,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
     // has a security key keeps the set they saved.
     const first = !(await hasSecondFactor(userId, tx));
     const { count } = await tx.user.updateMany({
-      where: {
-        id: userId,
-        totpEnabledAt: null,
-        ...(expectedVersion === undefined ? {} : { sessionVersion: expectedVersion }),
-      },
+      where: { id: userId, totpEnabledAt: null, sessionVersion: version },
       data: {
         totpSecret: sealTotpSecret(userId, secret),
         totpEnabledAt: new Date(),
@@ -83,7 +99,13 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
     });
     return { codes, user };
   });
-  await audit({ type: AuditType.twoFactorEnabled, actorId: userId, meta });
+  // Next to another factor the app is an addition, confirmed with one of them (../add-factor.ts).
+  const method = pending.confirmedWith;
+  await audit(
+    result.codes
+      ? { type: AuditType.twoFactorEnabled, actorId: userId, meta }
+      : { type: AuditType.authenticatorAdded, actorId: userId, meta, details: method ? { method } : undefined },
+  );
   if (result.codes) {
     await audit({
       type: AuditType.recoveryCodesGenerated,

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import type { Setup } from "../setup";
 
 /** What a ceremony's challenge is bound to: the user, and for a sign-in also one login challenge. */
 export type CeremonyScope =
@@ -8,8 +9,15 @@ export type CeremonyScope =
 /**
  * Stores the challenge of options just issued. A newer ceremony of the same scope replaces the older
  * one (a sign-in has one per login challenge), so at most one answer is ever expected per scope.
+ * `setup`: for adding a key, what it is opened under (../setup.ts).
  */
-export async function openCeremony(userId: string, scope: CeremonyScope, challenge: string, expiresAt: Date) {
+export async function openCeremony(
+  userId: string,
+  scope: CeremonyScope,
+  challenge: string,
+  expiresAt: Date,
+  setup?: Setup,
+) {
   const prisma = await db();
   if (scope.purpose === "sign-in") {
     const data = { userId, purpose: scope.purpose, challenge, expiresAt, createdAt: new Date() };
@@ -22,7 +30,16 @@ export async function openCeremony(userId: string, scope: CeremonyScope, challen
   }
   await prisma.$transaction([
     prisma.webAuthnCeremony.deleteMany({ where: { userId, purpose: scope.purpose } }),
-    prisma.webAuthnCeremony.create({ data: { userId, purpose: scope.purpose, challenge, expiresAt } }),
+    prisma.webAuthnCeremony.create({
+      data: {
+        userId,
+        purpose: scope.purpose,
+        challenge,
+        expiresAt,
+        confirmedWith: setup?.confirmedWith ?? null,
+        userVersion: setup?.version ?? null,
+      },
+    }),
   ]);
 }
 
@@ -43,4 +60,17 @@ export async function consumeCeremony(userId: string, scope: CeremonyScope, chal
     },
   });
   return count === 1;
+}
+
+/**
+ * What the key registration whose ceremony carries this challenge was opened under (read before it
+ * is taken); null for none, or one opened before setups carried a version.
+ */
+export async function registrationSetup(userId: string, challenge: string) {
+  const prisma = await db();
+  const found = await prisma.webAuthnCeremony.findFirst({
+    where: { challenge, userId, purpose: "register" },
+    select: { confirmedWith: true, userVersion: true },
+  });
+  return found?.userVersion == null ? null : { version: found.userVersion, confirmedWith: found.confirmedWith };
 }

@@ -8,10 +8,11 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import type { Setup } from "../setup";
 import { hasSecondFactor } from "../second-factor";
 import { replaceRecoveryCodes } from "../store";
 import { clientDataChallenge, unreadable } from "./client-data";
-import { consumeCeremony, openCeremony } from "./ceremony";
+import { consumeCeremony, openCeremony, registrationSetup } from "./ceremony";
 import { knownTransports, parseKeyName, webAuthnCredentialSelect } from "./credentials";
 import { relyingParty } from "./relying-party";
 import { registrationResponseSchema } from "./schema";
@@ -24,12 +25,18 @@ const userHandle = (userId: string) => new Uint8Array(createHash("sha256").updat
 /**
  * Options for adding a key (server-side challenge bound to this user, 5 minutes). The user's existing
  * keys are excluded, so an authenticator that already holds one is not registered twice.
+ * `setup`: what it is opened under (../setup.ts); without one, the user's version now and no proof.
  */
-export async function webAuthnRegistrationOptions(userId: string) {
+export async function webAuthnRegistrationOptions(userId: string, setup?: Setup) {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { email: true, name: true, webAuthnCredentials: { select: { credentialId: true, transports: true } } },
+    select: {
+      email: true,
+      name: true,
+      sessionVersion: true,
+      webAuthnCredentials: { select: { credentialId: true, transports: true } },
+    },
   });
   const rp = relyingParty();
   const options = await generateRegistrationOptions({
@@ -46,7 +53,9 @@ export async function webAuthnRegistrationOptions(userId: string) {
     authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
     timeout: REGISTRATION_TTL_MS,
   });
-  await openCeremony(userId, { purpose: "register" }, options.challenge, new Date(Date.now() + REGISTRATION_TTL_MS));
+  const expiresAt = new Date(Date.now() + REGISTRATION_TTL_MS);
+  const opened = setup ?? { version: user.sessionVersion, confirmedWith: null };
+  await openCeremony(userId, { purpose: "register" }, options.challenge, expiresAt, opened);
   return options;
 }
 
@@ -68,6 +77,7 @@ export async function verifyWebAuthnRegistration(
   const parsed = registrationResponseSchema.safeParse(input.response);
   const challenge = parsed.success ? clientDataChallenge(parsed.data.response.clientDataJSON) : null;
   if (!parsed.success || !challenge) throw unreadable();
+  const setup = await registrationSetup(userId, challenge);
   if (!(await consumeCeremony(userId, { purpose: "register" }, challenge)))
     throw new AppError(ErrorCode.enrolmentExpired);
   const rp = relyingParty();
@@ -95,6 +105,8 @@ export async function verifyWebAuthnRegistration(
       if (expectedVersion !== undefined && user.sessionVersion !== expectedVersion) {
         throw new AppError(ErrorCode.notSignedIn);
       }
+      // A first factor, a factor removed or a password changed since it was opened (../setup.ts).
+      if (setup?.version !== user.sessionVersion) throw new AppError(ErrorCode.enrolmentExpired);
       const first = !(await hasSecondFactor(userId, tx));
       const key = await tx.webAuthnCredential.create({
         data: {
@@ -121,7 +133,9 @@ export async function verifyWebAuthnRegistration(
         throw new AppError(ErrorCode.alreadyEnabled, "This security key is already registered.");
       throw error;
     });
-  await audit({ type: AuditType.webAuthnAdded, actorId: userId, meta, details: { name } });
+  const confirmedWith = setup?.confirmedWith;
+  const details: Record<string, string> = confirmedWith ? { name, method: confirmedWith } : { name };
+  await audit({ type: AuditType.webAuthnAdded, actorId: userId, meta, details });
   if (result.recoveryCodes) {
     await audit({ type: AuditType.twoFactorEnabled, actorId: userId, meta, details: { method: "webauthn" } });
     await audit({
