@@ -208,10 +208,15 @@ describe("the delivery route for hosts without a server (/api/cron/mail)", () =>
   const secret = "s".repeat(40);
 
   it("does not exist without CRON_SECRET, and refuses any other secret", async () => {
-    expect((await call(await routeWith({}), `Bearer ${secret}`)).status).toBe(404);
+    const absent = await call(await routeWith({}), `Bearer ${secret}`);
+    expect([absent.status, absent.headers.get("cache-control")]).toEqual([404, "private, no-store"]);
     const GET = await routeWith({ CRON_SECRET: secret });
     for (const header of [undefined, "Bearer wrong", `Bearer ${secret}x`, secret, `bearer ${secret}`]) {
-      expect((await call(GET, header)).status, String(header)).toBe(401);
+      const refused = await call(GET, header);
+      expect([refused.status, refused.headers.get("cache-control")], String(header)).toEqual([
+        401,
+        "private, no-store",
+      ]);
     }
   });
 
@@ -220,7 +225,7 @@ describe("the delivery route for hosts without a server (/api/cron/mail)", () =>
     await queueMail(mail(to, "From the cron"));
     const GET = await routeWith({ CRON_SECRET: secret });
     const response = await call(GET, `Bearer ${secret}`);
-    expect(response.status).toBe(200);
+    expect([response.status, response.headers.get("cache-control")]).toEqual([200, "private, no-store"]);
     expect((await response.json()).sent).toBeGreaterThanOrEqual(1);
     // Without SMTP_URL outside production, delivery is the development mailbox: kept whole.
     expect(await prisma().emailMessage.findFirstOrThrow({ where: { to } })).toMatchObject({

@@ -1,10 +1,10 @@
-import { NextResponse } from "next/server";
 import { healthReport } from "@/lib/health";
+import { uncachedJson } from "@/lib/http/uncached-json";
 
 export const dynamic = "force-dynamic";
 
 /** For load balancers and uptime checks: 200 when the database answers and is migrated, else 503. */
 export async function GET() {
   const report = await healthReport();
-  return NextResponse.json(report, { status: report.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return uncachedJson(report, report.ok ? 200 : 503);
 }

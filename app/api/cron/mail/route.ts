@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { uncachedJson } from "@/lib/http/uncached-json";
 import { pollMail } from "@/lib/mail/poll";
 import { defaultTransport } from "@/lib/mail/send";
 import { purgeExpired } from "@/lib/purge";
@@ -20,8 +21,8 @@ function authorised(request: NextRequest, secret: string): boolean {
  */
 export async function GET(request: NextRequest) {
   const secret = env().cronSecret;
-  if (!secret) return NextResponse.json({ error: "Not found." }, { status: 404 });
-  if (!authorised(request, secret)) return NextResponse.json({ error: "Unauthorised." }, { status: 401 });
+  if (!secret) return uncachedJson({ error: "Not found." }, 404);
+  if (!authorised(request, secret)) return uncachedJson({ error: "Unauthorised." }, 401);
   const delivered = await pollMail(defaultTransport());
-  return NextResponse.json({ ...delivered, purged: await purgeExpired(undefined, { maxBatches: 5 }) });
+  return uncachedJson({ ...delivered, purged: await purgeExpired(undefined, { maxBatches: 5 }) });
 }
