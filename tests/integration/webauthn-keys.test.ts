@@ -2,13 +2,14 @@
 // (tests/support/soft-authenticator.ts), on PGlite and PostgreSQL.
 import { describe, expect, it } from "vitest";
 import { AuditType } from "@/lib/audit";
+import { applyMigrations, readMigrations } from "@/lib/db/migrations";
 import { ErrorCode } from "@/lib/errors";
 import { webAuthnAuthenticationOptions } from "@/lib/two-factor/webauthn/assertion";
 import { listWebAuthnCredentials, renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials";
 import { webAuthnRegistrationOptions, verifyWebAuthnRegistration } from "@/lib/two-factor/webauthn/registration";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { freshDatabasePerFile } from "./database";
+import { freshDatabasePerFile, withEmptyDatabase } from "./database";
 import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
 import { key, registerKey, rp, startSignIn, totp, userWithKey } from "./webauthn-fixtures";
 
@@ -73,6 +74,44 @@ describe("registering a key", () => {
     });
     expect((await listWebAuthnCredentials(alice.id)).map((k) => k.name)).toEqual(["Mine"]);
     expect(await listWebAuthnCredentials(mallory.id)).toEqual([]);
+  });
+
+  it("options asked for at once leave one registration open: one of their answers is taken", async () => {
+    const user = await makeUser();
+    for (let round = 0; round < 3; round++) {
+      const optionsSets = await Promise.all(Array.from({ length: 8 }, () => webAuthnRegistrationOptions(user.id)));
+      expect(await prisma().webAuthnCeremony.count({ where: { userId: user.id, purpose: "register" } })).toBe(1);
+      const outcomes = await Promise.allSettled(
+        optionsSets.map((options, i) => {
+          const response = new SoftAuthenticator(rp).register(options);
+          return verifyWebAuthnRegistration(user.id, { response, name: `Key ${round}.${i}` }, meta);
+        }),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+    }
+    expect(await listWebAuthnCredentials(user.id)).toHaveLength(3);
+  });
+
+  it("the migration to one open registration keeps each user's newest of those left open before", async () => {
+    await withEmptyDatabase(async (sql, factory) => {
+      const migrations = await readMigrations();
+      const at = migrations.findIndex((m) => m.name.endsWith("_one_open_ceremony"));
+      await applyMigrations(factory, migrations.slice(0, at));
+      await sql(`
+        INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES
+          ('u', 'u@x.test', 'U', 'x', now()), ('v', 'v@x.test', 'V', 'x', now());
+        INSERT INTO "WebAuthnCeremony" (id, "userId", purpose, challenge, "expiresAt", "createdAt") VALUES
+          ('old', 'u', 'register', 'c1', now() + interval '5 minutes', now() - interval '2 seconds'),
+          ('new', 'u', 'register', 'c2', now() + interval '5 minutes', now() - interval '1 second'),
+          ('confirm', 'u', 'confirm', 'c3', now() + interval '5 minutes', now() - interval '3 seconds'),
+          ('other', 'v', 'register', 'c4', now() + interval '5 minutes', now() - interval '3 seconds');`);
+      await applyMigrations(factory, migrations);
+      expect(await sql(`SELECT id FROM "WebAuthnCeremony" ORDER BY id`)).toEqual([
+        { id: "confirm" },
+        { id: "new" },
+        { id: "other" },
+      ]);
+    });
   });
 
   it("refuses an answer made on another site, a malformed one, and a bad name; nothing is stored", async () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Setup } from "../setup";
 
@@ -8,7 +9,8 @@ export type CeremonyScope =
 
 /**
  * Stores the challenge of options just issued. A newer ceremony of the same scope replaces the older
- * one (a sign-in has one per login challenge), so at most one answer is ever expected per scope.
+ * one (a sign-in has one per login challenge), so at most one answer is ever expected per scope, also
+ * when options are asked for at once.
  * `setup`: for adding a key, what it is opened under (../setup.ts).
  */
 export async function openCeremony(
@@ -28,19 +30,15 @@ export async function openCeremony(
     });
     return;
   }
-  await prisma.$transaction([
-    prisma.webAuthnCeremony.deleteMany({ where: { userId, purpose: scope.purpose } }),
-    prisma.webAuthnCeremony.create({
-      data: {
-        userId,
-        purpose: scope.purpose,
-        challenge,
-        expiresAt,
-        confirmedWith: setup?.confirmedWith ?? null,
-        userVersion: setup?.version ?? null,
-      },
-    }),
-  ]);
+  // One statement on the partial unique index of migration 20261205173000, so options asked for at
+  // once leave one ceremony open rather than one each.
+  await prisma.$executeRaw`
+    INSERT INTO "WebAuthnCeremony" ("id", "userId", "purpose", "challenge", "expiresAt", "createdAt", "confirmedWith", "userVersion")
+    VALUES (${randomUUID()}, ${userId}, ${scope.purpose}, ${challenge}, ${expiresAt}, ${new Date()},
+      ${setup?.confirmedWith ?? null}::text, ${setup?.version ?? null}::int)
+    ON CONFLICT ("userId", "purpose") WHERE "loginChallengeId" IS NULL DO UPDATE SET
+      "challenge" = EXCLUDED."challenge", "expiresAt" = EXCLUDED."expiresAt", "createdAt" = EXCLUDED."createdAt",
+      "confirmedWith" = EXCLUDED."confirmedWith", "userVersion" = EXCLUDED."userVersion"`;
 }
 
 /**
