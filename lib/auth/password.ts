@@ -81,25 +81,38 @@ export async function requestPasswordReset(email: string, meta: RequestMeta): Pr
   const attempt = await reserveAttempt(`reset:${email}`, limits.resetPerEmail.limit, limits.resetPerEmail.windowMs);
   if (!attempt.allowed) return;
   const prisma = await db();
-  const user = await prisma.user.findUnique({ where: { email }, select: { id: true } });
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, sessionVersion: true } });
   if (!user) return;
   const token = randomToken();
   await prisma.passwordResetToken.create({
-    data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
+    data: {
+      userId: user.id,
+      tokenHash: sha256(token),
+      userVersion: user.sessionVersion,
+      expiresAt: new Date(Date.now() + RESET_TTL_MS),
+    },
   });
   await audit({ type: AuditType.passwordResetRequested, subjectId: user.id, meta });
   await sendMail(messages.passwordReset(email, token, meta.origin));
 }
 
-/** Whether a reset link can still be used (for the page to show the form or an error). */
+/**
+ * Whether a reset link can still be used (for the page to show the form or an error): unused, in
+ * time, and sent under the user's session version now, so a password change or anything else that
+ * ends the user's sessions since ends it too.
+ */
 export async function resetTokenIsUsable(token: string): Promise<boolean> {
   const prisma = await db();
-  const row = await prisma.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
-  return !!row && !row.usedAt && row.expiresAt > new Date();
+  const row = await prisma.passwordResetToken.findUnique({
+    where: { tokenHash: sha256(token) },
+    select: { usedAt: true, expiresAt: true, userVersion: true, user: { select: { sessionVersion: true } } },
+  });
+  return !!row && !row.usedAt && row.expiresAt > new Date() && row.userVersion === row.user.sessionVersion;
 }
 
 /**
- * Sets a new password from a reset link, once: the token is spent by a conditional update. All
+ * Sets a new password from a reset link, once, and only while the user's session version is the one
+ * the link was sent under (`resetTokenIsUsable`): the token is spent by a conditional update. All
  * sessions and open sign-ins end; the user then signs in and meets the second factor as usual. The
  * link is checked before any hashing, and wrong links are limited per client address.
  */
@@ -119,7 +132,12 @@ export async function resetPassword(token: string, password: string, meta: Reque
       data: { usedAt: now },
     });
     if (count !== 1) return null; // spent meanwhile by a parallel request
-    await tx.user.update({ where: { id: row.userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+    // Only under the version the link was sent with: a change that ended sessions meanwhile wins.
+    const changed = await tx.user.updateMany({
+      where: { id: row.userId, sessionVersion: row.userVersion },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+    });
+    if (changed.count !== 1) return null;
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
     return row.userId;
   });

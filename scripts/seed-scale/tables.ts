@@ -81,8 +81,8 @@ export function bulkStatements(users: number, accounts: number): [string, string
     ],
     [
       "password reset tokens (used or expired, 1 in 10 live)",
-      `INSERT INTO "PasswordResetToken" (id, "userId", "tokenHash", "expiresAt", "usedAt", "createdAt")
-       SELECT 'sr' || n, ${uid(`(n * 17) % ${users}`)}, md5('reset' || n),
+      `INSERT INTO "PasswordResetToken" (id, "userId", "tokenHash", "userVersion", "expiresAt", "usedAt", "createdAt")
+       SELECT 'sr' || n, ${uid(`(n * 17) % ${users}`)}, md5('reset' || n), 0,
          CASE WHEN n % 10 = 0 THEN now() + interval '30 minutes' ELSE now() - interval '1 day' END,
          CASE WHEN n % 4 = 1 THEN now() - interval '1 day' END, now() - interval '2 days'
        FROM generate_series(0, 49999) n`,

@@ -2,7 +2,7 @@ import { openSession } from "@/lib/auth/session-record";
 import { describe, expect, it } from "vitest";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
-import { createUserWithAccount } from "@/lib/auth/users";
+import { bumpSessionVersion, createUserWithAccount } from "@/lib/auth/users";
 import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
@@ -136,6 +136,31 @@ describe("password change and reset", () => {
     });
     expect(await resetTokenIsUsable(token)).toBe(false);
     await expect(checkPassword(user.email, "chosen after reset", meta)).resolves.toBeTruthy();
+  });
+
+  it("a link asked for before the password changed, or before any change that ends sessions, no longer works", async () => {
+    const linkOf = async (email: string) => {
+      await requestPasswordReset(email, meta);
+      return (await mailsTo(email)).at(-1)!.text.match(/reset-password\/([\w-]+)/)![1]!;
+    };
+    const changed = await makeUser("Alarmed");
+    const seen = await linkOf(changed.email);
+    await changePassword(changed.id, PASSWORD, "changed from the profile", meta);
+    expect(await resetTokenIsUsable(seen)).toBe(false);
+    await expect(resetPassword(seen, "attacker's choice 123", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
+    await expect(checkPassword(changed.email, "changed from the profile", meta)).resolves.toBeTruthy();
+
+    const ended = await makeUser("Careful");
+    const old = await linkOf(ended.email);
+    await bumpSessionVersion(ended.id); // "sign out everywhere", a 2FA change, an admin's Reset 2FA
+    await expect(resetPassword(old, "attacker's choice 123", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
+    const fresh = await linkOf(ended.email);
+    await resetPassword(fresh, "chosen after the change", meta);
+    await expect(checkPassword(ended.email, "chosen after the change", meta)).resolves.toBeTruthy();
   });
 
   it("refuses an expired reset link and keeps the old password", async () => {

@@ -42,7 +42,7 @@ async function seed(now: Date) {
     });
     await p.rateLimit.create({ data: { key: `${tag}-r`, expiresAt } });
     await p.passwordResetToken.create({
-      data: { id: `${tag}-p`, userId: user.id, tokenHash: `${tag}-p`, expiresAt, usedAt: at(-2 * MIN) },
+      data: { id: `${tag}-p`, userId: user.id, tokenHash: `${tag}-p`, userVersion: 0, expiresAt, usedAt: at(-2 * MIN) },
     });
     await p.invitation.create({
       data: { id: `${tag}-i`, accountId, email: `${tag}@x.test`, role: "member", tokenHash: `${tag}-i`, expiresAt },
