@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { csvField, membersCsv } from "@/lib/accounts/members-csv";
 import { AuditType } from "@/lib/audit";
+import { nameSchema } from "@/lib/auth/users";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor } from "./fixtures";
 
@@ -20,12 +21,33 @@ describe("members CSV", () => {
       ["+cmd", "'+cmd"],
       ["-2", "'-2"],
       ["@SUM(A1)", "'@SUM(A1)"],
-      ["\tx", "'\tx"],
+      ["\tx", '"\'\tx"'],
       ['a "b", c', '"a ""b"", c"'],
       ["line\nbreak", '"line\nbreak"'],
+      ["Evil;=cmd", '"Evil;=cmd"'],
+      ["a\t=b", '"a\t=b"'],
       [null, ""],
     ] as const) {
       expect(csvField(input)).toBe(output);
+    }
+  });
+
+  it("a name cannot start a formula cell where the spreadsheet splits on ';' or tabs (European Excel locales)", async () => {
+    const owner = await makeUser("Owner");
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.id } });
+    const name = nameSchema.parse("Evil;=cmd|' /C calc'!A0;@SUM(1)");
+    const evil = await prisma().user.create({ data: { email: "evil@example.com", name, passwordHash: "x" } });
+    await prisma().membership.create({ data: { userId: evil.id, accountId, role: "member" } });
+    const line = (await csv(accountId)).find((l) => l.includes("evil@example.com"))!;
+    for (const separator of [";", "\t", ","]) {
+      // Cells as a spreadsheet splits them: a quoted stretch is never split.
+      const cells = line.match(
+        new RegExp(`("([^"]|"")*"|[^${separator}"])+|(?<=^|${separator})(?=${separator}|$)`, "g"),
+      )!;
+      expect(
+        cells.filter((cell) => /^[=+\-@]/.test(cell)),
+        separator,
+      ).toEqual([]);
     }
   });
 
