@@ -38,12 +38,14 @@ async function reserveInvitationEmail(actorId: string, accountId: string, meta: 
 async function issue(invitationId: string, accountName: string, inviterId: string, email: string, meta: RequestMeta) {
   const prisma = await db();
   const token = randomToken();
-  await prisma.invitation.update({
+  const { accountId } = await prisma.invitation.update({
     where: { id: invitationId },
     data: { tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+    select: { accountId: true },
   });
   const inviter = await prisma.user.findUniqueOrThrow({ where: { id: inviterId }, select: { name: true } });
-  await sendMail(messages.invitation(email, accountName, inviter.name, token, meta.origin));
+  // The account's message: if it bounces, its admins are told (lib/mail/outbox.ts).
+  await sendMail({ ...messages.invitation(email, accountName, inviter.name, token, meta.origin), accountId });
 }
 
 export async function inviteMember(actorId: string, accountId: string, email: string, role: Role, meta: RequestMeta) {

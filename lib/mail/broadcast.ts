@@ -59,8 +59,9 @@ export async function expandBatch(broadcastId: string, batchSize = BROADCAST_BAT
         WHERE "accountId" = ${broadcast.accountId} AND "userId" > ${broadcast.cursor ?? ""}
         ORDER BY "userId" LIMIT ${batchSize}::int
       ), written AS (
-        INSERT INTO "EmailMessage" ("id", "to", "subject", "text", "broadcastId")
-        SELECT gen_random_uuid()::text, u."email", ${broadcast.subject}, ${broadcast.text}, ${broadcastId}
+        INSERT INTO "EmailMessage" ("id", "to", "subject", "text", "broadcastId", "accountId")
+        SELECT gen_random_uuid()::text, u."email", ${broadcast.subject}, ${broadcast.text}, ${broadcastId},
+          ${broadcast.accountId}
         FROM m JOIN "User" u ON u."id" = m."userId"
         WHERE ${audiences[broadcast.audience]}
         ON CONFLICT ("broadcastId", "to") DO NOTHING

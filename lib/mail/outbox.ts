@@ -5,7 +5,8 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 
-export type Mail = { to: string; subject: string; text: string };
+/** `accountId`: the account the message is sent for (an invitation), where its failure is reported. */
+export type Mail = { to: string; subject: string; text: string; accountId?: string | null };
 
 /** Where a claimed message goes: SMTP, the development mailbox, or nowhere (production without SMTP). */
 export type Transport = {
@@ -39,12 +40,12 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
   if (!mails.length) return 0;
   const writer = tx ?? (await db());
   const { count } = await writer.emailMessage.createMany({
-    data: mails.map(({ to, subject, text }) => ({ to, subject, text })),
+    data: mails.map(({ to, subject, text, accountId }) => ({ to, subject, text, accountId })),
   });
   return count;
 }
 
-type Claimed = { id: string; to: string; subject: string; text: string; attempts: number };
+type Claimed = { id: string; to: string; subject: string; text: string; attempts: number; accountId: string | null };
 
 /**
  * Claims due messages for this run. `FOR UPDATE SKIP LOCKED` lets any number of instances (or
@@ -61,7 +62,7 @@ async function claimDue(token: string, limit: number): Promise<Claimed[]> {
       WHERE "status" = 'queued' AND "nextAttemptAt" <= now() AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
       ORDER BY "nextAttemptAt" LIMIT ${limit}::int
       FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "to", "subject", "text", "attempts"`;
+    RETURNING "id", "to", "subject", "text", "attempts", "accountId"`;
 }
 
 async function markDelivered(message: Claimed, token: string, transport: Transport) {
@@ -101,23 +102,20 @@ async function markFailed(message: Claimed, token: string, error: unknown) {
 }
 
 /**
- * Shown in the audit log of the people who can notice a missing email: the recipient's accounts, and
- * every account with an open invitation to the address (a mistyped invitation bounces before anyone
- * has an account; its admins are the ones to fix it).
+ * Shown in the audit log of the people who can notice a missing email, and no one else: an account's
+ * message (an invitation, which bounces before anyone has an account; a broadcast) in that account,
+ * a person's own mail in the accounts they belong to. Another account that merely invited the address
+ * learns nothing of that person's other mail.
  */
 async function reportFailing(message: Claimed, reason: string, givingUp: boolean) {
   const prisma = await db();
-  const [user, invitations] = await Promise.all([
-    prisma.user.findUnique({ where: { email: message.to }, select: { id: true } }),
-    prisma.invitation.findMany({ where: { email: message.to, acceptedAt: null }, select: { accountId: true } }),
-  ]);
-  const event = {
+  const user = await prisma.user.findUnique({ where: { email: message.to }, select: { id: true } });
+  await audit({
     type: givingUp ? AuditType.mailGivenUp : AuditType.mailFailing,
     subjectId: user?.id ?? null,
+    accountId: message.accountId,
     details: { subject: message.subject, to: message.to, attempts: message.attempts, error: reason.slice(0, 200) },
-  };
-  if (user || !invitations.length) await audit(event);
-  for (const accountId of new Set(invitations.map((i) => i.accountId))) await audit({ ...event, accountId });
+  });
 }
 
 export type DeliveryReport = { sent: number; retrying: number; failed: number };

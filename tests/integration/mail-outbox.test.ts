@@ -160,6 +160,36 @@ describe("an invitation to an address that bounces", () => {
   });
 });
 
+describe("who is told that a person's email keeps failing", () => {
+  it("an account that invited them sees its own invitation fail, never their other emails, and theirs not the invitation", async () => {
+    const person = await makeUser("Person"); // a user of their own account only
+    const snoop = await makeUserWithTwoFactor("Snoop");
+    const { accountId: snoopAccount } = await prisma().membership.findFirstOrThrow({
+      where: { userId: snoop.user.id },
+    });
+    const { accountId: ownAccount } = await prisma().membership.findFirstOrThrow({ where: { userId: person.id } });
+    await inviteMember(snoop.user.id, snoopAccount, person.email, "member", meta);
+    await queueMail(mail(person.email, "Reset your password"));
+    const down: Transport = {
+      outcome: "sent",
+      keepBody: false,
+      send: () => Promise.reject(new Error("451 try later")),
+    };
+    for (let attempt = 1; attempt <= REPORT_AFTER_ATTEMPTS; attempt++) {
+      await makeDue();
+      await deliverOutbox(down, 5_000);
+    }
+    const subjectsIn = async (accountId: string) =>
+      (await prisma().auditEvent.findMany({ where: { accountId, type: AuditType.mailFailing } }))
+        .map((event) => event.details as { subject: string; to: string })
+        .filter((details) => details.to === person.email)
+        .map((details) => details.subject);
+    // The invitation is the inviting account's; the reset is the person's, shown where they are a member.
+    expect(await subjectsIn(snoopAccount)).toEqual([expect.stringMatching(/invited you to/)]);
+    expect(await subjectsIn(ownAccount)).toEqual(["Reset your password"]);
+  });
+});
+
 describe("enforcement on an account of 2,000 members", () => {
   it("answers the admin without sending, and every member's email arrives once", async () => {
     const owner = await makeUserWithTwoFactor("BigOwner");
