@@ -11,6 +11,9 @@ const method = (d: Record<string, unknown>) => {
   const name = proofName(d.method);
   return name ? `confirmed with ${name.withArticle}` : null;
 };
+/** The open invitations a removal or role change took with it (they acted in the member's name). */
+const invitationsRevoked = (d: Record<string, unknown>) =>
+  d.invitationsRevoked ? `; ${plural(d.invitationsRevoked, "invitation")} they sent revoked` : "";
 const keyName = (d: Record<string, unknown>) => (typeof d.name === "string" ? `"${d.name}"` : "A security key");
 
 /** Every event type has words: the Record makes the type checker hold this list complete. */
@@ -155,9 +158,12 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.roleChanged]: {
     title: "Role changed",
-    sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}` : null),
+    sentence: (d) => (d.from && d.to ? `From ${d.from} to ${d.to}${invitationsRevoked(d)}` : null),
   },
-  [AuditType.memberRemoved]: { title: "Member removed", sentence: (d) => (d.email ? `${d.email} removed` : null) },
+  [AuditType.memberRemoved]: {
+    title: "Member removed",
+    sentence: (d) => (d.email ? `${d.email} removed${invitationsRevoked(d)}` : null),
+  },
   [AuditType.accessDenied]: {
     title: "Action refused",
     sentence: (d) =>

@@ -2,7 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { canManage } from "./current";
+
+const ALL_ROLES: Role[] = ["owner", "admin", "member"];
 
 /** The actor's membership in the account, if it may manage it (owner or admin); refused otherwise. */
 export async function assertCanManage(actorId: string, accountId: string, tx?: Prisma.TransactionClient) {
@@ -13,4 +16,30 @@ export async function assertCanManage(actorId: string, accountId: string, tx?: P
   });
   if (!membership || !canManage(membership.role)) throw new AppError(ErrorCode.forbidden);
   return membership;
+}
+
+/** Whether a member of `actorRole` may give `role`, by invitation or role change: owners any, admins not owner. */
+export const canGrant = (actorRole: Role, role: Role) =>
+  canManage(actorRole) && (role !== "owner" || actorRole === "owner");
+
+/**
+ * Deletes the open invitations `userId` sent in the account that their role now (null: no longer a
+ * member) may not give, in the caller's transaction; returns how many. An invitation acts in its
+ * sender's name, so it must not outlive their right to give its role (acceptInvitation checks again).
+ */
+export async function revokeInvitationsBeyond(
+  tx: Prisma.TransactionClient,
+  accountId: string,
+  userId: string,
+  role: Role | null,
+): Promise<number> {
+  const { count } = await tx.invitation.deleteMany({
+    where: {
+      accountId,
+      invitedById: userId,
+      acceptedAt: null,
+      role: { in: ALL_ROLES.filter((given) => !role || !canGrant(role, given)) },
+    },
+  });
+  return count;
 }

@@ -5,12 +5,13 @@ import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
-import { assertCanManage } from "./guard";
+import { assertCanManage, canGrant } from "./guard";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -50,7 +51,7 @@ async function issue(invitationId: string, accountName: string, inviterId: strin
 
 export async function inviteMember(actorId: string, accountId: string, email: string, role: Role, meta: RequestMeta) {
   const actor = await assertCanManage(actorId, accountId);
-  if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
+  if (!canGrant(actor.role, role)) throw new AppError(ErrorCode.forbidden);
   const prisma = await db();
   const existing = await prisma.membership.findFirst({ where: { accountId, user: { email } } });
   if (existing) throw new AppError(ErrorCode.alreadyMember);
@@ -97,6 +98,23 @@ export async function pendingInvitations(accountId: string) {
   });
 }
 
+/**
+ * Whether the sender of an invitation may still give its role in its account (a removed or demoted
+ * owner or admin may not). Inside acceptInvitation's transaction, after the account's row is locked,
+ * so a role change or removal (which lock it too, lib/accounts/members.ts) is either seen or waits.
+ */
+async function senderMayGive(
+  client: Pick<Prisma.TransactionClient, "membership">,
+  invitation: { invitedById: string | null; role: Role; accountId: string },
+) {
+  if (!invitation.invitedById) return false;
+  const sender = await client.membership.findUnique({
+    where: { userId_accountId: { userId: invitation.invitedById, accountId: invitation.accountId } },
+    select: { role: true },
+  });
+  return !!sender && canGrant(sender.role, invitation.role);
+}
+
 /** An open invitation behind a link, with whether its email already has a user. */
 export async function findInvitation(token: string) {
   const prisma = await db();
@@ -108,17 +126,21 @@ export async function findInvitation(token: string) {
       role: true,
       expiresAt: true,
       acceptedAt: true,
+      invitedById: true,
+      accountId: true,
       account: { select: { id: true, name: true } },
     },
   });
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) return null;
+  if (!(await senderMayGive(prisma, invitation))) return null;
   const user = await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
   return { ...invitation, existingUserId: user?.id ?? null };
 }
 
 /**
- * Accepts an invitation, once (conditional update). A new user is created with the given name and
- * password; an existing user must have proved their password already. Returns the user id.
+ * Accepts an invitation, once (conditional update), while its sender may still give its role. A new
+ * user is created with the given name and password; an existing user must have proved their password
+ * already. Returns the user id.
  */
 export async function acceptInvitation(
   token: string,
@@ -132,6 +154,8 @@ export async function acceptInvitation(
   let userId: string;
   try {
     userId = await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${invitation.accountId} FOR SHARE`;
+      if (!(await senderMayGive(tx, invitation))) throw new AppError(ErrorCode.invalidLink);
       const { count } = await tx.invitation.updateMany({
         where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
         data: { acceptedAt: new Date() },

@@ -9,7 +9,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
-import { assertCanManage } from "./guard";
+import { assertCanManage, canGrant, revokeInvitationsBeyond } from "./guard";
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,6 +50,9 @@ async function assertAnotherOwner(tx: Tx, accountId: string, leavingMembershipId
   if (!another) throw new AppError(ErrorCode.lastOwner);
 }
 
+/** For the audit event: the open invitations that went with the rights they were sent under. */
+const revoked = (count: number): { invitationsRevoked?: number } => (count ? { invitationsRevoked: count } : {});
+
 export async function changeRole(
   actorId: string,
   accountId: string,
@@ -59,10 +62,10 @@ export async function changeRole(
 ) {
   const target = await withAccountLocked(accountId, async (tx) => {
     const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
-    if (role === "owner" && actor.role !== "owner") throw new AppError(ErrorCode.forbidden);
+    if (!canGrant(actor.role, role)) throw new AppError(ErrorCode.forbidden);
     if (target.role === "owner" && role !== "owner") await assertAnotherOwner(tx, accountId, target.id);
     await tx.membership.update({ where: { id: target.id }, data: { role } });
-    return target;
+    return { ...target, invitationsRevoked: await revokeInvitationsBeyond(tx, accountId, target.userId, role) };
   });
   await audit({
     type: AuditType.roleChanged,
@@ -70,7 +73,7 @@ export async function changeRole(
     subjectId: target.userId,
     accountId,
     meta,
-    details: { from: target.role, to: role },
+    details: { from: target.role, to: role, ...revoked(target.invitationsRevoked) },
   });
 }
 
@@ -79,7 +82,7 @@ export async function removeMember(actorId: string, accountId: string, membershi
     const { target } = await targetMembership(tx, actorId, accountId, membershipId);
     if (target.role === "owner") await assertAnotherOwner(tx, accountId, target.id);
     await tx.membership.delete({ where: { id: target.id } });
-    return target;
+    return { ...target, invitationsRevoked: await revokeInvitationsBeyond(tx, accountId, target.userId, null) };
   });
   await audit({
     type: AuditType.memberRemoved,
@@ -87,7 +90,7 @@ export async function removeMember(actorId: string, accountId: string, membershi
     subjectId: target.userId,
     accountId,
     meta,
-    details: { email: target.user.email },
+    details: { email: target.user.email, ...revoked(target.invitationsRevoked) },
   });
 }
 

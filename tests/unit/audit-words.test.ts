@@ -26,6 +26,9 @@ describe("audit events in words", () => {
       "From member to admin",
     );
     expect(
+      describeAuditEvent(AuditType.memberRemoved, { email: "rogue@example.com", invitationsRevoked: 2 }).sentence,
+    ).toBe("rogue@example.com removed; 2 invitations they sent revoked");
+    expect(
       describeAuditEvent(AuditType.enforcementOff, { method: "totp", graceHours: 48, members: 3, membersProtected: 2 })
         .sentence,
     ).toBe("confirmed with an authenticator code; grace period of 48 hours was in force; 2 of 3 members protected");

@@ -1,0 +1,81 @@
+// An invitation gives a role in the name of the person who sent it, so it lasts only as long as they
+// may give that role: a removed owner or admin cannot come back, or bring someone in, through a link
+// sent while they were trusted.
+import { describe, expect, it } from "vitest";
+import { acceptInvitation, findInvitation, inviteMember, pendingInvitations } from "@/lib/accounts/invitations";
+import { changeRole, removeMember } from "@/lib/accounts/members";
+import { AuditType } from "@/lib/audit";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { ErrorCode } from "@/lib/errors";
+import { freshDatabasePerFile } from "./database";
+import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
+
+const { prisma } = freshDatabasePerFile();
+
+/** An account with its owner and a second member of `role`, who is the one to lose their rights. */
+async function accountWith(role: Role) {
+  const owner = await makeUser("Owner");
+  const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.id } });
+  const insider = await makeUser("Insider");
+  const membership = await prisma().membership.create({ data: { userId: insider.id, accountId, role } });
+  return { owner, accountId, insider, membership };
+}
+
+async function invite(actorId: string, accountId: string, email: string, role: Role) {
+  await inviteMember(actorId, accountId, email, role, meta);
+  return (await mailsTo(email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+}
+
+const join = (token: string, name: string) => acceptInvitation(token, { kind: "new", name, password: PASSWORD }, meta);
+
+describe("an invitation lasts as long as its sender may give its role", () => {
+  it("a removed co-owner's invitations die with the removal: no owner and no member comes in through them", async () => {
+    const { owner, accountId, insider, membership } = await accountWith("owner");
+    const asOwner = await invite(insider.id, accountId, "backdoor@evil.example", "owner");
+    const asMember = await invite(insider.id, accountId, "accomplice@evil.example", "member");
+    const fromOwner = await invite(owner.id, accountId, "colleague@example.com", "member");
+
+    await removeMember(owner.id, accountId, membership.id, meta);
+
+    for (const token of [asOwner, asMember]) {
+      expect(await findInvitation(token)).toBeNull();
+      await expect(join(token, "Back door")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    }
+    expect((await pendingInvitations(accountId)).map((i) => i.email)).toEqual(["colleague@example.com"]);
+    const removal = await prisma().auditEvent.findFirstOrThrow({ where: { accountId, type: AuditType.memberRemoved } });
+    expect(removal.details).toMatchObject({ invitationsRevoked: 2 });
+    await join(fromOwner, "Colleague");
+    expect(await prisma().membership.count({ where: { accountId } })).toBe(2);
+  });
+
+  it("an owner made admin keeps the invitations an admin may send; the one as owner dies", async () => {
+    const { owner, accountId, insider, membership } = await accountWith("owner");
+    const asOwner = await invite(insider.id, accountId, "would-be-owner@example.com", "owner");
+    const asAdmin = await invite(insider.id, accountId, "new-admin@example.com", "admin");
+
+    await changeRole(owner.id, accountId, membership.id, "admin", meta);
+
+    await expect(join(asOwner, "Would-be owner")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    const admin = await join(asAdmin, "New admin");
+    expect(await prisma().membership.findFirst({ where: { userId: admin, accountId } })).toMatchObject({
+      role: "admin",
+    });
+  });
+
+  it("an admin made member, or whose membership is gone by any way, brings no one in", async () => {
+    const { owner, accountId, insider, membership } = await accountWith("admin");
+    const demoted = await invite(insider.id, accountId, "friend-one@example.com", "member");
+    await changeRole(owner.id, accountId, membership.id, "member", meta);
+    await expect(join(demoted, "Friend one")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+
+    // The check at acceptance does not rely on the clean-up: a membership deleted outside the app.
+    await changeRole(owner.id, accountId, membership.id, "admin", meta);
+    const orphaned = await invite(insider.id, accountId, "friend-two@example.com", "admin");
+    await prisma().membership.delete({ where: { id: membership.id } });
+    expect(await findInvitation(orphaned)).toBeNull();
+    await expect(join(orphaned, "Friend two")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+    expect(
+      await prisma().user.count({ where: { email: { in: ["friend-one@example.com", "friend-two@example.com"] } } }),
+    ).toBe(0);
+  });
+});
