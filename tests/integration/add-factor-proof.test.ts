@@ -14,7 +14,7 @@ import { webAuthnRegistrationOptions } from "@/lib/two-factor/webauthn/registrat
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { jar } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow } from "./fixtures";
 import { keyOnlyUser, signInAs } from "./review-attack-helpers";
 import { key, rp, totp } from "./webauthn-fixtures";
 
@@ -209,7 +209,7 @@ describe("a setup is finished only under the version it was opened in", () => {
 
     const { user: keyOnly } = await keyOnlyUser("Before App");
     await signInAs(keyOnly);
-    const { secret } = await beginEnrolment(keyOnly);
+    const { secret } = await beginEnrolment(keyOnly, await setupNow(keyOnly.id));
     await prisma().totpEnrolment.updateMany({ where: { userId: keyOnly.id }, data: { userVersion: null } });
     expect(await profile.enableTwoFactor({ code: await totpCode(secret) })).toMatchObject({
       ok: false,

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { expandBroadcasts } from "@/lib/mail/broadcast";
 import type { RequestMeta } from "@/lib/request-meta";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
+import type { Setup } from "@/lib/two-factor/setup";
 import { totpCode } from "@/lib/two-factor/totp";
 import { codesAround } from "../support/totp-window";
 
@@ -13,6 +14,18 @@ export const PASSWORD = "correct horse battery staple";
 export async function makeUser(name = "Ada") {
   const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`;
   return createUserWithAccount({ name, email, password: PASSWORD });
+}
+
+/** What a signed-in user's setup of a factor is opened under: their session version now, no proof (lib/two-factor/setup.ts). */
+export async function setupNow(userId: string): Promise<Setup> {
+  return { version: await versionNow(userId), confirmedWith: null };
+}
+
+/** The user's session version now: what a setup is finished under by a session that began before it. */
+export async function versionNow(userId: string): Promise<number> {
+  const prisma = await db();
+  return (await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } }))
+    .sessionVersion;
 }
 
 /** The codes tests send as wrong ones. */
@@ -27,9 +40,9 @@ async function takesAWrongCode(secret: string): Promise<boolean> {
 /** A user with 2FA on; `nextCode()` gives a code the server has not seen yet (the next time step). */
 export async function makeUserWithTwoFactor(name = "Grace") {
   const user = await makeUser(name);
-  let { secret } = await beginEnrolment(user);
-  while (await takesAWrongCode(secret)) ({ secret } = await beginEnrolment(user));
-  const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
+  let { secret } = await beginEnrolment(user, await setupNow(user.id));
+  while (await takesAWrongCode(secret)) ({ secret } = await beginEnrolment(user, await setupNow(user.id)));
+  const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta, await versionNow(user.id));
   if (!recoveryCodes) throw new Error("the first factor comes with recovery codes");
   let offset = 0;
   return {

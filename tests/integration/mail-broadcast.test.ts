@@ -7,7 +7,7 @@ import { ErrorCode } from "@/lib/errors";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, setupNow, versionNow } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 const SUBJECT = "requires two-factor";
@@ -109,8 +109,8 @@ describe("enforcement on a big account: one broadcast, expanded by the mail poll
       data: [quick, slow].map((u) => ({ userId: u.id, accountId, role: "member" as const })),
     });
     await enableEnforcement(owner.user.id, accountId, 24, meta);
-    const { secret } = await beginEnrolment(quick);
-    await confirmEnrolment(quick.id, await totpCode(secret), meta);
+    const { secret } = await beginEnrolment(quick, await setupNow(quick.id));
+    await confirmEnrolment(quick.id, await totpCode(secret), meta, await versionNow(quick.id));
     await expandBroadcasts();
     expect(await notices([quick.email, slow.email])).toEqual([slow.email]);
   });

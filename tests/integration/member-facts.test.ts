@@ -12,7 +12,7 @@ import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-
 import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 import { totpCode } from "@/lib/two-factor/totp";
 import { backend, freshDatabasePerFile, withEmptyDatabase } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, setupNow, versionNow } from "./fixtures";
 import { registerKey } from "./webauthn-fixtures";
 
 const { prisma } = freshDatabasePerFile();
@@ -88,9 +88,9 @@ describe("a membership's copies of its user's facts", () => {
     };
     await expectCopies("zoë ärger", false);
 
-    const { secret } = await beginEnrolment(user);
+    const { secret } = await beginEnrolment(user, await setupNow(user.id));
     await expectCopies("zoë ärger", false); // an enrolment not confirmed yet is no second factor
-    await confirmEnrolment(user.id, await totpCode(secret), meta);
+    await confirmEnrolment(user.id, await totpCode(secret), meta, await versionNow(user.id));
     await expectCopies("zoë ärger", true);
     await registerKey(user.id);
     await expectCopies("zoë ärger", true);

@@ -11,7 +11,7 @@ import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-
 import { totpCode } from "@/lib/two-factor/totp";
 import { finishSignIn, jar, SESSION_COOKIE, signOut, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -142,8 +142,8 @@ describe("a remembered device at sign-in", () => {
     const { owner, member, accountId, membershipId, token } = await rememberedMember();
 
     await resetMemberTwoFactor(owner.user.id, accountId, membershipId, meta);
-    const { secret } = await beginEnrolment(member.user);
-    await confirmEnrolment(member.user.id, await totpCode(secret), meta);
+    const { secret } = await beginEnrolment(member.user, await setupNow(member.user.id));
+    await confirmEnrolment(member.user.id, await totpCode(secret), meta, await versionNow(member.user.id));
     expect((await checkPassword(member.user.email, PASSWORD, meta, token)).requirement).toBe("verify");
   });
 

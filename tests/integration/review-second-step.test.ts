@@ -23,7 +23,7 @@ import { secondFactorKey, verifySecondFactor } from "@/lib/two-factor/attempts";
 
 import { CHALLENGE_COOKIE, jar, nextAuth, SESSION_COOKIE } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { auditTypes, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { auditTypes, makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -273,8 +273,8 @@ describe("dead challenges", () => {
       const membership = await prisma().membership.create({
         data: { userId: member.id, accountId, role: "member" },
       });
-      const { secret } = await beginEnrolment(member);
-      await confirmEnrolment(member.id, await totpCode(secret), meta);
+      const { secret } = await beginEnrolment(member, await setupNow(member.id));
+      await confirmEnrolment(member.id, await totpCode(secret), meta, await versionNow(member.id));
       const { token } = await checkPassword(member.email, PASSWORD, meta);
       const code = await totpCode(secret, Date.now() + 30_000);
       const [verified] = await Promise.allSettled([

@@ -9,7 +9,7 @@ import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
 import { countUnusedRecoveryCodes } from "@/lib/two-factor/factors/recovery-code";
 import { freshDatabasePerFile } from "./database";
-import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 const totp = (code: string) => ({ method: "totp" as const, code });
@@ -18,11 +18,13 @@ const recovery = (code: string) => ({ method: "recovery" as const, code });
 describe("enrolment", () => {
   it("turns 2FA on only after a valid code for the pending secret", async () => {
     const user = await makeUser();
-    const { secret, uri } = await beginEnrolment(user);
+    const { secret, uri } = await beginEnrolment(user, await setupNow(user.id));
     expect(uri).toContain(encodeURIComponent(user.email));
-    await expect(confirmEnrolment(user.id, "000000", meta)).rejects.toMatchObject({ code: ErrorCode.invalidCode });
+    await expect(confirmEnrolment(user.id, "000000", meta, await versionNow(user.id))).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
     expect((await twoFactorPolicy(user.id)).hasSecondFactor).toBe(false);
-    const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta);
+    const { recoveryCodes } = await confirmEnrolment(user.id, await totpCode(secret), meta, await versionNow(user.id));
     expect(recoveryCodes).toHaveLength(10);
     expect((await twoFactorPolicy(user.id)).requirement).toBe("verify");
     expect(await prisma().totpEnrolment.count({ where: { userId: user.id } })).toBe(0);
@@ -34,9 +36,11 @@ describe("enrolment", () => {
 
   it("expires a pending secret after 10 minutes", async () => {
     const user = await makeUser();
-    const { secret } = await beginEnrolment(user);
+    const { secret } = await beginEnrolment(user, await setupNow(user.id));
     await prisma().totpEnrolment.update({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await expect(confirmEnrolment(user.id, await totpCode(secret), meta)).rejects.toMatchObject({
+    await expect(
+      confirmEnrolment(user.id, await totpCode(secret), meta, await versionNow(user.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.enrolmentExpired,
     });
   });
@@ -44,23 +48,27 @@ describe("enrolment", () => {
   it("binds the pending secret to its user: another user's code does not enable it", async () => {
     const alice = await makeUser("Alice");
     const mallory = await makeUser("Mallory");
-    const { secret: aliceSecret } = await beginEnrolment(alice);
-    await beginEnrolment(mallory);
-    await expect(confirmEnrolment(mallory.id, await totpCode(aliceSecret), meta)).rejects.toMatchObject({
+    const { secret: aliceSecret } = await beginEnrolment(alice, await setupNow(alice.id));
+    await beginEnrolment(mallory, await setupNow(mallory.id));
+    await expect(
+      confirmEnrolment(mallory.id, await totpCode(aliceSecret), meta, await versionNow(mallory.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.invalidCode,
     });
   });
 
   it("refuses to start a second enrolment while 2FA is on", async () => {
     const { user } = await makeUserWithTwoFactor();
-    await expect(beginEnrolment(user)).rejects.toMatchObject({ code: ErrorCode.alreadyEnabled });
+    await expect(beginEnrolment(user, await setupNow(user.id))).rejects.toMatchObject({
+      code: ErrorCode.alreadyEnabled,
+    });
   });
 
   it("does not accept the enrolment code again at sign-in (replay)", async () => {
     const user = await makeUser();
-    const { secret } = await beginEnrolment(user);
+    const { secret } = await beginEnrolment(user, await setupNow(user.id));
     const code = await totpCode(secret);
-    await confirmEnrolment(user.id, code, meta);
+    await confirmEnrolment(user.id, code, meta, await versionNow(user.id));
     const { token } = await checkPassword(user.email, PASSWORD, meta);
     await expect(verifyChallengeSecondFactor(token, totp(code), meta)).rejects.toMatchObject({
       code: ErrorCode.codeAlreadyUsed,

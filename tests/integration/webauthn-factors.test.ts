@@ -20,7 +20,7 @@ import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { listWebAuthnCredentials } from "@/lib/two-factor/webauthn/credentials";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { key, registerKey, rp, signInOptions, totp } from "./webauthn-fixtures";
 
@@ -70,8 +70,8 @@ describe("a security key among the other factors", () => {
   it("adding the authenticator app after a key keeps the key's recovery codes (no new set)", async () => {
     const user = await makeUser();
     const { recoveryCodes } = await registerKey(user.id);
-    const { secret } = await beginEnrolment(user);
-    const enrolled = await confirmEnrolment(user.id, await totpCode(secret), meta);
+    const { secret } = await beginEnrolment(user, await setupNow(user.id));
+    const enrolled = await confirmEnrolment(user.id, await totpCode(secret), meta, await versionNow(user.id));
     expect(enrolled.recoveryCodes).toBeNull();
     expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
     const { token } = await checkPassword(user.email, PASSWORD, meta);

@@ -6,15 +6,20 @@ import { challengeFactorOptions, checkPassword } from "@/lib/auth/sign-in";
 import { webAuthnRegistrationOptions, verifyWebAuthnRegistration } from "@/lib/two-factor/webauthn/registration";
 import { relyingParty } from "@/lib/two-factor/webauthn/relying-party";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
 
 export const rp = relyingParty();
 export const key = (response: ReturnType<SoftAuthenticator["assert"]>) => ({ method: "webauthn" as const, response });
 export const totp = (code: string) => ({ method: "totp" as const, code });
 
 export async function registerKey(userId: string, name = "YubiKey", authenticator = new SoftAuthenticator(rp)) {
-  const options = await webAuthnRegistrationOptions(userId);
-  const result = await verifyWebAuthnRegistration(userId, { response: authenticator.register(options), name }, meta);
+  const options = await webAuthnRegistrationOptions(userId, await setupNow(userId));
+  const result = await verifyWebAuthnRegistration(
+    userId,
+    { response: authenticator.register(options), name },
+    meta,
+    await versionNow(userId),
+  );
   return { authenticator, ...result };
 }
 

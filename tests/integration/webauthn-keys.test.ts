@@ -10,7 +10,7 @@ import { webAuthnRegistrationOptions, verifyWebAuthnRegistration } from "@/lib/t
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { freshDatabasePerFile, withEmptyDatabase } from "./database";
-import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
+import { auditTypes, mailsTo, makeUser, makeUserWithTwoFactor, meta, setupNow, versionNow } from "./fixtures";
 import { key, registerKey, rp, startSignIn, totp, userWithKey } from "./webauthn-fixtures";
 
 const { prisma } = freshDatabasePerFile();
@@ -41,11 +41,11 @@ describe("registering a key", () => {
   it("excludes the user's keys from new options and refuses the same key twice", async () => {
     const user = await makeUser();
     const { authenticator } = await registerKey(user.id);
-    const options = await webAuthnRegistrationOptions(user.id);
+    const options = await webAuthnRegistrationOptions(user.id, await setupNow(user.id));
     expect(options.excludeCredentials?.map((c) => c.id)).toEqual([authenticator.id]);
     expect(options.authenticatorSelection).toMatchObject({ residentKey: "preferred", userVerification: "preferred" });
     const again = { response: authenticator.register(options), name: "Again" };
-    await expect(verifyWebAuthnRegistration(user.id, again, meta)).rejects.toMatchObject({
+    await expect(verifyWebAuthnRegistration(user.id, again, meta, await versionNow(user.id))).rejects.toMatchObject({
       code: ErrorCode.alreadyEnabled,
     });
     expect(await listWebAuthnCredentials(user.id)).toHaveLength(1);
@@ -55,21 +55,29 @@ describe("registering a key", () => {
     const alice = await makeUser("Alice");
     const mallory = await makeUser("Mallory");
     const authenticator = new SoftAuthenticator(rp);
-    const response = authenticator.register(await webAuthnRegistrationOptions(alice.id));
-    await webAuthnRegistrationOptions(mallory.id);
-    await expect(verifyWebAuthnRegistration(mallory.id, { response, name: "Stolen" }, meta)).rejects.toMatchObject({
+    const response = authenticator.register(await webAuthnRegistrationOptions(alice.id, await setupNow(alice.id)));
+    await webAuthnRegistrationOptions(mallory.id, await setupNow(mallory.id));
+    await expect(
+      verifyWebAuthnRegistration(mallory.id, { response, name: "Stolen" }, meta, await versionNow(mallory.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.enrolmentExpired,
     });
-    await verifyWebAuthnRegistration(alice.id, { response, name: "Mine" }, meta);
-    await expect(verifyWebAuthnRegistration(alice.id, { response, name: "Twice" }, meta)).rejects.toMatchObject({
+    await verifyWebAuthnRegistration(alice.id, { response, name: "Mine" }, meta, await versionNow(alice.id));
+    await expect(
+      verifyWebAuthnRegistration(alice.id, { response, name: "Twice" }, meta, await versionNow(alice.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.enrolmentExpired,
     });
-    const late = new SoftAuthenticator(rp).register(await webAuthnRegistrationOptions(alice.id));
+    const late = new SoftAuthenticator(rp).register(
+      await webAuthnRegistrationOptions(alice.id, await setupNow(alice.id)),
+    );
     await prisma().webAuthnCeremony.updateMany({
       where: { userId: alice.id },
       data: { expiresAt: new Date(Date.now() - 1) },
     });
-    await expect(verifyWebAuthnRegistration(alice.id, { response: late, name: "Late" }, meta)).rejects.toMatchObject({
+    await expect(
+      verifyWebAuthnRegistration(alice.id, { response: late, name: "Late" }, meta, await versionNow(alice.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.enrolmentExpired,
     });
     expect((await listWebAuthnCredentials(alice.id)).map((k) => k.name)).toEqual(["Mine"]);
@@ -79,12 +87,15 @@ describe("registering a key", () => {
   it("options asked for at once leave one registration open: one of their answers is taken", async () => {
     const user = await makeUser();
     for (let round = 0; round < 3; round++) {
-      const optionsSets = await Promise.all(Array.from({ length: 8 }, () => webAuthnRegistrationOptions(user.id)));
+      const setup = await setupNow(user.id);
+      const optionsSets = await Promise.all(
+        Array.from({ length: 8 }, () => webAuthnRegistrationOptions(user.id, setup)),
+      );
       expect(await prisma().webAuthnCeremony.count({ where: { userId: user.id, purpose: "register" } })).toBe(1);
       const outcomes = await Promise.allSettled(
         optionsSets.map((options, i) => {
           const response = new SoftAuthenticator(rp).register(options);
-          return verifyWebAuthnRegistration(user.id, { response, name: `Key ${round}.${i}` }, meta);
+          return verifyWebAuthnRegistration(user.id, { response, name: `Key ${round}.${i}` }, meta, setup.version);
         }),
       );
       expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
@@ -117,21 +128,30 @@ describe("registering a key", () => {
   it("refuses an answer made on another site, a malformed one, and a bad name; nothing is stored", async () => {
     const user = await makeUser();
     const authenticator = new SoftAuthenticator(rp);
-    const phished = authenticator.register(await webAuthnRegistrationOptions(user.id), {
+    const phished = authenticator.register(await webAuthnRegistrationOptions(user.id, await setupNow(user.id)), {
       origin: "https://twofold.example.net",
     });
-    await expect(verifyWebAuthnRegistration(user.id, { response: phished, name: "Key" }, meta)).rejects.toMatchObject({
+    await expect(
+      verifyWebAuthnRegistration(user.id, { response: phished, name: "Key" }, meta, await versionNow(user.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.invalidCode,
     });
     for (const response of [null, "x", { id: "a" }, { ...phished, type: "other" }]) {
-      await expect(verifyWebAuthnRegistration(user.id, { response, name: "Key" }, meta)).rejects.toMatchObject({
+      await expect(
+        verifyWebAuthnRegistration(user.id, { response, name: "Key" }, meta, await versionNow(user.id)),
+      ).rejects.toMatchObject({
         code: ErrorCode.invalidCode,
       });
     }
-    const options = await webAuthnRegistrationOptions(user.id);
+    const options = await webAuthnRegistrationOptions(user.id, await setupNow(user.id));
     for (const name of ["", "   ", "x".repeat(61), "bell\u0007"]) {
       await expect(
-        verifyWebAuthnRegistration(user.id, { response: authenticator.register(options), name }, meta),
+        verifyWebAuthnRegistration(
+          user.id,
+          { response: authenticator.register(options), name },
+          meta,
+          await versionNow(user.id),
+        ),
       ).rejects.toMatchObject({ code: ErrorCode.invalidInput });
     }
     expect(await listWebAuthnCredentials(user.id)).toEqual([]);

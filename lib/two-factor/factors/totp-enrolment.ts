@@ -32,11 +32,12 @@ export async function assertAppNotSetUp(userId: string): Promise<number> {
 /**
  * Starts enrolment: a fresh secret kept server-side (encrypted, bound to the user, 10 minutes).
  * This is the only time the secret goes to the browser: to draw the QR code and the Secret Key.
- * `setup`: what it is opened under (../setup.ts); without one, the user's version now and no proof.
+ * `setup`: what it is opened under (../setup.ts): the session version the caller checked, so a
+ * change that ends sessions meanwhile (a password change, another factor) makes it unfinishable.
  */
-export async function beginEnrolment(user: { id: string; email: string }, setup?: Setup) {
-  const current = await assertAppNotSetUp(user.id);
-  const { version, confirmedWith } = setup ?? { version: current, confirmedWith: null };
+export async function beginEnrolment(user: { id: string; email: string }, setup: Setup) {
+  await assertAppNotSetUp(user.id);
+  const { version, confirmedWith } = setup;
   const secret = newTotpSecret();
   const expiresAt = new Date(Date.now() + ENROLMENT_TTL_MS);
   const sealed = sealTotpSecret(user.id, secret, "enrol");
@@ -59,11 +60,11 @@ export async function beginEnrolment(user: { id: string; email: string }, setup?
  * only if the user's version is still that one, in the same conditional update: a password change or
  * another factor that landed meanwhile wins, and this enrolment changes nothing.
  */
-export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion?: number) {
+export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion: number) {
   const prisma = await db();
   const pending = await prisma.totpEnrolment.findUnique({ where: { userId } });
   const version = pending?.userVersion ?? null; // null: opened before setups carried a version
-  if (!pending || version === null || pending.expiresAt <= new Date() || (expectedVersion ?? version) !== version)
+  if (!pending || version === null || pending.expiresAt <= new Date() || expectedVersion !== version)
     throw new AppError(ErrorCode.enrolmentExpired);
   assertWellFormed({ method: "totp", code });
   const secret = openTotpSecret(userId, pending.secret, "enrol");

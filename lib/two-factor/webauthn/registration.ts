@@ -25,16 +25,16 @@ const userHandle = (userId: string) => new Uint8Array(createHash("sha256").updat
 /**
  * Options for adding a key (server-side challenge bound to this user, 5 minutes). The user's existing
  * keys are excluded, so an authenticator that already holds one is not registered twice.
- * `setup`: what it is opened under (../setup.ts); without one, the user's version now and no proof.
+ * `setup`: what it is opened under (../setup.ts): the session version the caller checked, so a
+ * change that ends sessions meanwhile (a password change, another factor) makes it unfinishable.
  */
-export async function webAuthnRegistrationOptions(userId: string, setup?: Setup) {
+export async function webAuthnRegistrationOptions(userId: string, setup: Setup) {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: {
       email: true,
       name: true,
-      sessionVersion: true,
       webAuthnCredentials: { select: { credentialId: true, transports: true } },
     },
   });
@@ -54,8 +54,7 @@ export async function webAuthnRegistrationOptions(userId: string, setup?: Setup)
     timeout: REGISTRATION_TTL_MS,
   });
   const expiresAt = new Date(Date.now() + REGISTRATION_TTL_MS);
-  const opened = setup ?? { version: user.sessionVersion, confirmedWith: null };
-  await openCeremony(userId, { purpose: "register" }, options.challenge, expiresAt, opened);
+  await openCeremony(userId, { purpose: "register" }, options.challenge, expiresAt, setup);
   return options;
 }
 
@@ -71,7 +70,7 @@ export async function verifyWebAuthnRegistration(
   userId: string,
   input: { response: unknown; name: unknown },
   meta: RequestMeta,
-  expectedVersion?: number,
+  expectedVersion: number,
 ) {
   const name = parseKeyName(input.name);
   const parsed = registrationResponseSchema.safeParse(input.response);
@@ -102,7 +101,7 @@ export async function verifyWebAuthnRegistration(
         where: { id: userId },
         select: { email: true, sessionVersion: true },
       });
-      if (expectedVersion !== undefined && user.sessionVersion !== expectedVersion) {
+      if (user.sessionVersion !== expectedVersion) {
         throw new AppError(ErrorCode.notSignedIn);
       }
       // A first factor, a factor removed or a password changed since it was opened (../setup.ts).
