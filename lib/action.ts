@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { canManage, currentMembership, type CurrentMembership } from "@/lib/accounts/current";
+import { canManage, membershipOf, type CurrentMembership } from "@/lib/accounts/current";
 import { currentSession, type SignedIn } from "@/lib/auth/session";
 import type { PublicUser } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
@@ -115,17 +115,23 @@ export function enrolmentAction<S extends z.ZodType, T>(
   return signedInAction(schema, fn, { duringEnrolment: true });
 }
 
+/** A row id as actions take it (cuid; the limit keeps garbage out of queries). */
+export const idSchema = z.string().min(1).max(40);
+
 /**
- * A server action for owners and admins of the current account. The membership is loaded from the
- * database here; the account is never taken from the request.
+ * A server action for owners and admins of the account it names: every call carries `accountId`, the
+ * account its page rendered (and the admin saw and confirmed), never the account cookie, which another
+ * tab may have switched since. The membership is loaded from the database here, for that account.
  */
 export function accountAdminAction<S extends z.ZodType, T>(
   schema: S,
   fn: (input: z.infer<S>, ctx: { user: PublicUser; membership: CurrentMembership; meta: RequestMeta }) => Promise<T>,
 ) {
-  return authedAction(schema, async (input, { user, meta }) => {
-    const membership = await currentMembership(user.id);
+  return authedAction(z.object({ accountId: idSchema }).and(schema), async (input, { user, meta }) => {
+    const membership = await membershipOf(user.id, input.accountId);
     if (!membership || !canManage(membership.role)) {
+      // In the named account's log if the user belongs to it; naming an account one is not in writes
+      // nothing into its log (the refusal is still recorded, with the actor).
       await audit({ type: AuditType.accessDenied, actorId: user.id, accountId: membership?.account.id, meta });
       throw new AppError(ErrorCode.forbidden);
     }

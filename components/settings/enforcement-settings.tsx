@@ -23,13 +23,14 @@ type Prompt = "none" | "own-first" | "confirm" | "turn-off";
 
 /** The Harness flow: the switch, "protect your own login first", the confirmation, and turning it off. */
 export type EnforcementActions = {
-  enforce: ServerAction<{ graceHours: string }>;
-  stopEnforcing: ServerAction<Proof>;
+  enforce: ServerAction<{ accountId: string; graceHours: string }>;
+  stopEnforcing: ServerAction<Proof & { accountId: string }>;
   confirmKeyOptions: ConfirmKeyOptions;
 };
 
 export function EnforcementSettings({
   actions,
+  accountId,
   maxGraceHours,
   enforced,
   adminHasTwoFactor,
@@ -38,6 +39,8 @@ export function EnforcementSettings({
   confirmKinds,
 }: {
   actions: EnforcementActions;
+  /** The account the page showed (and the dialogs describe): both actions act on it, not on the current one. */
+  accountId: string;
   /** From the page (lib/two-factor/proof), so zod's module stays out of the browser bundle. */
   maxGraceHours: number;
   enforced: boolean;
@@ -60,7 +63,7 @@ export function EnforcementSettings({
 
   async function confirm() {
     setPending(true);
-    const result = await actions.enforce({ graceHours: grace });
+    const result = await actions.enforce({ accountId, graceHours: grace });
     setPending(false);
     if (result.ok) close();
     else setState(result);
@@ -142,7 +145,7 @@ export function EnforcementSettings({
           title="Stop enforcing two-factor authentication?"
           description="Members will be able to turn off their own two-factor authentication. Confirm with a second factor."
           submitLabel="Stop enforcing"
-          action={actions.stopEnforcing}
+          action={(proof) => actions.stopEnforcing({ ...proof, accountId })}
           kinds={confirmKinds}
           options={confirmOptionsFrom(actions.confirmKeyOptions)}
           onClose={close}

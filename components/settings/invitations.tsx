@@ -8,9 +8,12 @@ import type { FormAction, ServerAction } from "@/lib/action";
 
 export function InviteForm({
   invite,
+  accountId,
   canInviteOwner,
 }: {
   invite: FormAction<{ email: string }>;
+  /** The account the page showed: the invitation goes there, whatever another tab switched to. */
+  accountId: string;
   canInviteOwner: boolean;
 }) {
   const router = useRouter();
@@ -21,6 +24,7 @@ export function InviteForm({
   }, [state, router]);
   return (
     <form action={submit} className="flex flex-col gap-3 sm:max-w-md" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
       <Field label="Email" name="email" type="email" autoComplete="off" required errors={state.fieldErrors?.email} />
       <div className="flex flex-col gap-1">
         <label htmlFor={roleId} className="text-sm font-medium">
@@ -54,17 +58,20 @@ export function PendingInvitations({
   invitations,
   resend,
   revoke,
+  accountId,
 }: {
   invitations: Invitation[];
-  resend: ServerAction<{ invitationId: string }>;
-  revoke: ServerAction<{ invitationId: string }>;
+  resend: ServerAction<{ accountId: string; invitationId: string }>;
+  revoke: ServerAction<{ accountId: string; invitationId: string }>;
+  /** The account the page showed (and its invitations belong to). */
+  accountId: string;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string }>();
   if (!invitations.length) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   async function act(kind: "resend" | "revoke", invitation: Invitation) {
-    const result =
-      kind === "resend" ? await resend({ invitationId: invitation.id }) : await revoke({ invitationId: invitation.id });
+    const input = { accountId, invitationId: invitation.id };
+    const result = kind === "resend" ? await resend(input) : await revoke(input);
     setMessage(
       result.ok
         ? {

@@ -17,20 +17,23 @@ type Member = {
   methods: string[];
 };
 
-/** The user list's per-member server actions, handed down from the page. */
+/** The user list's per-member server actions, handed down from the page; each names the page's account. */
 export type MemberActions = {
-  setRole: ServerAction<{ membershipId: string; role: string }>;
-  resetTwoFactor: ServerAction<{ membershipId: string }>;
-  remove: ServerAction<{ membershipId: string }>;
+  setRole: ServerAction<{ accountId: string; membershipId: string; role: string }>;
+  resetTwoFactor: ServerAction<{ accountId: string; membershipId: string }>;
+  remove: ServerAction<{ accountId: string; membershipId: string }>;
 };
 
 export function MemberRow({
   actions,
+  accountId,
   member,
   isSelf,
   actorRole,
 }: {
   actions: MemberActions;
+  /** The account the page showed: the one the admin acts in, whatever another tab switched to. */
+  accountId: string;
   member: Member;
   isSelf: boolean;
   actorRole: Member["role"];
@@ -66,7 +69,7 @@ export function MemberRow({
           value={member.role}
           disabled={!mayTouch}
           onChange={async (e) =>
-            done(await actions.setRole({ membershipId: member.membershipId, role: e.target.value }))
+            done(await actions.setRole({ accountId, membershipId: member.membershipId, role: e.target.value }))
           }
           className="rounded-md border border-slate-300 bg-white px-2 py-1 disabled:bg-slate-100"
         >
@@ -99,7 +102,9 @@ export function MemberRow({
           description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed. If they also belong to an account you don't manage, the reset is refused."
           confirmLabel="Reset 2FA"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => confirmed(await actions.resetTwoFactor({ membershipId: member.membershipId }))}
+          onConfirm={async () =>
+            confirmed(await actions.resetTwoFactor({ accountId, membershipId: member.membershipId }))
+          }
         />
         <ConfirmDialog
           open={confirm === "remove"}
@@ -107,7 +112,7 @@ export function MemberRow({
           description="They lose access to this account. Their user and other accounts stay as they are."
           confirmLabel="Remove"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => confirmed(await actions.remove({ membershipId: member.membershipId }))}
+          onConfirm={async () => confirmed(await actions.remove({ accountId, membershipId: member.membershipId }))}
         />
       </td>
     </tr>

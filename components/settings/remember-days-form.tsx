@@ -8,11 +8,14 @@ import type { FormAction } from "@/lib/action";
 /** "Remember devices for (days)": how long members may skip the second factor on a remembered browser. */
 export function RememberDaysForm({
   save,
+  accountId,
   days,
   maxDays,
   enforced,
 }: {
   save: FormAction<{ days: number }>;
+  /** The account the page showed: the days are saved there, whatever another tab switched to. */
+  accountId: string;
   days: number;
   /** From the page (lib/auth/remembered-devices), so server code stays out of the browser bundle. */
   maxDays: number;
@@ -22,6 +25,7 @@ export function RememberDaysForm({
   const saved = state.ok && state.data;
   return (
     <form action={submit} className="mt-6 flex flex-col gap-3 border-t border-slate-200 pt-4 sm:max-w-md" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
       <Field
         label="Remember devices for (days)"
         name="days"

@@ -46,11 +46,21 @@ const memberships = cache(async (userId: string) => {
 /**
  * The account the user is working in: the one named by the account cookie if they are a member of
  * it, otherwise their oldest membership. The cookie only chooses; membership is always checked here.
+ * For rendering only: another tab may switch the cookie after a page rendered, so actions and routes
+ * that change or export an account name it themselves (membershipOf).
  */
 export async function currentMembership(userId: string): Promise<CurrentMembership | null> {
   const wanted = (await cookies()).get(ACCOUNT_COOKIE)?.value;
   const all = await memberships(userId);
   return all.find((m) => m.account.id === wanted) ?? all[0] ?? null;
+}
+
+/**
+ * The user's membership of one named account, or null if they have none there. For mutations: they name
+ * the account their page showed, since the cookie may have been switched in another tab since.
+ */
+export async function membershipOf(userId: string, accountId: string): Promise<CurrentMembership | null> {
+  return (await memberships(userId)).find((m) => m.account.id === accountId) ?? null;
 }
 
 export async function listAccounts(userId: string) {

@@ -1,5 +1,16 @@
 import { expect, test, withHydration } from "./fixtures";
-import { asOwnClient, enterPassword, newEmail, PASSWORD, readMail, signOut, signUp, errorAlert } from "./helpers";
+import {
+  asOwnClient,
+  enterPassword,
+  errorAlert,
+  invite,
+  newClientPage,
+  newEmail,
+  PASSWORD,
+  readMail,
+  signOut,
+  signUp,
+} from "./helpers";
 
 test("sign up, sign out, wrong password, sign in", async ({ page }) => {
   const email = await signUp(page, "Ada");
@@ -129,4 +140,50 @@ test("a server action replayed from another origin, or with an oversized body, i
   expect(oversized.ok()).toBe(false);
   await page.reload();
   await expect(form.getByLabel("Name")).toHaveValue("Renamed Here");
+});
+
+test("a Users page invites into the account it shows, though another tab switched account meanwhile", async ({
+  page,
+  context,
+  browser,
+  baseURL,
+}) => {
+  // An admin of two accounts: their own (A) and Other Owner's (B), where they accept an admin invitation.
+  const email = await signUp(page, "Two Hats");
+  await signOut(page);
+  const other = await newClientPage(browser, baseURL);
+  await signUp(other, "Other Owner");
+  const link = await invite(other, email, "admin");
+  await page.goto(link);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+
+  // Tab 1: account A's Users page (A is the current account: the oldest membership).
+  await page.goto("/settings/users");
+  await expect(page.getByRole("region", { name: "Members", exact: true })).toContainText("in Two Hats's account");
+
+  // Tab 2, the same browser: switches to account B.
+  const second = withHydration(await context.newPage());
+  await second.goto("/profile");
+  const switcher = second.getByRole("combobox", { name: "Current account" });
+  await switcher.selectOption({ label: "Other Owner's account (admin)" });
+  await expect(switcher.locator("option:checked")).toHaveText("Other Owner's account (admin)");
+
+  // Tab 1, not reloaded, invites: into A, the account it shows.
+  const friend = newEmail("Friend");
+  const form = page.getByRole("region", { name: "Invite a member" });
+  await form.getByLabel("Email").fill(friend);
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(form.getByRole("status")).toContainText(`Invitation sent to ${friend}`);
+  await readMail(friend, "invited you to Two Hats's account");
+
+  const pending = second.getByRole("region", { name: "Pending invitations" });
+  await second.goto("/settings/users"); // account B
+  await expect(second.getByRole("region", { name: "Members", exact: true })).toContainText("in Other Owner's account");
+  await expect(pending).not.toContainText(friend);
+  await second.getByRole("combobox", { name: "Current account" }).selectOption({ label: "Two Hats's account (owner)" });
+  await expect(switcher.locator("option:checked")).toHaveText("Two Hats's account (owner)");
+  await second.goto("/settings/users"); // account A
+  await expect(pending).toContainText(friend);
 });

@@ -105,6 +105,10 @@ test("an owner downloads the member list as CSV from User Management; a member c
   expect(memberLine).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example""\)",/);
   expect(memberLine).toContain(`,${memberEmail},member,off,,`);
 
+  // The same link (it names the account) and one naming none are refused to a member: the same 404.
+  const href = (await page.getByRole("link", { name: "Export CSV" }).getAttribute("href"))!;
+  expect(href).toMatch(/^\/settings\/users\/export\.csv\?account=\w+$/);
+  expect((await member.request.get(href)).status()).toBe(404);
   expect((await member.request.get("/settings/users/export.csv")).status()).toBe(404);
 });
 

@@ -99,6 +99,7 @@ describe("review: crafted server-action arguments", () => {
 
   it("missing, extra and huge fields get a clear refusal (never 'unexpected') and change nothing", async () => {
     const victim = await userWithAppAndKey();
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: victim.user.id } });
     const before = await factorState(victim.user.id);
     await signInAs(victim.user);
     const huge = "A".repeat(200_000);
@@ -130,8 +131,8 @@ describe("review: crafted server-action arguments", () => {
       optionsForCodeKind: () => login.secondFactorOptions({ kind: "totp" } as never),
       hugeDevice: () => devices.forgetRememberedDevice({ deviceId: huge }),
       operatorAsHandle: () => sessions.signOutSession({ handle: { not: "" } as never }),
-      hugeDays: () => authentication.setRememberDays({ days: "1e308" }),
-      negativeDays: () => authentication.setRememberDays({ days: -1 }),
+      hugeDays: () => authentication.setRememberDays({ accountId, days: "1e308" }),
+      negativeDays: () => authentication.setRememberDays({ accountId, days: -1 }),
     };
     for (const [name, call] of Object.entries(attempts)) {
       const result = await call();
@@ -177,7 +178,7 @@ describe("review: a stolen session cookie (no recent password, no second factor)
     expect(await profile.removeAuthenticator(guess)).toMatchObject(refused());
     expect(await profile.regenerateCodes(guess)).toMatchObject(refused());
     expect(await profile.turnOffTwoFactor(guess)).toMatchObject(refused(ErrorCode.enforcedByAccount));
-    expect(await authentication.stopEnforcingTwoFactor(guess)).toMatchObject(refused());
+    expect(await authentication.stopEnforcingTwoFactor({ ...guess, accountId })).toMatchObject(refused());
     expect(await profile.confirmPasswordAgain({ password: "guess" })).toMatchObject(refused());
     const after = await factorState(owner.user.id);
     expect(after).toEqual(before);

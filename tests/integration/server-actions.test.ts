@@ -63,15 +63,24 @@ function everyProtectedAction(target: {
     "devices.forget": () => devices.forgetRememberedDevice({ deviceId: target.ownerDevice }),
     "devices.forgetAll": () => devices.forgetAllRememberedDevices({}),
     "shell.switchAccount": () => shell.switchAccount({ accountId: target.accountId }),
-    "authentication.enforce": () => authentication.enforceTwoFactor({ graceHours: "0" }),
-    "authentication.stop": () => authentication.stopEnforcingTwoFactor({ method: "totp", code: target.code }),
-    "authentication.rememberDays": () => authentication.setRememberDays({ days: "90" }),
-    "users.invite": () => users.invite({ email: "evil@example.com", role: "owner" }),
-    "users.resendInvite": () => users.resendInvite({ invitationId: target.invitationId }),
-    "users.revokeInvite": () => users.revokeInvite({ invitationId: target.invitationId }),
-    "users.setRole": () => users.setRole({ membershipId: target.membershipId, role: "member" }),
-    "users.remove": () => users.remove({ membershipId: target.membershipId }),
-    "users.resetTwoFactor": () => users.resetTwoFactor({ membershipId: target.membershipId }),
+    ...accountAdminActions(target),
+  };
+}
+
+/** The account-admin actions, each naming the account it acts on (as its page does), `target.accountId`. */
+function accountAdminActions(target: { accountId: string; membershipId: string; invitationId: string; code: string }) {
+  const { accountId } = target;
+  return {
+    "authentication.enforce": () => authentication.enforceTwoFactor({ accountId, graceHours: "0" }),
+    "authentication.stop": () =>
+      authentication.stopEnforcingTwoFactor({ accountId, method: "totp", code: target.code }),
+    "authentication.rememberDays": () => authentication.setRememberDays({ accountId, days: "90" }),
+    "users.invite": () => users.invite({ accountId, email: "evil@example.com", role: "owner" }),
+    "users.resendInvite": () => users.resendInvite({ accountId, invitationId: target.invitationId }),
+    "users.revokeInvite": () => users.revokeInvite({ accountId, invitationId: target.invitationId }),
+    "users.setRole": () => users.setRole({ accountId, membershipId: target.membershipId, role: "member" }),
+    "users.remove": () => users.remove({ accountId, membershipId: target.membershipId }),
+    "users.resetTwoFactor": () => users.resetTwoFactor({ accountId, membershipId: target.membershipId }),
   };
 }
 
@@ -155,11 +164,16 @@ describe("server actions called directly", () => {
     const outsider = await makeUserWithTwoFactor("Outsider");
     await signInAs(outsider.user);
     const before = await snapshot();
+    const own = await prisma().membership.findFirstOrThrow({ where: { userId: outsider.user.id } });
     for (const call of [
-      () => users.remove({ membershipId: w.membershipId }),
-      () => users.resetTwoFactor({ membershipId: w.membershipId }),
-      () => users.setRole({ membershipId: w.membershipId, role: "member" }),
-      () => users.revokeInvite({ invitationId: w.invitationId }),
+      // Naming their own account, with this account's ids…
+      () => users.remove({ accountId: own.accountId, membershipId: w.membershipId }),
+      () => users.resetTwoFactor({ accountId: own.accountId, membershipId: w.membershipId }),
+      () => users.setRole({ accountId: own.accountId, membershipId: w.membershipId, role: "member" }),
+      () => users.revokeInvite({ accountId: own.accountId, invitationId: w.invitationId }),
+      // …or naming this account.
+      () => users.remove({ accountId: w.accountId, membershipId: w.membershipId }),
+      () => users.revokeInvite({ accountId: w.accountId, invitationId: w.invitationId }),
       () => shell.switchAccount({ accountId: w.accountId }),
     ]) {
       expect([ErrorCode.notFound, ErrorCode.forbidden]).toContain((await call()).code);
@@ -170,7 +184,8 @@ describe("server actions called directly", () => {
   it("an admin without 2FA cannot enforce, whatever the browser sends", async () => {
     const bare = await makeUser("Bare");
     await signInAs(bare);
-    const result = await authentication.enforceTwoFactor({ graceHours: "0" });
+    const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: bare.id } });
+    const result = await authentication.enforceTwoFactor({ accountId, graceHours: "0" });
     expect(result.code).toBe(ErrorCode.ownTwoFactorFirst);
     expect(await prisma().auditEvent.count({ where: { actorId: bare.id, type: "access.denied" } })).toBe(1);
     expect(
@@ -182,18 +197,19 @@ describe("server actions called directly", () => {
     const w = await world();
     await signInAs(w.owner.user);
     const before = await snapshot();
+    const { accountId } = w;
     const results = await Promise.all([
-      authentication.enforceTwoFactor({ graceHours: "721" }),
-      authentication.enforceTwoFactor({ graceHours: "-1" }),
-      authentication.enforceTwoFactor({ graceHours: "abc" }),
-      authentication.setRememberDays({ days: "91" }),
-      authentication.setRememberDays({ days: "-1" }),
-      authentication.setRememberDays({ days: "1.5" }),
-      authentication.setRememberDays({ days: "abc" }),
-      authentication.setRememberDays({ days: "" }),
+      authentication.enforceTwoFactor({ accountId, graceHours: "721" }),
+      authentication.enforceTwoFactor({ accountId, graceHours: "-1" }),
+      authentication.enforceTwoFactor({ accountId, graceHours: "abc" }),
+      authentication.setRememberDays({ accountId, days: "91" }),
+      authentication.setRememberDays({ accountId, days: "-1" }),
+      authentication.setRememberDays({ accountId, days: "1.5" }),
+      authentication.setRememberDays({ accountId, days: "abc" }),
+      authentication.setRememberDays({ accountId, days: "" }),
       devices.forgetRememberedDevice({ deviceId: "" }),
-      users.invite({ email: "not-an-email", role: "member" }),
-      users.setRole({ membershipId: w.membershipId, role: "superuser" }),
+      users.invite({ accountId, email: "not-an-email", role: "member" }),
+      users.setRole({ accountId, membershipId: w.membershipId, role: "superuser" }),
       profile.updateName({ name: "x".repeat(101) }),
       profile.turnOffTwoFactor({ method: "sms", code: "123456" }),
       profile.enableTwoFactor({}),
@@ -212,7 +228,8 @@ describe("server actions called directly", () => {
     const results = await Promise.all([
       devices.forgetRememberedDevice({ deviceId: "device\u0000id" }),
       sessions.signOutSession({ handle: "handle\u0000" }),
-      users.setRole({ membershipId: "m\u0000", role: "member" }),
+      users.setRole({ accountId: w.accountId, membershipId: "m\u0000", role: "member" }),
+      users.invite({ accountId: `${w.accountId}\u0000`, email: "a@example.com", role: "member" }),
       profile.updateName({ name: "Ada\u0000Lovelace" }),
       submitPassword({ email: "owner@example.com", password: "pass\u0000word" }),
     ]);
@@ -270,12 +287,127 @@ describe("the profile's remembered devices and the account's days", () => {
   it("an owner sets the days, and it is audited with what it was", async () => {
     const w = await world();
     await signInAs(w.owner.user);
-    expect((await authentication.setRememberDays({ days: "0" })).data).toEqual({ days: 0 });
+    expect((await authentication.setRememberDays({ accountId: w.accountId, days: "0" })).data).toEqual({ days: 0 });
     const account = await prisma().account.findUniqueOrThrow({ where: { id: w.accountId } });
     expect(account.rememberDeviceDays).toBe(0);
     const event = await prisma().auditEvent.findFirstOrThrow({
       where: { accountId: w.accountId, type: "enforcement.remember_days" },
     });
     expect(event.details).toMatchObject({ days: 0, from: 30 });
+  });
+});
+
+describe("the account an admin action applies to", () => {
+  /** An admin of two accounts: A (their own, with 2FA) and B (someone else's, where they are admin). */
+  async function adminOfTwo() {
+    const admin = await makeUserWithTwoFactor("Admin");
+    const { accountId: accountA } = await prisma().membership.findFirstOrThrow({ where: { userId: admin.user.id } });
+    const other = await makeUserWithTwoFactor("OtherOwner");
+    const { accountId: accountB } = await prisma().membership.findFirstOrThrow({ where: { userId: other.user.id } });
+    await prisma().membership.create({ data: { userId: admin.user.id, accountId: accountB, role: "admin" } });
+    await signInAs(admin.user);
+    return { admin, accountA, accountB, other };
+  }
+
+  it("a page opened for account A acts on A after the account was switched to B in another tab", async () => {
+    const { admin, accountA, accountB } = await adminOfTwo();
+    // Tab 1 shows /settings/users of account A; tab 2 switches to account B.
+    expect((await shell.switchAccount({ accountId: accountB })).ok).toBe(true);
+    // Tab 1's forms, submitted: they name account A, the account the admin saw (and confirmed).
+    expect((await users.invite({ accountId: accountA, email: "friend@example.com", role: "admin" })).ok).toBe(true);
+    const invitations = await prisma().invitation.findMany({ where: { email: "friend@example.com" } });
+    expect(invitations.map((i) => i.accountId)).toEqual([accountA]);
+    expect((await authentication.setRememberDays({ accountId: accountA, days: "7" })).ok).toBe(true);
+    expect((await authentication.enforceTwoFactor({ accountId: accountA, graceHours: "0" })).ok).toBe(true);
+    const [a, b] = await Promise.all(
+      [accountA, accountB].map((id) => prisma().account.findUniqueOrThrow({ where: { id } })),
+    );
+    expect([a!.rememberDeviceDays, a!.enforceTwoFactor]).toEqual([7, true]);
+    expect([b!.rememberDeviceDays, b!.enforceTwoFactor]).toEqual([30, false]);
+    // Stopping enforcement (confirmed with a code) also lowers A's protection only.
+    await prisma().account.update({
+      where: { id: accountB },
+      data: { enforceTwoFactor: true, enforcedAt: new Date() },
+    });
+    const stop = await authentication.stopEnforcingTwoFactor({
+      accountId: accountA,
+      method: "totp",
+      code: await admin.nextCode(),
+    });
+    expect(stop.ok).toBe(true);
+    expect((await prisma().account.findUniqueOrThrow({ where: { id: accountA } })).enforceTwoFactor).toBe(false);
+    expect((await prisma().account.findUniqueOrThrow({ where: { id: accountB } })).enforceTwoFactor).toBe(true);
+  });
+
+  it("a forged account (another's, one where the caller is only a member, garbage, none) is refused and changes nothing", async () => {
+    const { admin, accountA, accountB, other } = await adminOfTwo();
+    const stranger = await makeUser("Stranger");
+    const { accountId: foreign } = await prisma().membership.findFirstOrThrow({ where: { userId: stranger.id } });
+    // Account C, where the admin is a plain member (and whose cookie names it, as a switch would leave it).
+    const ownerC = await makeUser("OwnerC");
+    const { accountId: accountC } = await prisma().membership.findFirstOrThrow({ where: { userId: ownerC.id } });
+    await prisma().membership.create({ data: { userId: admin.user.id, accountId: accountC, role: "member" } });
+    jar.set("twofold.account", accountA); // the cookie names an account the admin manages: it must not matter
+    const inB = await prisma().membership.findFirstOrThrow({ where: { userId: other.user.id } });
+    await inviteMember(other.user.id, accountB, "pending-b@example.com", "member", meta);
+    const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "pending-b@example.com" } });
+    const target = { membershipId: inB.id, invitationId: invitation.id, code: await admin.nextCode() };
+    const before = await snapshot();
+    const forged: [unknown, ErrorCode][] = [
+      [foreign, ErrorCode.forbidden],
+      [accountC, ErrorCode.forbidden],
+      ["no-such-account", ErrorCode.forbidden],
+      ["x".repeat(41), ErrorCode.invalidInput],
+      ["", ErrorCode.invalidInput],
+      [{ not: "" }, ErrorCode.invalidInput],
+      [[accountA], ErrorCode.invalidInput],
+      [123, ErrorCode.invalidInput],
+      [undefined, ErrorCode.invalidInput],
+    ];
+    for (const [accountId, code] of forged) {
+      for (const [name, call] of Object.entries(accountAdminActions({ ...target, accountId: accountId as string }))) {
+        const result = await call();
+        expect({ name, accountId, code: result.code }).toEqual({ name, accountId, code });
+      }
+    }
+    expect(await snapshot()).toBe(before);
+    // Each refusal for want of rights is audited. Naming an account they are not in is recorded as the
+    // admin's own doing (in each of their accounts' logs: A, B, C), never in the named account's log;
+    // naming C, where they are a member, in C's.
+    const denied = await prisma().auditEvent.findMany({
+      where: { actorId: admin.user.id, type: "access.denied" },
+      select: { accountId: true },
+    });
+    const count = (id: string) => denied.filter((e) => e.accountId === id).length;
+    expect([count(accountA), count(accountB), count(accountC)]).toEqual([18, 18, 27]);
+    expect(count(foreign)).toBe(0);
+  });
+});
+
+describe("the members CSV export", () => {
+  const csvRoute = () => import("@/app/(app)/settings/users/export.csv/route");
+  const get = async (query: string) =>
+    (await csvRoute()).GET(new Request(`http://localhost:3000/settings/users/export.csv${query}`));
+
+  it("exports the account it names, whatever the account cookie says, and only for its owners and admins", async () => {
+    const w = await world();
+    const admin = await makeUserWithTwoFactor("TwoHats");
+    const { accountId: own } = await prisma().membership.findFirstOrThrow({ where: { userId: admin.user.id } });
+    await prisma().membership.create({ data: { userId: admin.user.id, accountId: w.accountId, role: "admin" } });
+    await signInAs(admin.user);
+    jar.set("twofold.account", own); // switched to their own account in another tab
+    const answer = await get(`?account=${w.accountId}`);
+    expect(answer.status).toBe(200);
+    const text = await answer.text();
+    expect(text).toContain(w.owner.user.email);
+    expect(text).toContain(w.member.user.email);
+    // No account named, garbage, or an account of someone else: the same 404 as any refusal.
+    for (const query of ["", "?account=", "?account=nope", `?account=${"x".repeat(500)}`]) {
+      expect({ query, status: (await get(query)).status }).toEqual({ query, status: 404 });
+    }
+    // A member of the account (not an admin) is refused it, even with the cookie naming it.
+    await signInAs(w.member.user);
+    jar.set("twofold.account", w.accountId);
+    expect((await get(`?account=${w.accountId}`)).status).toBe(404);
   });
 });

@@ -28,6 +28,7 @@ export default async function AuthenticationSettingsPage() {
         </p>
         <EnforcementSettings
           actions={{ enforce: enforceTwoFactor, stopEnforcing: stopEnforcingTwoFactor, confirmKeyOptions }}
+          accountId={account.id}
           confirmKinds={confirmKinds}
           maxGraceHours={MAX_GRACE_HOURS}
           enforced={account.enforceTwoFactor}
@@ -37,6 +38,7 @@ export default async function AuthenticationSettingsPage() {
         />
         <RememberDaysForm
           save={setRememberDays}
+          accountId={account.id}
           days={account.rememberDeviceDays}
           maxDays={MAX_REMEMBER_DEVICE_DAYS}
           enforced={account.enforceTwoFactor}

@@ -1,11 +1,10 @@
 "use server";
 import { z } from "zod";
-import { accountAdminAction } from "@/lib/action";
+import { accountAdminAction, idSchema as id } from "@/lib/action";
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/accounts/invitations";
 import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { emailSchema } from "@/lib/auth/users";
 
-const id = z.string().min(1).max(40);
 const role = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
 
 export const invite = accountAdminAction(

@@ -12,6 +12,8 @@ type Params = { filter?: string; q?: string; after?: string; before?: string };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Params> }) {
   const { user, membership } = await requireAccountAdmin();
+  // Every action and link below names this account: another tab may switch the current one meanwhile.
+  const accountId = membership.account.id;
   const params = await searchParams;
   const withoutTwoFactor = params.filter === "without-2fa";
   const one = (v: unknown) => (typeof v === "string" ? v : undefined); // ?q=a&q=b gives an array
@@ -73,7 +75,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           >
             Without 2FA
           </Link>
-          <a href="/settings/users/export.csv" download className="ml-auto underline">
+          <a
+            href={`/settings/users/export.csv?${new URLSearchParams({ account: accountId })}`}
+            download
+            className="ml-auto underline"
+          >
             Export CSV
           </a>
         </nav>
@@ -103,6 +109,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <MemberRow
                   key={m.membershipId}
                   actions={{ setRole, resetTwoFactor, remove }}
+                  accountId={accountId}
                   member={m}
                   isSelf={m.id === user.id}
                   actorRole={membership.role}
@@ -128,12 +135,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         )}
       </Card>
       <Card title="Invite a member" description="They get an email with a link that works once and expires in 7 days.">
-        <InviteForm invite={invite} canInviteOwner={membership.role === "owner"} />
+        <InviteForm invite={invite} accountId={accountId} canInviteOwner={membership.role === "owner"} />
       </Card>
       <Card title="Pending invitations">
         <PendingInvitations
           resend={resendInvite}
           revoke={revokeInvite}
+          accountId={accountId}
           invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
         />
       </Card>

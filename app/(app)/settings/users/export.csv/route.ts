@@ -1,13 +1,18 @@
-import { canManage, currentMembership } from "@/lib/accounts/current";
+import { canManage, membershipOf } from "@/lib/accounts/current";
 import { membersCsv } from "@/lib/accounts/members-csv";
 import { currentUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
-/** The current account's members as CSV, for owners and admins; anyone else gets a 404. */
-export async function GET() {
+/**
+ * The members of the account named by `?account=` (the Users page's link names the account it showed,
+ * not the account cookie another tab may have switched), for its owners and admins; anyone else, and
+ * a link naming no account or one the user does not manage, gets a 404.
+ */
+export async function GET(request: Request) {
   const user = await currentUser();
-  const membership = user && (await currentMembership(user.id));
+  const accountId = new URL(request.url).searchParams.get("account");
+  const membership = user && accountId && (await membershipOf(user.id, accountId));
   if (!membership || !canManage(membership.role)) return new Response("Not found", { status: 404 });
   const lines = membersCsv(membership.account.id);
   const encoder = new TextEncoder();
