@@ -52,7 +52,7 @@ export function InviteForm({
   );
 }
 
-type Invitation = { id: string; email: string; role: string; expiresAt: string };
+type Invitation = { id: string; email: string; role: string; expiresAt: string; invitedBy: string | null };
 
 export function PendingInvitations({
   invitations,
@@ -92,7 +92,8 @@ export function PendingInvitations({
         {invitations.map((i) => (
           <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
             <span>
-              <strong>{i.email}</strong> as {i.role} · expires {new Date(i.expiresAt).toUTCString()}
+              <strong>{i.email}</strong> as {i.role}
+              {i.invitedBy && <> · invited by {i.invitedBy}</>} · expires {new Date(i.expiresAt).toUTCString()}
             </span>
             <span className="flex gap-2">
               <Button

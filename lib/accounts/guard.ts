@@ -18,9 +18,32 @@ export async function assertCanManage(actorId: string, accountId: string, tx?: P
   return membership;
 }
 
+/**
+ * Runs `fn` in a transaction that first locks the account's row, so reading the owners and changing
+ * a role, a membership or an invitation is one step: two such changes of one account never interleave
+ * (accepting an invitation takes the lock shared, lib/accounts/invitations.ts).
+ */
+export async function withAccountLocked<T>(
+  accountId: string,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+    return fn(tx);
+  });
+}
+
 /** Whether a member of `actorRole` may give `role`, by invitation or role change: owners any, admins not owner. */
 export const canGrant = (actorRole: Role, role: Role) =>
   canManage(actorRole) && (role !== "owner" || actorRole === "owner");
+
+/** The actor's membership, if it may give `role` in the account (an owner any, an admin not owner). */
+export async function assertMayGive(actorId: string, accountId: string, role: Role, tx?: Prisma.TransactionClient) {
+  const actor = await assertCanManage(actorId, accountId, tx);
+  if (!canGrant(actor.role, role)) throw new AppError(ErrorCode.forbidden);
+  return actor;
+}
 
 /**
  * Deletes the open invitations `userId` sent in the account that their role now (null: no longer a

@@ -11,7 +11,7 @@ import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
-import { assertCanManage, canGrant } from "./guard";
+import { assertCanManage, assertMayGive, canGrant, withAccountLocked } from "./guard";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -36,48 +36,79 @@ async function reserveInvitationEmail(actorId: string, accountId: string, meta: 
   }
 }
 
-async function issue(invitationId: string, accountName: string, inviterId: string, email: string, meta: RequestMeta) {
+/** The invitation email, in the name of the person who sent it (or sent it again). */
+async function mailInvitation(
+  invitation: { accountId: string; email: string },
+  accountName: string,
+  senderId: string,
+  token: string,
+  meta: RequestMeta,
+) {
   const prisma = await db();
-  const token = randomToken();
-  const { accountId } = await prisma.invitation.update({
-    where: { id: invitationId },
-    data: { tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
-    select: { accountId: true },
-  });
-  const inviter = await prisma.user.findUniqueOrThrow({ where: { id: inviterId }, select: { name: true } });
+  const sender = await prisma.user.findUniqueOrThrow({ where: { id: senderId }, select: { name: true } });
+  const { accountId, email } = invitation;
   // The account's message: if it bounces, its admins are told (lib/mail/outbox.ts).
-  await sendMail({ ...messages.invitation(email, accountName, inviter.name, token, meta.origin), accountId });
+  await sendMail({ ...messages.invitation(email, accountName, sender.name, token, meta.origin), accountId });
 }
 
+const newLink = () => {
+  const token = randomToken();
+  return { token, tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
+};
+
+/**
+ * Invites an address into the account. Written under the account's lock, as role changes and
+ * removals are (./members.ts): the sender's right to give the role is checked again there, so an
+ * invitation is never written after its sender lost that right, and of two invitations to one
+ * address at once the later replaces the earlier (one open link per address, also by index).
+ */
 export async function inviteMember(actorId: string, accountId: string, email: string, role: Role, meta: RequestMeta) {
-  const actor = await assertCanManage(actorId, accountId);
-  if (!canGrant(actor.role, role)) throw new AppError(ErrorCode.forbidden);
+  const actor = await assertMayGive(actorId, accountId, role);
   const prisma = await db();
-  const existing = await prisma.membership.findFirst({ where: { accountId, user: { email } } });
-  if (existing) throw new AppError(ErrorCode.alreadyMember);
+  const member = { accountId, user: { email } };
+  if (await prisma.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
   await reserveInvitationEmail(actorId, accountId, meta);
-  await prisma.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
-  const invitation = await prisma.invitation.create({
-    data: { accountId, email, role, invitedById: actorId, tokenHash: sha256(randomToken()), expiresAt: new Date() },
+  const { token, ...link } = newLink();
+  await withAccountLocked(accountId, async (tx) => {
+    await assertMayGive(actorId, accountId, role, tx);
+    if (await tx.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
+    await tx.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
+    await tx.invitation.create({ data: { accountId, email, role, invitedById: actorId, ...link } });
   });
-  await issue(invitation.id, actor.account.name, actorId, email, meta);
+  await mailInvitation({ accountId, email }, actor.account.name, actorId, token, meta);
   await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email, role } });
 }
 
-/** A fresh link (the old one stops working) and a new 7 days. */
+/**
+ * A fresh link (the old one stops working) and a new 7 days, by someone who may give its role. Sent
+ * again, it is the resender's invitation: the email names them, and it lasts while they may give it.
+ */
 export async function resendInvitation(actorId: string, accountId: string, invitationId: string, meta: RequestMeta) {
   const actor = await assertCanManage(actorId, accountId);
   const prisma = await db();
-  const invitation = await prisma.invitation.findFirst({ where: { id: invitationId, accountId, acceptedAt: null } });
-  if (!invitation) throw new AppError(ErrorCode.notFound);
+  const open = { id: invitationId, accountId, acceptedAt: null };
+  const found = await prisma.invitation.findFirst({ where: open, select: { role: true } });
+  if (!found) throw new AppError(ErrorCode.notFound);
+  await assertMayGive(actorId, accountId, found.role);
   await reserveInvitationEmail(actorId, accountId, meta);
-  await issue(invitation.id, actor.account.name, actorId, invitation.email, meta);
+  const { token, ...link } = newLink();
+  const invitation = await withAccountLocked(accountId, async (tx) => {
+    const current = await tx.invitation.findFirst({ where: open, select: { role: true } });
+    if (!current) throw new AppError(ErrorCode.notFound);
+    await assertMayGive(actorId, accountId, current.role, tx);
+    return tx.invitation.update({
+      where: { id: invitationId },
+      data: { invitedById: actorId, ...link },
+      select: { accountId: true, email: true, role: true },
+    });
+  });
+  await mailInvitation(invitation, actor.account.name, actorId, token, meta);
   await audit({
     type: AuditType.invitationSent,
     actorId,
     accountId,
     meta,
-    details: { email: invitation.email, resend: true },
+    details: { email: invitation.email, role: invitation.role, resend: true },
   });
 }
 
@@ -89,13 +120,21 @@ export async function revokeInvitation(actorId: string, accountId: string, invit
   await audit({ type: AuditType.invitationRevoked, actorId, accountId, meta });
 }
 
+/** The account's open invitations, each with who sent it (in whose name it acts). */
 export async function pendingInvitations(accountId: string) {
   const prisma = await db();
-  return prisma.invitation.findMany({
+  const invitations = await prisma.invitation.findMany({
     where: { accountId, acceptedAt: null },
     orderBy: { createdAt: "desc" },
-    select: { id: true, email: true, role: true, expiresAt: true },
+    select: { id: true, email: true, role: true, expiresAt: true, invitedById: true },
   });
+  const senderIds = [...new Set(invitations.flatMap((i) => (i.invitedById ? [i.invitedById] : [])))];
+  const senders = await prisma.user.findMany({ where: { id: { in: senderIds } }, select: { id: true, name: true } });
+  const names = new Map(senders.map((sender) => [sender.id, sender.name]));
+  return invitations.map(({ invitedById, ...invitation }) => ({
+    ...invitation,
+    invitedBy: (invitedById && names.get(invitedById)) ?? null,
+  }));
 }
 
 /**

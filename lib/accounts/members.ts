@@ -9,21 +9,9 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
-import { assertCanManage, canGrant, revokeInvitationsBeyond } from "./guard";
+import { assertCanManage, canGrant, revokeInvitationsBeyond, withAccountLocked } from "./guard";
 
 type Tx = Prisma.TransactionClient;
-
-/**
- * Runs `fn` in a transaction that first locks the account's row, so reading the owners and changing
- * a role or a membership is one step: two such changes of one account never interleave.
- */
-async function withAccountLocked<T>(accountId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const prisma = await db();
-  return prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
-    return fn(tx);
-  });
-}
 
 /** A membership of this account (never of another), with the rules for touching owners. */
 async function targetMembership(tx: Tx, actorId: string, accountId: string, membershipId: string) {
@@ -82,6 +70,8 @@ export async function removeMember(actorId: string, accountId: string, membershi
     const { target } = await targetMembership(tx, actorId, accountId, membershipId);
     if (target.role === "owner") await assertAnotherOwner(tx, accountId, target.id);
     await tx.membership.delete({ where: { id: target.id } });
+    // No open invitation to them may bring them back (there should be none: see inviteMember).
+    await tx.invitation.deleteMany({ where: { accountId, email: target.user.email, acceptedAt: null } });
     return { ...target, invitationsRevoked: await revokeInvitationsBeyond(tx, accountId, target.userId, null) };
   });
   await audit({

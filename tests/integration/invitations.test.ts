@@ -2,7 +2,13 @@
 // may give that role: a removed owner or admin cannot come back, or bring someone in, through a link
 // sent while they were trusted.
 import { describe, expect, it } from "vitest";
-import { acceptInvitation, findInvitation, inviteMember, pendingInvitations } from "@/lib/accounts/invitations";
+import {
+  acceptInvitation,
+  findInvitation,
+  inviteMember,
+  pendingInvitations,
+  resendInvitation,
+} from "@/lib/accounts/invitations";
 import { changeRole, removeMember } from "@/lib/accounts/members";
 import { AuditType } from "@/lib/audit";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -41,7 +47,7 @@ describe("an invitation lasts as long as its sender may give its role", () => {
       expect(await findInvitation(token)).toBeNull();
       await expect(join(token, "Back door")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
     }
-    expect((await pendingInvitations(accountId)).map((i) => i.email)).toEqual(["colleague@example.com"]);
+    expect(await pendingInvitations(accountId)).toMatchObject([{ email: "colleague@example.com", invitedBy: "Owner" }]);
     const removal = await prisma().auditEvent.findFirstOrThrow({ where: { accountId, type: AuditType.memberRemoved } });
     expect(removal.details).toMatchObject({ invitationsRevoked: 2 });
     await join(fromOwner, "Colleague");
@@ -77,5 +83,62 @@ describe("an invitation lasts as long as its sender may give its role", () => {
     expect(
       await prisma().user.count({ where: { email: { in: ["friend-one@example.com", "friend-two@example.com"] } } }),
     ).toBe(0);
+  });
+
+  it("an admin cannot send again an invitation they could not send; one sent again is the resender's", async () => {
+    const { owner, accountId, insider: admin, membership } = await accountWith("admin");
+    await invite(owner.id, accountId, "future-owner@example.com", "owner");
+    const asOwner = await prisma().invitation.findFirstOrThrow({ where: { email: "future-owner@example.com" } });
+    await expect(resendInvitation(admin.id, accountId, asOwner.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    expect(await prisma().invitation.findUniqueOrThrow({ where: { id: asOwner.id } })).toEqual(asOwner);
+
+    await invite(owner.id, accountId, "member-to-be@example.com", "member");
+    const asMember = await prisma().invitation.findFirstOrThrow({ where: { email: "member-to-be@example.com" } });
+    await resendInvitation(admin.id, accountId, asMember.id, meta);
+    const [mail] = (await mailsTo("member-to-be@example.com")).slice(-1);
+    expect(mail!.subject).toMatch(/^Insider invited you/);
+    const sentAgain = await prisma().auditEvent.findFirstOrThrow({ where: { accountId, actorId: admin.id } });
+    expect(sentAgain.details).toMatchObject({ email: "member-to-be@example.com", role: "member", resend: true });
+    // Now the admin's invitation: it goes with the admin's rights.
+    await removeMember(owner.id, accountId, membership.id, meta);
+    const token = mail!.text.match(/invite\/([\w-]+)/)![1]!;
+    await expect(join(token, "Member to be")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+  });
+});
+
+describe("one open invitation per address", () => {
+  it("two admins inviting one address at once leave one link, so a person removed after joining has none left", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { owner, accountId, insider: admin } = await accountWith("admin");
+      const email = `target-${round}@example.com`;
+      await Promise.all([
+        inviteMember(owner.id, accountId, email, "member", meta),
+        inviteMember(admin.id, accountId, email, "member", meta),
+      ]);
+      expect(await prisma().invitation.count({ where: { accountId, email, acceptedAt: null } })).toBe(1);
+      const tokens = (await mailsTo(email)).map((m) => m.text.match(/invite\/([\w-]+)/)![1]!);
+      const usable = [];
+      for (const token of tokens) if (await findInvitation(token)) usable.push(token);
+      expect(usable).toHaveLength(1);
+      const userId = await join(usable[0]!, "Target");
+      const { id } = await prisma().membership.findFirstOrThrow({ where: { userId, accountId } });
+      await removeMember(owner.id, accountId, id, meta);
+      for (const token of tokens) expect(await findInvitation(token)).toBeNull();
+    }
+  });
+
+  it("an invitation sent while its sender is removed is refused or goes with the removal", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { owner, accountId, insider, membership } = await accountWith("admin");
+      const email = `late-${round}@evil.example`;
+      const [sent] = await Promise.allSettled([
+        inviteMember(insider.id, accountId, email, "member", meta),
+        removeMember(owner.id, accountId, membership.id, meta),
+      ]);
+      if (sent.status === "rejected") expect(sent.reason).toMatchObject({ code: ErrorCode.forbidden });
+      expect(await prisma().invitation.count({ where: { accountId, email } })).toBe(0);
+    }
   });
 });
