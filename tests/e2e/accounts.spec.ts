@@ -11,6 +11,7 @@ import {
   signOut,
   signUp,
 } from "./helpers";
+import { readmeScreenshot } from "./screenshots";
 
 test("sign up, sign out, wrong password, sign in", async ({ page }) => {
   const email = await signUp(page, "Ada");
@@ -185,5 +186,6 @@ test("a Users page invites into the account it shows, though another tab switche
   await second.getByRole("combobox", { name: "Current account" }).selectOption({ label: "Two Hats's account (owner)" });
   await expect(switcher.locator("option:checked")).toHaveText("Two Hats's account (owner)");
   await second.goto("/settings/users"); // account A
-  await expect(pending).toContainText(friend);
+  await expect(pending).toContainText(`${friend} as member · invited by Two Hats`);
+  await readmeScreenshot(pending, "pending-invitations", { inReadme: false });
 });
