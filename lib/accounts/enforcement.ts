@@ -10,7 +10,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import { MAX_GRACE_HOURS, type Proof } from "@/lib/two-factor/proof";
 import { hasSecondFactor } from "@/lib/two-factor/second-factor";
-import { assertCanManage } from "./guard";
+import { assertCanManage, withAccountLocked } from "./guard";
 
 /**
  * "7 of 9 members protected", from the memberships' copy of "has 2FA" (kept by the database,
@@ -41,7 +41,8 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   // The switch, its audit events and ONE broadcast row are stored together, a few rows whatever the
   // account's size; the mail poller turns the broadcast into one email per member without 2FA, in
   // batches after the response (lib/mail/broadcast.ts), so 100,000 members never hold the request.
-  const notifying = await prisma.$transaction(async (tx) => {
+  const notifying = await withAccountLocked(accountId, async (tx) => {
+    await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
     const { count } = await tx.account.updateMany({
       where: { id: accountId, enforceTwoFactor: false },
       data: { enforceTwoFactor: true, enforcedAt, graceHours },
@@ -76,7 +77,8 @@ export async function disableEnforcement(actorId: string, accountId: string, pro
   if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced);
   const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } });
   // Conditional on the enforcement that was read, so the event describes what this call turned off.
-  const summary = await prisma.$transaction(async (tx) => {
+  const summary = await withAccountLocked(accountId, async (tx) => {
+    await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
     const { count } = await tx.account.updateMany({
       where: { id: accountId, enforceTwoFactor: true, enforcedAt: before.enforcedAt, graceHours: before.graceHours },
       data: { enforceTwoFactor: false, enforcedAt: null, graceHours: 0 },

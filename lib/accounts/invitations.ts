@@ -34,6 +34,21 @@ async function reserveInvitationEmail(actorId: string, accountId: string, meta: 
     }
     reserved.push(attempt);
   }
+  return reserved;
+}
+
+/**
+ * Runs the locked part of sending an invitation with its email reserved: a refusal there (the sender
+ * demoted, the invitation gone, the address a member since the checks before the lock) gives the
+ * reservation back, since nothing is sent.
+ */
+async function withReservation<T>(reserved: Attempt[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof AppError) await releaseAll(reserved);
+    throw error;
+  }
 }
 
 /** The invitation email, in the name of the person who sent it (or sent it again). */
@@ -49,6 +64,23 @@ async function mailInvitation(
   const { accountId, email } = invitation;
   // The account's message: if it bounces, its admins are told (lib/mail/outbox.ts).
   await sendMail({ ...messages.invitation(email, accountName, sender.name, token, meta.origin), accountId });
+}
+
+/**
+ * An invitation replaces the address's open one; an admin may not replace an owner's invitation as
+ * owner (which they could neither send nor revoke) with one of their own.
+ */
+async function assertMayReplace(
+  client: Pick<Prisma.TransactionClient, "invitation">,
+  actorRole: Role,
+  accountId: string,
+  email: string,
+) {
+  const open = await client.invitation.findFirst({
+    where: { accountId, email, acceptedAt: null },
+    select: { role: true },
+  });
+  if (open && !canGrant(actorRole, open.role)) throw new AppError(ErrorCode.forbidden);
 }
 
 const newLink = () => {
@@ -67,14 +99,18 @@ export async function inviteMember(actorId: string, accountId: string, email: st
   const prisma = await db();
   const member = { accountId, user: { email } };
   if (await prisma.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
-  await reserveInvitationEmail(actorId, accountId, meta);
+  await assertMayReplace(prisma, actor.role, accountId, email);
+  const reserved = await reserveInvitationEmail(actorId, accountId, meta);
   const { token, ...link } = newLink();
-  await withAccountLocked(accountId, async (tx) => {
-    await assertMayGive(actorId, accountId, role, tx);
-    if (await tx.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
-    await tx.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
-    await tx.invitation.create({ data: { accountId, email, role, invitedById: actorId, ...link } });
-  });
+  await withReservation(reserved, () =>
+    withAccountLocked(accountId, async (tx) => {
+      const sender = await assertMayGive(actorId, accountId, role, tx);
+      if (await tx.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
+      await assertMayReplace(tx, sender.role, accountId, email);
+      await tx.invitation.deleteMany({ where: { accountId, email, acceptedAt: null } });
+      await tx.invitation.create({ data: { accountId, email, role, invitedById: actorId, ...link } });
+    }),
+  );
   await mailInvitation({ accountId, email }, actor.account.name, actorId, token, meta);
   await audit({ type: AuditType.invitationSent, actorId, accountId, meta, details: { email, role } });
 }
@@ -90,18 +126,20 @@ export async function resendInvitation(actorId: string, accountId: string, invit
   const found = await prisma.invitation.findFirst({ where: open, select: { role: true } });
   if (!found) throw new AppError(ErrorCode.notFound);
   await assertMayGive(actorId, accountId, found.role);
-  await reserveInvitationEmail(actorId, accountId, meta);
+  const reserved = await reserveInvitationEmail(actorId, accountId, meta);
   const { token, ...link } = newLink();
-  const invitation = await withAccountLocked(accountId, async (tx) => {
-    const current = await tx.invitation.findFirst({ where: open, select: { role: true } });
-    if (!current) throw new AppError(ErrorCode.notFound);
-    await assertMayGive(actorId, accountId, current.role, tx);
-    return tx.invitation.update({
-      where: { id: invitationId },
-      data: { invitedById: actorId, ...link },
-      select: { accountId: true, email: true, role: true },
-    });
-  });
+  const invitation = await withReservation(reserved, () =>
+    withAccountLocked(accountId, async (tx) => {
+      const current = await tx.invitation.findFirst({ where: open, select: { role: true } });
+      if (!current) throw new AppError(ErrorCode.notFound);
+      await assertMayGive(actorId, accountId, current.role, tx);
+      return tx.invitation.update({
+        where: { id: invitationId },
+        data: { invitedById: actorId, ...link },
+        select: { accountId: true, email: true, role: true },
+      });
+    }),
+  );
   await mailInvitation(invitation, actor.account.name, actorId, token, meta);
   await audit({
     type: AuditType.invitationSent,
@@ -112,11 +150,17 @@ export async function resendInvitation(actorId: string, accountId: string, invit
   });
 }
 
+/** Revokes an open invitation whose role the actor may give (an admin cannot undo an owner's owner invitation). */
 export async function revokeInvitation(actorId: string, accountId: string, invitationId: string, meta: RequestMeta) {
-  await assertCanManage(actorId, accountId);
-  const prisma = await db();
-  const { count } = await prisma.invitation.deleteMany({ where: { id: invitationId, accountId, acceptedAt: null } });
-  if (count !== 1) throw new AppError(ErrorCode.notFound);
+  await withAccountLocked(accountId, async (tx) => {
+    const invitation = await tx.invitation.findFirst({
+      where: { id: invitationId, accountId, acceptedAt: null },
+      select: { role: true },
+    });
+    if (!invitation) throw new AppError(ErrorCode.notFound);
+    await assertMayGive(actorId, accountId, invitation.role, tx);
+    await tx.invitation.delete({ where: { id: invitationId } });
+  });
   await audit({ type: AuditType.invitationRevoked, actorId, accountId, meta });
 }
 
@@ -194,11 +238,15 @@ export async function acceptInvitation(
   try {
     userId = await prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${invitation.accountId} FOR SHARE`;
-      if (!(await senderMayGive(tx, invitation))) throw new AppError(ErrorCode.invalidLink);
-      const { count } = await tx.invitation.updateMany({
-        where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
-        data: { acceptedAt: new Date() },
+      // Read again under the lock, by this link: a resend since (a new link, maybe a new sender) or a
+      // change of the sender's role is what counts, not the copy read before the password was hashed.
+      const open = { id: invitation.id, tokenHash: sha256(token), acceptedAt: null, expiresAt: { gt: new Date() } };
+      const current = await tx.invitation.findFirst({
+        where: open,
+        select: { invitedById: true, role: true, accountId: true },
       });
+      if (!current || !(await senderMayGive(tx, current))) throw new AppError(ErrorCode.invalidLink);
+      const { count } = await tx.invitation.updateMany({ where: open, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
       const id =
         who.kind === "existing"

@@ -6,7 +6,7 @@ import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
-import { assertCanManage } from "./guard";
+import { assertCanManage, withAccountLocked } from "./guard";
 
 /**
  * "Remember devices for (days)": how long, while this account enforces 2FA, its members may skip the
@@ -25,15 +25,16 @@ export async function setRememberDeviceDays(actorId: string, accountId: string, 
     where: { id: accountId },
     select: { rememberDeviceDays: true },
   });
-  await prisma.$transaction([
-    prisma.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } }),
+  await withAccountLocked(accountId, async (tx) => {
+    await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
+    await tx.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } });
     // Planned per run: a generic plan, made for an account of about 100 members, probes each member's
     // devices, 194 ms for 100,000 members where their own plan hashes the table in 21 ms.
-    prisma.$executeRaw`
+    await tx.$executeRaw`
       UPDATE "RememberedDevice" AS d SET "expiresAt" = d."createdAt" + make_interval(days => ${days}::int)
       WHERE d."userId" IN (SELECT m."userId" FROM "Membership" AS m WHERE m."accountId" = ${accountId})
-        AND d."expiresAt" > d."createdAt" + make_interval(days => ${days}::int) ${Prisma.raw(PLANNED_PER_RUN)}`,
-  ]);
+        AND d."expiresAt" > d."createdAt" + make_interval(days => ${days}::int) ${Prisma.raw(PLANNED_PER_RUN)}`;
+  });
   await audit({
     type: AuditType.rememberDaysSet,
     actorId,

@@ -8,6 +8,7 @@ import {
   inviteMember,
   pendingInvitations,
   resendInvitation,
+  revokeInvitation,
 } from "@/lib/accounts/invitations";
 import { changeRole, removeMember } from "@/lib/accounts/members";
 import { AuditType } from "@/lib/audit";
@@ -105,6 +106,26 @@ describe("an invitation lasts as long as its sender may give its role", () => {
     await removeMember(owner.id, accountId, membership.id, meta);
     const token = mail!.text.match(/invite\/([\w-]+)/)![1]!;
     await expect(join(token, "Member to be")).rejects.toMatchObject({ code: ErrorCode.invalidLink });
+  });
+});
+
+describe("an admin and an owner's invitation as owner", () => {
+  it("an admin can neither revoke it nor replace it with one of their own; a member invitation they can", async () => {
+    const { owner, accountId, insider: admin } = await accountWith("admin");
+    const token = await invite(owner.id, accountId, "co-owner@example.com", "owner");
+    const asOwner = await prisma().invitation.findFirstOrThrow({ where: { email: "co-owner@example.com" } });
+    await expect(revokeInvitation(admin.id, accountId, asOwner.id, meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    await expect(inviteMember(admin.id, accountId, "co-owner@example.com", "member", meta)).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    expect(await findInvitation(token)).toMatchObject({ role: "owner" });
+
+    await invite(owner.id, accountId, "helper@example.com", "member");
+    const asMember = await prisma().invitation.findFirstOrThrow({ where: { email: "helper@example.com" } });
+    await revokeInvitation(admin.id, accountId, asMember.id, meta);
+    expect(await prisma().invitation.count({ where: { email: "helper@example.com" } })).toBe(0);
   });
 });
 

@@ -4,6 +4,8 @@
 -- INSERT … ON CONFLICT on this index. A sign-in's ceremony is one per login challenge
 -- ("loginChallengeId" is unique), so it is left out. The schema engine leaves partial indexes alone.
 SET LOCAL lock_timeout = '5s';
+-- Holds off ceremonies opened by servers still on the old code between the clean-up and the index.
+LOCK TABLE "WebAuthnCeremony" IN SHARE ROW EXCLUSIVE MODE;
 
 -- Rows left by that race: keep each user's newest of a kind.
 DELETE FROM "WebAuthnCeremony" c

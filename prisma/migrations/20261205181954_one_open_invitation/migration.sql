@@ -4,14 +4,17 @@
 -- account's lock; this index makes a second open link impossible whatever the path. The schema
 -- engine leaves partial indexes alone.
 SET LOCAL lock_timeout = '5s';
+-- Holds off invitations written by servers still on the old code between the clean-up and the index.
+LOCK TABLE "Invitation" IN SHARE ROW EXCLUSIVE MODE;
 
--- Rows left by that race: keep the newest open invitation of each address.
+-- Rows left by that race: keep each address's open invitation that lasts longest (a resend moves
+-- "expiresAt", not "createdAt").
 DELETE FROM "Invitation" i
 WHERE i."acceptedAt" IS NULL
   AND EXISTS (
     SELECT 1 FROM "Invitation" n
     WHERE n."acceptedAt" IS NULL AND n."accountId" = i."accountId" AND n."email" = i."email"
-      AND (n."createdAt", n."id") > (i."createdAt", i."id")
+      AND (n."expiresAt", n."createdAt", n."id") > (i."expiresAt", i."createdAt", i."id")
   );
 
 CREATE UNIQUE INDEX "Invitation_one_open_idx" ON "Invitation"("accountId", "email") WHERE "acceptedAt" IS NULL;
