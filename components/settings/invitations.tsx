@@ -59,12 +59,15 @@ export function PendingInvitations({
   resend,
   revoke,
   accountId,
+  canManageOwnerInvitations,
 }: {
   invitations: Invitation[];
   resend: ServerAction<{ accountId: string; invitationId: string }>;
   revoke: ServerAction<{ accountId: string; invitationId: string }>;
   /** The account the page showed (and its invitations belong to). */
   accountId: string;
+  /** Only owners may send again or revoke an invitation as owner (lib/accounts/invitations.ts). */
+  canManageOwnerInvitations: boolean;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string }>();
@@ -95,22 +98,24 @@ export function PendingInvitations({
               <strong>{i.email}</strong> as {i.role}
               {i.invitedBy && <> · invited by {i.invitedBy}</>} · expires {new Date(i.expiresAt).toUTCString()}
             </span>
-            <span className="flex gap-2">
-              <Button
-                variant="secondary"
-                onClick={() => act("resend", i)}
-                aria-label={`Resend invitation to ${i.email}`}
-              >
-                Resend
-              </Button>
-              <Button
-                variant="secondary"
-                onClick={() => act("revoke", i)}
-                aria-label={`Revoke invitation to ${i.email}`}
-              >
-                Revoke
-              </Button>
-            </span>
+            {(i.role !== "owner" || canManageOwnerInvitations) && (
+              <span className="flex gap-2">
+                <Button
+                  variant="secondary"
+                  onClick={() => act("resend", i)}
+                  aria-label={`Resend invitation to ${i.email}`}
+                >
+                  Resend
+                </Button>
+                <Button
+                  variant="secondary"
+                  onClick={() => act("revoke", i)}
+                  aria-label={`Revoke invitation to ${i.email}`}
+                >
+                  Revoke
+                </Button>
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -142,6 +142,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           resend={resendInvite}
           revoke={revokeInvite}
           accountId={accountId}
+          canManageOwnerInvitations={membership.role === "owner"}
           invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
         />
       </Card>
