@@ -3,11 +3,12 @@
 // fresh embedded database. An admin seeded through lib/ signs in over HTTP as the browser does, and
 // its session cookie is sent with the signed-in pages. Prints the table kept in docs/benchmarks.md,
 // then every audit that cost a point. Ports: E2E_PORT_BASE + 20 (app) and + 21 (Chromium's DevTools).
-//   npm run lighthouse -- [--page /login ...] [--runs 1] [--cpu-slowdown 4]
+//   npm run lighthouse -- [--page /login ...] [--runs 1] [--cpu-slowdown 4] [--save <folder>]
+// --save keeps each run's whole report (Lighthouse's JSON) in the folder, to see which tasks blocked.
 // The CPU benchmark index is printed with the metrics: on a busy machine (an index in the hundreds)
 // Total Blocking Time measures the neighbours, and --cpu-slowdown 1 is Lighthouse's advice for it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     page: { type: "string", multiple: true },
     runs: { type: "string", default: "1" },
     "cpu-slowdown": { type: "string", default: "4" },
+    save: { type: "string" },
   },
 });
 const pages = flags.page?.length ? flags.page : PAGES;
@@ -40,6 +42,7 @@ const [appPort, chromePort] = [portBase + 20, portBase + 21];
 const base = `http://127.0.0.1:${appPort}`;
 const work = mkdtempSync(path.join(os.tmpdir(), "twofold-lighthouse-"));
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (flags.save) mkdirSync(flags.save, { recursive: true });
 
 const { PrismaClient } = await import("../lib/generated/prisma/client");
 const { setDatabase } = await import("../lib/db");
@@ -120,10 +123,11 @@ try {
   const metricRows: string[] = [];
   for (const page of pages) {
     const audits: PageAudit[] = [];
-    for (let run = 0; run < runs; run++)
-      audits.push(
-        await auditPage(`${base}${page}`, chromePort, SIGNED_OUT.has(page) ? undefined : cookie, cpuSlowdown),
-      );
+    for (let run = 0; run < runs; run++) {
+      const save = flags.save && path.join(flags.save, `${page.slice(1).replaceAll("/", "_")}-${run + 1}.json`);
+      const pageCookie = SIGNED_OUT.has(page) ? undefined : cookie;
+      audits.push(await auditPage(`${base}${page}`, chromePort, { cookie: pageCookie, cpuSlowdown, save }));
+    }
     // The run with the median performance score stands for the page (Lighthouse's advice on variance).
     const median = audits.sort((a, b) => a.scores[0]! - b.scores[0]!)[Math.floor(audits.length / 2)]!;
     scoreRows.push(`| ${page} | ${median.scores.join(" | ")} |`);

@@ -2,10 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { Role } from "@/lib/generated/prisma/enums";
 import { canManage } from "./current";
 
-const ALL_ROLES: Role[] = ["owner", "admin", "member"];
+const ALL_ROLES = Object.values(Role);
 
 /** The actor's membership in the account, if it may manage it (owner or admin); refused otherwise. */
 export async function assertCanManage(actorId: string, accountId: string, tx?: Prisma.TransactionClient) {

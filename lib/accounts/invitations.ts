@@ -258,8 +258,8 @@ export async function acceptInvitation(
               })
             ).id;
       await tx.membership.upsert({
-        where: { userId_accountId: { userId: id, accountId: invitation.account.id } },
-        create: { userId: id, accountId: invitation.account.id, role: invitation.role },
+        where: { userId_accountId: { userId: id, accountId: current.accountId } },
+        create: { userId: id, accountId: current.accountId, role: current.role },
         update: {},
       });
       return id;

@@ -1,5 +1,6 @@
 // One page through Lighthouse's default (mobile) configuration, reduced to what the report prints:
 // the four category scores, the performance metrics behind the first, and every audit that cost points.
+import { writeFileSync } from "node:fs";
 import lighthouse from "lighthouse";
 
 export const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
@@ -22,8 +23,13 @@ export type PageAudit = {
 /**
  * `cpuSlowdown`: Lighthouse's simulated CPU throttling (4 by default, meant for a fast desktop whose
  * benchmark index is ~1,500+; its throttling guide suggests 1–2 for a machine in the hundreds).
+ * `save`: a file for the whole report (Lighthouse's JSON).
  */
-export async function auditPage(url: string, port: number, cookie?: string, cpuSlowdown = 4): Promise<PageAudit> {
+export async function auditPage(
+  url: string,
+  port: number,
+  { cookie, cpuSlowdown = 4, save }: { cookie?: string; cpuSlowdown?: number; save?: string } = {},
+): Promise<PageAudit> {
   const result = await lighthouse(
     url,
     {
@@ -36,6 +42,7 @@ export async function auditPage(url: string, port: number, cookie?: string, cpuS
     { extends: "lighthouse:default", settings: { throttling: { cpuSlowdownMultiplier: cpuSlowdown } } },
   );
   const lhr = result!.lhr;
+  if (save) writeFileSync(save, result!.report as string);
   if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.message}`);
   if (lhr.finalDisplayedUrl !== url) throw new Error(`${url} ended at ${lhr.finalDisplayedUrl}`);
   const lost: string[] = [];

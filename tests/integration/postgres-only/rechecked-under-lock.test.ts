@@ -1,0 +1,135 @@
+// An admin's rights are checked once before the work and again under the account's lock, since a
+// demotion or a removal takes that lock too. Here the second check is made to matter: a test holds the
+// lock, lets the call pass its first check and queue behind it, changes the rights, then lets it go.
+// (PGlite serves one connection, so nothing can queue behind a lock there.)
+import { describe, expect, it } from "vitest";
+import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
+import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
+import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
+import { sha256 } from "@/lib/crypto/tokens";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { ErrorCode } from "@/lib/errors";
+import { freshDatabasePerFile } from "../database";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta } from "../fixtures";
+
+const { prisma } = freshDatabasePerFile();
+
+/** Runs `call` while this test holds the account's row, and runs `meanwhile` once the call waits for it. */
+async function behindTheLock<T>(
+  accountId: string,
+  call: () => Promise<T>,
+  meanwhile: (tx: Prisma.TransactionClient) => Promise<unknown>,
+): Promise<PromiseSettledResult<T>> {
+  let outcome!: Promise<PromiseSettledResult<T>>;
+  await prisma().$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+    outcome = call().then(
+      (value) => ({ status: "fulfilled", value }),
+      (reason: unknown) => ({ status: "rejected", reason }),
+    );
+    await queuedOnALock(outcome);
+    await meanwhile(tx);
+  });
+  return outcome;
+}
+
+/** Resolves once another session of this database waits for a lock; fails if `call` ended first. */
+async function queuedOnALock(call: Promise<unknown>) {
+  let ended = false;
+  void call.finally(() => (ended = true));
+  for (let tries = 0; tries < 400; tries++) {
+    const [{ waiting }] = await prisma().$queryRaw<[{ waiting: number }]>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (waiting > 0) return;
+    if (ended) throw new Error("the call ended without waiting for the account's lock");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("the call never waited for the account's lock");
+}
+
+/** An account whose owner is enrolled, with an admin (enrolled too) who is about to lose their rights. */
+async function accountWithAdmin() {
+  const owner = await makeUserWithTwoFactor("Owner");
+  const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
+  const admin = await makeUserWithTwoFactor("Admin");
+  const membership = await prisma().membership.create({ data: { userId: admin.user.id, accountId, role: "admin" } });
+  const demote = (tx: Prisma.TransactionClient) =>
+    tx.membership.update({ where: { id: membership.id }, data: { role: "member" } });
+  return { owner, accountId, admin, membership, demote };
+}
+
+const account = (id: string) => prisma().account.findUniqueOrThrow({ where: { id } });
+
+describe("an admin demoted while their change waits for the account", () => {
+  it("does not turn enforcement on", async () => {
+    const { accountId, admin, demote } = await accountWithAdmin();
+    const result = await behindTheLock(accountId, () => enableEnforcement(admin.user.id, accountId, 0, meta), demote);
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
+    expect(await account(accountId)).toMatchObject({ enforceTwoFactor: false, enforcedAt: null });
+    expect(await prisma().mailBroadcast.count({ where: { accountId } })).toBe(0);
+  });
+
+  it("does not turn enforcement off, though their code was right", async () => {
+    const { owner, accountId, admin, demote } = await accountWithAdmin();
+    await enableEnforcement(owner.user.id, accountId, 0, meta);
+    const proof = { method: "totp" as const, code: await admin.nextCode() };
+    const result = await behindTheLock(
+      accountId,
+      () => disableEnforcement(admin.user.id, accountId, proof, meta),
+      demote,
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
+    expect(await account(accountId)).toMatchObject({ enforceTwoFactor: true });
+  });
+
+  it("does not change how long devices are remembered", async () => {
+    const { accountId, admin, demote } = await accountWithAdmin();
+    const before = (await account(accountId)).rememberDeviceDays;
+    const days = before === 0 ? 7 : 0;
+    const result = await behindTheLock(
+      accountId,
+      () => setRememberDeviceDays(admin.user.id, accountId, days, meta),
+      demote,
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
+    expect((await account(accountId)).rememberDeviceDays).toBe(before);
+  });
+});
+
+describe("an invitation accepted while it waits for the account", () => {
+  async function invited() {
+    const { accountId, admin, membership } = await accountWithAdmin();
+    const invitee = await makeUser("Invitee");
+    await inviteMember(admin.user.id, accountId, invitee.email, "member", meta);
+    const token = (await mailsTo(invitee.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+    const accept = () => acceptInvitation(token, { kind: "existing", userId: invitee.id }, meta);
+    const joined = () => prisma().membership.count({ where: { accountId, userId: invitee.id } });
+    return { accountId, membership, token, accept, joined };
+  }
+
+  it("is refused when its sender is removed meanwhile", async () => {
+    const { accountId, membership, accept, joined } = await invited();
+    const result = await behindTheLock(accountId, accept, (tx) =>
+      tx.membership.delete({ where: { id: membership.id } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.invalidLink } });
+    expect(await joined()).toBe(0);
+  });
+
+  it("is refused when its link is replaced meanwhile (sent again)", async () => {
+    const { accountId, token, accept, joined } = await invited();
+    const result = await behindTheLock(accountId, accept, (tx) =>
+      tx.invitation.updateMany({ where: { tokenHash: sha256(token) }, data: { tokenHash: sha256(`${token}-new`) } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.invalidLink } });
+    expect(await joined()).toBe(0);
+  });
+
+  it("goes through when nothing changed meanwhile (the lock alone refuses nothing)", async () => {
+    const { accountId, accept, joined } = await invited();
+    const result = await behindTheLock(accountId, accept, async () => {});
+    expect(result).toMatchObject({ status: "fulfilled" });
+    expect(await joined()).toBe(1);
+  });
+});
