@@ -56,7 +56,10 @@ const words: Record<AuditType, Describe> = {
   },
   [AuditType.sessionsRevokedOthers]: {
     title: "Signed out other sessions",
-    sentence: (d) => (d.count !== undefined ? `${plural(d.count, "session")} ended` : null),
+    sentence: (d) =>
+      d.count === undefined
+        ? null
+        : `${plural(d.count, "session")} ended${d.resetLinks ? `, and ${plural(d.resetLinks, "password-reset link")}` : ""}`,
   },
   [AuditType.passwordChangeFailed]: {
     title: "Wrong current password when changing it",

@@ -43,6 +43,8 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   // batches after the response (lib/mail/broadcast.ts), so 100,000 members never hold the request.
   const notifying = await withAccountLocked(accountId, async (tx) => {
     await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
+    // Again too: turning one's last factor off reads this row share-locked (enforcedUnderLock).
+    if (!(await hasSecondFactor(actorId, tx))) throw new AppError(ErrorCode.ownTwoFactorFirst);
     const { count } = await tx.account.updateMany({
       where: { id: accountId, enforceTwoFactor: false },
       data: { enforceTwoFactor: true, enforcedAt, graceHours },

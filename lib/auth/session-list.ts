@@ -87,14 +87,26 @@ export async function revokeOwnSession(
   });
 }
 
-/** "Sign out other sessions": every live session of this user but the current one ends. */
+/**
+ * "Sign out other sessions": every live session of this user but the current one ends, and so does
+ * every open password-reset link (whoever saw one could set the password and sign in again). The
+ * user's remembered devices stay: they have their own card, and still ask for the password.
+ */
 export async function revokeOtherSessions(user: { id: string }, current: Current, meta: RequestMeta) {
   const prisma = await db();
-  const { count } = await prisma.session.updateMany({
-    where: { userId: user.id, id: { not: current.id }, ...live(current) },
-    data: { revokedAt: new Date() },
-  });
-  await audit({ type: AuditType.sessionsRevokedOthers, actorId: user.id, meta, details: { count } });
+  const now = new Date();
+  const [{ count }, links] = await prisma.$transaction([
+    prisma.session.updateMany({
+      where: { userId: user.id, id: { not: current.id }, ...live(current) },
+      data: { revokedAt: now },
+    }),
+    prisma.passwordResetToken.updateMany({
+      where: { userId: user.id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    }),
+  ]);
+  const details = { count, ...(links.count ? { resetLinks: links.count } : {}) };
+  await audit({ type: AuditType.sessionsRevokedOthers, actorId: user.id, meta, details });
   return { count };
 }
 

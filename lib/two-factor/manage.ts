@@ -7,7 +7,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
 import { countingFactors, factorFor } from "./factors";
-import { twoFactorPolicy } from "./policy";
+import { enforcedUnderLock, twoFactorPolicy } from "./policy";
 import type { Proof } from "./proof";
 import { removeOneFactor } from "./remove-factor";
 import { removeAllFactors, replaceRecoveryCodes } from "./store";
@@ -22,7 +22,11 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
   if (policy.enforcedBy.length) throw new AppError(ErrorCode.enforcedByAccount);
   await verifySecondFactor(userId, proof, meta);
   const prisma = await db();
-  const user = await prisma.$transaction((tx) => removeAllFactors(tx, userId));
+  const user = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    if (await enforcedUnderLock(tx, userId)) throw new AppError(ErrorCode.enforcedByAccount); // since the check above
+    return removeAllFactors(tx, userId);
+  });
   await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });
   await sendMail(messages.twoFactorDisabled(user.email, meta.origin));
   return user.sessionVersion;

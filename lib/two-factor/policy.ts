@@ -101,3 +101,17 @@ export async function twoFactorPolicy(userId: string, now = new Date()): Promise
   if (!facts) throw new Error(`No user ${userId}.`);
   return decideTwoFactorPolicy(facts, now);
 }
+
+/**
+ * Whether an account of the user enforces 2FA, read in the caller's transaction with the rows of all
+ * their accounts share-locked: turning enforcement on holds its account's row for update and checks
+ * under it, so a factor change that reads this first waits for it and sees the switch, or is seen by it.
+ * Every row is locked, not only enforcing ones: a row being switched on still reads "off" until then.
+ */
+export async function enforcedUnderLock(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ enforced: boolean }[]>`
+    SELECT a."enforceTwoFactor" AS "enforced" FROM "Account" AS a
+    JOIN "Membership" AS m ON m."accountId" = a."id"
+    WHERE m."userId" = ${userId} ORDER BY a."id" FOR SHARE OF a`;
+  return rows.some((row) => row.enforced);
+}

@@ -7,7 +7,7 @@ import type { Mail } from "@/lib/mail/send";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
-import { twoFactorPolicy } from "./policy";
+import { enforcedUnderLock, twoFactorPolicy } from "./policy";
 import type { Proof } from "./proof";
 import { hasSecondFactor } from "./second-factor";
 
@@ -44,7 +44,7 @@ export async function removeOneFactor(
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
     if (!(await removal.remove(tx))) throw removal.notFound();
     const last = !(await hasSecondFactor(userId, tx));
-    if (last && enforcedBy.length) throw new AppError(ErrorCode.enforcedByAccount);
+    if (last && (await enforcedUnderLock(tx, userId))) throw new AppError(ErrorCode.enforcedByAccount);
     if (last) await tx.recoveryCode.deleteMany({ where: { userId } });
     const user = await tx.user.update({
       where: { id: userId },

@@ -154,7 +154,7 @@ describe("password change and reset", () => {
 
     const ended = await makeUser("Careful");
     const old = await linkOf(ended.email);
-    await bumpSessionVersion(ended.id); // "sign out everywhere", a 2FA change, an admin's Reset 2FA
+    await bumpSessionVersion(ended.id); // as a 2FA change or an admin's Reset 2FA does
     await expect(resetPassword(old, "attacker's choice 123", meta)).rejects.toMatchObject({
       code: ErrorCode.invalidLink,
     });

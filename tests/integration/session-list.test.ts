@@ -2,12 +2,13 @@
 // nobody else's. Driven through the real server actions (zod → signed-in user → lib → audit), the
 // app's next-auth options, /api/me and the page guard, with each "browser" a session cookie.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
 import { listSessions, sessionHandle } from "@/lib/auth/session-list";
 import { describeAuditEvent } from "@/lib/audit-words";
 import { ErrorCode } from "@/lib/errors";
 import { jar, pageOutcome, SESSION_COOKIE, signInWithPassword, signOut } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, PASSWORD } from "./fixtures";
+import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -181,5 +182,24 @@ describe("Sign out other sessions", () => {
     await expectEnded(second);
     switchTo(bobs);
     expect(await meStatus()).toBe(200);
+  });
+
+  it("also ends a password-reset link sent before, which whoever saw it could otherwise still use", async () => {
+    const ada = await makeUser("Ada");
+    await signIn(ada.email); // the intruder's browser
+    await requestPasswordReset(ada.email, meta);
+    const seen = (await mailsTo(ada.email)).at(-1)!.text.match(/reset-password\/([\w-]+)/)![1]!;
+    await signIn(ada.email);
+
+    expect(await sessions.signOutOtherSessions({})).toMatchObject({ ok: true, data: { count: 1 } });
+    expect(await meStatus()).toBe(200); // this browser goes on, under a new cookie
+    expect(await resetTokenIsUsable(seen)).toBe(false);
+    await expect(resetPassword(seen, "attacker's choice 123", meta)).rejects.toMatchObject({
+      code: ErrorCode.invalidLink,
+    });
+    const [event] = await events(ada.id, "session.revoked_others");
+    expect(describeAuditEvent(event!.type, event!.details as Record<string, unknown>).sentence).toBe(
+      "1 session ended, and 1 password-reset link",
+    );
   });
 });

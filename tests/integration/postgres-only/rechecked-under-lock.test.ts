@@ -1,28 +1,36 @@
-// An admin's rights are checked once before the work and again under the account's lock, since a
-// demotion or a removal takes that lock too. Here the second check is made to matter: a test holds the
-// lock, lets the call pass its first check and queue behind it, changes the rights, then lets it go.
-// (PGlite serves one connection, so nothing can queue behind a lock there.)
+// A check made before a lock is made again under it, since the change it guards against takes that
+// lock too. Here the second check is made to matter: a test holds the lock (an account's row, or a
+// user's), lets the call pass its first check and queue behind it, changes what was checked, then lets
+// it go. (PGlite serves one connection, so nothing can queue behind a lock there.)
 import { describe, expect, it } from "vitest";
 import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
+import { resetMemberTwoFactor } from "@/lib/accounts/members";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { sha256 } from "@/lib/crypto/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ErrorCode } from "@/lib/errors";
+import { disableTwoFactor, removeAuthenticatorApp } from "@/lib/two-factor/manage";
+import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import { removeAllFactors } from "@/lib/two-factor/store";
 import { freshDatabasePerFile } from "../database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta } from "../fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
-/** Runs `call` while this test holds the account's row, and runs `meanwhile` once the call waits for it. */
-async function behindTheLock<T>(
-  accountId: string,
+type Tx = Prisma.TransactionClient;
+const accountRow = (id: string) => (tx: Tx) => tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${id} FOR UPDATE`;
+const userRow = (id: string) => (tx: Tx) => tx.$queryRaw`SELECT id FROM "User" WHERE id = ${id} FOR UPDATE`;
+
+/** Runs `call` while this test holds a row (`lock`), and runs `meanwhile` once the call waits for it. */
+async function behindALock<T>(
+  lock: (tx: Tx) => Promise<unknown>,
   call: () => Promise<T>,
-  meanwhile: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  meanwhile: (tx: Tx) => Promise<unknown>,
 ): Promise<PromiseSettledResult<T>> {
   let outcome!: Promise<PromiseSettledResult<T>>;
   await prisma().$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+    await lock(tx);
     outcome = call().then(
       (value) => ({ status: "fulfilled", value }),
       (reason: unknown) => ({ status: "rejected", reason }),
@@ -32,6 +40,10 @@ async function behindTheLock<T>(
   });
   return outcome;
 }
+
+/** The same behind the account's row, which every change of its members, roles and settings takes. */
+const behindTheLock = <T>(accountId: string, call: () => Promise<T>, meanwhile: (tx: Tx) => Promise<unknown>) =>
+  behindALock(accountRow(accountId), call, meanwhile);
 
 /** Resolves once another session of this database waits for a lock; fails if `call` ended first. */
 async function queuedOnALock(call: Promise<unknown>) {
@@ -54,8 +66,7 @@ async function accountWithAdmin() {
   const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
   const admin = await makeUserWithTwoFactor("Admin");
   const membership = await prisma().membership.create({ data: { userId: admin.user.id, accountId, role: "admin" } });
-  const demote = (tx: Prisma.TransactionClient) =>
-    tx.membership.update({ where: { id: membership.id }, data: { role: "member" } });
+  const demote = (tx: Tx) => tx.membership.update({ where: { id: membership.id }, data: { role: "member" } });
   return { owner, accountId, admin, membership, demote };
 }
 
@@ -131,5 +142,57 @@ describe("an invitation accepted while it waits for the account", () => {
     const result = await behindTheLock(accountId, accept, async () => {});
     expect(result).toMatchObject({ status: "fulfilled" });
     expect(await joined()).toBe(1);
+  });
+});
+
+describe("enforcement and a member's own factors, changed at once", () => {
+  it("an admin whose 2FA is turned off while their switch waits for the account does not enforce", async () => {
+    const { accountId, admin } = await accountWithAdmin();
+    const result = await behindTheLock(
+      accountId,
+      () => enableEnforcement(admin.user.id, accountId, 0, meta),
+      (tx) => removeAllFactors(tx, admin.user.id),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.ownTwoFactorFirst } });
+    expect(await account(accountId)).toMatchObject({ enforceTwoFactor: false });
+  });
+
+  it("a member's last factor does not go while enforcement is turned on meanwhile, by either way of removing it", async () => {
+    const ways: ((userId: string, code: string) => Promise<unknown>)[] = [
+      (userId: string, code: string) => disableTwoFactor(userId, { method: "totp", code }, meta),
+      (userId: string, code: string) => removeAuthenticatorApp(userId, { method: "totp", code }, meta),
+    ];
+    for (const remove of ways) {
+      const { owner, accountId } = await accountWithAdmin();
+      const member = await makeUserWithTwoFactor("Member");
+      await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
+      const code = await member.nextCode();
+      const result = await behindALock(
+        userRow(member.user.id),
+        () => remove(member.user.id, code),
+        () => enableEnforcement(owner.user.id, accountId, 0, meta),
+      );
+      expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.enforcedByAccount } });
+      expect((await twoFactorPolicy(member.user.id)).hasSecondFactor).toBe(true);
+      expect(await account(accountId)).toMatchObject({ enforceTwoFactor: true });
+    }
+  });
+});
+
+describe("Reset 2FA of a member removed while it waits", () => {
+  it("is refused, and the person who left keeps their factors", async () => {
+    const { owner, accountId } = await accountWithAdmin();
+    const leaver = await makeUserWithTwoFactor("Leaver");
+    const membership = await prisma().membership.create({
+      data: { userId: leaver.user.id, accountId, role: "member" },
+    });
+    await prisma().membership.deleteMany({ where: { userId: leaver.user.id, accountId: { not: accountId } } });
+    const result = await behindALock(
+      userRow(leaver.user.id),
+      () => resetMemberTwoFactor(owner.user.id, accountId, membership.id, meta),
+      (tx) => tx.membership.delete({ where: { id: membership.id } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.notFound } });
+    expect((await twoFactorPolicy(leaver.user.id)).hasSecondFactor).toBe(true);
   });
 });
