@@ -49,7 +49,7 @@ export function SessionsCard({
         allAction={{
           label: "Sign out other sessions",
           shown: others > 0,
-          description: `Every session but this one ends (${others} ${others === 1 ? "session" : "sessions"}), and so does any password-reset link sent to you. They will have to sign in again.`,
+          description: `Every session but this one ends (${others} ${others === 1 ? "session" : "sessions"}): those browsers will have to sign in again. Any password-reset link sent to you stops working too.`,
           run: () => signOutOthers({}),
           done: "Your other sessions were signed out.",
         }}

@@ -83,6 +83,8 @@ for (const server of SERVERS)
       await card(page).getByRole("button", { name: "Sign out other sessions" }).click();
       const dialog = page.getByRole("dialog", { name: "Sign out other sessions?" });
       await expect(dialog).toContainText("1 session");
+      await expect(dialog).toContainText("Any password-reset link sent to you stops working");
+      if (inReadme) await readmeScreenshot(dialog, "sign-out-others", { inReadme: false });
       await dialog.getByRole("button", { name: "Sign out other sessions" }).click();
       await expect(dialog).toBeHidden();
       await expect(card(page).getByRole("status")).toHaveText("Your other sessions were signed out.");
