@@ -124,7 +124,8 @@ export async function resetMemberTwoFactor(
     // membership locks hold off role changes of either side until the decision is applied.
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${target.userId} FOR UPDATE`;
     await tx.$queryRaw`SELECT id FROM "Membership" WHERE "userId" IN (${target.userId}, ${actorId}) ORDER BY id FOR UPDATE`;
-    // Removed from the account before the locks: not this account's member to reset any more.
+    // Either side removed from the account before the locks: no reset on this account's say any more.
+    await assertCanManage(actorId, accountId, tx);
     if (!(await tx.membership.count({ where: { id: target.id, accountId } }))) throw new AppError(ErrorCode.notFound);
     if ((await accountsBeyondActor(tx, actorId, target.userId)).length) return { refused: true as const, target };
     await removeAllFactors(tx, target.userId);

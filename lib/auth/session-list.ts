@@ -101,7 +101,7 @@ export async function revokeOtherSessions(user: { id: string }, current: Current
       data: { revokedAt: now },
     }),
     prisma.passwordResetToken.updateMany({
-      where: { userId: user.id, usedAt: null, expiresAt: { gt: now } },
+      where: { userId: user.id, usedAt: null, expiresAt: { gt: now }, userVersion: current.version },
       data: { usedAt: now },
     }),
   ]);

@@ -107,6 +107,7 @@ export async function twoFactorPolicy(userId: string, now = new Date()): Promise
  * their accounts share-locked: turning enforcement on holds its account's row for update and checks
  * under it, so a factor change that reads this first waits for it and sees the switch, or is seen by it.
  * Every row is locked, not only enforcing ones: a row being switched on still reads "off" until then.
+ * Call it before writing anything that locks the user's memberships (lock order: accounts first).
  */
 export async function enforcedUnderLock(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ enforced: boolean }[]>`

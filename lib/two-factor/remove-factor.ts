@@ -42,9 +42,12 @@ export async function removeOneFactor(
   const result = await prisma.$transaction(async (tx) => {
     // Under the user's row lock, so two removals at once cannot both think another factor remains.
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    // Read before the removal: it fires a trigger that locks the user's memberships (member_facts),
+    // which an admin's change holds after the account's row; accounts first keeps one order.
+    const enforced = await enforcedUnderLock(tx, userId);
     if (!(await removal.remove(tx))) throw removal.notFound();
     const last = !(await hasSecondFactor(userId, tx));
-    if (last && (await enforcedUnderLock(tx, userId))) throw new AppError(ErrorCode.enforcedByAccount);
+    if (last && enforced) throw new AppError(ErrorCode.enforcedByAccount);
     if (last) await tx.recoveryCode.deleteMany({ where: { userId } });
     const user = await tx.user.update({
       where: { id: userId },

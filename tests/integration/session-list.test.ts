@@ -202,4 +202,15 @@ describe("Sign out other sessions", () => {
       "1 session ended, and 1 password-reset link",
     );
   });
+
+  it("counts in its audit event only the links it ended, not one a change of the session version ended before", async () => {
+    const ada = await makeUser("Ada");
+    await requestPasswordReset(ada.email, meta);
+    await prisma().user.update({ where: { id: ada.id }, data: { sessionVersion: { increment: 1 } } }); // as 2FA turned on does
+    await signIn(ada.email);
+    await signIn(ada.email);
+    expect(await sessions.signOutOtherSessions({})).toMatchObject({ ok: true, data: { count: 1 } });
+    const [event] = await events(ada.id, "session.revoked_others");
+    expect(describeAuditEvent(event!.type, event!.details as Record<string, unknown>).sentence).toBe("1 session ended");
+  });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
-import { resetMemberTwoFactor } from "@/lib/accounts/members";
+import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { sha256 } from "@/lib/crypto/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -31,10 +31,7 @@ async function behindALock<T>(
   let outcome!: Promise<PromiseSettledResult<T>>;
   await prisma().$transaction(async (tx) => {
     await lock(tx);
-    outcome = call().then(
-      (value) => ({ status: "fulfilled", value }),
-      (reason: unknown) => ({ status: "rejected", reason }),
-    );
+    outcome = settled(call());
     await queuedOnALock(outcome);
     await meanwhile(tx);
   });
@@ -45,15 +42,21 @@ async function behindALock<T>(
 const behindTheLock = <T>(accountId: string, call: () => Promise<T>, meanwhile: (tx: Tx) => Promise<unknown>) =>
   behindALock(accountRow(accountId), call, meanwhile);
 
-/** Resolves once another session of this database waits for a lock; fails if `call` ended first. */
-async function queuedOnALock(call: Promise<unknown>) {
+const settled = <T>(call: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  call.then(
+    (value) => ({ status: "fulfilled", value }),
+    (reason: unknown) => ({ status: "rejected", reason }),
+  );
+
+/** Resolves once `sessions` sessions of this database wait for a lock; fails if `call` ended first. */
+async function queuedOnALock(call: Promise<unknown>, sessions = 1) {
   let ended = false;
   void call.finally(() => (ended = true));
   for (let tries = 0; tries < 400; tries++) {
     const [{ waiting }] = await prisma().$queryRaw<[{ waiting: number }]>`
       SELECT count(*)::int AS waiting FROM pg_stat_activity
       WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (waiting > 0) return;
+    if (waiting >= sessions) return;
     if (ended) throw new Error("the call ended without waiting for the account's lock");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -194,5 +197,32 @@ describe("Reset 2FA of a member removed while it waits", () => {
     );
     expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.notFound } });
     expect((await twoFactorPolicy(leaver.user.id)).hasSecondFactor).toBe(true);
+  });
+});
+
+describe("a member removing their last factor while an admin changes their membership", () => {
+  it("ends for both, never in a deadlock, whether the admin removes them or changes their role", async () => {
+    // The removal's trigger locks the member's memberships (member_facts); the admin's change holds the
+    // account's row and then writes the membership. The accounts are read share-locked before that.
+    const changes = [
+      (actorId: string, accountId: string, id: string) => removeMember(actorId, accountId, id, meta),
+      (actorId: string, accountId: string, id: string) => changeRole(actorId, accountId, id, "admin", meta),
+    ];
+    for (const change of changes) {
+      const { owner, accountId } = await accountWithAdmin();
+      const member = await makeUserWithTwoFactor("Member");
+      const { id } = await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
+      const code = await member.nextCode();
+      let admin!: Promise<PromiseSettledResult<unknown>>;
+      let own!: Promise<PromiseSettledResult<unknown>>;
+      await prisma().$transaction(async (tx) => {
+        await accountRow(accountId)(tx);
+        admin = settled(change(owner.user.id, accountId, id));
+        await queuedOnALock(admin);
+        own = settled(removeAuthenticatorApp(member.user.id, { method: "totp", code }, meta));
+        await queuedOnALock(own, 2);
+      });
+      expect([await admin, await own]).toMatchObject([{ status: "fulfilled" }, { status: "fulfilled" }]);
+    }
   });
 });
