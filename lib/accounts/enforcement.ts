@@ -34,8 +34,6 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
     throw new AppError(ErrorCode.invalidInput, `The grace period is 0 to ${MAX_GRACE_HOURS} hours.`);
   }
-  const prisma = await db();
-  if (!(await hasSecondFactor(actorId, prisma))) throw new AppError(ErrorCode.ownTwoFactorFirst);
   const enforcedAt = new Date();
   const deadline = new Date(enforcedAt.getTime() + graceHours * 3_600_000);
   // The switch, its audit events and ONE broadcast row are stored together, a few rows whatever the
@@ -43,7 +41,7 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
   // batches after the response (lib/mail/broadcast.ts), so 100,000 members never hold the request.
   const notifying = await withAccountLocked(accountId, async (tx) => {
     await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
-    // Again too: turning one's last factor off reads this row share-locked (enforcedUnderLock).
+    // Checked here only: turning one's last factor off reads this row share-locked (lockForFactorChange).
     if (!(await hasSecondFactor(actorId, tx))) throw new AppError(ErrorCode.ownTwoFactorFirst);
     const { count } = await tx.account.updateMany({
       where: { id: accountId, enforceTwoFactor: false },

@@ -111,6 +111,22 @@ export async function resetTokenIsUsable(token: string): Promise<boolean> {
 }
 
 /**
+ * Spends the user's reset links that still work (`resetTokenIsUsable`: unused, in time, sent under
+ * `version`, the user's version now); the caller runs it, in its transaction. "Sign out other
+ * sessions" ends them with the sessions, since whoever saw a link could sign in again with it.
+ */
+export const spendLiveResetLinks = (
+  client: Pick<Awaited<ReturnType<typeof db>>, "passwordResetToken">,
+  userId: string,
+  version: number,
+  now: Date,
+) =>
+  client.passwordResetToken.updateMany({
+    where: { userId, usedAt: null, expiresAt: { gt: now }, userVersion: version },
+    data: { usedAt: now },
+  });
+
+/**
  * Sets a new password from a reset link, once, and only while the user's session version is the one
  * the link was sent under (`resetTokenIsUsable`): the token is spent by a conditional update. All
  * sessions and open sign-ins end; the user then signs in and meets the second factor as usual. The

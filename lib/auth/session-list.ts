@@ -4,6 +4,7 @@ import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
+import { spendLiveResetLinks } from "./password";
 import { describeBrowser } from "./user-agent";
 
 /** One row of the profile's Sessions card. Nothing in it lets anyone act as the session. */
@@ -100,10 +101,7 @@ export async function revokeOtherSessions(user: { id: string }, current: Current
       where: { userId: user.id, id: { not: current.id }, ...live(current) },
       data: { revokedAt: now },
     }),
-    prisma.passwordResetToken.updateMany({
-      where: { userId: user.id, usedAt: null, expiresAt: { gt: now }, userVersion: current.version },
-      data: { usedAt: now },
-    }),
+    spendLiveResetLinks(prisma, user.id, current.version, now),
   ]);
   const details = { count, ...(links.count ? { resetLinks: links.count } : {}) };
   await audit({ type: AuditType.sessionsRevokedOthers, actorId: user.id, meta, details });

@@ -7,7 +7,7 @@ import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
 import { countingFactors, factorFor } from "./factors";
-import { enforcedUnderLock, twoFactorPolicy } from "./policy";
+import { lockForFactorChange, twoFactorPolicy } from "./policy";
 import type { Proof } from "./proof";
 import { removeOneFactor } from "./remove-factor";
 import { removeAllFactors, replaceRecoveryCodes } from "./store";
@@ -23,8 +23,8 @@ export async function disableTwoFactor(userId: string, proof: Proof, meta: Reque
   await verifySecondFactor(userId, proof, meta);
   const prisma = await db();
   const user = await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
-    if (await enforcedUnderLock(tx, userId)) throw new AppError(ErrorCode.enforcedByAccount); // since the check above
+    const { enforced } = await lockForFactorChange(tx, userId);
+    if (enforced) throw new AppError(ErrorCode.enforcedByAccount); // since the check above
     return removeAllFactors(tx, userId);
   });
   await audit({ type: AuditType.twoFactorDisabled, actorId: userId, meta, details: { method: proof.method } });

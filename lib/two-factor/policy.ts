@@ -103,16 +103,22 @@ export async function twoFactorPolicy(userId: string, now = new Date()): Promise
 }
 
 /**
- * Whether an account of the user enforces 2FA, read in the caller's transaction with the rows of all
- * their accounts share-locked: turning enforcement on holds its account's row for update and checks
- * under it, so a factor change that reads this first waits for it and sees the switch, or is seen by it.
- * Every row is locked, not only enforcing ones: a row being switched on still reads "off" until then.
- * Call it before writing anything that locks the user's memberships (lock order: accounts first).
+ * The locks a change of the user's own factors takes, in its transaction, before it writes: the
+ * user's row (two changes at once cannot both think another factor remains), then the rows of all
+ * their accounts, share-locked. Returns whether one of those accounts enforces 2FA. Turning
+ * enforcement on holds its account's row for update and checks under it, so the two never pass each
+ * other. Every account row is locked, not only enforcing ones: a row being switched on still reads
+ * "off" until then. Accounts come before what the factor writes, whose trigger locks the user's
+ * memberships (member_facts) that an admin's change writes after the account's row: one lock order.
  */
-export async function enforcedUnderLock(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
+export async function lockForFactorChange(
+  tx: Prisma.TransactionClient,
+  userId: string,
+): Promise<{ enforced: boolean }> {
+  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
   const rows = await tx.$queryRaw<{ enforced: boolean }[]>`
     SELECT a."enforceTwoFactor" AS "enforced" FROM "Account" AS a
     JOIN "Membership" AS m ON m."accountId" = a."id"
     WHERE m."userId" = ${userId} ORDER BY a."id" FOR SHARE OF a`;
-  return rows.some((row) => row.enforced);
+  return { enforced: rows.some((row) => row.enforced) };
 }

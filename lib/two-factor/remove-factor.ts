@@ -7,7 +7,7 @@ import type { Mail } from "@/lib/mail/send";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "./attempts";
-import { enforcedUnderLock, twoFactorPolicy } from "./policy";
+import { lockForFactorChange, twoFactorPolicy } from "./policy";
 import type { Proof } from "./proof";
 import { hasSecondFactor } from "./second-factor";
 
@@ -40,11 +40,7 @@ export async function removeOneFactor(
   if (enforcedBy.length && !othersRemain) throw new AppError(ErrorCode.enforcedByAccount);
   await verifySecondFactor(userId, proof, meta);
   const result = await prisma.$transaction(async (tx) => {
-    // Under the user's row lock, so two removals at once cannot both think another factor remains.
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
-    // Read before the removal: it fires a trigger that locks the user's memberships (member_facts),
-    // which an admin's change holds after the account's row; accounts first keeps one order.
-    const enforced = await enforcedUnderLock(tx, userId);
+    const { enforced } = await lockForFactorChange(tx, userId);
     if (!(await removal.remove(tx))) throw removal.notFound();
     const last = !(await hasSecondFactor(userId, tx));
     if (last && enforced) throw new AppError(ErrorCode.enforcedByAccount);
