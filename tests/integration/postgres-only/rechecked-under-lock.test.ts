@@ -198,6 +198,20 @@ describe("Reset 2FA of a member removed while it waits", () => {
     expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.notFound } });
     expect((await twoFactorPolicy(leaver.user.id)).hasSecondFactor).toBe(true);
   });
+
+  it("by an admin removed while it waits is refused as theirs to make no more; the member keeps their factors", async () => {
+    const { accountId, admin, membership } = await accountWithAdmin();
+    const member = await makeUserWithTwoFactor("Member");
+    const { id } = await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
+    await prisma().membership.deleteMany({ where: { userId: member.user.id, accountId: { not: accountId } } });
+    const result = await behindALock(
+      userRow(member.user.id),
+      () => resetMemberTwoFactor(admin.user.id, accountId, id, meta),
+      (tx) => tx.membership.delete({ where: { id: membership.id } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
+    expect((await twoFactorPolicy(member.user.id)).hasSecondFactor).toBe(true);
+  });
 });
 
 describe("a member removing their last factor while an admin changes their membership", () => {
