@@ -111,6 +111,24 @@ describe("an admin demoted while their change waits for the account", () => {
   });
 });
 
+describe("an admin's invitation waiting for the account", () => {
+  it("does not replace an owner's invitation as owner to the same address, sent meanwhile", async () => {
+    const { owner, accountId, admin } = await accountWithAdmin();
+    const email = "both-invited@example.com";
+    const sentMeanwhile = { accountId, email, role: "owner" as const, invitedById: owner.user.id };
+    const link = { tokenHash: sha256("owner-link"), expiresAt: new Date(Date.now() + 86_400_000) };
+    const result = await behindTheLock(
+      accountId,
+      () => inviteMember(admin.user.id, accountId, email, "member", meta),
+      (tx) => tx.invitation.create({ data: { ...sentMeanwhile, ...link } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
+    expect(await prisma().invitation.findMany({ where: { accountId, email }, select: { role: true } })).toEqual([
+      { role: "owner" },
+    ]);
+  });
+});
+
 describe("an invitation accepted while it waits for the account", () => {
   async function invited() {
     const { accountId, admin, membership } = await accountWithAdmin();
