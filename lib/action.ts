@@ -7,7 +7,7 @@ import type { PublicUser } from "@/lib/auth/users";
 import { audit, AuditType } from "@/lib/audit";
 import { AppError, ErrorCode, errorMessages } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { containsNul } from "@/lib/pg-text";
+import { holdsUnstorableText } from "@/lib/pg-text";
 import { requestMeta, type RequestMeta } from "@/lib/request-meta";
 
 export type ActionState<T = undefined> = {
@@ -47,7 +47,7 @@ const invalidInput = { ok: false, error: errorMessages.invalid_input, code: Erro
 function parse<S extends z.ZodType>(schema: S, input: unknown) {
   const parsed = schema.safeParse(toObject(input));
   if (parsed.success) {
-    return containsNul(parsed.data)
+    return holdsUnstorableText(parsed.data)
       ? { state: invalidInput as ActionState<never> }
       : { data: parsed.data as z.infer<S> };
   }

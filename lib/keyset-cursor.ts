@@ -3,7 +3,7 @@
 // between two pages shifts nothing (no row skipped or shown twice). The cursor is opaque to the user but
 // not secret: it only says where to continue within the account the server already chose.
 import { z } from "zod";
-import { containsNul } from "@/lib/pg-text";
+import { holdsUnstorableText } from "@/lib/pg-text";
 
 const MAX_CURSOR = 1_000;
 const parts = z
@@ -11,7 +11,7 @@ const parts = z
     z
       .string()
       .max(400)
-      .refine((part) => !containsNul(part)),
+      .refine((part) => !holdsUnstorableText(part)),
   )
   .min(1)
   .max(4);

@@ -68,13 +68,13 @@ export async function enableEnforcement(actorId: string, accountId: string, grac
  */
 export async function disableEnforcement(actorId: string, accountId: string, proof: Proof, meta: RequestMeta) {
   const { role, account } = await assertCanManage(actorId, accountId);
-  await verifySecondFactor(actorId, proof, meta);
   const prisma = await db();
   const before = await prisma.account.findUniqueOrThrow({
     where: { id: accountId },
     select: { enforceTwoFactor: true, enforcedAt: true, graceHours: true },
   });
-  if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced);
+  if (!before.enforceTwoFactor) throw new AppError(ErrorCode.notEnforced); // before a recovery code is spent
+  await verifySecondFactor(actorId, proof, meta);
   const actor = await prisma.user.findUniqueOrThrow({ where: { id: actorId }, select: { email: true } });
   // Conditional on the enforcement that was read, so the event describes what this call turned off.
   const summary = await withAccountLocked(accountId, async (tx) => {

@@ -133,11 +133,14 @@ export async function resendInvitation(actorId: string, accountId: string, invit
       const current = await tx.invitation.findFirst({ where: open, select: { role: true } });
       if (!current) throw new AppError(ErrorCode.notFound);
       await assertMayGive(actorId, accountId, current.role, tx);
-      return tx.invitation.update({
-        where: { id: invitationId },
+      // Conditional, not by id alone: the purge may delete it meanwhile (it expired), without the lock.
+      const [resent] = await tx.invitation.updateManyAndReturn({
+        where: open,
         data: { invitedById: actorId, ...link },
         select: { accountId: true, email: true, role: true },
       });
+      if (!resent) throw new AppError(ErrorCode.notFound);
+      return resent;
     }),
   );
   await mailInvitation(invitation, actor.account.name, actorId, token, meta);

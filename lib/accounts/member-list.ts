@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { encodeCursor, keysetFrom, pageOf } from "@/lib/keyset-cursor";
 import { prefixRange } from "@/lib/accounts/prefix-range";
+import { NOT_PLAIN_TEXT } from "@/lib/plain-text";
 import { factorLabel } from "@/lib/two-factor/factors";
 import { secondFactorsOf } from "@/lib/two-factor/second-factor";
 
@@ -84,8 +85,11 @@ export async function listMembers(accountId: string, options: MemberListOptions 
   }
   // Control characters, and lone surrogates, which the driver would send as U+FFFD and so search for
   // a character nobody typed.
-  if (/[\p{Cc}\p{Cs}]/u.test(search))
-    return empty(search.replace(/[\p{Cc}\p{Cs}]/gu, ""), "Search for letters, digits or an email address.");
+  if (NOT_PLAIN_TEXT.test(search))
+    return empty(
+      search.replace(new RegExp(NOT_PLAIN_TEXT, "gu"), ""),
+      "Search for letters, digits or an email address.",
+    );
   const term = search ? await lowerInDatabase(search) : "";
   const sort = search && searchesEmail(search) ? byEmail : byName;
   const { key, id } = sort;

@@ -20,13 +20,14 @@ export const MEMBERS_CSV_HEADER = [
 
 /**
  * One CSV field. A leading =, +, -, @, tab or CR is defused with a quote so a spreadsheet never runs a
- * member's name as a formula (OWASP CSV injection). Quoted (RFC 4180) when it holds a comma, a quote
+ * member's name as a formula (OWASP CSV injection), also behind spaces or invisible format characters
+ * (a name saved before lib/plain-text.ts refused them). Quoted (RFC 4180) when it holds a comma, a quote
  * or a line break, and also a semicolon or a tab: spreadsheets in many locales split on those, and an
  * unquoted "Evil;=cmd…" would start its second cell with a formula.
  */
 export function csvField(value: string | null | undefined): string {
   let text = value ?? "";
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[\p{Zs}\p{Cf}]*[=+\-@\t\r]/u.test(text)) text = `'${text}`;
   return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

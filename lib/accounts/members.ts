@@ -7,6 +7,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
 import { assertCanManage, canGrant, revokeInvitationsBeyond, withAccountLocked } from "./guard";
@@ -127,6 +128,9 @@ export async function resetMemberTwoFactor(
     // Either side removed from the account before the locks: no reset on this account's say any more.
     await assertCanManage(actorId, accountId, tx);
     if (!(await tx.membership.count({ where: { id: target.id, accountId } }))) throw new AppError(ErrorCode.notFound);
+    // Nothing to reset: it would still end their sessions and mail them, as often as an admin liked.
+    if (!(await hasSecondFactor(target.userId, tx)))
+      throw new AppError(ErrorCode.notEnabled, `${target.user.email} has not set up two-factor authentication.`);
     if ((await accountsBeyondActor(tx, actorId, target.userId)).length) return { refused: true as const, target };
     await removeAllFactors(tx, target.userId);
     return { refused: false as const, target, accountName: actor.account.name };

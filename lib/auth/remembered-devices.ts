@@ -88,7 +88,8 @@ export async function rememberedDeviceFor(
   if (device.user.sessionVersion !== device.userVersion) return null;
   const days = await rememberDaysFor(userId);
   if (device.createdAt.getTime() + days * DAY_MS <= now.getTime()) return null;
-  await prisma.rememberedDevice.update({ where: { id: device.id }, data: { lastUsedAt: now } });
+  // Not update(): a "Forget" at the same moment deletes the row, and that is no error of this sign-in.
+  await prisma.rememberedDevice.updateMany({ where: { id: device.id }, data: { lastUsedAt: now } });
   return device.id;
 }
 

@@ -90,8 +90,10 @@ export async function revokeOwnSession(
 
 /**
  * "Sign out other sessions": every live session of this user but the current one ends, and so does
- * every open password-reset link (whoever saw one could set the password and sign in again). The
- * user's remembered devices stay: they have their own card, and still ask for the password.
+ * every open password-reset link (whoever saw one could set the password and sign in again) and every
+ * sign-in between its password and its session (one that passed its second factor would otherwise
+ * still be exchanged for a session, for the 5 minutes a challenge lasts). The user's remembered
+ * devices stay: they have their own card, and still ask for the password.
  */
 export async function revokeOtherSessions(user: { id: string }, current: Current, meta: RequestMeta) {
   const prisma = await db();
@@ -102,6 +104,7 @@ export async function revokeOtherSessions(user: { id: string }, current: Current
       data: { revokedAt: now },
     }),
     spendLiveResetLinks(prisma, user.id, current.version, now),
+    prisma.loginChallenge.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } }),
   ]);
   const details = { count, ...(links.count ? { resetLinks: links.count } : {}) };
   await audit({ type: AuditType.sessionsRevokedOthers, actorId: user.id, meta, details });

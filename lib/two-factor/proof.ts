@@ -3,6 +3,7 @@
 // No Node or database imports: client components use its types. They take its values (the limits)
 // as props from their page, since importing a value here would put zod into the browser bundle.
 import { z } from "zod";
+import { wholeNumberSchema } from "@/lib/whole-number";
 import { authenticationResponseSchema } from "./webauthn/schema";
 
 const code = z.string().trim().min(1, "Enter a code.").max(32, "That is not a valid code.");
@@ -40,8 +41,4 @@ export const LOW_RECOVERY_CODES = 3;
 /** The longest grace period an account may give its members to set up 2FA (30 days). */
 export const MAX_GRACE_HOURS = 720;
 
-export const graceHoursSchema = z.coerce
-  .number({ error: "Enter a number of hours." })
-  .int("Use whole hours.")
-  .min(0, "Use 0 or more hours.")
-  .max(MAX_GRACE_HOURS, `Use at most ${MAX_GRACE_HOURS} hours (30 days).`);
+export const graceHoursSchema = wholeNumberSchema("hours", MAX_GRACE_HOURS, " (30 days)");

@@ -26,6 +26,8 @@ describe("members CSV", () => {
       ["line\nbreak", '"line\nbreak"'],
       ["Evil;=cmd", '"Evil;=cmd"'],
       ["a\t=b", '"a\t=b"'],
+      ["\u200B=HYPERLINK(1)", "'\u200B=HYPERLINK(1)"],
+      [" \u202E=1", "' \u202E=1"],
       [null, ""],
     ] as const) {
       expect(csvField(input)).toBe(output);

@@ -221,21 +221,27 @@ describe("server actions called directly", () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it("U+0000 anywhere in the input is invalid input, never a database error, and changes nothing", async () => {
-    const w = await world();
-    await signInAs(w.owner.user);
-    const before = await snapshot();
-    const results = await Promise.all([
-      devices.forgetRememberedDevice({ deviceId: "device\u0000id" }),
-      sessions.signOutSession({ handle: "handle\u0000" }),
-      users.setRole({ accountId: w.accountId, membershipId: "m\u0000", role: "member" }),
-      users.invite({ accountId: `${w.accountId}\u0000`, email: "a@example.com", role: "member" }),
-      profile.updateName({ name: "Ada\u0000Lovelace" }),
-      submitPassword({ email: "owner@example.com", password: "pass\u0000word" }),
-    ]);
-    for (const result of results) expect(result.code).toBe(ErrorCode.invalidInput);
-    expect(await snapshot()).toBe(before);
-  });
+  // PostgreSQL text cannot hold U+0000, nor UTF-8 half of a surrogate pair (lib/pg-text.ts).
+  for (const [what, bad] of [
+    ["U+0000", "\u0000"],
+    ["half of a surrogate pair", "\ud800"],
+  ]) {
+    it(`${what} anywhere in the input is invalid input, never a database error, and changes nothing`, async () => {
+      const w = await world();
+      await signInAs(w.owner.user);
+      const before = await snapshot();
+      const results = await Promise.all([
+        devices.forgetRememberedDevice({ deviceId: `device${bad}id` }),
+        sessions.signOutSession({ handle: `handle${bad}` }),
+        users.setRole({ accountId: w.accountId, membershipId: `m${bad}`, role: "member" }),
+        users.invite({ accountId: `${w.accountId}${bad}`, email: "a@example.com", role: "member" }),
+        profile.updateName({ name: `Ada${bad}Lovelace` }),
+        submitPassword({ email: "owner@example.com", password: `pass${bad}word` }),
+      ]);
+      for (const result of results) expect(result.code).toBe(ErrorCode.invalidInput);
+      expect(await snapshot()).toBe(before);
+    });
+  }
 
   it("a signed-in member an account now requires to enrol is refused everything but the enrolment steps", async () => {
     const w = await world();

@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
 import { listSessions, sessionHandle } from "@/lib/auth/session-list";
+import { checkPassword } from "@/lib/auth/sign-in";
+import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { describeAuditEvent } from "@/lib/audit-words";
 import { ErrorCode } from "@/lib/errors";
 import { jar, pageOutcome, SESSION_COOKIE, signInWithPassword, signOut } from "./browser";
@@ -201,6 +203,14 @@ describe("Sign out other sessions", () => {
     expect(describeAuditEvent(event!.type, event!.details as Record<string, unknown>).sentence).toBe(
       "1 session ended, and 1 password-reset link",
     );
+  });
+
+  it("also ends a sign-in between its password and its session, which would otherwise still give one", async () => {
+    const ada = await makeUser("Ada");
+    const { token } = await checkPassword(ada.email, PASSWORD, meta); // the intruder, not exchanged yet
+    await signIn(ada.email);
+    expect(await sessions.signOutOtherSessions({})).toMatchObject({ ok: true });
+    expect(await redeemChallenge(token)).toBeNull();
   });
 
   it("counts in its audit event only the links it ended, not one a change of the session version ended before", async () => {

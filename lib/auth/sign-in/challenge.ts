@@ -12,12 +12,14 @@ export { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS };
 /**
  * Stores the state between password and second factor: a random token whose hash alone is stored.
  * Sign-ins open it through `startChallenge` (./open), which decides the requirement by the 2FA rule.
+ * `deviceId`: the remembered device that stands in for the second factor; the challenge opens
+ * satisfied, and gives a session only while that device is still trusted.
  */
 export async function createChallenge(
   user: { id: string; sessionVersion: number },
   requirement: Requirement,
   ip: string | null,
-  { satisfied = false }: { satisfied?: boolean } = {},
+  { deviceId = null }: { deviceId?: string | null } = {},
 ): Promise<string> {
   const prisma = await db();
   const token = randomToken();
@@ -28,9 +30,10 @@ export async function createChallenge(
       DELETE FROM "LoginChallenge"
       WHERE "userId" = ${user.id} AND "expiresAt" < now() - make_interval(secs => ${CHALLENGE_TTL_MS / 1000}::int)
     )
-    INSERT INTO "LoginChallenge" ("id", "tokenHash", "userId", "userVersion", "requirement", "ip", "satisfiedAt", "expiresAt", "createdAt")
+    INSERT INTO "LoginChallenge" ("id", "tokenHash", "userId", "userVersion", "requirement", "ip", "deviceId", "satisfiedAt", "expiresAt", "createdAt")
     VALUES (${randomToken()}, ${sha256(token)}, ${user.id}, ${user.sessionVersion}::int, ${requirement}, ${ip}::text,
-      ${satisfied ? Prisma.sql`now()` : Prisma.sql`NULL`}, now() + make_interval(secs => ${CHALLENGE_TTL_MS / 1000}::int), now())`;
+      ${deviceId}::text, ${deviceId ? Prisma.sql`now()` : Prisma.sql`NULL`},
+      now() + make_interval(secs => ${CHALLENGE_TTL_MS / 1000}::int), now())`;
   return token;
 }
 
@@ -135,6 +138,8 @@ export async function redeemChallenge(token: string | undefined) {
  * The challenge behind a token with its user, spent (`spent: true`) in the same statement when it is
  * open and satisfied and asked for something ("verify" or "enrol"). The conditional UPDATE is what
  * makes it single use: of two requests at once, the second finds "usedAt" set and spends nothing.
+ * One that a remembered device satisfied also needs the device still trusted: "Forget" deletes it,
+ * and an account lowering its days (to 0, say) moves its expiry back (lib/accounts/remember-days).
  */
 export async function spendSatisfiedChallenge(token: string) {
   const prisma = await db();
@@ -145,6 +150,8 @@ export async function spendSatisfiedChallenge(token: string) {
       WHERE lc."tokenHash" = ${sha256(token)} AND u."id" = lc."userId" AND lc."usedAt" IS NULL
         AND lc."satisfiedAt" IS NOT NULL AND lc."requirement" <> 'none' AND lc."expiresAt" > now()
         AND u."sessionVersion" = lc."userVersion"
+        AND (lc."deviceId" IS NULL OR EXISTS (
+          SELECT 1 FROM "RememberedDevice" AS d WHERE d."id" = lc."deviceId" AND d."expiresAt" > now()))
       RETURNING lc."id"
     )
     SELECT ${challengeColumns}, EXISTS (SELECT 1 FROM spent) AS "spent"

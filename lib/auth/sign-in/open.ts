@@ -37,7 +37,7 @@ export async function startChallenge(
   const user = { id: userId, sessionVersion: facts.sessionVersion };
   const policy = decideTwoFactorPolicy(facts);
   const deviceId = policy.requirement === "verify" ? await rememberedDeviceFor(user.id, rememberedToken) : null;
-  const token = await createChallenge(user, policy.requirement, meta.ip, { satisfied: deviceId !== null });
+  const token = await createChallenge(user, policy.requirement, meta.ip, { deviceId });
   if (deviceId) {
     await audit({
       type: AuditType.signInRememberedDevice,

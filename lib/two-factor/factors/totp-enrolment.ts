@@ -92,7 +92,7 @@ export async function confirmEnrolment(userId: string, code: string, meta: Reque
       // Not enabled, so the version moved on: the session or sign-in this came from has ended.
       throw new AppError(current.totpEnabledAt ? ErrorCode.alreadyEnabled : ErrorCode.notSignedIn);
     }
-    await tx.totpEnrolment.delete({ where: { userId } });
+    await tx.totpEnrolment.deleteMany({ where: { userId } }); // the purge may have taken it, expired, meanwhile
     const codes = first ? await replaceRecoveryCodes(tx, userId) : null;
     const user = await tx.user.findUniqueOrThrow({
       where: { id: userId },

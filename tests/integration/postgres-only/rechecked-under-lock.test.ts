@@ -4,7 +4,7 @@
 // it go. (PGlite serves one connection, so nothing can queue behind a lock there.)
 import { describe, expect, it } from "vitest";
 import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcement";
-import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
+import { acceptInvitation, inviteMember, resendInvitation } from "@/lib/accounts/invitations";
 import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { sha256 } from "@/lib/crypto/tokens";
@@ -126,6 +126,24 @@ describe("an admin's invitation waiting for the account", () => {
     expect(await prisma().invitation.findMany({ where: { accountId, email }, select: { role: true } })).toEqual([
       { role: "owner" },
     ]);
+  });
+});
+
+describe("an invitation the purge deletes while its resend waits for the row", () => {
+  it("is not found, a clear error rather than 'Something went wrong', and sends nothing", async () => {
+    const { owner, accountId } = await accountWithAdmin();
+    const email = "expired@example.com";
+    await inviteMember(owner.user.id, accountId, email, "member", meta);
+    const { id } = await prisma().invitation.findFirstOrThrow({ where: { accountId, email } });
+    const sent = (await mailsTo(email)).length;
+    // The purge takes no account lock: it deletes the expired row, holding it until it commits.
+    const result = await behindALock(
+      (tx) => tx.invitation.delete({ where: { id } }),
+      () => resendInvitation(owner.user.id, accountId, id, meta),
+      async () => {},
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.notFound } });
+    expect(await mailsTo(email)).toHaveLength(sent);
   });
 });
 

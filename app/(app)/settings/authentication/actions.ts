@@ -5,6 +5,7 @@ import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcemen
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { MAX_REMEMBER_DEVICE_DAYS as MAX_DAYS } from "@/lib/auth/remembered-devices";
 import { graceHoursSchema as graceHours, proofSchema } from "@/lib/two-factor/proof";
+import { wholeNumberSchema } from "@/lib/whole-number";
 
 export const enforceTwoFactor = accountAdminAction(
   z.object({ graceHours }),
@@ -19,10 +20,7 @@ export const stopEnforcingTwoFactor = accountAdminAction(proofSchema, async (pro
   return { enforced: false };
 });
 
-const days = z
-  .union([z.number(), z.string().trim().min(1, "Enter a number of days.")])
-  .pipe(z.coerce.number({ error: "Enter a number of days." }))
-  .pipe(z.number().int("Use whole days.").min(0, "Use 0 or more days.").max(MAX_DAYS, `Use at most ${MAX_DAYS} days.`));
+const days = wholeNumberSchema("days", MAX_DAYS);
 
 /** "Remember devices for (days)"; 0 = members always enter a second factor. */
 export const setRememberDays = accountAdminAction(z.object({ days }), async (input, { user, membership, meta }) =>
