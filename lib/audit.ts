@@ -97,6 +97,10 @@ export async function audit(input: AuditInput, client?: Pick<Prisma.TransactionC
   );
 }
 
+// jsonb refuses the escape of half a surrogate pair ("\ud83d"): a detail cut mid-emoji (an SMTP error
+// shortened to 200 UTF-16 units) would lose the event, and fail whatever wrote it. U+FFFD stands in.
+const wellFormed = (_key: string, value: unknown) => (typeof value === "string" ? value.toWellFormed() : value);
+
 /**
  * audit()'s INSERT, for a larger statement (a CTE): one row per account of the subject (or the given
  * account; one row without an account when there is none), only if `onlyIf` holds. `details` may be
@@ -117,7 +121,7 @@ export function auditInsertSql(
     input.details instanceof Prisma.Sql
       ? input.details
       : input.details
-        ? Prisma.sql`${JSON.stringify(input.details)}::jsonb`
+        ? Prisma.sql`${JSON.stringify(input.details, wellFormed)}::jsonb`
         : Prisma.sql`NULL`;
   return Prisma.sql`
     INSERT INTO "AuditEvent" ("id", "accountId", "actorId", "subjectId", "type", "ip", "userAgent", "details", "createdAt")

@@ -59,12 +59,41 @@ export async function rememberDevice(
   return { token, expiresAt };
 }
 
+const trustFacts = {
+  id: true,
+  userId: true,
+  userVersion: true,
+  createdAt: true,
+  expiresAt: true,
+  user: { select: { sessionVersion: true } },
+} as const;
+
 /**
- * Whether the browser's remembered-device token lets this user skip the second factor now: issued to
- * this user, under their current session version (a password change, a 2FA reset or turning 2FA off
- * bumps it), unexpired, and still inside what their strictest enforcing account allows today (an
- * admin who shortens it shortens the trust already given). Returns the device's id, or null.
- * Callers use it only where the rule asks for a second factor the user has, never for enrolment.
+ * The one rule of trust: a device issued to this user, under their current session version (a
+ * password change, a 2FA reset or turning 2FA off bumps it), unexpired, and still inside what their
+ * strictest enforcing account allows today (an admin who shortens it, or an account the user joins or
+ * that starts enforcing, shortens the trust already given).
+ */
+async function trustedNow(
+  device: {
+    userId: string;
+    userVersion: number;
+    createdAt: Date;
+    expiresAt: Date;
+    user: { sessionVersion: number };
+  } | null,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
+  if (!device || device.userId !== userId || device.expiresAt <= now) return false;
+  if (device.user.sessionVersion !== device.userVersion) return false;
+  return device.createdAt.getTime() + (await rememberDaysFor(userId)) * DAY_MS > now.getTime();
+}
+
+/**
+ * Whether the browser's remembered-device token lets this user skip the second factor now (the rule
+ * above). Returns the device's id, or null. Callers use it only where the rule asks for a second factor
+ * the user has, never for enrolment.
  */
 export async function rememberedDeviceFor(
   userId: string,
@@ -73,24 +102,25 @@ export async function rememberedDeviceFor(
 ): Promise<string | null> {
   if (!token || token.length > 100) return null;
   const prisma = await db();
-  const device = await prisma.rememberedDevice.findUnique({
-    where: { tokenHash: sha256(token) },
-    select: {
-      id: true,
-      userId: true,
-      userVersion: true,
-      createdAt: true,
-      expiresAt: true,
-      user: { select: { sessionVersion: true } },
-    },
-  });
-  if (!device || device.userId !== userId || device.expiresAt <= now) return null;
-  if (device.user.sessionVersion !== device.userVersion) return null;
-  const days = await rememberDaysFor(userId);
-  if (device.createdAt.getTime() + days * DAY_MS <= now.getTime()) return null;
+  const device = await prisma.rememberedDevice.findUnique({ where: { tokenHash: sha256(token) }, select: trustFacts });
+  if (!device || !(await trustedNow(device, userId, now))) return null;
   // Not update(): a "Forget" at the same moment deletes the row, and that is no error of this sign-in.
   await prisma.rememberedDevice.updateMany({ where: { id: device.id }, data: { lastUsedAt: now } });
   return device.id;
+}
+
+/**
+ * Whether the device that let a sign-in skip its code is trusted still, by the same rule: the sign-in
+ * is exchanged for a session minutes later, and "Forget", an account's shorter days, or an account the
+ * user joined since may have ended the trust meanwhile.
+ */
+export async function deviceStillTrusted(userId: string, deviceId: string, now = new Date()): Promise<boolean> {
+  const prisma = await db();
+  return trustedNow(
+    await prisma.rememberedDevice.findUnique({ where: { id: deviceId }, select: trustFacts }),
+    userId,
+    now,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { NOT_PLAIN_TEXT } from "@/lib/plain-text";
+import { isPlainName } from "@/lib/plain-text";
 import { hashPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -23,7 +23,7 @@ export const nameSchema = z
   .trim()
   .min(1, "Enter your name.")
   .max(100, "Use at most 100 characters.")
-  .refine((name) => !NOT_PLAIN_TEXT.test(name), "Use letters, not control or invisible characters.");
+  .refine(isPlainName, "Use letters, not control or invisible characters.");
 
 /** A user, a new account they own, and the owner membership, inside the caller's transaction. */
 export async function insertUserWithAccount(

@@ -1,13 +1,16 @@
-// Findings of two reviews of main (helpers 38 and 39, 2026-12-05): each test failed on the code as
-// reviewed and shows what an attacker or a careless client sees now.
+// Findings of two reviews of main (helpers 38 and 39, 2026-12-05), and of a third of their fixes
+// (helper 40): each test failed on the code as reviewed and shows what an attacker or a careless
+// client sees now.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
-import { inviteMember } from "@/lib/accounts/invitations";
+import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { forgetAllOwnDevices, rememberDevice } from "@/lib/auth/remembered-devices";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
+import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
+import { deliverOutbox, queueMail, type Transport } from "@/lib/mail/outbox";
 import { renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { CHALLENGE_COOKIE, jar } from "./browser";
@@ -95,6 +98,28 @@ describe("names that show as other text", () => {
     expect(mail.subject).toContain("Owner invited you");
   });
 
+  // Invisible alone: the members list showed an empty name, and an invitation " invited you…".
+  for (const name of [
+    "\u3164",
+    "\u115F\u1160",
+    "\uFFA0",
+    "\u2800",
+    "\u00AD",
+    "\u180E",
+    "\u{E0041}\u{E0064}",
+    "\u206A\u206F",
+    "\u200D",
+    "\u034F",
+    "\u0301\u0301",
+  ]) {
+    it(`${JSON.stringify(name)}, which shows as nothing, is refused as a name`, async () => {
+      const user = await makeUser("Plain");
+      await signInAs(user);
+      expect(await profile.updateName({ name })).toMatchObject({ ok: false, code: ErrorCode.invalidInput });
+      expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Plain");
+    });
+  }
+
   it("joiners that scripts and emoji need are kept", async () => {
     const user = await makeUser("Plain");
     await signInAs(user);
@@ -162,9 +187,10 @@ describe("Reset 2FA of a member who has none", () => {
 });
 
 describe("a sign-in that a remembered device let skip the code", () => {
-  /** A thief with the password and a copy of the device cookie opens a sign-in, and waits. */
-  async function openedByDevice(userId: string, email: string) {
-    const device = await rememberDevice({ id: userId, sessionVersion: await versionNow(userId) }, meta);
+  /** A thief with the password and a copy of the device cookie (`daysOld`) opens a sign-in, and waits. */
+  async function openedByDevice(userId: string, email: string, daysOld = 0) {
+    const since = new Date(Date.now() - daysOld * 86_400_000);
+    const device = await rememberDevice({ id: userId, sessionVersion: await versionNow(userId) }, meta, since);
     const { token, requirement } = await checkPassword(email, PASSWORD, meta, device!.token);
     expect(requirement).toBe("none");
     return token;
@@ -186,9 +212,50 @@ describe("a sign-in that a remembered device let skip the code", () => {
     expect(await redeemChallenge(token)).toBeNull();
   });
 
+  it("gives no session once the user joined an account that trusts devices for fewer days than its age", async () => {
+    const { user } = await makeUserWithTwoFactor("Victim");
+    const owner = await makeUserWithTwoFactor("Owner");
+    const strict = await ownAccount(owner.user.id);
+    await enableEnforcement(owner.user.id, strict, 0, meta);
+    await setRememberDeviceDays(owner.user.id, strict, 7, meta);
+    await inviteMember(owner.user.id, strict, user.email, "member", meta);
+    const invitation = (await mailsTo(user.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
+    const token = await openedByDevice(user.id, user.email, 10);
+    await acceptInvitation(invitation, { kind: "existing", userId: user.id }, meta);
+    expect(await redeemChallenge(token)).toBeNull();
+  });
+
+  it("gives no session once an account of the user, trusting devices 7 days, starts enforcing", async () => {
+    const { user } = await makeUserWithTwoFactor("Victim");
+    const owner = await makeUserWithTwoFactor("Owner");
+    const accountId = await ownAccount(owner.user.id);
+    await setRememberDeviceDays(owner.user.id, accountId, 7, meta); // set while not enforcing
+    await prisma().membership.create({ data: { userId: user.id, accountId, role: "member" } });
+    const token = await openedByDevice(user.id, user.email, 10);
+    await enableEnforcement(owner.user.id, accountId, 0, meta);
+    expect(await redeemChallenge(token)).toBeNull();
+  });
+
   it("still gives a session while the device is trusted", async () => {
     const { user } = await makeUserWithTwoFactor("Owner");
     const token = await openedByDevice(user.id, user.email);
     expect((await redeemChallenge(token))?.id).toBe(user.id);
+  });
+});
+
+describe("an audit detail cut in half of a surrogate pair", () => {
+  it("is stored with U+FFFD: a failing email's third failure is still reported, and the delivery run goes on", async () => {
+    const user = await makeUser("Unreachable");
+    await queueMail({ to: user.email, subject: "Hello", text: "Hi" });
+    await prisma().emailMessage.updateMany({ where: { to: user.email }, data: { attempts: 2 } });
+    // The error is cut to 200 UTF-16 units, here between the two halves of an emoji.
+    const failing: Transport = {
+      outcome: "sent",
+      keepBody: false,
+      send: () => Promise.reject(new Error(`550 ${"x".repeat(195)}\u{1F600} rejected`)),
+    };
+    await deliverOutbox(failing, 5_000); // it threw (22P02) from reporting the failure
+    const [event] = await prisma().auditEvent.findMany({ where: { subjectId: user.id, type: AuditType.mailFailing } });
+    expect((event!.details as { error: string }).error.endsWith("x\uFFFD")).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
+import { deviceStillTrusted } from "../remembered-devices";
 import type { Requirement } from "@/lib/two-factor/proof";
 
 import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS } from "./challenge-limits";
@@ -46,13 +47,14 @@ type ChallengeRow = {
   attempts: number;
   expiresAt: Date;
   usedAt: Date | null;
+  deviceId: string | null;
   email: string;
   name: string;
   sessionVersion: number;
 };
 
 const challengeColumns = Prisma.sql`lc."id", lc."userId", lc."userVersion", lc."requirement", lc."satisfiedAt",
-  lc."attempts", lc."expiresAt", lc."usedAt", u."email", u."name", u."sessionVersion"`;
+  lc."attempts", lc."expiresAt", lc."usedAt", lc."deviceId", u."email", u."name", u."sessionVersion"`;
 
 /**
  * Whether a challenge is open: unexpired, unused, under the attempt limit unless already satisfied
@@ -109,37 +111,48 @@ export async function satisfyChallenge(id: string): Promise<void> {
  * land after this check, the per-request check (lib/auth/session) stops the new session at enrolment.
  *
  * One statement when a second factor (or enrolment) satisfied the challenge: it is found and spent
- * together (spendSatisfiedChallenge). A challenge that needed nothing is spent only after the rule.
+ * together (spendSatisfiedChallenge). A challenge that needed nothing is spent only after the rule,
+ * and one that a remembered device satisfied only after asking again whether the device is trusted.
  */
 export async function redeemChallenge(token: string | undefined) {
   if (!token) return null;
   const row = await spendSatisfiedChallenge(token);
   if (!row) return null;
   if (row.spent) return withUser(row).user;
-  if (!isOpen(row) || row.requirement !== "none") return null;
-  const challenge = withUser(row);
-  const prisma = await db();
-  const { requirement } = await twoFactorPolicy(challenge.userId);
+  if (!isOpen(row)) return null;
+  if (row.deviceId) {
+    // A remembered device stood in for the code: it must be trusted still, by the rule that let it.
+    return row.satisfiedAt && (await deviceStillTrusted(row.userId, row.deviceId)) ? spend(row) : null;
+  }
+  if (row.requirement !== "none") return null;
+  const { requirement } = await twoFactorPolicy(row.userId);
   if (requirement !== "none") {
+    const prisma = await db();
     await prisma.loginChallenge.updateMany({
-      where: { id: challenge.id, requirement: "none", usedAt: null },
+      where: { id: row.id, requirement: "none", usedAt: null },
       data: { requirement },
     });
     return null;
   }
+  return spend(row);
+}
+
+/** Spends an open challenge once (of two requests at once, one), still under the user's version. */
+async function spend(row: ChallengeRow) {
+  const prisma = await db();
   const { count } = await prisma.loginChallenge.updateMany({
-    where: { id: challenge.id, usedAt: null, user: { sessionVersion: challenge.userVersion } },
+    where: { id: row.id, usedAt: null, user: { sessionVersion: row.userVersion } },
     data: { usedAt: new Date() },
   });
-  return count === 1 ? challenge.user : null;
+  return count === 1 ? withUser(row).user : null;
 }
 
 /**
  * The challenge behind a token with its user, spent (`spent: true`) in the same statement when it is
  * open and satisfied and asked for something ("verify" or "enrol"). The conditional UPDATE is what
  * makes it single use: of two requests at once, the second finds "usedAt" set and spends nothing.
- * One that a remembered device satisfied also needs the device still trusted: "Forget" deletes it,
- * and an account lowering its days (to 0, say) moves its expiry back (lib/accounts/remember-days).
+ * Not one that a remembered device satisfied: redeemChallenge asks first whether the device is
+ * trusted still.
  */
 export async function spendSatisfiedChallenge(token: string) {
   const prisma = await db();
@@ -150,8 +163,7 @@ export async function spendSatisfiedChallenge(token: string) {
       WHERE lc."tokenHash" = ${sha256(token)} AND u."id" = lc."userId" AND lc."usedAt" IS NULL
         AND lc."satisfiedAt" IS NOT NULL AND lc."requirement" <> 'none' AND lc."expiresAt" > now()
         AND u."sessionVersion" = lc."userVersion"
-        AND (lc."deviceId" IS NULL OR EXISTS (
-          SELECT 1 FROM "RememberedDevice" AS d WHERE d."id" = lc."deviceId" AND d."expiresAt" > now()))
+        AND lc."deviceId" IS NULL
       RETURNING lc."id"
     )
     SELECT ${challengeColumns}, EXISTS (SELECT 1 FROM spent) AS "spent"

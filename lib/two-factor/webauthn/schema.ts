@@ -2,7 +2,7 @@
 // (no Node or database imports): server actions and components share these schemas.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import { NOT_PLAIN_TEXT } from "@/lib/plain-text";
+import { isPlainName } from "@/lib/plain-text";
 
 const base64url = (max: number) =>
   z
@@ -56,4 +56,4 @@ export const securityKeyNameSchema = z
   .trim()
   .min(1, "Give the key a name, for example “YubiKey” or “Laptop”.")
   .max(SECURITY_KEY_NAME_MAX, `Use at most ${SECURITY_KEY_NAME_MAX} characters.`)
-  .refine((name) => !NOT_PLAIN_TEXT.test(name), "Use letters, digits and punctuation only.");
+  .refine(isPlainName, "Use letters, digits and punctuation only.");
