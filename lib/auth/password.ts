@@ -110,6 +110,9 @@ export async function resetTokenIsUsable(token: string): Promise<boolean> {
   return !!row && !row.usedAt && row.expiresAt > new Date() && row.userVersion === row.user.sessionVersion;
 }
 
+/** A link not used yet and still in time (the session version is checked beside it). */
+const unspent = (now: Date) => ({ usedAt: null, expiresAt: { gt: now } });
+
 /**
  * Spends the user's reset links that still work (`resetTokenIsUsable`: unused, in time, sent under
  * `version`, the user's version now); the caller runs it, in its transaction. "Sign out other
@@ -122,7 +125,7 @@ export const spendLiveResetLinks = (
   now: Date,
 ) =>
   client.passwordResetToken.updateMany({
-    where: { userId, usedAt: null, expiresAt: { gt: now }, userVersion: version },
+    where: { userId, ...unspent(now), userVersion: version },
     data: { usedAt: now },
   });
 
@@ -144,7 +147,7 @@ export async function resetPassword(token: string, password: string, meta: Reque
     const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
     if (!row) return null;
     const { count } = await tx.passwordResetToken.updateMany({
-      where: { id: row.id, usedAt: null, expiresAt: { gt: now } },
+      where: { id: row.id, ...unspent(now) },
       data: { usedAt: now },
     });
     if (count !== 1) return null; // spent meanwhile by a parallel request

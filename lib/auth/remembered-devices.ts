@@ -3,6 +3,7 @@ import { audit, AuditType } from "@/lib/audit";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { describeBrowser } from "./user-agent";
 
@@ -75,13 +76,7 @@ const trustFacts = {
  * that starts enforcing, shortens the trust already given).
  */
 async function trustedNow(
-  device: {
-    userId: string;
-    userVersion: number;
-    createdAt: Date;
-    expiresAt: Date;
-    user: { sessionVersion: number };
-  } | null,
+  device: Prisma.RememberedDeviceGetPayload<{ select: typeof trustFacts }> | null,
   userId: string,
   now: Date,
 ): Promise<boolean> {

@@ -3,8 +3,8 @@ import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
-import { deviceStillTrusted } from "../remembered-devices";
 import type { Requirement } from "@/lib/two-factor/proof";
+import { deviceStillTrusted } from "../remembered-devices";
 
 import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS } from "./challenge-limits";
 
