@@ -98,13 +98,16 @@ export async function revokeOwnSession(
 export async function revokeOtherSessions(user: { id: string }, current: Current, meta: RequestMeta) {
   const prisma = await db();
   const now = new Date();
-  const [{ count }, links] = await prisma.$transaction([
+  // The sign-ins in progress go first, spent or not: an exchange that already spent its challenge opens
+  // its session only while the challenge is there (openSession), so it either finished before this
+  // (its session is ended by the next statement, which sees it) or gives none.
+  const [, { count }, links] = await prisma.$transaction([
+    prisma.loginChallenge.deleteMany({ where: { userId: user.id } }),
     prisma.session.updateMany({
       where: { userId: user.id, id: { not: current.id }, ...live(current) },
       data: { revokedAt: now },
     }),
     spendLiveResetLinks(prisma, user.id, current.version, now),
-    prisma.loginChallenge.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } }),
   ]);
   const details = { count, ...(links.count ? { resetLinks: links.count } : {}) };
   await audit({ type: AuditType.sessionsRevokedOthers, actorId: user.id, meta, details });

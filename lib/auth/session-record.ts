@@ -1,6 +1,7 @@
 import "server-only";
-import { randomToken } from "@/lib/crypto/tokens";
+import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import {
   decideTwoFactorPolicy,
@@ -29,21 +30,46 @@ export type LiveSession = {
   policy: TwoFactorPolicy;
 };
 
+type SessionUser = { id: string; sessionVersion: number };
+type OpenedSession = { id: string; expiresAt: Date };
+
 /**
  * Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. One
  * statement, which also deletes the user's own finished records, so the table stays small without a job.
  * Times are the database's clock (findLiveSession compares them with the app's; a small skew is harmless).
+ *
+ * Given the sign-in's challenge (grantSession always gives it), only while that challenge exists:
+ * "Sign out other sessions" deletes the user's challenges, spent ones too, before it ends their
+ * sessions. The share lock taken here orders the two: this record is opened before the deletion (and
+ * then ended with the others) or not at all. Null when it was not opened. Fixtures open one without.
  */
-export async function openSession(user: { id: string; sessionVersion: number }, meta: RequestMeta) {
+export async function openSession(user: SessionUser, meta: RequestMeta): Promise<OpenedSession>;
+export async function openSession(
+  user: SessionUser,
+  meta: RequestMeta,
+  challengeToken: string,
+): Promise<OpenedSession | null>;
+export async function openSession(
+  user: SessionUser,
+  meta: RequestMeta,
+  challengeToken?: string,
+): Promise<OpenedSession | null> {
   const prisma = await db();
-  const [session] = await prisma.$queryRaw<{ id: string; expiresAt: Date }[]>`
-    WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now())
+  const held = challengeToken
+    ? Prisma.sql`SELECT 1 FROM "LoginChallenge"
+        WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
+        FOR SHARE`
+    : Prisma.sql`SELECT 1`;
+  const [session] = await prisma.$queryRaw<OpenedSession[]>`
+    WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
+    held AS (${held})
     INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
-    VALUES (${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
+    SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
       now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,
-      ${meta.userAgent?.slice(0, 500) ?? null}::text)
+      ${meta.userAgent?.slice(0, 500) ?? null}::text
+    FROM held
     RETURNING "id", "expiresAt"`;
-  return session!;
+  return session ?? null;
 }
 
 type Row = PolicyFactsRow & {

@@ -11,9 +11,11 @@ import { redeemChallenge } from "./challenge";
  * Credentials provider calls this (lib/auth/options); the browser never sends the password again.
  */
 export async function grantSession(challengeToken: string | undefined, meta: RequestMeta) {
+  if (!challengeToken) return null;
   const user = await redeemChallenge(challengeToken);
   if (!user) return null;
-  const session = await openSession(user, meta);
+  const session = await openSession(user, meta, challengeToken);
+  if (!session) return null; // its challenge was deleted since it was spent ("Sign out other sessions")
   await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
   return { user, claims: sessionClaims(user, session, user.sessionVersion) };
 }

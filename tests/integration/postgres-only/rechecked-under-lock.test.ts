@@ -7,6 +7,9 @@ import { disableEnforcement, enableEnforcement } from "@/lib/accounts/enforcemen
 import { acceptInvitation, inviteMember, resendInvitation } from "@/lib/accounts/invitations";
 import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
+import { revokeOtherSessions } from "@/lib/auth/session-list";
+import { findLiveSession, openSession } from "@/lib/auth/session-record";
+import { checkPassword, grantSession } from "@/lib/auth/sign-in";
 import { sha256 } from "@/lib/crypto/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ErrorCode } from "@/lib/errors";
@@ -14,7 +17,7 @@ import { disableTwoFactor, removeAuthenticatorApp } from "@/lib/two-factor/manag
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { freshDatabasePerFile } from "../database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta } from "../fixtures";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "../fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -274,5 +277,64 @@ describe("a member removing their last factor while an admin changes their membe
       });
       expect([await admin, await own]).toMatchObject([{ status: "fulfilled" }, { status: "fulfilled" }]);
     }
+  });
+});
+
+describe("a sign-in exchanged while the user signs out their other sessions", () => {
+  /** Resolves once `call` ended or `sessions` sessions of this database wait for a lock. */
+  async function endedOrQueued(call: Promise<unknown>, sessions: number) {
+    let ended = false;
+    void call.finally(() => (ended = true));
+    while (!ended) {
+      const [{ waiting }] = await prisma().$queryRaw<[{ waiting: number }]>`
+        SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (waiting >= sessions) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Ada's browser here, and a sign-in of hers (the intruder's) with its password step passed. */
+  async function adaAndAnIntruder() {
+    const ada = await makeUser("Ada");
+    const here = await openSession({ id: ada.id, sessionVersion: 0 }, meta);
+    const { token } = await checkPassword(ada.email, PASSWORD, meta);
+    const signOutOthers = () => revokeOtherSessions({ id: ada.id }, { id: here.id, version: 0 }, meta);
+    const live = (granted: PromiseSettledResult<Awaited<ReturnType<typeof grantSession>>>) =>
+      granted.status === "fulfilled" && granted.value
+        ? findLiveSession({ sid: granted.value.claims.sid, uid: ada.id, sv: 0 })
+        : null;
+    return { ada, here, token, signOutOthers, live };
+  }
+
+  it("gives no live session when the sign-out lands between the challenge spent and the session opened", async () => {
+    const { ada, here, token, signOutOthers, live } = await adaAndAnIntruder();
+    let signedOut!: Promise<PromiseSettledResult<unknown>>;
+    // The exchange spends the challenge, then waits for Ada's row to open its session record.
+    const granted = await behindALock(
+      userRow(ada.id),
+      () => grantSession(token, meta),
+      async () => {
+        signedOut = settled(signOutOthers());
+        await endedOrQueued(signedOut, 2);
+      },
+    );
+    expect(await signedOut).toMatchObject({ status: "fulfilled" });
+    expect(await live(granted)).toBeNull();
+    expect(await findLiveSession({ sid: here.id, uid: ada.id, sv: 0 })).not.toBeNull();
+  });
+
+  it("gives no live session when the exchange comes while the sign-out is under way", async () => {
+    const { ada, token, signOutOthers, live } = await adaAndAnIntruder();
+    const other = await openSession({ id: ada.id, sessionVersion: 0 }, meta);
+    const otherRow = (tx: Tx) => tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${other.id} FOR UPDATE`;
+    let granted!: Promise<PromiseSettledResult<Awaited<ReturnType<typeof grantSession>>>>;
+    // The sign-out waits to end Ada's other session; the exchange comes meanwhile.
+    const signedOut = await behindALock(otherRow, signOutOthers, async () => {
+      granted = settled(grantSession(token, meta));
+      await endedOrQueued(granted, 2);
+    });
+    expect(signedOut).toMatchObject({ status: "fulfilled", value: { count: 1 } });
+    expect(await live(await granted)).toBeNull();
   });
 });
