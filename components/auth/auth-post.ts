@@ -1,22 +1,44 @@
+let csrfToken: Promise<string | null> | null = null;
+
+/**
+ * next-auth's CSRF token, asked for once per page. Sign-in asks for it beside the password step, so
+ * after the last step the browser waits for one request (the exchange), not two in a row.
+ */
+export function prefetchCsrfToken(): Promise<string | null> {
+  csrfToken ??= fetch("/api/auth/csrf", { credentials: "same-origin" })
+    .then(async (res) => (res.ok ? (((await res.json()) as { csrfToken?: string }).csrfToken ?? null) : null))
+    .catch(() => null);
+  return csrfToken;
+}
+
 /**
  * A form post to one of next-auth's own endpoints (`/api/auth/callback/challenge`, `/api/auth/signout`)
  * with its CSRF token, as `next-auth/react`'s signIn/signOut send it, without shipping that client
  * (its session provider, broadcast channel and regenerator runtime) to every page.
  * Resolves to where next-auth would send the browser, or null if it refused (`?error=` or a non-2xx).
+ * A token that no longer matches the CSRF cookie (next-auth answers `?csrf=true`: the cookie was
+ * replaced since the token was read) is asked for again, once.
  */
 export async function postToAuth(endpoint: string, callbackUrl: string): Promise<string | null> {
-  const csrf = await fetch("/api/auth/csrf", { credentials: "same-origin" });
-  if (!csrf.ok) return null;
-  const { csrfToken } = (await csrf.json()) as { csrfToken?: string };
-  if (!csrfToken) return null;
-  const res = await fetch(`/api/auth/${endpoint}`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, callbackUrl, json: "true" }),
-  });
-  if (!res.ok) return null;
-  const { url } = (await res.json().catch(() => ({}))) as { url?: string };
-  if (!url || new URL(url, window.location.origin).searchParams.has("error")) return null;
-  return url;
+  for (const retry of [false, true]) {
+    if (retry) csrfToken = null;
+    const token = await prefetchCsrfToken();
+    if (!token) {
+      csrfToken = null; // a lost request is not remembered
+      return null;
+    }
+    const res = await fetch(`/api/auth/${endpoint}`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken: token, callbackUrl, json: "true" }),
+    });
+    if (!res.ok) return null;
+    const { url } = (await res.json().catch(() => ({}))) as { url?: string };
+    if (!url) return null;
+    const answer = new URL(url, window.location.origin).searchParams;
+    if (answer.has("csrf")) continue;
+    return answer.has("error") ? null : url;
+  }
+  return null;
 }

@@ -61,6 +61,11 @@ export async function signIn(
   outcome: Outcome,
   codeFor: (user: LoadUser, secret: string) => Promise<string> = code,
 ): Promise<void> {
+  // The browser asks for next-auth's CSRF token beside the password step (components/auth/auth-post.ts).
+  const csrf = browser
+    .request("GET /api/auth/csrf", "/api/auth/csrf")
+    .then(async (r) => ((await r.json()) as { csrfToken: string }).csrfToken);
+  csrf.catch(() => {}); // a failed password step is the error reported; this one is read below
   const { requirement } = await browser.json<{ requirement: string }>("password step", PASSWORD_PATH, {
     email: user.email,
     password: PASSWORD,
@@ -83,9 +88,8 @@ export async function signIn(
     throw new HttpError("password step", `unexpected requirement "${requirement}" for ${user.email}`);
   }
 
-  // next-auth's signIn("challenge", { redirect: false }): the CSRF token, then the callback.
-  const csrf = await browser.request("GET /api/auth/csrf", "/api/auth/csrf");
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  // The challenge exchanged for next-auth's session cookie, with the token asked for at the start.
+  const csrfToken = await csrf;
   const callback = await browser.request("session", "/api/auth/callback/challenge", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },

@@ -74,6 +74,49 @@ test("enrol, sign in with a code, refuse its replay, use a recovery code, regene
   await expect(page).toHaveURL(/\/profile$/);
 });
 
+test("after the code the browser waits for the exchange alone; a CSRF cookie replaced meanwhile is asked for again", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000); // two codes, each in its own 30-second step
+  const email = await signUp(page, "Hedy");
+  const { app } = await enrol(page);
+  await signOut(page);
+  const calls: string[] = [];
+  page.on("request", (r) => {
+    const { pathname } = new URL(r.url());
+    if (pathname.startsWith("/api/")) calls.push(`${r.method()} ${pathname}`);
+  });
+
+  // next-auth's CSRF token is asked for beside the password step, not after the code.
+  await enterPassword(page, email);
+  await expect(page.getByRole("heading", { name: "Two-Factor Authentication" })).toBeVisible();
+  await expect.poll(() => calls).toContain("GET /api/auth/csrf");
+  const typed = calls.length;
+  await codeStep(page, await app.nextCode());
+  await expect(page).toHaveURL(/\/profile$/);
+  expect(calls.slice(typed)).toEqual(["POST /api/login/second-factor", "POST /api/auth/callback/challenge"]);
+  await signOut(page);
+
+  // The CSRF cookie gone between the password and the code: next-auth refuses the early token, the
+  // browser asks for a new one and the sign-in still ends in a session.
+  const again = calls.length;
+  await enterPassword(page, email);
+  await expect(page.getByRole("heading", { name: "Two-Factor Authentication" })).toBeVisible();
+  await expect.poll(() => calls.slice(again)).toContain("GET /api/auth/csrf");
+  await context.clearCookies({ name: /csrf-token$/ });
+  const cleared = calls.length;
+  await codeStep(page, await app.nextCode());
+  await expect(page).toHaveURL(/\/profile$/);
+  expect(calls.slice(cleared)).toEqual([
+    "POST /api/login/second-factor",
+    "POST /api/auth/callback/challenge",
+    "GET /api/auth/csrf",
+    "POST /api/auth/callback/challenge",
+  ]);
+  expect((await page.request.get("/api/me")).status()).toBe(200);
+});
+
 test("a wrong code keeps the enrolment dialog open and Cancel enables nothing", async ({ page }) => {
   await signUp(page, "Careful");
   await page.getByRole("switch", { name: "Two-Factor Authentication" }).click();

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import { prefetchCsrfToken } from "@/components/auth/auth-post";
 import { Alert } from "@/components/ui/alert";
 import { finishSignIn } from "./finish-sign-in";
 import { ForcedEnrolment } from "./forced-enrolment";
@@ -24,6 +25,7 @@ export function ContinueSignIn({
   const [failed, setFailed] = useState(false);
   // Once only: the challenge is single use, and React runs effects twice in development.
   const started = useRef(false);
+  useEffect(() => void prefetchCsrfToken(), []); // while the user answers the next step
   useEffect(() => {
     if (requirement !== "none" || started.current) return;
     started.current = true;

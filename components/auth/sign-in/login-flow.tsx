@@ -2,6 +2,7 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
+import { prefetchCsrfToken } from "@/components/auth/auth-post";
 import { Alert, FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -35,6 +36,7 @@ export function LoginFlow({
   async function onPassword(formData: FormData) {
     setPending(true);
     const email = String(formData.get("email") ?? "");
+    void prefetchCsrfToken(); // beside the password step: the exchange at the end waits for nothing else
     const result = await submitPassword({ email, password: String(formData.get("password") ?? "") });
     setState(result);
     setPending(false);
