@@ -146,7 +146,9 @@ const words: Record<AuditType, Describe> = {
         ? null
         : d.days === 0
           ? "Members must always enter a second factor"
-          : `Members may skip the second factor on a remembered device for ${plural(d.days, "day")}`,
+          : [`Members may skip the second factor on a remembered device for ${plural(d.days, "day")}`, method(d)]
+              .filter(Boolean)
+              .join(", "),
   },
   [AuditType.invitationSent]: {
     title: "Invitation sent",

@@ -6,6 +6,9 @@ import { PLANNED_PER_RUN } from "@/lib/db/statement-names";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
+import { verifySecondFactor } from "@/lib/two-factor/attempts";
+import type { Proof } from "@/lib/two-factor/proof";
+import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
 import { assertCanManage, withAccountLocked } from "./guard";
 
 /**
@@ -14,8 +17,19 @@ import { assertCanManage, withAccountLocked } from "./guard";
  * accounts gets the smallest of them, applied at every sign-in. Lowering it also ends, for good, the
  * members' trust older than the new limit (every device at 0): raising it again later, or the account
  * no longer enforcing, must not bring back a browser an admin meant to shut out.
+ *
+ * A longer time lowers the account's protection, as stopping enforcement does, so the admin confirms
+ * it with a second factor (`proof`), unless they have none to give: the days then wait for
+ * enforcement, which needs the admin's own 2FA. Longer is judged against the days under the account's
+ * lock too, so another admin lowering them meanwhile is not undone without the proof.
  */
-export async function setRememberDeviceDays(actorId: string, accountId: string, days: number, meta: RequestMeta) {
+export async function setRememberDeviceDays(
+  actorId: string,
+  accountId: string,
+  days: number,
+  meta: RequestMeta,
+  proof?: Proof,
+) {
   await assertCanManage(actorId, accountId);
   if (!Number.isInteger(days) || days < 0 || days > MAX_REMEMBER_DEVICE_DAYS) {
     throw new AppError(ErrorCode.invalidInput, `Use 0 to ${MAX_REMEMBER_DEVICE_DAYS} days.`);
@@ -25,8 +39,11 @@ export async function setRememberDeviceDays(actorId: string, accountId: string, 
     where: { id: accountId },
     select: { rememberDeviceDays: true },
   });
+  const confirmed = days > before.rememberDeviceDays ? await confirmLonger(actorId, proof, meta) : null;
   await withAccountLocked(accountId, async (tx) => {
     await assertCanManage(actorId, accountId, tx); // again under the lock a demotion takes too
+    const now = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { rememberDeviceDays: true } });
+    if (days > now.rememberDeviceDays && !confirmed) throw new AppError(ErrorCode.secondFactorRequired, LONGER);
     await tx.account.update({ where: { id: accountId }, data: { rememberDeviceDays: days } });
     // Planned per run: a generic plan, made for an account of about 100 members, probes each member's
     // devices, 194 ms for 100,000 members where their own plan hashes the table in 21 ms.
@@ -40,7 +57,19 @@ export async function setRememberDeviceDays(actorId: string, accountId: string, 
     actorId,
     accountId,
     meta,
-    details: { days, from: before.rememberDeviceDays },
+    details: { days, from: before.rememberDeviceDays, ...(confirmed?.method ? { method: confirmed.method } : {}) },
   });
   return { days };
+}
+
+const LONGER = "Confirm with a second factor to remember devices for longer.";
+
+/** What lets a longer time be saved: a second factor checked now, or none that the admin could give. */
+async function confirmLonger(actorId: string, proof: Proof | undefined, meta: RequestMeta) {
+  if (proof) {
+    await verifySecondFactor(actorId, proof, meta);
+    return { method: proof.method };
+  }
+  if ((await factorKindsToOffer(actorId)).length > 0) throw new AppError(ErrorCode.secondFactorRequired, LONGER);
+  return { method: null };
 }

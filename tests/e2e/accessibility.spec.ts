@@ -193,6 +193,11 @@ test("signed-in pages and every dialog", async ({ page, browser, baseURL }) => {
   await expect(page.getByRole("dialog", { name: "Stop enforcing two-factor authentication?" })).toBeVisible();
   await expectAccessible(page, "stop enforcing dialog");
   await page.keyboard.press("Escape");
+  await page.getByLabel("Remember devices for (days)").fill("60");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "Remember devices for longer?" })).toBeVisible();
+  await expectAccessible(page, "remember devices for longer dialog");
+  await page.keyboard.press("Escape");
 
   for (const path of ["/settings/users", "/settings/users?filter=without-2fa", "/settings/audit"]) {
     await page.goto(path);

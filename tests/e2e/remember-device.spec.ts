@@ -75,8 +75,10 @@ for (const server of SERVERS)
     });
   });
 
-test("an account that allows 0 days hides the box; the setting is saved and shown", async ({ page }) => {
-  test.setTimeout(120_000);
+test("an account that allows 0 days hides the box; the setting is saved and shown; longer asks for a second factor", async ({
+  page,
+}) => {
+  test.setTimeout(180_000); // three codes, each in its own 30-second step
   const email = await signUp(page, "Strict Owner");
   const { app } = await enrol(page);
   await page.goto("/settings/authentication");
@@ -103,4 +105,24 @@ test("an account that allows 0 days hides the box; the setting is saved and show
   await codeField(page).fill(await app.nextCode());
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/profile$/);
+
+  // Longer again lowers the account's protection: the owner's second factor first; Cancel saves nothing.
+  await page.goto("/settings/authentication");
+  await page.getByLabel("Remember devices for (days)").fill("14");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const longer = page.getByRole("dialog", { name: "Remember devices for longer?" });
+  await expect(longer).toContainText("for up to 14 days");
+  await longer.getByRole("button", { name: "Cancel" }).click();
+  await expect(longer).toBeHidden();
+  await page.reload();
+  await expect(page.getByLabel("Remember devices for (days)")).toHaveValue("0");
+  await page.getByLabel("Remember devices for (days)").fill("14");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await readmeScreenshot(page, "remember-days-longer", { inReadme: false });
+  await longer.getByLabel("6-digit code from your authenticator app").fill(await app.nextCode());
+  await longer.getByRole("button", { name: "Save" }).click();
+  await expect(longer).toBeHidden();
+  await expect(page.getByText("Saved. Devices are remembered for up to 14 days.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Remember devices for (days)")).toHaveValue("14");
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resetMemberTwoFactor } from "@/lib/accounts/members";
+import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
+import { AuditType } from "@/lib/audit";
+import { describeAuditEvent } from "@/lib/audit-words";
 import { changePassword } from "@/lib/auth/password";
 import {
   forgetDevice,
@@ -9,6 +12,7 @@ import {
   rememberedDeviceFor,
   REMEMBER_DEVICE_DEFAULT_DAYS,
 } from "@/lib/auth/remembered-devices";
+import { ErrorCode } from "@/lib/errors";
 import { disableTwoFactor } from "@/lib/two-factor/manage";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
@@ -118,5 +122,48 @@ describe("remembered devices", () => {
     expect(await rememberedDeviceFor(user.id, device.token)).toEqual(listed!.id);
     expect(await forgetDevice(user.id, listed!.id)).toBe(true);
     expect(await rememberedDeviceFor(user.id, device.token)).toBeNull();
+  });
+});
+
+describe("the account's days set longer", () => {
+  // A longer time lowers the account's protection, as stopping enforcement does: an admin confirms it
+  // with a second factor, so a stolen admin session cannot do it alone.
+  const daysOf = async (accountId: string) =>
+    (await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).rememberDeviceDays;
+
+  it("need a second factor from an admin who has one; shorter, or the same, needs none", async () => {
+    const owner = await makeUserWithTwoFactor("Owner");
+    const accountId = await accountOf(owner.user.id);
+    await setRememberDeviceDays(owner.user.id, accountId, 7, meta);
+    expect(await daysOf(accountId)).toBe(7);
+    await setRememberDeviceDays(owner.user.id, accountId, 7, meta);
+
+    await expect(setRememberDeviceDays(owner.user.id, accountId, 90, meta)).rejects.toMatchObject({
+      code: ErrorCode.secondFactorRequired,
+    });
+    const wrong = { method: "totp", code: "000000" } as const;
+    await expect(setRememberDeviceDays(owner.user.id, accountId, 90, meta, wrong)).rejects.toMatchObject({
+      code: ErrorCode.invalidCode,
+    });
+    expect(await daysOf(accountId)).toBe(7);
+
+    const code = await owner.nextCode();
+    await setRememberDeviceDays(owner.user.id, accountId, 90, meta, { method: "totp", code });
+    expect(await daysOf(accountId)).toBe(90);
+    const event = await prisma().auditEvent.findFirstOrThrow({
+      where: { accountId, type: AuditType.rememberDaysSet },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(describeAuditEvent(event.type, event.details as Record<string, unknown>).sentence).toBe(
+      "Members may skip the second factor on a remembered device for 90 days, confirmed with an authenticator code",
+    );
+  });
+
+  it("are saved without one by an admin who has no second factor to give (the days apply only once 2FA is enforced, which needs theirs)", async () => {
+    const owner = await makeUser("Owner");
+    const accountId = await accountOf(owner.id);
+    await setRememberDeviceDays(owner.id, accountId, 0, meta);
+    await setRememberDeviceDays(owner.id, accountId, 60, meta);
+    expect(await daysOf(accountId)).toBe(60);
   });
 });

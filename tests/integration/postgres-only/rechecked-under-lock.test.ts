@@ -114,6 +114,20 @@ describe("an admin demoted while their change waits for the account", () => {
   });
 });
 
+describe("an admin's remember-days waiting for the account while another admin lowers them", () => {
+  it("does not undo the lower days without a second factor", async () => {
+    const { owner, accountId } = await accountWithAdmin();
+    const before = (await account(accountId)).rememberDeviceDays;
+    const result = await behindTheLock(
+      accountId,
+      () => setRememberDeviceDays(owner.user.id, accountId, before, meta), // unchanged as this admin read it
+      (tx) => tx.account.update({ where: { id: accountId }, data: { rememberDeviceDays: 0 } }),
+    );
+    expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.secondFactorRequired } });
+    expect((await account(accountId)).rememberDeviceDays).toBe(0);
+  });
+});
+
 describe("an admin's invitation waiting for the account", () => {
   it("does not replace an owner's invitation as owner to the same address, sent meanwhile", async () => {
     const { owner, accountId, admin } = await accountWithAdmin();

@@ -22,7 +22,9 @@ export const stopEnforcingTwoFactor = accountAdminAction(proofSchema, async (pro
 
 const days = wholeNumberSchema("days", MAX_DAYS);
 
-/** "Remember devices for (days)"; 0 = members always enter a second factor. */
-export const setRememberDays = accountAdminAction(z.object({ days }), async (input, { user, membership, meta }) =>
-  setRememberDeviceDays(user.id, membership.account.id, input.days, meta),
+/** "Remember devices for (days)"; 0 = members always enter a second factor. Longer needs a second factor. */
+export const setRememberDays = accountAdminAction(
+  z.object({ days, proof: proofSchema.optional() }),
+  async (input, { user, membership, meta }) =>
+    setRememberDeviceDays(user.id, membership.account.id, input.days, meta, input.proof),
 );

@@ -38,6 +38,8 @@ export default async function AuthenticationSettingsPage() {
         />
         <RememberDaysForm
           save={setRememberDays}
+          confirmKeyOptions={confirmKeyOptions}
+          confirmKinds={confirmKinds}
           accountId={account.id}
           days={account.rememberDeviceDays}
           maxDays={MAX_REMEMBER_DEVICE_DAYS}
