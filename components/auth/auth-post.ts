@@ -16,8 +16,10 @@ export function prefetchCsrfToken(): Promise<string | null> {
  * with its CSRF token, as `next-auth/react`'s signIn/signOut send it, without shipping that client
  * (its session provider, broadcast channel and regenerator runtime) to every page.
  * Resolves to where next-auth would send the browser, or null if it refused (`?error=` or a non-2xx).
- * A token that no longer matches the CSRF cookie (next-auth answers `?csrf=true`: the cookie was
- * replaced since the token was read) is asked for again, once.
+ * A token that no longer matches the CSRF cookie (next-auth answers with its own sign-in page and
+ * `?csrf=true`: the cookie was replaced since the token was read) is asked for again, once. Only that
+ * page counts as this refusal: a callbackUrl of ours may carry `csrf` too. `callbackUrl` should not
+ * carry `error`, which next-auth's refusals do.
  */
 export async function postToAuth(endpoint: string, callbackUrl: string): Promise<string | null> {
   for (const retry of [false, true]) {
@@ -36,9 +38,9 @@ export async function postToAuth(endpoint: string, callbackUrl: string): Promise
     if (!res.ok) return null;
     const { url } = (await res.json().catch(() => ({}))) as { url?: string };
     if (!url) return null;
-    const answer = new URL(url, window.location.origin).searchParams;
-    if (answer.has("csrf")) continue;
-    return answer.has("error") ? null : url;
+    const answer = new URL(url, window.location.origin);
+    if (answer.pathname === "/api/auth/signin" && answer.searchParams.has("csrf")) continue;
+    return answer.searchParams.has("error") ? null : url;
   }
   return null;
 }

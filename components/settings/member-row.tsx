@@ -1,11 +1,20 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { confirmOptionsFrom, type ConfirmKeyOptions } from "@/components/two-factor/confirm-options";
 import type { ActionState, ServerAction } from "@/lib/action";
+import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { Shield } from "./shield";
+
+// The code prompt (with every factor's UI, WebAuthn's browser code included) loads when it opens.
+const CodeConfirmDialog = dynamic(
+  () => import("@/components/two-factor/code-confirm-dialog").then((m) => m.CodeConfirmDialog),
+  { ssr: false },
+);
 
 type Member = {
   membershipId: string;
@@ -20,9 +29,13 @@ type Member = {
 /** The user list's per-member server actions, handed down from the page; each names the page's account. */
 export type MemberActions = {
   setRole: ServerAction<{ accountId: string; membershipId: string; role: string }>;
-  resetTwoFactor: ServerAction<{ accountId: string; membershipId: string }>;
+  resetTwoFactor: ServerAction<{ accountId: string; membershipId: string; proof?: Proof }>;
   remove: ServerAction<{ accountId: string; membershipId: string }>;
+  confirmKeyOptions: ConfirmKeyOptions;
 };
+
+const RESET_EFFECT =
+  "Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed. If they also belong to an account you don't manage, the reset is refused.";
 
 export function MemberRow({
   actions,
@@ -30,6 +43,7 @@ export function MemberRow({
   member,
   isSelf,
   actorRole,
+  confirmKinds,
 }: {
   actions: MemberActions;
   /** The account the page showed: the one the admin acts in, whatever another tab switched to. */
@@ -37,6 +51,8 @@ export function MemberRow({
   member: Member;
   isSelf: boolean;
   actorRole: Member["role"];
+  /** What the admin confirms a Reset 2FA with: their own factors (none: the server says to add one). */
+  confirmKinds: FactorKind[];
 }) {
   const router = useRouter();
   const roleId = useId();
@@ -96,16 +112,30 @@ export function MemberRow({
           )}
         </div>
         {error && <Alert tone="error">{error}</Alert>}
-        <ConfirmDialog
-          open={confirm === "reset"}
-          title={`Reset two-factor authentication for ${member.name}?`}
-          description="Their authenticator and recovery codes stop working and they are signed out everywhere. If this account enforces 2FA, they set it up again at their next sign-in. They will be emailed. If they also belong to an account you don't manage, the reset is refused."
-          confirmLabel="Reset 2FA"
-          onCancel={() => setConfirm("none")}
-          onConfirm={async () =>
-            confirmed(await actions.resetTwoFactor({ accountId, membershipId: member.membershipId }))
-          }
-        />
+        {confirm === "reset" && confirmKinds.length > 0 ? (
+          <CodeConfirmDialog
+            title={`Reset two-factor authentication for ${member.name}?`}
+            description={`${RESET_EFFECT} Confirm with a second factor of your own.`}
+            submitLabel="Reset 2FA"
+            action={async (proof) =>
+              confirmed(await actions.resetTwoFactor({ accountId, membershipId: member.membershipId, proof }))
+            }
+            kinds={confirmKinds}
+            options={confirmOptionsFrom(actions.confirmKeyOptions)}
+            onClose={() => setConfirm("none")}
+          />
+        ) : (
+          <ConfirmDialog
+            open={confirm === "reset"}
+            title={`Reset two-factor authentication for ${member.name}?`}
+            description={RESET_EFFECT}
+            confirmLabel="Reset 2FA"
+            onCancel={() => setConfirm("none")}
+            onConfirm={async () =>
+              confirmed(await actions.resetTwoFactor({ accountId, membershipId: member.membershipId }))
+            }
+          />
+        )}
         <ConfirmDialog
           open={confirm === "remove"}
           title={`Remove ${member.name} from this account?`}

@@ -7,6 +7,8 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import type { RequestMeta } from "@/lib/request-meta";
+import { verifySecondFactor } from "@/lib/two-factor/attempts";
+import type { Proof } from "@/lib/two-factor/proof";
 import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { canManage } from "./current";
@@ -102,6 +104,20 @@ async function accountsBeyondActor(tx: Tx, actorId: string, userId: string) {
   });
 }
 
+/** A member of this account, not the actor, whose 2FA this actor may reset here (before any lock). */
+async function resettable(tx: Tx, actorId: string, accountId: string, membershipId: string) {
+  const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
+  if (target.userId === actorId)
+    throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
+  await assertHasFactor(tx, target);
+  return { actor, target };
+}
+
+async function assertHasFactor(tx: Tx, target: { userId: string; user: { email: string } }) {
+  if (!(await hasSecondFactor(target.userId, tx)))
+    throw new AppError(ErrorCode.notEnabled, `${target.user.email} has not set up two-factor authentication.`);
+}
+
 /**
  * For a member who lost their device: removes their authenticator and recovery codes and ends their
  * sessions. In an enforcing account they enrol again at their next sign-in.
@@ -109,18 +125,27 @@ async function accountsBeyondActor(tx: Tx, actorId: string, userId: string) {
  * The authenticator belongs to the user, not to this account, so the reset reaches every account they
  * belong to. It is allowed only if the actor could do it in each of them (owner or admin there, and
  * owner where the user is an owner); otherwise it is refused and the attempt is recorded in each.
+ * The actor confirms it with a fresh second factor of their own (`proof`).
  */
 export async function resetMemberTwoFactor(
   actorId: string,
   accountId: string,
   membershipId: string,
+  proof: Proof | undefined,
   meta: RequestMeta,
 ) {
   const prisma = await db();
+  // The refusals that need no lock come first, so no proof (a recovery code) is spent on them.
+  const early = await resettable(prisma, actorId, accountId, membershipId);
+  if ((await accountsBeyondActor(prisma, actorId, early.target.userId)).length)
+    return refuseBeyond(actorId, early.target, meta);
+  // It strips the member of every factor: the admin confirms it with a second factor of their own, as
+  // stopping enforcement, so a stolen admin session cannot, and an admin without 2FA cannot at all.
+  if (!(await hasSecondFactor(actorId))) throw new AppError(ErrorCode.ownTwoFactorFirst);
+  if (!proof) throw new AppError(ErrorCode.secondFactorRequired);
+  await verifySecondFactor(actorId, proof, meta);
   const outcome = await prisma.$transaction(async (tx) => {
-    const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
-    if (target.userId === actorId)
-      throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
+    const { actor, target } = await resettable(tx, actorId, accountId, membershipId);
     // The user's row lock holds off new memberships (their foreign key check waits for it); the
     // membership locks hold off role changes of either side until the decision is applied.
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${target.userId} FOR UPDATE`;
@@ -129,26 +154,28 @@ export async function resetMemberTwoFactor(
     await assertCanManage(actorId, accountId, tx);
     if (!(await tx.membership.count({ where: { id: target.id, accountId } }))) throw new AppError(ErrorCode.notFound);
     // Nothing to reset: it would still end their sessions and mail them, as often as an admin liked.
-    if (!(await hasSecondFactor(target.userId, tx)))
-      throw new AppError(ErrorCode.notEnabled, `${target.user.email} has not set up two-factor authentication.`);
+    await assertHasFactor(tx, target);
     if ((await accountsBeyondActor(tx, actorId, target.userId)).length) return { refused: true as const, target };
     await removeAllFactors(tx, target.userId);
     return { refused: false as const, target, accountName: actor.account.name };
   });
   const { target } = outcome;
-  if (outcome.refused) {
-    const reason = ErrorCode.resetNeedsEveryAccount;
-    await audit({
-      type: AuditType.accessDenied,
-      actorId,
-      subjectId: target.userId,
-      meta,
-      details: { action: AuditType.twoFactorReset, reason },
-    });
-    throw new AppError(reason);
-  }
+  if (outcome.refused) return refuseBeyond(actorId, target, meta);
   // No accountId: the event goes to every account the user belongs to (the actor manages each of
   // them, so naming the actor tells no account about another).
   await audit({ type: AuditType.twoFactorReset, actorId, subjectId: target.userId, meta });
   await sendMail(messages.twoFactorReset(target.user.email, outcome.accountName, meta.origin));
+}
+
+/** The member is also in an account the actor does not manage: refused, and recorded in each. */
+async function refuseBeyond(actorId: string, target: { userId: string }, meta: RequestMeta): Promise<never> {
+  const reason = ErrorCode.resetNeedsEveryAccount;
+  await audit({
+    type: AuditType.accessDenied,
+    actorId,
+    subjectId: target.userId,
+    meta,
+    details: { action: AuditType.twoFactorReset, reason },
+  });
+  throw new AppError(reason);
 }

@@ -8,7 +8,7 @@ import { NextRequest } from "next/server";
 export const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
 
 export type AuthRequestCheck =
-  { ok: true; request: NextRequest } | { ok: false; status: 400 | 405; error: string; clearCookies: string[] };
+  { ok: true; request: NextRequest } | { ok: false; status: 400 | 404 | 405; error: string; clearCookies: string[] };
 
 /** next-auth's own test for a callback URL (next-auth/core/lib/assert isValidHttpUrl). */
 export function isHttpUrl(url: string): boolean {
@@ -47,6 +47,9 @@ function errorCodes(request: NextRequest, [action, segment]: string[]): string[]
 
 export async function checkAuthRequest(request: NextRequest): Promise<AuthRequestCheck> {
   const route = request.nextUrl.pathname.split("/").slice(3); // after /api/auth/
+  // next-auth's client logger posts here; the app does not use it, and it would let anyone write
+  // error lines into the server's log.
+  if (route[0] === "_log") return { ok: false, status: 404, error: "Not found.", clearCookies: [] };
   // The only provider is a Credentials provider, whose callback takes a POST.
   if (request.method !== "POST" && route[0] === "callback")
     return { ok: false, status: 405, error: "Use POST.", clearCookies: [] };

@@ -70,7 +70,7 @@ export function authOptions(): AuthOptions {
       // Sign-out ends the record on the server too; next-auth only clears this browser's cookie.
       async signOut({ token }) {
         const claims = readClaims(token);
-        if (claims) await revokeSession(claims.sid);
+        if (claims) await revokeSession(claims);
       },
     },
     logger: {

@@ -116,10 +116,18 @@ export async function findLiveSession(
   };
 }
 
-/** Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. */
-export async function revokeSession(id: string): Promise<void> {
+/**
+ * Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. Only the record
+ * as the token names it, under the token's version: a copy from before a password or 2FA change (the
+ * record carried over to the new version, with a new cookie) is refused everywhere, and must not sign
+ * the owner's browser out either.
+ */
+export async function revokeSession(claims: { sid: string; uid: string; sv: number }): Promise<void> {
   const prisma = await db();
-  await prisma.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  await prisma.session.updateMany({
+    where: { id: claims.sid, userId: claims.uid, userVersion: claims.sv, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 /**

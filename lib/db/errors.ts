@@ -2,3 +2,8 @@
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "P2002";
 }
+
+/** Prisma's "foreign key constraint failed": the row it points to was deleted meanwhile. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "P2003";
+}

@@ -79,9 +79,9 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
   browser,
   baseURL,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(150_000); // the reset waits for a fresh code
   await signUp(page, "Boss");
-  await enrol(page);
+  const { app } = await enrol(page);
   const withEmail = newEmail("with");
   const withoutEmail = newEmail("without");
   const withLink = await invite(page, withEmail);
@@ -113,6 +113,10 @@ test("members get no settings pages; the DeployHQ list shows shields, filters, a
 
   await row("Alice With").getByRole("button", { name: "Reset 2FA for Alice With" }).click();
   const dialog = page.getByRole("dialog", { name: "Reset two-factor authentication for Alice With?" });
+  // It strips her of every factor: the admin confirms with their own.
+  await expect(dialog.getByLabel("6-digit code from your authenticator app")).toBeVisible();
+  await readmeScreenshot(page, "reset-2fa", { inReadme: false });
+  await dialog.getByLabel("6-digit code from your authenticator app").fill(await app.nextCode());
   await dialog.getByRole("button", { name: "Reset 2FA" }).click();
   await expect(dialog).toBeHidden();
   await expect(row("Alice With").getByRole("img", { name: "Two-factor authentication off" })).toBeVisible();
@@ -137,7 +141,7 @@ test("invitation into an enforcing account: a new user and an existing user both
 }) => {
   test.setTimeout(120_000);
   await signUp(page, "Enforcer");
-  await enrol(page);
+  const { app } = await enrol(page);
   await page.goto("/settings/authentication");
   await page.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
   await page
@@ -177,6 +181,7 @@ test("invitation into an enforcing account: a new user and an existing user both
   const row = page.getByRole("row").filter({ hasText: "Existing Person" });
   await row.getByRole("button", { name: "Reset 2FA for Existing Person" }).click();
   const dialog = page.getByRole("dialog", { name: "Reset two-factor authentication for Existing Person?" });
+  await dialog.getByLabel("6-digit code from your authenticator app").fill(await app.wrongCode()); // refused before it is checked
   await dialog.getByRole("button", { name: "Reset 2FA" }).click();
   await expect(errorAlert(dialog)).toContainText("also belongs to an account you don't manage");
   await expect(errorAlert(dialog)).toContainText("recovery code");

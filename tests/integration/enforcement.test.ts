@@ -79,7 +79,7 @@ describe("the enforce switch", () => {
     await expect(
       disableEnforcement(owner.user.id, accountId, { method: "totp", code: "000000" }, meta),
     ).rejects.toMatchObject({ code: ErrorCode.invalidCode });
-    await disableEnforcement(owner.user.id, accountId, { method: "totp", code: await owner.nextCode() }, meta);
+    await disableEnforcement(owner.user.id, accountId, await owner.proof(), meta);
     expect((await prisma().account.findUniqueOrThrow({ where: { id: accountId } })).enforceTwoFactor).toBe(false);
   });
 
@@ -289,7 +289,7 @@ describe("user management", () => {
     await prisma().membership.create({ data: { userId: lost.user.id, accountId, role: "member" } });
     const membership = await prisma().membership.findFirstOrThrow({ where: { userId: lost.user.id, accountId } });
     const before = await prisma().user.findUniqueOrThrow({ where: { id: lost.user.id } });
-    await resetMemberTwoFactor(owner.user.id, accountId, membership.id, meta);
+    await resetMemberTwoFactor(owner.user.id, accountId, membership.id, await owner.proof(), meta);
     const after = await prisma().user.findUniqueOrThrow({ where: { id: lost.user.id } });
     expect(after.totpSecret).toBeNull();
     expect(after.sessionVersion).toBe(before.sessionVersion + 1);
@@ -303,9 +303,11 @@ describe("user management", () => {
     const { owner, accountId, member } = await team();
     const ownerMembership = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id, accountId } });
     const memberMembership = await prisma().membership.findFirstOrThrow({ where: { userId: member.id, accountId } });
-    await expect(resetMemberTwoFactor(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
-      code: ErrorCode.forbidden,
-    });
+    await expect(resetMemberTwoFactor(member.id, accountId, ownerMembership.id, undefined, meta)).rejects.toMatchObject(
+      {
+        code: ErrorCode.forbidden,
+      },
+    );
     await expect(removeMember(member.id, accountId, ownerMembership.id, meta)).rejects.toMatchObject({
       code: ErrorCode.forbidden,
     });

@@ -50,6 +50,8 @@ export async function makeUserWithTwoFactor(name = "Grace") {
     secret,
     recoveryCodes,
     nextCode: () => totpCode(secret, Date.now() + ++offset * 30_000),
+    /** The next code as a proof, for a change confirmed with the user's second factor. */
+    proof: async () => ({ method: "totp" as const, code: await totpCode(secret, Date.now() + ++offset * 30_000) }),
   };
 }
 
@@ -63,4 +65,10 @@ export async function mailsTo(to: string) {
   const prisma = await db();
   await expandBroadcasts(); // as the mail poller does before delivering
   return prisma.emailMessage.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
+}
+
+/** The account a user owns (the one made with them). */
+export async function ownAccount(userId: string): Promise<string> {
+  const prisma = await db();
+  return (await prisma.membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
 }

@@ -141,7 +141,7 @@ describe("a remembered device at sign-in", () => {
   it("asks for the code after an admin's 2FA reset, even once the member set up 2FA again", async () => {
     const { owner, member, accountId, membershipId, token } = await rememberedMember();
 
-    await resetMemberTwoFactor(owner.user.id, accountId, membershipId, meta);
+    await resetMemberTwoFactor(owner.user.id, accountId, membershipId, await owner.proof(), meta);
     const { secret } = await beginEnrolment(member.user, await setupNow(member.user.id));
     await confirmEnrolment(member.user.id, await totpCode(secret), meta, await versionNow(member.user.id));
     expect((await checkPassword(member.user.email, PASSWORD, meta, token)).requirement).toBe("verify");

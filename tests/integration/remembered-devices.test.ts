@@ -62,7 +62,7 @@ describe("remembered devices", () => {
   it("end when the user turns 2FA off, or an admin resets it", async () => {
     const alice = await makeUserWithTwoFactor("Alice");
     const aliceDevice = (await rememberDevice(await signedIn(alice.user), meta))!;
-    await disableTwoFactor(alice.user.id, { method: "totp", code: await alice.nextCode() }, meta);
+    await disableTwoFactor(alice.user.id, await alice.proof(), meta);
     expect(await rememberedDeviceFor(alice.user.id, aliceDevice.token)).toBeNull();
 
     const owner = await makeUserWithTwoFactor("Owner");
@@ -73,7 +73,7 @@ describe("remembered devices", () => {
       data: { userId: member.user.id, accountId, role: "member" },
     });
     const memberDevice = (await rememberDevice(await signedIn(member.user), meta))!;
-    await resetMemberTwoFactor(owner.user.id, accountId, membership.id, meta);
+    await resetMemberTwoFactor(owner.user.id, accountId, membership.id, await owner.proof(), meta);
     expect(await rememberedDeviceFor(member.user.id, memberDevice.token)).toBeNull();
     expect(await prisma().rememberedDevice.count({ where: { userId: member.user.id } })).toBe(0);
   });

@@ -131,7 +131,7 @@ describe("review: sessions that should have ended", () => {
     const { id } = await prisma().membership.create({ data: { userId: member.user.id, accountId, role: "member" } });
     const stolen = await signInAs(member.user);
     expect(await pageOutcome()).toBe("ok");
-    await resetMemberTwoFactor(owner.user.id, accountId, id, meta);
+    await resetMemberTwoFactor(owner.user.id, accountId, id, await owner.proof(), meta);
     expect(await pageOutcome()).toBe("/login");
     jar.set(SESSION_COOKIE, stolen.token);
     expect(await sessionEndpoint()).toEqual({});

@@ -15,7 +15,7 @@ import { renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials"
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { CHALLENGE_COOKIE, jar } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD, versionNow } from "./fixtures";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, versionNow } from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
 import { registerKey, rp } from "./webauthn-fixtures";
 
@@ -27,9 +27,6 @@ const users = await import("@/app/(app)/settings/users/actions");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
-
-const ownAccount = async (userId: string) =>
-  (await prisma().membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
 
 /** A member of an account that enforces 2FA with no grace, who has no second factor yet. */
 async function memberWhoMustEnrol() {

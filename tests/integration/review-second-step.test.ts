@@ -264,7 +264,8 @@ describe("dead challenges", () => {
   });
 
   it("an admin's Reset 2FA racing the member's second step: never a live session afterwards", async () => {
-    const owner = await makeUser("Admin");
+    const admin = await makeUserWithTwoFactor("Admin");
+    const owner = admin.user;
     const { accountId } = await prisma().membership.findFirstOrThrow({ where: { userId: owner.id } });
     for (let round = 0; round < 4; round++) {
       const member = await prisma().user.create({
@@ -279,7 +280,13 @@ describe("dead challenges", () => {
       const code = await totpCode(secret, Date.now() + 30_000);
       const [verified] = await Promise.allSettled([
         verifyChallengeSecondFactor(token, totp(code), meta),
-        resetMemberTwoFactor(owner.id, accountId, membership.id, meta),
+        resetMemberTwoFactor(
+          owner.id,
+          accountId,
+          membership.id,
+          { method: "recovery", code: admin.recoveryCodes[round]! }, // a code each round: one TOTP step each
+          meta,
+        ),
       ]);
       const granted = verified.status === "fulfilled" ? await grantSession(token, meta) : null;
       if (granted) expect(await findLiveSession(granted.claims)).toBeNull();

@@ -20,7 +20,7 @@ import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { listWebAuthnCredentials } from "@/lib/two-factor/webauthn/credentials";
 import { removeWebAuthnCredential } from "@/lib/two-factor/webauthn/remove";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, setupNow, versionNow } from "./fixtures";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { key, registerKey, rp, signInOptions, totp } from "./webauthn-fixtures";
 
@@ -106,9 +106,8 @@ describe("a security key among the other factors", () => {
   });
 
   it("an admin's Reset 2FA removes the member's keys and pending ceremonies", async () => {
-    const owner = await makeUser("Owner");
-    const ownAccount = async (userId: string) =>
-      (await prisma().membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
+    const admin = await makeUserWithTwoFactor("Owner");
+    const owner = admin.user;
     const accountId = await ownAccount(owner.id);
     const member = await makeUser("Member");
     const membership = await prisma().membership.create({ data: { userId: member.id, accountId, role: "member" } });
@@ -119,7 +118,7 @@ describe("a security key among the other factors", () => {
     await registerKey(member.id);
     const { token } = await checkPassword(member.email, PASSWORD, meta);
     await signInOptions(token);
-    await resetMemberTwoFactor(owner.id, accountId, membership.id, meta);
+    await resetMemberTwoFactor(owner.id, accountId, membership.id, await admin.proof(), meta);
     expect(await listWebAuthnCredentials(member.id)).toEqual([]);
     expect(await prisma().webAuthnCeremony.count({ where: { userId: member.id } })).toBe(0);
     expect((await twoFactorPolicy(member.id)).hasSecondFactor).toBe(false);

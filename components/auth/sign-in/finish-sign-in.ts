@@ -7,7 +7,9 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
  * with a full navigation so every server component sees the new session.
  */
 export async function finishSignIn(destination: string): Promise<boolean> {
-  if (!(await postToAuth("callback/challenge", window.location.href))) return false;
-  window.location.assign(safeRedirectPath(destination, window.location.origin)); // the server checked it too
+  // The destination, not this page's address, which may carry `error` or `csrf` from a link.
+  const path = safeRedirectPath(destination, window.location.origin); // the server checks it too
+  if (!(await postToAuth("callback/challenge", path))) return false;
+  window.location.assign(path);
   return true;
 }

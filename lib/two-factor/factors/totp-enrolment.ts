@@ -14,6 +14,8 @@ import type { Setup } from "../setup";
 import { matchTotpStep, newTotpSecret, totpUri } from "../totp";
 
 export const ENROLMENT_TTL_MS = 10 * 60_000;
+/** Codes tried against one pending secret; then the setup is over and starts again with a new one. */
+export const ENROLMENT_MAX_ATTEMPTS = 5;
 
 /**
  * One app per user: a second enrolment is refused (before a proof is spent on it, ../add-factor.ts).
@@ -41,7 +43,7 @@ export async function beginEnrolment(user: { id: string; email: string }, setup:
   const secret = newTotpSecret();
   const expiresAt = new Date(Date.now() + ENROLMENT_TTL_MS);
   const sealed = sealTotpSecret(user.id, secret, "enrol");
-  const opened = { secret: sealed, expiresAt, confirmedWith, userVersion: version };
+  const opened = { secret: sealed, expiresAt, confirmedWith, userVersion: version, attempts: 0 };
   const prisma = await db();
   await prisma.totpEnrolment.upsert({
     where: { userId: user.id },
@@ -61,12 +63,21 @@ export async function beginEnrolment(user: { id: string; email: string }, setup:
  * another factor that landed meanwhile wins, and this enrolment changes nothing.
  */
 export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion: number) {
+  assertWellFormed({ method: "totp", code });
   const prisma = await db();
-  const pending = await prisma.totpEnrolment.findUnique({ where: { userId } });
+  // Each code tried claims one of the secret's attempts first, in one statement (parallel guesses
+  // too): a million codes, 3 right at any moment, must not be tried against it at leisure.
+  const [pending] = await prisma.$queryRaw<
+    { secret: string; expiresAt: Date; userVersion: number | null; confirmedWith: string | null }[]
+  >`
+    UPDATE "TotpEnrolment" SET "attempts" = "attempts" + 1
+    WHERE "userId" = ${userId} AND "attempts" < ${ENROLMENT_MAX_ATTEMPTS}::int
+    RETURNING "secret", "expiresAt", "userVersion", "confirmedWith"`;
+  if (!pending && (await prisma.totpEnrolment.count({ where: { userId } })))
+    throw new AppError(ErrorCode.enrolmentExpired, "Too many wrong codes. Close the dialog and start again.");
   const version = pending?.userVersion ?? null; // null: opened before setups carried a version
   if (!pending || version === null || pending.expiresAt <= new Date() || expectedVersion !== version)
     throw new AppError(ErrorCode.enrolmentExpired);
-  assertWellFormed({ method: "totp", code });
   const secret = openTotpSecret(userId, pending.secret, "enrol");
   const step = await matchTotpStep(secret, code);
   if (step === null)

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { isForeignKeyViolation } from "@/lib/db/errors";
+import { AppError, ErrorCode } from "@/lib/errors";
 import type { Setup } from "../setup";
 
 /** What a ceremony's challenge is bound to: the user, and for a sign-in also one login challenge. */
@@ -23,11 +25,17 @@ export async function openCeremony(
   const prisma = await db();
   if (scope.purpose === "sign-in") {
     const data = { userId, purpose: scope.purpose, challenge, expiresAt, createdAt: new Date() };
-    await prisma.webAuthnCeremony.upsert({
-      where: { loginChallengeId: scope.loginChallengeId },
-      create: { ...data, loginChallengeId: scope.loginChallengeId },
-      update: data,
-    });
+    await prisma.webAuthnCeremony
+      .upsert({
+        where: { loginChallengeId: scope.loginChallengeId },
+        create: { ...data, loginChallengeId: scope.loginChallengeId },
+        update: data,
+      })
+      .catch((error: unknown) => {
+        // The sign-in was ended meanwhile ("Sign out other sessions" deletes its challenge).
+        if (isForeignKeyViolation(error)) throw new AppError(ErrorCode.challengeExpired);
+        throw error;
+      });
     return;
   }
   // One statement on the partial unique index of migration 20261205173000, so options asked for at

@@ -17,6 +17,9 @@ import { knownTransports, parseKeyName, webAuthnCredentialSelect } from "./crede
 import { relyingParty } from "./relying-party";
 import { registrationResponseSchema } from "./schema";
 
+/** WebAuthn §5.8.3: a credential ID is at most 1,023 bytes. */
+const MAX_CREDENTIAL_ID_BYTES = 1023;
+
 export const REGISTRATION_TTL_MS = 5 * 60_000;
 
 /** A stable, opaque WebAuthn user handle: the same for every key of a user, and no personal data. */
@@ -88,10 +91,18 @@ export async function verifyWebAuthnRegistration(
     // userVerification "preferred": a key without a PIN or biometric still counts as a second factor.
     requireUserVerification: false,
   }).catch(() => null);
-  if (!verification?.verified) {
+  const credential = verification?.verified ? verification.registrationInfo.credential : null;
+  // SimpleWebAuthn checks id === rawId but not that they name the credential the authenticator
+  // attested, nor its length: WebAuthn allows 1,023 bytes, and a longer one overflowed the unique index
+  // (a database error) or was stored as a key whose answers the proof schema then refuses.
+  if (
+    !verification?.verified ||
+    credential?.id !== parsed.data.id ||
+    Buffer.from(credential.id, "base64url").length > MAX_CREDENTIAL_ID_BYTES
+  ) {
     throw new AppError(ErrorCode.invalidCode, "That security key's answer could not be verified. Please try again.");
   }
-  const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
+  const { credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
   const prisma = await db();
   const result = await prisma
     .$transaction(async (tx) => {

@@ -18,6 +18,7 @@ import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { freshDatabasePerFile } from "../database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "../fixtures";
+import { queuedOnALock, settled } from "./locks";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -44,27 +45,6 @@ async function behindALock<T>(
 /** The same behind the account's row, which every change of its members, roles and settings takes. */
 const behindTheLock = <T>(accountId: string, call: () => Promise<T>, meanwhile: (tx: Tx) => Promise<unknown>) =>
   behindALock(accountRow(accountId), call, meanwhile);
-
-const settled = <T>(call: Promise<T>): Promise<PromiseSettledResult<T>> =>
-  call.then(
-    (value) => ({ status: "fulfilled", value }),
-    (reason: unknown) => ({ status: "rejected", reason }),
-  );
-
-/** Resolves once `sessions` sessions of this database wait for a lock; fails if `call` ended first. */
-async function queuedOnALock(call: Promise<unknown>, sessions = 1) {
-  let ended = false;
-  void call.finally(() => (ended = true));
-  for (let tries = 0; tries < 400; tries++) {
-    const [{ waiting }] = await prisma().$queryRaw<[{ waiting: number }]>`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (waiting >= sessions) return;
-    if (ended) throw new Error("the call ended without waiting for the account's lock");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("the call never waited for the account's lock");
-}
 
 /** An account whose owner is enrolled, with an admin (enrolled too) who is about to lose their rights. */
 async function accountWithAdmin() {
@@ -245,7 +225,7 @@ describe("Reset 2FA of a member removed while it waits", () => {
     await prisma().membership.deleteMany({ where: { userId: leaver.user.id, accountId: { not: accountId } } });
     const result = await behindALock(
       userRow(leaver.user.id),
-      () => resetMemberTwoFactor(owner.user.id, accountId, membership.id, meta),
+      async () => resetMemberTwoFactor(owner.user.id, accountId, membership.id, await owner.proof(), meta),
       (tx) => tx.membership.delete({ where: { id: membership.id } }),
     );
     expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.notFound } });
@@ -259,7 +239,7 @@ describe("Reset 2FA of a member removed while it waits", () => {
     await prisma().membership.deleteMany({ where: { userId: member.user.id, accountId: { not: accountId } } });
     const result = await behindALock(
       userRow(member.user.id),
-      () => resetMemberTwoFactor(admin.user.id, accountId, id, meta),
+      async () => resetMemberTwoFactor(admin.user.id, accountId, id, await admin.proof(), meta),
       (tx) => tx.membership.delete({ where: { id: membership.id } }),
     );
     expect(result).toMatchObject({ status: "rejected", reason: { code: ErrorCode.forbidden } });
@@ -295,19 +275,6 @@ describe("a member removing their last factor while an admin changes their membe
 });
 
 describe("a sign-in exchanged while the user signs out their other sessions", () => {
-  /** Resolves once `call` ended or `sessions` sessions of this database wait for a lock. */
-  async function endedOrQueued(call: Promise<unknown>, sessions: number) {
-    let ended = false;
-    void call.finally(() => (ended = true));
-    while (!ended) {
-      const [{ waiting }] = await prisma().$queryRaw<[{ waiting: number }]>`
-        SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-      if (waiting >= sessions) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   /** Ada's browser here, and a sign-in of hers (the intruder's) with its password step passed. */
   async function adaAndAnIntruder() {
     const ada = await makeUser("Ada");
@@ -330,7 +297,7 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
       () => grantSession(token, meta),
       async () => {
         signedOut = settled(signOutOthers());
-        await endedOrQueued(signedOut, 2);
+        await queuedOnALock(signedOut, 2, { mayEnd: true });
       },
     );
     expect(await signedOut).toMatchObject({ status: "fulfilled" });
@@ -346,7 +313,7 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
     // The sign-out waits to end Ada's other session; the exchange comes meanwhile.
     const signedOut = await behindALock(otherRow, signOutOthers, async () => {
       granted = settled(grantSession(token, meta));
-      await endedOrQueued(granted, 2);
+      await queuedOnALock(granted, 2, { mayEnd: true });
     });
     expect(signedOut).toMatchObject({ status: "fulfilled", value: { count: 1 } });
     expect(await live(await granted)).toBeNull();

@@ -4,6 +4,7 @@ import { accountAdminAction, idSchema as id } from "@/lib/action";
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/accounts/invitations";
 import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { emailSchema } from "@/lib/auth/users";
+import { proofSchema } from "@/lib/two-factor/proof";
 
 const role = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
 
@@ -44,10 +45,11 @@ export const remove = accountAdminAction(z.object({ membershipId: id }), async (
   return {};
 });
 
+/** Needs the admin's own second factor (`proof`), as stopping enforcement does. */
 export const resetTwoFactor = accountAdminAction(
-  z.object({ membershipId: id }),
+  z.object({ membershipId: id, proof: proofSchema.optional() }),
   async (input, { user, membership, meta }) => {
-    await resetMemberTwoFactor(user.id, membership.account.id, input.membershipId, meta);
+    await resetMemberTwoFactor(user.id, membership.account.id, input.membershipId, input.proof, meta);
     return {};
   },
 );

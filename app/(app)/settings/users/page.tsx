@@ -5,6 +5,8 @@ import { MemberRow } from "@/components/settings/member-row";
 import { pendingInvitations } from "@/lib/accounts/invitations";
 import { listMembers, MAX_SEARCH, searchesEmail } from "@/lib/accounts/member-list";
 import { requireAccountAdmin } from "@/lib/auth/session";
+import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
+import { confirmKeyOptions } from "../../confirm-actions";
 import { invite, remove, resendInvite, resetTwoFactor, revokeInvite, setRole } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -18,7 +20,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const withoutTwoFactor = params.filter === "without-2fa";
   const one = (v: unknown) => (typeof v === "string" ? v : undefined); // ?q=a&q=b gives an array
   const search = one(params.q);
-  const [list, invitations] = await Promise.all([
+  const [list, invitations, confirmKinds] = await Promise.all([
     listMembers(membership.account.id, {
       withoutTwoFactor,
       search,
@@ -26,6 +28,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       before: one(params.before),
     }),
     pendingInvitations(membership.account.id),
+    factorKindsToOffer(user.id),
   ]);
   const filter = withoutTwoFactor ? "without-2fa" : undefined;
   const q = list.search || undefined;
@@ -108,11 +111,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               {list.members.map((m) => (
                 <MemberRow
                   key={m.membershipId}
-                  actions={{ setRole, resetTwoFactor, remove }}
+                  actions={{ setRole, resetTwoFactor, remove, confirmKeyOptions }}
                   accountId={accountId}
                   member={m}
                   isSelf={m.id === user.id}
                   actorRole={membership.role}
+                  confirmKinds={confirmKinds}
                 />
               ))}
             </tbody>
