@@ -39,7 +39,7 @@ export function RememberDaysForm({
   /** From the page (lib/auth/remembered-devices), so server code stays out of the browser bundle. */
   maxDays: number;
   enforced: boolean;
-  /** What a longer time may be confirmed with: the admin's own factors (none: nothing to confirm with). */
+  /** What a longer time may be confirmed with: the admin's own factors (none: the server says to add one). */
   confirmKinds: FactorKind[];
 }) {
   const [current, setCurrent] = useState(days);

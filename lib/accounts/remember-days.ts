@@ -8,7 +8,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifySecondFactor } from "@/lib/two-factor/attempts";
 import type { Proof } from "@/lib/two-factor/proof";
-import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
+import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { assertCanManage, withAccountLocked } from "./guard";
 
 /**
@@ -19,9 +19,10 @@ import { assertCanManage, withAccountLocked } from "./guard";
  * no longer enforcing, must not bring back a browser an admin meant to shut out.
  *
  * A longer time lowers the account's protection, as stopping enforcement does, so the admin confirms
- * it with a second factor (`proof`), unless they have none to give: the days then wait for
- * enforcement, which needs the admin's own 2FA. Longer is judged against the days under the account's
- * lock too, so another admin lowering them meanwhile is not undone without the proof.
+ * it with a second factor of their own (`proof`); an admin without one is told to protect their own
+ * login first (an admin in a grace period may still manage an enforcing account). Longer is judged
+ * against the days under the account's lock too, so another admin lowering them meanwhile is not
+ * undone without the proof.
  */
 export async function setRememberDeviceDays(
   actorId: string,
@@ -57,19 +58,17 @@ export async function setRememberDeviceDays(
     actorId,
     accountId,
     meta,
-    details: { days, from: before.rememberDeviceDays, ...(confirmed?.method ? { method: confirmed.method } : {}) },
+    details: { days, from: before.rememberDeviceDays, ...(confirmed ? { method: confirmed.method } : {}) },
   });
   return { days };
 }
 
 const LONGER = "Confirm with a second factor to remember devices for longer.";
 
-/** What lets a longer time be saved: a second factor checked now, or none that the admin could give. */
+/** What lets a longer time be saved: a second factor of the admin's, checked now. */
 async function confirmLonger(actorId: string, proof: Proof | undefined, meta: RequestMeta) {
-  if (proof) {
-    await verifySecondFactor(actorId, proof, meta);
-    return { method: proof.method };
-  }
-  if ((await factorKindsToOffer(actorId)).length > 0) throw new AppError(ErrorCode.secondFactorRequired, LONGER);
-  return { method: null };
+  if (!(await hasSecondFactor(actorId))) throw new AppError(ErrorCode.ownTwoFactorFirst);
+  if (!proof) throw new AppError(ErrorCode.secondFactorRequired, LONGER);
+  await verifySecondFactor(actorId, proof, meta);
+  return { method: proof.method };
 }

@@ -32,21 +32,28 @@ function isObjectOfStrings(value: unknown): boolean {
   );
 }
 
-/** The request to hand to next-auth (a JSON body read once and replayed), or why it is refused. */
 /** /api/auth/error?error=X and /api/auth/error/X redirect to the sign-in page with X as it came. */
 function errorCodes(request: NextRequest, [action, segment]: string[]): string[] {
   if (action !== "error") return [];
-  let fromPath = "";
-  try {
-    fromPath = decodeURIComponent(segment ?? "");
-  } catch {
-    fromPath = "%"; // not an identifier either
-  }
-  return [...request.nextUrl.searchParams.getAll("error"), fromPath].filter(Boolean);
+  return [...request.nextUrl.searchParams.getAll("error"), segment ?? ""].filter(Boolean);
 }
 
+/**
+ * The path after /api/auth/ as next-auth reads it: Next.js hands a catch-all route its segments
+ * decoded, so `/api/auth/%5Flog` is next-auth's `_log`. Null when a segment does not decode.
+ */
+function authRoute(request: NextRequest): string[] | null {
+  try {
+    return request.nextUrl.pathname.split("/").slice(3).map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
+/** The request to hand to next-auth (a JSON body read once and replayed), or why it is refused. */
 export async function checkAuthRequest(request: NextRequest): Promise<AuthRequestCheck> {
-  const route = request.nextUrl.pathname.split("/").slice(3); // after /api/auth/
+  const route = authRoute(request);
+  if (!route) return { ok: false, status: 400, error: "The path is not valid.", clearCookies: [] };
   // next-auth's client logger posts here; the app does not use it, and it would let anyone write
   // error lines into the server's log.
   if (route[0] === "_log") return { ok: false, status: 404, error: "Not found.", clearCookies: [] };

@@ -3,6 +3,7 @@
 // Test files install the jar with:
 //   vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 import NextAuth from "next-auth";
+import { vi } from "vitest";
 import { decode } from "next-auth/jwt";
 import type { NextStep } from "@/components/auth/sign-in/sign-in-actions";
 import type { ActionState } from "@/lib/action";
@@ -171,3 +172,26 @@ export const submitSecondFactor = (input: Record<string, unknown>) =>
     import("@/app/api/login/second-factor/route"),
     input,
   );
+
+/**
+ * The page's `window` and `fetch` as components/auth/auth-post sees them, answered by the app's
+ * next-auth handler as the server would, cookies in the jar. The first `lostGets` GETs are lost (503,
+ * a network blip or a busy server). Counts the GETs and lists the posts (their path after /api/auth/).
+ */
+export function stubPage(origin: string, { lostGets = 0 } = {}) {
+  const seen = { gets: 0, posts: [] as string[] };
+  vi.stubGlobal("window", { location: { origin, href: `${origin}/login` } });
+  vi.stubGlobal("fetch", async (input: string, init?: RequestInit) => {
+    const path = new URL(input, origin).pathname.replace(/^\/api\/auth\//, "").split("/");
+    if (!init?.method || init.method === "GET") {
+      if (++seen.gets <= lostGets) return new Response("busy", { status: 503 });
+      const answer = await nextAuth("GET", path);
+      return Response.json(answer.body, { status: answer.status });
+    }
+    seen.posts.push(path.join("/"));
+    const body = Object.fromEntries(new URLSearchParams(String(init.body)));
+    const answer = await nextAuth("POST", path, body);
+    return Response.json(answer.body, { status: answer.status });
+  });
+  return seen;
+}

@@ -159,11 +159,13 @@ describe("the account's days set longer", () => {
     );
   });
 
-  it("are saved without one by an admin who has no second factor to give (the days apply only once 2FA is enforced, which needs theirs)", async () => {
+  it("are refused to an admin with no second factor of their own: protect your own login first", async () => {
     const owner = await makeUser("Owner");
     const accountId = await accountOf(owner.id);
-    await setRememberDeviceDays(owner.id, accountId, 0, meta);
-    await setRememberDeviceDays(owner.id, accountId, 60, meta);
-    expect(await daysOf(accountId)).toBe(60);
+    await setRememberDeviceDays(owner.id, accountId, 0, meta); // shorter needs nothing
+    await expect(setRememberDeviceDays(owner.id, accountId, 60, meta)).rejects.toMatchObject({
+      code: ErrorCode.ownTwoFactorFirst,
+    });
+    expect(await daysOf(accountId)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { log } from "@/lib/log";
-import { CHALLENGE_COOKIE, jar, nextAuth, pageOutcome, SESSION_COOKIE, signInWithPassword, signOut } from "./browser";
+import { CHALLENGE_COOKIE, jar, pageOutcome, SESSION_COOKIE, signInWithPassword, signOut, stubPage } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, meta, PASSWORD } from "./fixtures";
 
@@ -51,30 +51,12 @@ describe("a session cookie from before a password change", () => {
 });
 
 describe("the browser's exchange of a finished sign-in (components/auth/auth-post, dbc48b3)", () => {
-  /** The page's fetch, answered by the app's next-auth handler as the server would, cookies in the jar. */
-  function browserOn(origin: string) {
-    const posts: string[] = [];
-    vi.stubGlobal("window", { location: { origin, href: `${origin}/login` } });
-    vi.stubGlobal("fetch", async (input: string, init?: RequestInit) => {
-      const path = new URL(input, origin).pathname.replace(/^\/api\/auth\//, "").split("/");
-      if (!init?.method || init.method === "GET") {
-        const answer = await nextAuth("GET", path);
-        return Response.json(answer.body, { status: answer.status });
-      }
-      posts.push(path.join("/"));
-      const body = Object.fromEntries(new URLSearchParams(String(init.body)));
-      const answer = await nextAuth("POST", path, body);
-      return Response.json(answer.body, { status: answer.status });
-    });
-    return posts;
-  }
-
   it("takes a sign-in that succeeded for one next-auth refused, when the page's address carries `csrf`", async () => {
     const ada = await makeUser("Ada");
     const { token } = await checkPassword(ada.email, PASSWORD, meta);
     jar.set(CHALLENGE_COOKIE, token);
     const origin = "http://localhost:3000";
-    const posts = browserOn(origin);
+    const { posts } = stubPage(origin);
 
     // The victim opened a link to /login?csrf=true (or any page address with that parameter); the
     // page posts its own address as the callbackUrl (finish-sign-in.ts), and next-auth answers with it.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { authedAction, enrolmentAction } from "@/lib/action";
 import { reissueSession } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/password";
-import { confirmPassword, requireRecentPassword } from "@/lib/auth/recent-password";
+import { confirmPassword } from "@/lib/auth/recent-password";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { startAppEnrolment } from "@/lib/two-factor/add-factor";
@@ -50,9 +50,13 @@ export const startEnrolment = enrolmentAction(
 export const enableTwoFactor = enrolmentAction(
   z.object({ code: totpCodeSchema }),
   async (input, { user, session, meta }) => {
-    // As for a key (key-actions.ts): an older copy of the cookie must not finish a setup the owner opened.
-    await requireRecentPassword(session.id);
-    const { recoveryCodes, sessionVersion } = await confirmEnrolment(user.id, input.code, meta, session.version);
+    const { recoveryCodes, sessionVersion } = await confirmEnrolment(
+      user.id,
+      input.code,
+      meta,
+      session.version,
+      session.id,
+    );
     await reissueSession(session, sessionVersion);
     return { recoveryCodes };
   },

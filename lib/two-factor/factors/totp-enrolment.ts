@@ -1,5 +1,6 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
+import { requireRecentPassword } from "@/lib/auth/recent-password";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, ErrorCode } from "@/lib/errors";
@@ -58,13 +59,27 @@ export async function beginEnrolment(user: { id: string; email: string }, setup:
  * last accepted one, so it cannot be replayed at sign-in. Ends other sessions and open sign-ins.
  *
  * `expectedVersion`: the session version the caller was authorised under (a sign-in's challenge, a
- * session), which must be the one the secret was opened under (../setup.ts). 2FA is then turned on
+ * session), which must be the one the secret was opened under (../setup.ts). `finishingSession`: the
+ * signed-in session finishing it (none at sign-in, where the challenge is the proof of the password). 2FA is then turned on
  * only if the user's version is still that one, in the same conditional update: a password change or
  * another factor that landed meanwhile wins, and this enrolment changes nothing.
  */
-export async function confirmEnrolment(userId: string, code: string, meta: RequestMeta, expectedVersion: number) {
+export async function confirmEnrolment(
+  userId: string,
+  code: string,
+  meta: RequestMeta,
+  expectedVersion: number,
+  finishingSession?: string,
+) {
   assertWellFormed({ method: "totp", code });
   const prisma = await db();
+  if (finishingSession) {
+    // As for a key: the session finishing it had the password lately when the setup was opened (so
+    // the owner's own setup can be finished however long the scan took, and an older copy of their
+    // cookie cannot finish it), checked before a try is counted against the owner's setup.
+    const opened = await prisma.totpEnrolment.findUnique({ where: { userId }, select: { createdAt: true } });
+    if (opened) await requireRecentPassword(finishingSession, opened.createdAt);
+  }
   // Each code tried claims one of the secret's attempts first, in one statement (parallel guesses
   // too): a million codes, 3 right at any moment, must not be tried against it at leisure.
   const [pending] = await prisma.$queryRaw<
