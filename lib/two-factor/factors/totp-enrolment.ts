@@ -59,10 +59,11 @@ export async function beginEnrolment(user: { id: string; email: string }, setup:
  * last accepted one, so it cannot be replayed at sign-in. Ends other sessions and open sign-ins.
  *
  * `expectedVersion`: the session version the caller was authorised under (a sign-in's challenge, a
- * session), which must be the one the secret was opened under (../setup.ts). `finishingSession`: the
- * signed-in session finishing it (none at sign-in, where the challenge is the proof of the password). 2FA is then turned on
+ * session), which must be the one the secret was opened under (../setup.ts). 2FA is then turned on
  * only if the user's version is still that one, in the same conditional update: a password change or
  * another factor that landed meanwhile wins, and this enrolment changes nothing.
+ * `finishingSession`: the signed-in session finishing it (none at sign-in, where the challenge stands
+ * for the password).
  */
 export async function confirmEnrolment(
   userId: string,
