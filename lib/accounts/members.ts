@@ -109,7 +109,6 @@ async function resettable(tx: Tx, actorId: string, accountId: string, membership
   const { actor, target } = await targetMembership(tx, actorId, accountId, membershipId);
   if (target.userId === actorId)
     throw new AppError(ErrorCode.forbidden, "Use your profile to change your own two-factor authentication.");
-  await assertHasFactor(tx, target);
   return { actor, target };
 }
 
@@ -137,6 +136,7 @@ export async function resetMemberTwoFactor(
   const prisma = await db();
   // The refusals that need no lock come first, so no proof (a recovery code) is spent on them.
   const early = await resettable(prisma, actorId, accountId, membershipId);
+  await assertHasFactor(prisma, early.target);
   if ((await accountsBeyondActor(prisma, actorId, early.target.userId)).length)
     return refuseBeyond(actorId, early.target, meta);
   // It strips the member of every factor: the admin confirms it with a second factor of their own, as

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { requestMeta } from "@/lib/request-meta";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { findLiveSession, revokeSession, SESSION_LIFETIME_S } from "./session-record";
+import { markSignOutFailed } from "./sign-out";
 import { encodeSessionToken, readClaims, SessionEndedError, type SessionClaims } from "./session-token";
 import { grantSession, readChallengeCookie } from "./sign-in";
 
@@ -70,7 +71,13 @@ export function authOptions(): AuthOptions {
       // Sign-out ends the record on the server too; next-auth only clears this browser's cookie.
       async signOut({ token }) {
         const claims = readClaims(token);
-        if (claims) await revokeSession(claims);
+        if (!claims) return;
+        try {
+          await revokeSession(claims);
+        } catch (error) {
+          markSignOutFailed();
+          throw error;
+        }
       },
     },
     logger: {

@@ -84,7 +84,7 @@ export async function nextAuth(
   return answer;
 }
 
-async function csrfToken() {
+export async function csrfToken() {
   return ((await nextAuth("GET", ["csrf"])).body as { csrfToken: string }).csrfToken;
 }
 

@@ -2,6 +2,7 @@ import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
 import { checkAuthRequest } from "@/lib/auth/auth-request";
 import { authOptions } from "@/lib/auth/options";
+import { refuseFailedSignOut } from "@/lib/auth/sign-out";
 
 type Handler = (request: NextRequest, context: { params: Promise<{ nextauth: string[] }> }) => Promise<Response>;
 
@@ -16,7 +17,7 @@ const handler: Handler = async (request, context) => {
     for (const name of check.clearCookies) refusal.cookies.delete(name);
     return refusal;
   }
-  return NextAuth(authOptions())(check.request, context) as Promise<Response>;
+  return refuseFailedSignOut(() => NextAuth(authOptions())(check.request, context) as Promise<Response>);
 };
 
 export { handler as GET, handler as POST };
