@@ -1,7 +1,6 @@
 import "server-only";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import {
   decideTwoFactorPolicy,
@@ -38,31 +37,24 @@ type OpenedSession = { id: string; expiresAt: Date };
  * statement, which also deletes the user's own finished records, so the table stays small without a job.
  * Times are the database's clock (findLiveSession compares them with the app's; a small skew is harmless).
  *
- * Given the sign-in's challenge (grantSession always gives it), only while that challenge exists:
- * "Sign out other sessions" deletes the user's challenges, spent ones too, before it ends their
- * sessions. The share lock taken here orders the two: this record is opened before the deletion (and
- * then ended with the others) or not at all. Null when it was not opened. Fixtures open one without.
+ * Only while the sign-in's challenge exists: "Sign out other sessions" deletes the user's
+ * challenges, spent ones too, before it ends their sessions. The share lock taken here orders the
+ * two: this record is opened before the deletion (and then ended with the others) or not at all.
+ * Null when it was not opened.
  */
-export async function openSession(user: SessionUser, meta: RequestMeta): Promise<OpenedSession>;
 export async function openSession(
   user: SessionUser,
   meta: RequestMeta,
   challengeToken: string,
-): Promise<OpenedSession | null>;
-export async function openSession(
-  user: SessionUser,
-  meta: RequestMeta,
-  challengeToken?: string,
 ): Promise<OpenedSession | null> {
   const prisma = await db();
-  const held = challengeToken
-    ? Prisma.sql`SELECT 1 FROM "LoginChallenge"
-        WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
-        FOR SHARE`
-    : Prisma.sql`SELECT 1`;
   const [session] = await prisma.$queryRaw<OpenedSession[]>`
     WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
-    held AS (${held})
+    held AS (
+      SELECT 1 FROM "LoginChallenge"
+      WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
+      FOR SHARE
+    )
     INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
     SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
       now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,

@@ -54,7 +54,7 @@ async function signIn(email: string) {
   const { token } = await checkPassword(email, PASSWORD, meta);
   const user = await redeemChallenge(token);
   if (!user) throw new Error("challenge not redeemed");
-  await openSession(user, meta);
+  await openSession(user, meta, token);
   await audit({ type: AuditType.signIn, subjectId: user.id, actorId: user.id, meta });
   return user.id;
 }

@@ -1,4 +1,3 @@
-import { openSession } from "@/lib/auth/session-record";
 import { describe, expect, it } from "vitest";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { changePassword, requestPasswordReset, resetPassword, resetTokenIsUsable } from "@/lib/auth/password";
@@ -7,7 +6,7 @@ import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, meta, PASSWORD } from "./fixtures";
+import { mailsTo, makeUser, meta, openTestSession, PASSWORD } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -67,7 +66,7 @@ describe("password sign-in", () => {
   it("after 100 failures from many addresses, locks the email for strangers but not for an address the owner used", async () => {
     const user = await makeUser("Sprayed");
     const familiar = { ...meta, ip: "192.0.2.10" };
-    await openSession({ id: user.id, sessionVersion: 0 }, familiar); // the owner signed in from here before
+    await openTestSession({ id: user.id, sessionVersion: 0 }, familiar); // the owner signed in from here before
     const guesses = Array.from({ length: 100 }, (_, i) => ({ ...meta, ip: `198.51.100.${i}` }));
     for (let i = 0; i < guesses.length; i += 10)
       await Promise.all(

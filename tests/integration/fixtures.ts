@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { openSession } from "@/lib/auth/session-record";
 import { createUserWithAccount } from "@/lib/auth/users";
+import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { expandBroadcasts } from "@/lib/mail/broadcast";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -71,4 +73,28 @@ export async function mailsTo(to: string) {
 export async function ownAccount(userId: string): Promise<string> {
   const prisma = await db();
   return (await prisma.membership.findFirstOrThrow({ where: { userId, role: "owner" } })).accountId;
+}
+
+/**
+ * A session record as a finished sign-in opens it: behind a spent challenge of the user's, which it
+ * share-locks (lib/auth/session-record.ts openSession), without driving the sign-in's steps.
+ */
+export async function openTestSession(user: { id: string; sessionVersion: number }, at: RequestMeta = meta) {
+  const token = randomToken();
+  const prisma = await db();
+  const now = new Date();
+  await prisma.loginChallenge.create({
+    data: {
+      tokenHash: sha256(token),
+      userId: user.id,
+      userVersion: user.sessionVersion,
+      requirement: "none",
+      satisfiedAt: now,
+      usedAt: now,
+      expiresAt: new Date(now.getTime() + 60_000),
+    },
+  });
+  const session = await openSession(user, at, token);
+  if (!session) throw new Error(`no session opened for ${user.id}`);
+  return session;
 }

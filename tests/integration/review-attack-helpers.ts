@@ -2,12 +2,11 @@
 // the server sees it, a user with every factor kind, and what an attacker could have changed.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { RECENT_PASSWORD_MS } from "@/lib/auth/recent-password";
-import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { db } from "@/lib/db";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { jar, SESSION_COOKIE } from "./browser";
-import { makeUser, makeUserWithTwoFactor, meta } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, openTestSession } from "./fixtures";
 import { registerKey, rp } from "./webauthn-fixtures";
 
 /**
@@ -17,7 +16,7 @@ import { registerKey, rp } from "./webauthn-fixtures";
 export async function signInAs(user: { id: string; email: string; name: string }, { stale = false } = {}) {
   const prisma = await db();
   const { sessionVersion } = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-  const session = await openSession({ id: user.id, sessionVersion }, meta);
+  const session = await openTestSession({ id: user.id, sessionVersion }, meta);
   if (stale) {
     const before = new Date(Date.now() - RECENT_PASSWORD_MS - 60_000);
     await prisma.session.update({ where: { id: session.id }, data: { createdAt: before } });

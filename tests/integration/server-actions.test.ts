@@ -6,12 +6,11 @@ import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { rememberDevice } from "@/lib/auth/remembered-devices";
 import { sessionHandle } from "@/lib/auth/session-list";
-import { openSession } from "@/lib/auth/session-record";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { ErrorCode } from "@/lib/errors";
 import { CHALLENGE_COOKIE, jar, SESSION_COOKIE, submitPassword } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -30,7 +29,7 @@ beforeEach(() => jar.clear());
 /** A live session for the user, as the sign-in would leave it (record + next-auth's JWT cookie). */
 async function signInAs(user: { id: string; email: string; name: string }) {
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: user.id } });
-  const session = await openSession({ id: user.id, sessionVersion }, meta);
+  const session = await openTestSession({ id: user.id, sessionVersion }, meta);
   const token = await encodeSessionToken({
     token: sessionClaims(user, session, sessionVersion),
     secret: process.env.NEXTAUTH_SECRET!,
@@ -111,7 +110,7 @@ async function world() {
   const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "pending@example.com" } });
   // The owner signed in elsewhere: the session "Sign out" would end.
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: owner.user.id } });
-  const ownerSession = await openSession({ id: owner.user.id, sessionVersion }, meta);
+  const ownerSession = await openTestSession({ id: owner.user.id, sessionVersion }, meta);
   // …and ticked "Don't ask again" there: the device "Forget" would end.
   await rememberDevice({ id: owner.user.id, sessionVersion }, meta);
   const ownerDevice = await prisma().rememberedDevice.findFirstOrThrow({ where: { userId: owner.user.id } });

@@ -8,7 +8,7 @@ import { acceptInvitation, inviteMember, resendInvitation } from "@/lib/accounts
 import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { revokeOtherSessions } from "@/lib/auth/session-list";
-import { findLiveSession, openSession } from "@/lib/auth/session-record";
+import { findLiveSession } from "@/lib/auth/session-record";
 import { checkPassword, grantSession } from "@/lib/auth/sign-in";
 import { sha256 } from "@/lib/crypto/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -17,7 +17,7 @@ import { disableTwoFactor, removeAuthenticatorApp } from "@/lib/two-factor/manag
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { freshDatabasePerFile } from "../database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "../fixtures";
+import { mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "../fixtures";
 import { queuedOnALock, settled } from "./locks";
 
 const { prisma } = freshDatabasePerFile();
@@ -278,7 +278,7 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
   /** Ada's browser here, and a sign-in of hers (the intruder's) with its password step passed. */
   async function adaAndAnIntruder() {
     const ada = await makeUser("Ada");
-    const here = await openSession({ id: ada.id, sessionVersion: 0 }, meta);
+    const here = await openTestSession({ id: ada.id, sessionVersion: 0 }, meta);
     const { token } = await checkPassword(ada.email, PASSWORD, meta);
     const signOutOthers = () => revokeOtherSessions({ id: ada.id }, { id: here.id, version: 0 }, meta);
     const live = (granted: PromiseSettledResult<Awaited<ReturnType<typeof grantSession>>>) =>
@@ -307,7 +307,7 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
 
   it("gives no live session when the exchange comes while the sign-out is under way", async () => {
     const { ada, token, signOutOthers, live } = await adaAndAnIntruder();
-    const other = await openSession({ id: ada.id, sessionVersion: 0 }, meta);
+    const other = await openTestSession({ id: ada.id, sessionVersion: 0 }, meta);
     const otherRow = (tx: Tx) => tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${other.id} FOR UPDATE`;
     let granted!: Promise<PromiseSettledResult<Awaited<ReturnType<typeof grantSession>>>>;
     // The sign-out waits to end Ada's other session; the exchange comes meanwhile.

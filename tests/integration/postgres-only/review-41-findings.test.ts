@@ -4,12 +4,11 @@
 // the deleted row.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { revokeOtherSessions } from "@/lib/auth/session-list";
-import { openSession } from "@/lib/auth/session-record";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { ErrorCode } from "@/lib/errors";
 import { CHALLENGE_COOKIE, jar } from "../browser";
 import { freshDatabasePerFile } from "../database";
-import { meta, PASSWORD } from "../fixtures";
+import { meta, openTestSession, PASSWORD } from "../fixtures";
 import { keyOnlyUser } from "../review-attack-helpers";
 import { queuedOnALock, settled } from "./locks";
 
@@ -23,8 +22,8 @@ describe("a security key's options asked for while the user signs out their othe
   it("say the sign-in is over (challenge_expired), not an unexpected error from the deleted challenge", async () => {
     const { user } = await keyOnlyUser("Keyholder");
     // The user's own browser, and another session of theirs that "Sign out other sessions" will end.
-    const here = await openSession({ id: user.id, sessionVersion: 0 }, meta);
-    const other = await openSession({ id: user.id, sessionVersion: 0 }, meta);
+    const here = await openTestSession({ id: user.id, sessionVersion: 0 }, meta);
+    const other = await openTestSession({ id: user.id, sessionVersion: 0 }, meta);
     // Someone (the intruder) passed the password step and asks for the security key's options.
     const { token, requirement } = await checkPassword(user.email, PASSWORD, meta);
     expect(requirement).toBe("verify");
