@@ -12,3 +12,11 @@ export const NOT_PLAIN_TEXT =
 
 /** A name that shows as itself: nothing of the above, and at least one letter, digit, mark of punctuation or symbol. */
 export const isPlainName = (name: string) => !NOT_PLAIN_TEXT.test(name) && /[\p{L}\p{N}\p{P}\p{S}]/u.test(name);
+
+/**
+ * A web address in a person's name: a scheme ("https://"), "www.", or a host with a path
+ * ("example.com/x"). A name reaches strangers' mail (an invitation names its sender and account),
+ * where a mail client shows an address as a link: a phishing line sent from Twofold's own address.
+ */
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|(?:^|[^\p{L}\p{N}])www\.|[\p{L}\p{N}-]+\.\p{L}{2,}\//iu;
+export const holdsWebAddress = (name: string) => WEB_ADDRESS.test(name);

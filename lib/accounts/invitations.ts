@@ -1,5 +1,6 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
+import type { ProvedUser } from "@/lib/auth/sign-in";
 import { hashPassword } from "@/lib/crypto/password";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
@@ -16,15 +17,16 @@ import { assertCanManage, assertMayGive, canGrant, withAccountLocked } from "./g
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 
 /**
- * Each invitation email, resends included, counts against the sender and the account, so an admin
- * (or a stolen admin session) cannot send mail to any address without end. Refused before anything
- * is written or sent.
+ * Each invitation email, resends included, counts against the sender, the account and the address,
+ * so an admin (or a stolen admin session) cannot send mail to any address without end, nor many
+ * newly signed-up accounts flood one address. Refused before anything is written or sent.
  */
-async function reserveInvitationEmail(actorId: string, accountId: string, meta: RequestMeta) {
+async function reserveInvitationEmail(actorId: string, accountId: string, email: string, meta: RequestMeta) {
   const reserved: Attempt[] = [];
   for (const [key, { limit, windowMs }] of [
     [`invitations:actor:${actorId}`, limits.invitationsPerActor],
     [`invitations:account:${accountId}`, limits.invitationsPerAccount],
+    [`invitations:email:${email}`, limits.invitationsPerEmail],
   ] as const) {
     const attempt = await reserveAttempt(key, limit, windowMs);
     if (!attempt.allowed) {
@@ -60,10 +62,10 @@ async function mailInvitation(
   meta: RequestMeta,
 ) {
   const prisma = await db();
-  const sender = await prisma.user.findUniqueOrThrow({ where: { id: senderId }, select: { name: true } });
+  const sender = await prisma.user.findUniqueOrThrow({ where: { id: senderId }, select: { name: true, email: true } });
   const { accountId, email } = invitation;
   // The account's message: if it bounces, its admins are told (lib/mail/outbox.ts).
-  await sendMail({ ...messages.invitation(email, accountName, sender.name, token, meta.origin), accountId });
+  await sendMail({ ...messages.invitation(email, accountName, sender, token, meta.origin), accountId });
 }
 
 /**
@@ -100,7 +102,7 @@ export async function inviteMember(actorId: string, accountId: string, email: st
   const member = { accountId, user: { email } };
   if (await prisma.membership.findFirst({ where: member })) throw new AppError(ErrorCode.alreadyMember);
   await assertMayReplace(prisma, actor.role, accountId, email);
-  const reserved = await reserveInvitationEmail(actorId, accountId, meta);
+  const reserved = await reserveInvitationEmail(actorId, accountId, email, meta);
   const { token, ...link } = newLink();
   await withReservation(reserved, () =>
     withAccountLocked(accountId, async (tx) => {
@@ -123,10 +125,10 @@ export async function resendInvitation(actorId: string, accountId: string, invit
   const actor = await assertCanManage(actorId, accountId);
   const prisma = await db();
   const open = { id: invitationId, accountId, acceptedAt: null };
-  const found = await prisma.invitation.findFirst({ where: open, select: { role: true } });
+  const found = await prisma.invitation.findFirst({ where: open, select: { role: true, email: true } });
   if (!found) throw new AppError(ErrorCode.notFound);
   await assertMayGive(actorId, accountId, found.role);
-  const reserved = await reserveInvitationEmail(actorId, accountId, meta);
+  const reserved = await reserveInvitationEmail(actorId, accountId, found.email, meta);
   const { token, ...link } = newLink();
   const invitation = await withReservation(reserved, () =>
     withAccountLocked(accountId, async (tx) => {
@@ -223,23 +225,31 @@ export async function findInvitation(token: string) {
   return { ...invitation, existingUserId: user?.id ?? null };
 }
 
+const CHANGED = "Your account changed while you were joining. Please try again.";
+
+async function stillProved(tx: Prisma.TransactionClient, user: ProvedUser): Promise<boolean> {
+  const rows = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM "User" WHERE "id" = ${user.id} AND "sessionVersion" = ${user.sessionVersion}::int FOR SHARE`;
+  return rows.length === 1;
+}
+
 /**
  * Accepts an invitation, once (conditional update), while its sender may still give its role. A new
  * user is created with the given name and password; an existing user must have proved their password
- * already. Returns the user id.
+ * already, at the version given. Returns the user as their password was proved.
  */
 export async function acceptInvitation(
   token: string,
-  who: { kind: "new"; name: string; password: string } | { kind: "existing"; userId: string },
+  who: { kind: "new"; name: string; password: string } | { kind: "existing"; user: ProvedUser },
   meta: RequestMeta,
-): Promise<string> {
+): Promise<ProvedUser> {
   const invitation = await findInvitation(token);
   if (!invitation) throw new AppError(ErrorCode.invalidLink);
   const prisma = await db();
   const passwordHash = who.kind === "new" ? await hashPassword(who.password) : null;
-  let userId: string;
+  let user: ProvedUser;
   try {
-    userId = await prisma.$transaction(async (tx) => {
+    user = await prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${invitation.accountId} FOR SHARE`;
       // Read again under the lock, by this link: a resend since (a new link, maybe a new sender) or a
       // change of the sender's role is what counts, not the copy read before the password was hashed.
@@ -251,21 +261,23 @@ export async function acceptInvitation(
       if (!current || !(await senderMayGive(tx, current))) throw new AppError(ErrorCode.invalidLink);
       const { count } = await tx.invitation.updateMany({ where: open, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
-      const id =
+      // An existing user joins only under the version their password was proved at: a password change
+      // or reset since then (held off by the share lock until this commits) ends this acceptance too.
+      if (who.kind === "existing" && !(await stillProved(tx, who.user)))
+        throw new AppError(ErrorCode.challengeExpired, CHANGED);
+      const joining =
         who.kind === "existing"
-          ? who.userId
-          : (
-              await tx.user.create({
-                data: { email: invitation.email, name: who.name, passwordHash: passwordHash! },
-                select: { id: true },
-              })
-            ).id;
+          ? who.user
+          : await tx.user.create({
+              data: { email: invitation.email, name: who.name, passwordHash: passwordHash! },
+              select: { id: true, sessionVersion: true },
+            });
       await tx.membership.upsert({
-        where: { userId_accountId: { userId: id, accountId: current.accountId } },
-        create: { userId: id, accountId: current.accountId, role: current.role },
+        where: { userId_accountId: { userId: joining.id, accountId: current.accountId } },
+        create: { userId: joining.id, accountId: current.accountId, role: current.role },
         update: {},
       });
-      return id;
+      return joining;
     });
   } catch (error) {
     // Someone signed up with this email since the page was shown: they accept as an existing user.
@@ -278,10 +290,10 @@ export async function acceptInvitation(
   }
   await audit({
     type: AuditType.invitationAccepted,
-    actorId: userId,
+    actorId: user.id,
     accountId: invitation.account.id,
     meta,
     details: { role: invitation.role },
   });
-  return userId;
+  return user;
 }

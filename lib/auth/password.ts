@@ -22,7 +22,7 @@ export async function verifyCurrentPassword(userId: string, password: string, me
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { email: true, passwordHash: true },
+    select: { email: true, passwordHash: true, sessionVersion: true },
   });
   const { limit, windowMs } = limits.passwordChangePerUser;
   const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
@@ -47,7 +47,11 @@ export async function verifyCurrentPassword(userId: string, password: string, me
   return user;
 }
 
-/** Changes the password (current one required) and ends every other session; returns the new version. */
+/**
+ * Changes the password (current one required) and ends every other session; returns the new version.
+ * Only under the version the current password was checked at: a reset or another change that landed
+ * while it was checked wins, and this one changes nothing.
+ */
 export async function changePassword(
   userId: string,
   current: string,
@@ -56,14 +60,14 @@ export async function changePassword(
 ): Promise<number> {
   const user = await verifyCurrentPassword(userId, current, meta);
   const prisma = await db();
-  const { sessionVersion } = await prisma.user.update({
-    where: { id: userId },
+  const { count } = await prisma.user.updateMany({
+    where: { id: userId, sessionVersion: user.sessionVersion },
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
-    select: { sessionVersion: true },
   });
+  if (count !== 1) throw new AppError(ErrorCode.notSignedIn);
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
   await sendMail(messages.passwordChanged(user.email, meta.origin));
-  return sessionVersion;
+  return user.sessionVersion + 1;
 }
 
 /**

@@ -10,6 +10,7 @@ import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { limits, rateLimitedError, reserveAttempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
+import type { ProvedUser } from "./sign-in/open";
 import { insertUserWithAccount } from "./users";
 
 export const SIGNUP_TTL_MS = 24 * 3_600_000;
@@ -75,9 +76,9 @@ export async function findPendingSignup(token: string): Promise<{ email: string 
  * Finishes a sign-up: the link AND the password chosen with it, so someone who signs up with
  * another person's address cannot get them to confirm an account whose password the intruder
  * knows. The link is spent by a conditional delete, so parallel uses create one user; an address
- * that got an account meanwhile is refused. Returns the new user's id.
+ * that got an account meanwhile is refused. Returns the new user, as its password was proved.
  */
-export async function confirmSignup(token: string, password: string, meta: RequestMeta): Promise<string> {
+export async function confirmSignup(token: string, password: string, meta: RequestMeta): Promise<ProvedUser> {
   const prisma = await db();
   const row = await prisma.pendingSignup.findUnique({ where: { tokenHash: sha256(token) } });
   if (!row || row.expiresAt <= new Date()) throw new AppError(ErrorCode.invalidLink);
@@ -93,18 +94,18 @@ export async function confirmSignup(token: string, password: string, meta: Reque
       "Too many wrong passwords: this link no longer works. Please sign up again.",
     );
   }
-  let userId: string;
+  let user: ProvedUser;
   try {
-    userId = await prisma.$transaction(async (tx) => {
+    user = await prisma.$transaction(async (tx) => {
       const { count } = await tx.pendingSignup.deleteMany({ where: { id: row.id, expiresAt: { gt: new Date() } } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
-      const user = await insertUserWithAccount(tx, {
+      const { id, sessionVersion } = await insertUserWithAccount(tx, {
         name: row.name,
         email: row.email,
         passwordHash: row.passwordHash,
       });
       await tx.pendingSignup.deleteMany({ where: { email: row.email } }); // other sign-ups of this address can never finish
-      return user.id;
+      return { id, sessionVersion };
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -112,6 +113,6 @@ export async function confirmSignup(token: string, password: string, meta: Reque
     await prisma.pendingSignup.deleteMany({ where: { email: row.email } });
     throw new AppError(ErrorCode.emailTaken);
   }
-  await audit({ type: AuditType.signUp, actorId: userId, meta });
-  return userId;
+  await audit({ type: AuditType.signUp, actorId: user.id, meta });
+  return user;
 }

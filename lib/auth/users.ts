@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { isPlainName } from "@/lib/plain-text";
+import { holdsWebAddress, isPlainName } from "@/lib/plain-text";
 import { hashPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -23,14 +23,15 @@ export const nameSchema = z
   .trim()
   .min(1, "Enter your name.")
   .max(100, "Use at most 100 characters.")
-  .refine(isPlainName, "Use letters, not control or invisible characters.");
+  .refine(isPlainName, "Use letters, not control or invisible characters.")
+  .refine((name) => !holdsWebAddress(name), "A name cannot hold a web address.");
 
 /** A user, a new account they own, and the owner membership, inside the caller's transaction. */
 export async function insertUserWithAccount(
   tx: Prisma.TransactionClient,
   input: { name: string; email: string; passwordHash: string },
-): Promise<PublicUser> {
-  const user = await tx.user.create({ data: input, select: publicUserSelect });
+): Promise<PublicUser & { sessionVersion: number }> {
+  const user = await tx.user.create({ data: input, select: { ...publicUserSelect, sessionVersion: true } });
   await tx.account.create({
     data: { name: `${input.name}'s account`, memberships: { create: { userId: user.id, role: "owner" } } },
   });
@@ -42,7 +43,7 @@ export async function createUserWithAccount(input: {
   name: string;
   email: string;
   password: string;
-}): Promise<PublicUser> {
+}): Promise<PublicUser & { sessionVersion: number }> {
   const prisma = await db();
   const passwordHash = await hashPassword(input.password);
   try {

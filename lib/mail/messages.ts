@@ -109,10 +109,21 @@ export const messages = {
       `An administrator of ${accountName} reset two-factor authentication for ${to}: your authenticator and recovery codes no longer work, ` +
       `and your sessions were signed out. Sign in at ${link("/login", origin)} to set it up again.${footer(origin)}`,
   }),
-  invitation: (to: string, accountName: string, inviterName: string, token: string, origin?: string): Mail => ({
+  // Anyone who signs up can invite any address: the subject names the sender by their verified address
+  // only, and the body says whose words the names are.
+  invitation: (
+    to: string,
+    accountName: string,
+    inviter: { name: string; email: string },
+    token: string,
+    origin?: string,
+  ): Mail => ({
     to,
-    subject: `${inviterName} invited you to ${accountName} on ${env().appName}`,
-    text: `${inviterName} invited you to join ${accountName}.\n\nAccept here (the link works once and expires in 7 days):\n${link(`/invite/${token}`, origin)}`,
+    subject: `${inviter.email} invited you to an account on ${env().appName}`,
+    text:
+      `${inviter.name} (${inviter.email}) invited you to join the account "${accountName}" on ${env().appName}.\n\n` +
+      `Accept here (the link works once and expires in 7 days):\n${link(`/invite/${token}`, origin)}\n\n` +
+      `The names above were chosen by the person who invited you, not by ${env().appName}. If you do not know them, ignore this email: nothing happens unless you accept.`,
   }),
   webAuthnAdded: (to: string, keyName: string, firstFactor: boolean, origin?: string): Mail => ({
     to,

@@ -177,7 +177,7 @@ test("a Users page invites into the account it shows, though another tab switche
   await form.getByLabel("Email").fill(friend);
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(form.getByRole("status")).toContainText(`Invitation sent to ${friend}`);
-  await readMail(friend, "invited you to Two Hats's account");
+  expect((await readMail(friend, "invited you")).text).toContain(`the account "Two Hats's account"`);
 
   const pending = second.getByRole("region", { name: "Pending invitations" });
   await second.goto("/settings/users"); // account B

@@ -18,7 +18,7 @@ import { ErrorCode } from "@/lib/errors";
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { totpCode } from "@/lib/two-factor/totp";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -33,7 +33,7 @@ async function team() {
   const member = await makeUser("Member");
   await inviteMember(owner.user.id, accountId, member.email, "member", meta);
   const token = (await mailsTo(member.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-  await acceptInvitation(token, { kind: "existing", userId: member.id }, meta);
+  await acceptInvitation(token, await asExisting(member), meta);
   return { owner, accountId, member };
 }
 
@@ -173,7 +173,7 @@ describe("enforcement on every way in", () => {
     const elsewhere = await makeUser("Joins Later");
     await inviteMember(owner.user.id, accountId, elsewhere.email, "member", meta);
     const second = (await mailsTo(elsewhere.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-    await acceptInvitation(second, { kind: "existing", userId: elsewhere.id }, meta);
+    await acceptInvitation(second, await asExisting(elsewhere), meta);
     expect((await twoFactorPolicy(elsewhere.id)).requirement).toBe("enrol");
 
     // The member who was there when it was switched on keeps the grace.
@@ -188,9 +188,9 @@ describe("enforcement on every way in", () => {
     await inviteMember(owner.user.id, accountId, elsewhere.email, "admin", meta);
     const token = (await mailsTo(elsewhere.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
     expect((await findInvitation(token))?.existingUserId).toBe(elsewhere.id);
-    await acceptInvitation(token, { kind: "existing", userId: elsewhere.id }, meta);
+    await acceptInvitation(token, await asExisting(elsewhere), meta);
     expect(await prisma().membership.count({ where: { userId: elsewhere.id } })).toBe(2);
-    expect((await startChallenge(elsewhere.id, meta)).requirement).toBe("enrol");
+    expect((await startChallenge(elsewhere, meta)).requirement).toBe("enrol");
   });
 
   it("password reset does not skip enrolment", async () => {

@@ -30,6 +30,11 @@ export async function versionNow(userId: string): Promise<number> {
     .sessionVersion;
 }
 
+/** An existing user accepting an invitation (lib/accounts/invitations.ts), their password proved just now. */
+export async function asExisting(user: { id: string }) {
+  return { kind: "existing" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
+}
+
 /** The codes tests send as wrong ones. */
 const WRONG_CODES = ["000000", "123456", "111111"];
 

@@ -15,7 +15,16 @@ import { renameWebAuthnCredential } from "@/lib/two-factor/webauthn/credentials"
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { CHALLENGE_COOKIE, jar } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, versionNow } from "./fixtures";
+import {
+  asExisting,
+  mailsTo,
+  makeUser,
+  makeUserWithTwoFactor,
+  meta,
+  ownAccount,
+  PASSWORD,
+  versionNow,
+} from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
 import { registerKey, rp } from "./webauthn-fixtures";
 
@@ -92,7 +101,7 @@ describe("names that show as other text", () => {
     }
     await inviteMember(owner.user.id, accountId, "bidi@example.com", "member", meta);
     const [mail] = await mailsTo("bidi@example.com");
-    expect(mail.subject).toContain("Owner invited you");
+    expect(mail.text).toContain(`Owner (${owner.user.email}) invited you`);
   });
 
   // Invisible alone: the members list showed an empty name, and an invitation " invited you…".
@@ -218,7 +227,7 @@ describe("a sign-in that a remembered device let skip the code", () => {
     await inviteMember(owner.user.id, strict, user.email, "member", meta);
     const invitation = (await mailsTo(user.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
     const token = await openedByDevice(user.id, user.email, 10);
-    await acceptInvitation(invitation, { kind: "existing", userId: user.id }, meta);
+    await acceptInvitation(invitation, await asExisting(user), meta);
     expect(await redeemChallenge(token)).toBeNull();
   });
 

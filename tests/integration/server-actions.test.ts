@@ -1,5 +1,6 @@
 // Every server action, called directly as an attacker would (no UI): with only the password step
 // done, as a member, and as an admin of another account. Each is refused and nothing changes.
+import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { inviteMember, acceptInvitation } from "@/lib/accounts/invitations";
@@ -10,7 +11,7 @@ import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { ErrorCode } from "@/lib/errors";
 import { CHALLENGE_COOKIE, jar, SESSION_COOKIE, submitPassword } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "./fixtures";
+import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -104,10 +105,11 @@ async function world() {
   const member = await makeUserWithTwoFactor("Member");
   await inviteMember(owner.user.id, accountId, member.user.email, "member", meta);
   const token = (await mailsTo(member.user.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-  await acceptInvitation(token, { kind: "existing", userId: member.user.id }, meta);
-  await inviteMember(owner.user.id, accountId, "pending@example.com", "member", meta);
+  await acceptInvitation(token, await asExisting(member.user), meta);
+  const pending = `pending-${randomUUID().slice(0, 8)}@example.com`; // an address gets 5 invitations an hour
+  await inviteMember(owner.user.id, accountId, pending, "member", meta);
   const ownerMembership = await prisma().membership.findFirstOrThrow({ where: { userId: owner.user.id } });
-  const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: "pending@example.com" } });
+  const invitation = await prisma().invitation.findFirstOrThrow({ where: { email: pending } });
   // The owner signed in elsewhere: the session "Sign out" would end.
   const { sessionVersion } = await prisma().user.findUniqueOrThrow({ where: { id: owner.user.id } });
   const ownerSession = await openTestSession({ id: owner.user.id, sessionVersion }, meta);

@@ -25,7 +25,7 @@ import {
   signOut,
 } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
+import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 vi.mock("@/lib/two-factor/factors/totp-enrolment", async (original) => {
@@ -56,7 +56,7 @@ async function team() {
   const member = await makeUser("Member");
   await inviteMember(owner.user.id, accountId, member.email, "member", meta);
   const token = (await mailsTo(member.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-  await acceptInvitation(token, { kind: "existing", userId: member.id }, meta);
+  await acceptInvitation(token, await asExisting(member), meta);
   return { owner, accountId, member };
 }
 

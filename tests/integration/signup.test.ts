@@ -173,7 +173,7 @@ describe("the verification link", () => {
 
   it("with the password chosen at sign-up, creates the user and their own account, once", async () => {
     const { email, token } = await pendingSignup();
-    const userId = await confirmSignup(token, PASSWORD, meta);
+    const { id: userId } = await confirmSignup(token, PASSWORD, meta);
     const user = await prisma().user.findUniqueOrThrow({
       where: { id: userId },
       include: { memberships: { include: { account: true } } },
@@ -235,7 +235,7 @@ describe("the verification link", () => {
     const { email, token } = await pendingSignup(freshEmail("invited"));
     await inviteMember(admin.id, accountId, email, "member", meta);
     const invite = (await mailsTo(email)).find((m) => m.subject.includes("invited you"))!;
-    const invitedId = await acceptInvitation(
+    const { id: invitedId } = await acceptInvitation(
       invite.text.match(/invite\/([\w-]+)/)![1]!,
       { kind: "new", name: "Invited", password: "the invited password" },
       meta,

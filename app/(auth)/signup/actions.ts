@@ -25,7 +25,7 @@ const confirmSchema = z.object({
 
 /** The emailed link plus the password chosen at sign-up create the account, then sign in as /login does. */
 export const confirmSignupAction = action(confirmSchema, async ({ token, password }, meta) => {
-  const userId = await confirmSignup(token, password, meta);
-  const { requirement } = await beginSignIn(userId, meta);
+  const user = await confirmSignup(token, password, meta);
+  const { requirement } = await beginSignIn(user, meta);
   return { requirement };
 });

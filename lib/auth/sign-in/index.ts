@@ -8,7 +8,7 @@
 // challenge.ts stores the challenges; cookie.ts names the browser's. Sign-up and invitation end in
 // `beginSignIn` too, and every way in finishes on /login (components/auth/sign-in).
 export { checkPassword, verifyCredentials } from "./password-step";
-export { beginSignIn, startChallenge } from "./open";
+export { beginSignIn, startChallenge, type ProvedUser } from "./open";
 export { challengeFactorOptions, verifyChallengeSecondFactor } from "./second-factor";
 export {
   beginChallengeEnrolment,

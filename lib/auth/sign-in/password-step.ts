@@ -65,5 +65,5 @@ async function isFamiliarAddress(email: string, ip: string | null): Promise<bool
  */
 export async function checkPassword(email: string, password: string, meta: RequestMeta, rememberedToken?: string) {
   const user = await verifyCredentials(email, password, meta);
-  return startChallenge(user.id, meta, rememberedToken);
+  return startChallenge(user, meta, rememberedToken);
 }

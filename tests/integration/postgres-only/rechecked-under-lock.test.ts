@@ -17,7 +17,7 @@ import { disableTwoFactor, removeAuthenticatorApp } from "@/lib/two-factor/manag
 import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import { removeAllFactors } from "@/lib/two-factor/store";
 import { freshDatabasePerFile } from "../database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "../fixtures";
+import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "../fixtures";
 import { queuedOnALock, settled } from "./locks";
 
 const { prisma } = freshDatabasePerFile();
@@ -150,7 +150,7 @@ describe("an invitation accepted while it waits for the account", () => {
     const invitee = await makeUser("Invitee");
     await inviteMember(admin.user.id, accountId, invitee.email, "member", meta);
     const token = (await mailsTo(invitee.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-    const accept = () => acceptInvitation(token, { kind: "existing", userId: invitee.id }, meta);
+    const accept = async () => acceptInvitation(token, await asExisting(invitee), meta);
     const joined = () => prisma().membership.count({ where: { accountId, userId: invitee.id } });
     return { accountId, membership, token, accept, joined };
   }

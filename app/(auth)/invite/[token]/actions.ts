@@ -15,12 +15,8 @@ const token = z.string().min(20).max(100);
 export const acceptAsNewUser = action(
   z.object({ token, name: nameSchema, password: passwordSchema }),
   async (input, meta) => {
-    const userId = await acceptInvitation(
-      input.token,
-      { kind: "new", name: input.name, password: input.password },
-      meta,
-    );
-    const { requirement } = await beginSignIn(userId, meta);
+    const user = await acceptInvitation(input.token, { kind: "new", name: input.name, password: input.password }, meta);
+    const { requirement } = await beginSignIn(user, meta);
     return { requirement };
   },
 );
@@ -31,8 +27,8 @@ export const acceptAsExistingUser = action(
     const invitation = await findInvitation(input.token);
     if (!invitation) throw new AppError(ErrorCode.invalidLink);
     const user = await verifyCredentials(invitation.email, input.password, meta);
-    await acceptInvitation(input.token, { kind: "existing", userId: user.id }, meta);
-    const { requirement } = await beginSignIn(user.id, meta);
+    await acceptInvitation(input.token, { kind: "existing", user }, meta);
+    const { requirement } = await beginSignIn(user, meta);
     return { requirement };
   },
 );

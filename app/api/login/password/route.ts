@@ -12,6 +12,6 @@ const passwordStep = z.object({ email: emailSchema, password: z.string().min(1, 
 export const POST = jsonEndpoint(passwordStep, async ({ email, password }, meta) => {
   const user = await verifyCredentials(email, password, meta);
   // Field by field: this answer reaches a browser that has not finished signing in.
-  const { requirement, graceUntil, rememberDays, kinds } = await beginSignIn(user.id, meta);
+  const { requirement, graceUntil, rememberDays, kinds } = await beginSignIn(user, meta);
   return { requirement, graceUntil: graceUntil?.toISOString() ?? null, rememberDays, kinds };
 });
