@@ -14,9 +14,11 @@ export const NOT_PLAIN_TEXT =
 export const isPlainName = (name: string) => !NOT_PLAIN_TEXT.test(name) && /[\p{L}\p{N}\p{P}\p{S}]/u.test(name);
 
 /**
- * A web address in a person's name: a scheme ("https://"), "www.", or a host with a path
- * ("example.com/x"). A name reaches strangers' mail (an invitation names its sender and account),
- * where a mail client shows an address as a link: a phishing line sent from Twofold's own address.
+ * A web address in a person's name: a scheme ("https://"), or a host: a label, a dot (or the
+ * ideographic and full-width ones) and two letters or more ("paypal-verify.com", "evil.xn--p1ai",
+ * "www.x"; "x@evil.com"), which mail clients show as a link with or without a path. A name reaches
+ * strangers' mail (an invitation names its sender and account): a phishing line sent from Twofold's
+ * own address. "Dr. Ada" and "J.R.R. Tolkien" are names; "Ada.Lovelace" reads as a host, and is refused.
  */
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|(?:^|[^\p{L}\p{N}])www\.|[\p{L}\p{N}-]+\.\p{L}{2,}\//iu;
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|[\p{L}\p{N}-][.\u3002\uFF0E\uFF61]\p{L}{2}/iu;
 export const holdsWebAddress = (name: string) => WEB_ADDRESS.test(name);

@@ -137,6 +137,8 @@ export const limits = {
   /** Invitation emails, resends included: per person sending them and per account. */
   invitationsPerActor: { limit: 20, windowMs: 60 * 60_000 },
   invitationsPerAccount: { limit: 50, windowMs: 60 * 60_000 },
-  /** Invitation emails to one address, from every account: as many as reset links (resetPerEmail). */
-  invitationsPerEmail: { limit: 5, windowMs: 60 * 60_000 },
+  /** Invitation emails to one address from one account, and from every account together: anyone can
+   * sign up and invite, so the second is high enough that a stranger's account cannot use it up. */
+  invitationsPerEmailFromAccount: { limit: 3, windowMs: 60 * 60_000 },
+  invitationsPerEmail: { limit: 20, windowMs: 60 * 60_000 },
 } as const;

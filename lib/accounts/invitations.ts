@@ -19,13 +19,16 @@ export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 /**
  * Each invitation email, resends included, counts against the sender, the account and the address,
  * so an admin (or a stolen admin session) cannot send mail to any address without end, nor many
- * newly signed-up accounts flood one address. Refused before anything is written or sent.
+ * newly signed-up accounts flood one address. One account can use only a few of an address's: a
+ * stranger would need seven fresh accounts an hour to hold up a real invitation to it. Refused before
+ * anything is written or sent.
  */
 async function reserveInvitationEmail(actorId: string, accountId: string, email: string, meta: RequestMeta) {
   const reserved: Attempt[] = [];
   for (const [key, { limit, windowMs }] of [
     [`invitations:actor:${actorId}`, limits.invitationsPerActor],
     [`invitations:account:${accountId}`, limits.invitationsPerAccount],
+    [`invitations:email-account:${email}:${accountId}`, limits.invitationsPerEmailFromAccount],
     [`invitations:email:${email}`, limits.invitationsPerEmail],
   ] as const) {
     const attempt = await reserveAttempt(key, limit, windowMs);

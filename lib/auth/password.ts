@@ -22,7 +22,7 @@ export async function verifyCurrentPassword(userId: string, password: string, me
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { email: true, passwordHash: true, sessionVersion: true },
+    select: { email: true, passwordHash: true },
   });
   const { limit, windowMs } = limits.passwordChangePerUser;
   const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
@@ -49,25 +49,26 @@ export async function verifyCurrentPassword(userId: string, password: string, me
 
 /**
  * Changes the password (current one required) and ends every other session; returns the new version.
- * Only under the version the current password was checked at: a reset or another change that landed
- * while it was checked wins, and this one changes nothing.
+ * Only under `sessionVersion`, the version the asking session was checked at: a reset, another change
+ * or a factor that landed since (even while the password was checked) wins, and this changes nothing.
  */
 export async function changePassword(
   userId: string,
   current: string,
   next: string,
   meta: RequestMeta,
+  sessionVersion: number,
 ): Promise<number> {
   const user = await verifyCurrentPassword(userId, current, meta);
   const prisma = await db();
   const { count } = await prisma.user.updateMany({
-    where: { id: userId, sessionVersion: user.sessionVersion },
+    where: { id: userId, sessionVersion },
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
   });
   if (count !== 1) throw new AppError(ErrorCode.notSignedIn);
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
   await sendMail(messages.passwordChanged(user.email, meta.origin));
-  return user.sessionVersion + 1;
+  return sessionVersion + 1;
 }
 
 /**

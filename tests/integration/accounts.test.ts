@@ -6,7 +6,7 @@ import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, meta, openTestSession, PASSWORD } from "./fixtures";
+import { mailsTo, makeUser, meta, openTestSession, PASSWORD, versionNow } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -110,10 +110,12 @@ describe("password change and reset", () => {
   it("requires the current password and ends other sessions and sign-ins", async () => {
     const user = await makeUser("Changer");
     const open = await checkPassword(user.email, PASSWORD, meta);
-    await expect(changePassword(user.id, "not my password", "a new password", meta)).rejects.toMatchObject({
+    await expect(
+      changePassword(user.id, "not my password", "a new password", meta, await versionNow(user.id)),
+    ).rejects.toMatchObject({
       code: ErrorCode.wrongPassword,
     });
-    const version = await changePassword(user.id, PASSWORD, "a brand new password", meta);
+    const version = await changePassword(user.id, PASSWORD, "a brand new password", meta, await versionNow(user.id));
     expect(version).toBe(1);
     expect(await redeemChallenge(open.token)).toBeNull();
     await expect(checkPassword(user.email, "a brand new password", meta)).resolves.toBeTruthy();
@@ -144,7 +146,7 @@ describe("password change and reset", () => {
     };
     const changed = await makeUser("Alarmed");
     const seen = await linkOf(changed.email);
-    await changePassword(changed.id, PASSWORD, "changed from the profile", meta);
+    await changePassword(changed.id, PASSWORD, "changed from the profile", meta, await versionNow(changed.id));
     expect(await resetTokenIsUsable(seen)).toBe(false);
     await expect(resetPassword(seen, "attacker's choice 123", meta)).rejects.toMatchObject({
       code: ErrorCode.invalidLink,

@@ -133,7 +133,7 @@ describe("a remembered device at sign-in", () => {
     expect(await ask(forgotten.token)).toBe("verify");
 
     const beforePasswordChange = (await rememberDevice(await user(), meta))!;
-    await changePassword(alice.user.id, PASSWORD, "a brand new password", meta);
+    await changePassword(alice.user.id, PASSWORD, "a brand new password", meta, await versionNow(alice.user.id));
     const asked = await checkPassword(alice.user.email, "a brand new password", meta, beforePasswordChange.token);
     expect(asked.requirement).toBe("verify");
   });

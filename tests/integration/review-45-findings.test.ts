@@ -37,7 +37,7 @@ describe("finding 1: anyone who signs up sends any address Twofold mail with the
     ]) {
       expect(nameSchema.safeParse(lure).success, lure).toBe(false);
     }
-    for (const name of ["Dr. Ada Lovelace", "J.R.R. Tolkien", "Ada.Lovelace", "Sam / Alex", "Jo-Ann O'Neil"]) {
+    for (const name of ["Dr. Ada Lovelace", "J.R.R. Tolkien", "Sam / Alex", "Jo-Ann O'Neil"]) {
       expect(nameSchema.safeParse(name).success, name).toBe(true);
     }
   });

@@ -239,13 +239,13 @@ describe("dead challenges", () => {
 
   it("a password change between the steps kills the challenge, before or after the code", async () => {
     const { user, token, nextCode } = await signInAs();
-    await changePassword(user.id, PASSWORD, "another long passphrase 123", meta);
+    await changePassword(user.id, PASSWORD, "another long passphrase 123", meta, await versionNow(user.id));
     await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject(refused);
     expect(await grants([token])).toBe(0);
 
     const later = await signInAs();
     await verifyChallengeSecondFactor(later.token, totp(await later.nextCode()), meta);
-    await changePassword(later.user.id, PASSWORD, "another long passphrase 123", meta);
+    await changePassword(later.user.id, PASSWORD, "another long passphrase 123", meta, await versionNow(later.user.id));
     expect(await grants([later.token])).toBe(0);
     expect(await sessionsOf(later.user.id)).toBe(0);
   });
