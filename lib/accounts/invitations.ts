@@ -25,17 +25,19 @@ export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
  */
 async function reserveInvitationEmail(actorId: string, accountId: string, email: string, meta: RequestMeta) {
   const reserved: Attempt[] = [];
-  for (const [key, { limit, windowMs }] of [
-    [`invitations:actor:${actorId}`, limits.invitationsPerActor],
-    [`invitations:account:${accountId}`, limits.invitationsPerAccount],
-    [`invitations:email-account:${email}:${accountId}`, limits.invitationsPerEmailFromAccount],
-    [`invitations:email:${email}`, limits.invitationsPerEmail],
+  const sent = "Too many invitations sent.";
+  const received = `Too many invitations to ${email} lately.`;
+  for (const [key, { limit, windowMs }, refusal] of [
+    [`invitations:actor:${actorId}`, limits.invitationsPerActor, sent],
+    [`invitations:account:${accountId}`, limits.invitationsPerAccount, sent],
+    [`invitations:email-account:${email}:${accountId}`, limits.invitationsPerEmailFromAccount, received],
+    [`invitations:email:${email}`, limits.invitationsPerEmail, received],
   ] as const) {
     const attempt = await reserveAttempt(key, limit, windowMs);
     if (!attempt.allowed) {
       await releaseAll(reserved);
       await audit({ type: AuditType.invitationRateLimited, actorId, accountId, meta });
-      throw rateLimitedError("Too many invitations sent.", attempt);
+      throw rateLimitedError(refusal, attempt);
     }
     reserved.push(attempt);
   }

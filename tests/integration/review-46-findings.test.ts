@@ -50,6 +50,9 @@ describe("finding 2: the per-address invitation limit lets any stranger block a 
     for (let i = 0; i < 5; i++)
       await inviteMember(stranger.id, strangersAccount, victim, "member", meta).catch(() => {});
     expect(await mailsTo(victim)).toHaveLength(3); // one account's share of an address's invitations
+    await expect(inviteMember(stranger.id, strangersAccount, victim, "member", meta)).rejects.toThrow(
+      `Too many invitations to ${victim} lately.`,
+    );
 
     const admin = await makeUser("Admin");
     const adminsAccount = await ownAccount(admin.id);
