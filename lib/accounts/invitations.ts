@@ -232,10 +232,15 @@ export async function findInvitation(token: string) {
 
 const CHANGED = "Your account changed while you were joining. Please try again.";
 
-async function stillProved(tx: Prisma.TransactionClient, user: ProvedUser): Promise<boolean> {
+/**
+ * An existing user joins only under the version their password was proved at: a password change or
+ * reset since then (held off by this share lock until the acceptance commits) ends the acceptance too.
+ */
+async function stillProved(tx: Prisma.TransactionClient, user: ProvedUser): Promise<ProvedUser> {
   const rows = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM "User" WHERE "id" = ${user.id} AND "sessionVersion" = ${user.sessionVersion}::int FOR SHARE`;
-  return rows.length === 1;
+  if (rows.length !== 1) throw new AppError(ErrorCode.challengeExpired, CHANGED);
+  return user;
 }
 
 /**
@@ -266,13 +271,9 @@ export async function acceptInvitation(
       if (!current || !(await senderMayGive(tx, current))) throw new AppError(ErrorCode.invalidLink);
       const { count } = await tx.invitation.updateMany({ where: open, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
-      // An existing user joins only under the version their password was proved at: a password change
-      // or reset since then (held off by the share lock until this commits) ends this acceptance too.
-      if (who.kind === "existing" && !(await stillProved(tx, who.user)))
-        throw new AppError(ErrorCode.challengeExpired, CHANGED);
       const joining =
         who.kind === "existing"
-          ? who.user
+          ? await stillProved(tx, who.user)
           : await tx.user.create({
               data: { email: invitation.email, name: who.name, passwordHash: passwordHash! },
               select: { id: true, sessionVersion: true },
