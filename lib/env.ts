@@ -7,16 +7,24 @@ const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)");
 
+const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, "must be 1–16 letters, digits, - or _");
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_NAME: z.string().trim().min(1).max(60).default("Twofold"),
-  NEXTAUTH_URL: z.url().optional(),
+  /** The site's origin; links in mail, cookies' Secure flag and the WebAuthn relying party come from it. */
+  NEXTAUTH_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// address" })
+    .refine(
+      (v) => new URL(v).pathname === "/",
+      "must be the site's origin, without a path (https://twofold.example.com)",
+    )
+    // Lower-cased scheme and host, no trailing slash: "HTTPS://Twofold.example.com/" is https.
+    .transform((v) => new URL(v).origin)
+    .optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   TOTP_ENCRYPTION_KEY: base64Key.optional(),
-  TOTP_ENCRYPTION_KEY_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,16}$/)
-    .default("k1"),
+  TOTP_ENCRYPTION_KEY_ID: keyId.default("k1"),
   /** Earlier keys, still readable after a rotation: "id:base64,id:base64". */
   TOTP_PREVIOUS_KEYS: z.string().default(""),
   SMTP_URL: z
@@ -61,9 +69,9 @@ function parseKeyList(list: string): [string, Buffer][] {
     .map((item) => {
       const [id, key] = item.split(":");
       const bytes = Buffer.from(key ?? "", "base64");
-      if (!id || bytes.length !== 32)
+      if (!keyId.safeParse(id).success || bytes.length !== 32)
         throw new Error("TOTP_PREVIOUS_KEYS must look like id:base64key,id:base64key (32-byte keys).");
-      return [id, bytes];
+      return [id!, bytes];
     });
 }
 
@@ -76,10 +84,21 @@ function parse<T extends z.ZodType>(shape: T, source: NodeJS.ProcessEnv): z.infe
   return parsed.data;
 }
 
+/**
+ * Each id names one key for good: a secret sealed under "k1" is opened with whatever "k1" means now,
+ * so a previous key under the current id (a rotation that forgot TOTP_ENCRYPTION_KEY_ID) or two keys
+ * under one id would leave every secret of the old key unreadable. Refused at start instead.
+ */
 function keyRing(id: string, key: Buffer, previous: string): Env["totpKeys"] {
-  const all = new Map(parseKeyList(previous));
-  all.set(id, key);
-  return { current: { id, key }, all };
+  const list = parseKeyList(previous);
+  const ids = list.map(([previousId]) => previousId);
+  if (ids.includes(id))
+    throw new Error(
+      `TOTP_PREVIOUS_KEYS holds a key under the current TOTP_ENCRYPTION_KEY_ID "${id}": give the new key a new id (TOTP_ENCRYPTION_KEY_ID).`,
+    );
+  if (new Set(ids).size !== ids.length)
+    throw new Error("TOTP_PREVIOUS_KEYS names one id twice: each key needs its own id.");
+  return { current: { id, key }, all: new Map([...list, [id, key]]) };
 }
 
 /**
