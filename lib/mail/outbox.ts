@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit, AuditType } from "@/lib/audit";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 
 /** `accountId`: the account the message is sent for (an invitation), where its failure is reported. */
@@ -16,14 +16,15 @@ export type Transport = {
   send(mail: Mail): Promise<void>;
 };
 
-export const MAX_ATTEMPTS = 8;
+/** Nine attempts: eight waits of 15 s to 32 min, about an hour in all (51–76 min with the jitter). */
+export const MAX_ATTEMPTS = 9;
 /** Messages that failed this often show in the audit log as failing (once per message). */
 export const REPORT_AFTER_ATTEMPTS = 3;
 /** Long enough for a batch on a slow SMTP server (sockets time out after 20 s, lib/mail/send.ts). */
 const CLAIM_SECONDS = 300;
 const BATCH = 50;
 
-/** 15 s, 30 s, 1 min, … capped at an hour, with jitter so instances that failed together spread out. */
+/** 15 s, 30 s, 1 min, … (capped at an hour), with jitter so instances that failed together spread out. */
 export function retryDelayMs(attempts: number, random = Math.random()): number {
   const base = Math.min(15_000 * 2 ** (attempts - 1), 3_600_000);
   return Math.round(base * (0.8 + 0.4 * random));
@@ -48,18 +49,27 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number; accountId: string | null };
 
 /**
- * Claims due messages for this run. `FOR UPDATE SKIP LOCKED` lets any number of instances (or
- * overlapping runs in one) claim at once without two of them getting the same row; the claim token
- * makes every later update conditional on still owning the row.
+ * Claims due messages for this run: a person's own mail first (a reset link lives 30 minutes), then
+ * a broadcast's, so a notice to 100,000 members never holds up a reset or an invitation behind it.
+ * `FOR UPDATE SKIP LOCKED` lets any number of instances (or overlapping runs in one) claim at once
+ * without two of them getting the same row; the claim token makes every later update conditional on
+ * still owning the row.
  */
 async function claimDue(token: string, limit: number): Promise<Claimed[]> {
+  const own = await claim(token, limit, Prisma.sql`"broadcastId" IS NULL`);
+  if (own.length === limit) return own;
+  return [...own, ...(await claim(token, limit - own.length, Prisma.sql`"broadcastId" IS NOT NULL`))];
+}
+
+async function claim(token: string, limit: number, kind: Prisma.Sql): Promise<Claimed[]> {
   const prisma = await db();
   return prisma.$queryRaw<Claimed[]>`
     UPDATE "EmailMessage" SET "claimToken" = ${token}, "claimedUntil" = now() + make_interval(secs => ${CLAIM_SECONDS}::int),
       "attempts" = "attempts" + 1
     WHERE "id" IN (
       SELECT "id" FROM "EmailMessage"
-      WHERE "status" = 'queued' AND "nextAttemptAt" <= now() AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+      WHERE "status" = 'queued' AND ${kind} AND "nextAttemptAt" <= now()
+        AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
       ORDER BY "nextAttemptAt" LIMIT ${limit}::int
       FOR UPDATE SKIP LOCKED)
     RETURNING "id", "to", "subject", "text", "attempts", "accountId"`;
