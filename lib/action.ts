@@ -125,9 +125,9 @@ export const idSchema = z.string().min(1).max(40);
  */
 export function accountAdminAction<S extends z.ZodType, T>(
   schema: S,
-  fn: (input: z.infer<S>, ctx: { user: PublicUser; membership: CurrentMembership; meta: RequestMeta }) => Promise<T>,
+  fn: (input: z.infer<S>, ctx: SessionContext & { membership: CurrentMembership }) => Promise<T>,
 ) {
-  return authedAction(z.object({ accountId: idSchema }).and(schema), async (input, { user, meta }) => {
+  return authedAction(z.object({ accountId: idSchema }).and(schema), async (input, { user, session, meta }) => {
     const membership = await membershipOf(user.id, input.accountId);
     if (!membership || !canManage(membership.role)) {
       // In the named account's log if the user belongs to it; naming an account one is not in writes
@@ -136,7 +136,7 @@ export function accountAdminAction<S extends z.ZodType, T>(
       throw new AppError(ErrorCode.forbidden);
     }
     try {
-      return await fn(input, { user, membership, meta });
+      return await fn(input, { user, session, membership, meta });
     } catch (error) {
       // A refusal by the rules in lib (another account's member, an owner, enforcement without 2FA) is recorded too.
       if (

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
+import { usePasswordAgain, type ConfirmPassword } from "@/components/auth/password-again";
 import { FormMessage } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -18,7 +19,7 @@ export type DeviceRow = {
   when: string;
   current: boolean;
 };
-type Result = { ok?: boolean; error?: string };
+type Result = { ok?: boolean; error?: string; code?: string };
 
 /**
  * The list both the Sessions and the Remembered devices cards show: browser, address, times and
@@ -30,6 +31,7 @@ export function DeviceList({
   empty,
   rowAction,
   allAction,
+  passwordAgain,
 }: {
   label: string;
   rows: DeviceRow[];
@@ -42,19 +44,31 @@ export function DeviceList({
     done: (row: DeviceRow) => string;
   };
   allAction: { label: string; shown: boolean; description: string; run: () => Promise<Result>; done: string };
+  /** When the server may ask for the password again first (the sessions: requireRecentPassword). */
+  passwordAgain?: { confirm: ConfirmPassword; purpose: string };
 }) {
   const router = useRouter();
   const [pending, setPending] = useState<string | null>(null);
   const [message, setMessage] = useState<{ error?: string; success?: string }>({});
   const [confirming, setConfirming] = useState(false);
+  const { guard, prompt } = usePasswordAgain(passwordAgain?.confirm, passwordAgain?.purpose ?? "");
 
   async function runOne(row: DeviceRow) {
     setPending(row.id);
-    const result = await rowAction.run(row);
+    await guard(
+      () => rowAction.run(row),
+      (result) => {
+        setMessage(result.ok ? { success: rowAction.done(row) } : { error: result.error });
+        router.refresh();
+      },
+    );
     setPending(null);
-    setMessage(result.ok ? { success: rowAction.done(row) } : { error: result.error });
-    router.refresh();
   }
+  const allDone = (result: Result) => {
+    if (!result.ok) return setMessage({ error: result.error });
+    setMessage({ success: allAction.done });
+    router.refresh();
+  };
 
   return (
     <>
@@ -101,15 +115,17 @@ export function DeviceList({
         description={allAction.description}
         confirmLabel={allAction.label}
         onCancel={() => setConfirming(false)}
+        // Asked for the password instead, this dialog closes and the action runs again once it is given;
+        // a refusal then shows under the list, as the dialog is gone.
         onConfirm={async () => {
-          const result = await allAction.run();
-          if (result.ok) {
-            setMessage({ success: allAction.done });
-            router.refresh();
-          }
-          return result;
+          let retried = false;
+          const result = await guard(allAction.run, (answer) => retried && allDone(answer));
+          retried = true;
+          if (result?.ok) allDone(result);
+          return result ?? { ok: true };
         }}
       />
+      {prompt}
     </>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { Card } from "@/components/ui/card";
+import type { ConfirmPassword } from "@/components/auth/password-again";
 import { DeviceList } from "./device-list";
 
 /** A row as the page formats it on the server (times in words, so server and browser agree). */
@@ -12,7 +13,7 @@ export type SessionRow = {
   lastActive: string;
   current: boolean;
 };
-type Result = { ok?: boolean; error?: string };
+type Result = { ok?: boolean; error?: string; code?: string };
 
 /** The profile's Sessions card; the page passes in its server actions. */
 export function SessionsCard({
@@ -20,11 +21,14 @@ export function SessionsCard({
   lifetimeHours,
   signOutSession,
   signOutOthers,
+  confirmPassword,
 }: {
   sessions: SessionRow[];
   lifetimeHours: number;
   signOutSession: (input: { handle: string }) => Promise<Result>;
   signOutOthers: (input: Record<string, never>) => Promise<Result>;
+  /** Ending another session needs the password lately in this one. */
+  confirmPassword: ConfirmPassword;
 }) {
   const others = sessions.filter((s) => !s.current).length;
   return (
@@ -34,6 +38,7 @@ export function SessionsCard({
     >
       <DeviceList
         label="Sessions"
+        passwordAgain={{ confirm: confirmPassword, purpose: "sign out your other sessions" }}
         rows={sessions.map((s) => ({
           ...s,
           id: s.handle,

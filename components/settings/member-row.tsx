@@ -2,6 +2,7 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { usePasswordAgain, type ConfirmPassword } from "@/components/auth/password-again";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -32,6 +33,8 @@ export type MemberActions = {
   resetTwoFactor: ServerAction<{ accountId: string; membershipId: string; proof?: Proof }>;
   remove: ServerAction<{ accountId: string; membershipId: string }>;
   confirmKeyOptions: ConfirmKeyOptions;
+  /** Role changes and removals need the password lately in the admin's session. */
+  confirmPassword: ConfirmPassword;
 };
 
 const RESET_EFFECT =
@@ -59,6 +62,7 @@ export function MemberRow({
   const [confirm, setConfirm] = useState<"none" | "reset" | "remove">("none");
   const [error, setError] = useState<string>();
   const mayTouch = member.role !== "owner" || actorRole === "owner";
+  const { guard, prompt } = usePasswordAgain(actions.confirmPassword, "change who manages this account");
   const done = (result: ActionState<unknown>) => {
     setError(result.ok ? undefined : result.error);
     if (result.ok) router.refresh();
@@ -84,9 +88,10 @@ export function MemberRow({
           id={roleId}
           value={member.role}
           disabled={!mayTouch}
-          onChange={async (e) =>
-            done(await actions.setRole({ accountId, membershipId: member.membershipId, role: e.target.value }))
-          }
+          onChange={(e) => {
+            const role = e.target.value;
+            void guard(() => actions.setRole({ accountId, membershipId: member.membershipId, role }), done);
+          }}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 disabled:bg-slate-100"
         >
           {(actorRole === "owner" || member.role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"]).map(
@@ -142,8 +147,19 @@ export function MemberRow({
           description="They lose access to this account. Their user and other accounts stay as they are."
           confirmLabel="Remove"
           onCancel={() => setConfirm("none")}
-          onConfirm={async () => confirmed(await actions.remove({ accountId, membershipId: member.membershipId }))}
+          // Asked for the password instead, this dialog closes and the removal runs again once it is given;
+          // a refusal then shows in the row, as the dialog is gone.
+          onConfirm={async () => {
+            let retried = false;
+            const result = await guard(
+              () => actions.remove({ accountId, membershipId: member.membershipId }),
+              (answer) => (retried ? done(answer) : confirmed(answer)),
+            );
+            retried = true;
+            return result ?? { ok: true };
+          }}
         />
+        {prompt}
       </td>
     </tr>
   );

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { spendLiveResetLinks } from "./password";
+import { requireRecentPassword } from "./recent-password";
 import { describeBrowser } from "./user-agent";
 
 /** One row of the profile's Sessions card. Nothing in it lets anyone act as the session. */
@@ -59,6 +60,10 @@ export async function listSessions(userId: string, currentId: string, now = new 
  * Signs out one other session of this user. The handle is looked up among the user's own records
  * only, so a handle (or record id) of someone else's session matches nothing and changes nothing.
  * The current session is not "another session": Sign out in the menu is the way to end it.
+ *
+ * Both this and revokeOtherSessions need the password lately in this session (requireRecentPassword):
+ * from a stolen, stale cookie a thief would otherwise end, in a loop, every session, sign-in and reset
+ * link with which the owner tries to end theirs (review 47).
  */
 export async function revokeOwnSession(
   user: { id: string },
@@ -66,6 +71,7 @@ export async function revokeOwnSession(
   handle: string,
   meta: RequestMeta,
 ): Promise<void> {
+  await requireRecentPassword(current.id);
   const prisma = await db();
   const own = await prisma.session.findMany({
     where: { userId: user.id, id: { not: current.id }, ...live(current) },
@@ -96,6 +102,7 @@ export async function revokeOwnSession(
  * devices stay: they have their own card, and still ask for the password.
  */
 export async function revokeOtherSessions(user: { id: string }, current: Current, meta: RequestMeta) {
+  await requireRecentPassword(current.id);
   const prisma = await db();
   const now = new Date();
   // The sign-ins in progress go first, spent or not: an exchange that already spent its challenge opens

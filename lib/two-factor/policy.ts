@@ -17,15 +17,20 @@ export type TwoFactorPolicy = {
 /** What the rule needs to know: whether the user has a second factor, and their accounts that enforce 2FA. */
 export type PolicyFacts = {
   hasSecondFactor: boolean;
-  /** `joinedAt`: when the user's membership of that account began. */
+  /**
+   * `joinedAt`: when the user's membership of that account began, or, if later, when they were last
+   * left without any factor (an admin's Reset 2FA): either way enforcement did not find them so.
+   */
   enforcing: { id: string; name: string; enforcedAt: Date | null; graceHours: number; joinedAt: Date }[];
 };
 
 /**
  * The one rule for "2FA required at sign-in": the user has a second factor, OR any of their accounts
  * enforces it (Harness). A required user without one must enrol, unless every enforcing account is
- * still inside its grace period. A grace period is for the members enforcement found: whoever joins
- * the account after it was switched on enrols as part of joining (SPEC, "Sign-up and invitations").
+ * still inside its grace period. A grace period is for the members enforcement found without 2FA:
+ * whoever joins the account after it was switched on enrols as part of joining (SPEC, "Sign-up and
+ * invitations"), and so does a member whose factors were reset since (their phone may be in the wrong
+ * hands, and with it the password alone would sign in for the rest of the grace).
  * Pure, so the per-request session check (which loads the facts in its own query) applies exactly the
  * rule the sign-in does.
  */
@@ -51,7 +56,8 @@ export function decideTwoFactorPolicy(facts: PolicyFacts, now = new Date()): Two
  */
 export const policyFactsSql = Prisma.sql`${hasSecondFactorSql} AS "hasSecondFactor", COALESCE((
     SELECT json_agg(json_build_object('id', a."id", 'name', a."name", 'enforcedAt', a."enforcedAt",
-      'graceHours', a."graceHours", 'joinedAt', m."createdAt", 'rememberDeviceDays', a."rememberDeviceDays")
+      'graceHours', a."graceHours", 'joinedAt', GREATEST(m."createdAt", u."factorsResetAt"),
+      'rememberDeviceDays', a."rememberDeviceDays")
       ORDER BY a."name")
     FROM "Membership" m JOIN "Account" a ON a."id" = m."accountId"
     WHERE m."userId" = u."id" AND a."enforceTwoFactor"

@@ -29,7 +29,7 @@ export async function removeAllFactors(tx: Prisma.TransactionClient, userId: str
   await tx.rememberedDevice.deleteMany({ where: { userId } });
   return tx.user.update({
     where: { id: userId },
-    data: { sessionVersion: { increment: 1 } },
+    data: { sessionVersion: { increment: 1 }, factorsResetAt: new Date() },
     select: { email: true, sessionVersion: true },
   });
 }

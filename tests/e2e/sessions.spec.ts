@@ -140,6 +140,93 @@ test.describe("on a real PostgreSQL server", () => {
     await expect(page.getByRole("switch", { name: "Two-Factor Authentication" })).toBeChecked();
   });
 
+  test("an admin who signed in a while ago confirms the password before giving or taking a say in the account", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    test.setTimeout(120_000);
+    const ownerEmail = await signUp(page, "Stale Owner");
+    const member = await newClientPage(browser, baseURL);
+    await acceptAsNewUser(member, await invite(page, newEmail("Helper")), "Helper");
+    // As a stolen cookie would be: signed in long ago, the password not entered since.
+    const goStale = () =>
+      onPostgresApp(
+        `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes', "reauthenticatedAt" = NULL
+         WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
+        [ownerEmail],
+      );
+    const passwordDialog = page.getByRole("dialog", { name: "Confirm your password" });
+    await goStale();
+
+    // The invitation form waits, sending, while the password is asked for, then sends.
+    await page.goto("/settings/users");
+    const form = page.getByRole("region", { name: "Invite a member" });
+    const deputy = newEmail("Deputy");
+    await form.getByLabel("Email").fill(deputy);
+    await form.getByLabel("Role").selectOption("admin");
+    await form.getByRole("button", { name: "Send invitation" }).click();
+    await expect(
+      passwordDialog.getByText("Enter your password to invite someone to manage this account"),
+    ).toBeVisible();
+    await passwordDialog.getByLabel("Password").fill("not my password");
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(passwordDialog.getByText("Your current password is not correct.")).toBeVisible();
+    await page.screenshot({ path: "test-results/screens/password-before-admin-invitation.png" });
+    await passwordDialog.getByLabel("Password").fill(PASSWORD);
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(form.getByRole("status")).toContainText(`Invitation sent to ${deputy}`);
+
+    // A role change: asked, then made.
+    await goStale();
+    await page.reload();
+    await page.getByLabel("Role of Helper").selectOption("admin");
+    await expect(passwordDialog.getByText("Enter your password to change who manages this account")).toBeVisible();
+    await passwordDialog.getByLabel("Password").fill(PASSWORD);
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(passwordDialog).toBeHidden();
+    await expect(page.getByLabel("Role of Helper")).toHaveValue("admin");
+
+    // A removal: confirmed, asked, then done; Cancel in the password dialog would have changed nothing.
+    await goStale();
+    await page.reload();
+    await page.getByRole("button", { name: "Remove Helper" }).click();
+    await page
+      .getByRole("dialog", { name: "Remove Helper from this account?" })
+      .getByRole("button", { name: "Remove" })
+      .click();
+    await passwordDialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(passwordDialog).toBeHidden();
+    await expect(page.getByLabel("Role of Helper")).toHaveValue("admin");
+    await page.getByRole("button", { name: "Remove Helper" }).click();
+    await page
+      .getByRole("dialog", { name: "Remove Helper from this account?" })
+      .getByRole("button", { name: "Remove" })
+      .click();
+    await passwordDialog.getByLabel("Password").fill(PASSWORD);
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByLabel("Role of Helper")).toHaveCount(0);
+
+    // "Sign out other sessions" from a stale session: confirmed, asked, then done.
+    const laptop = await newClientPage(browser, baseURL);
+    await enterPassword(laptop, ownerEmail);
+    await expect(laptop).toHaveURL(/\/profile$/);
+    await goStale();
+    await page.goto("/profile");
+    const sessions = page.getByRole("region", { name: "Sessions" });
+    await sessions.getByRole("button", { name: "Sign out other sessions" }).click();
+    await page
+      .getByRole("dialog", { name: "Sign out other sessions?" })
+      .getByRole("button", { name: "Sign out other sessions" })
+      .click();
+    await expect(passwordDialog.getByText("Enter your password to sign out your other sessions")).toBeVisible();
+    await passwordDialog.getByLabel("Password").fill(PASSWORD);
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(sessions.getByRole("status")).toHaveText("Your other sessions were signed out.");
+    await laptop.goto("/profile");
+    await expect(laptop).toHaveURL(/\/login/);
+  });
+
   test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({
     page,
     browser,

@@ -113,6 +113,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         lifetimeHours={SESSION_LIFETIME_S / 3600}
         signOutSession={signOutSession}
         signOutOthers={signOutOtherSessions}
+        confirmPassword={confirmPasswordAgain}
       />
       {(policy.hasSecondFactor || devices.length > 0) && (
         <RememberedDevicesCard

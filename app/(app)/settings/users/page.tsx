@@ -7,6 +7,7 @@ import { listMembers, MAX_SEARCH, searchesEmail } from "@/lib/accounts/member-li
 import { requireAccountAdmin } from "@/lib/auth/session";
 import { factorKindsToOffer } from "@/lib/two-factor/second-factor";
 import { confirmKeyOptions } from "../../confirm-actions";
+import { confirmPasswordAgain } from "../../profile/actions";
 import { invite, remove, resendInvite, resetTwoFactor, revokeInvite, setRole } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -111,7 +112,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               {list.members.map((m) => (
                 <MemberRow
                   key={m.membershipId}
-                  actions={{ setRole, resetTwoFactor, remove, confirmKeyOptions }}
+                  actions={{
+                    setRole,
+                    resetTwoFactor,
+                    remove,
+                    confirmKeyOptions,
+                    confirmPassword: confirmPasswordAgain,
+                  }}
                   accountId={accountId}
                   member={m}
                   isSelf={m.id === user.id}
@@ -139,7 +146,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         )}
       </Card>
       <Card title="Invite a member" description="They get an email with a link that works once and expires in 7 days.">
-        <InviteForm invite={invite} accountId={accountId} canInviteOwner={membership.role === "owner"} />
+        <InviteForm
+          invite={invite}
+          confirmPassword={confirmPasswordAgain}
+          accountId={accountId}
+          canInviteOwner={membership.role === "owner"}
+        />
       </Card>
       <Card title="Pending invitations">
         <PendingInvitations
