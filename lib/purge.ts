@@ -35,6 +35,7 @@ export const purgeTargets: Target[] = [
   expiredBy("Invitation"), // accepted (membership exists) or never accepted
   expiredBy("PendingSignup"),
   expiredBy("Session"), // revoked ones too: the absolute lifetime ends every session
+  expiredBy("SignInAddress"), // 30 days after the last sign-in from it
   expiredBy("RememberedDevice"),
   expiredBy("TotpEnrolment"),
   {

@@ -1,4 +1,5 @@
 import "server-only";
+import { rateLimitAddress } from "@/lib/client-address";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -16,6 +17,8 @@ import type { PublicUser } from "./users";
  * re-issue after a password change) never moves it: a stolen cookie is worth at most this long.
  */
 export const SESSION_LIFETIME_S = 12 * 60 * 60;
+/** How long an address a user signed in from stays familiar to the password limits (SignInAddress). */
+export const FAMILIAR_ADDRESS_DAYS = 30;
 /** lastSeenAt is written at most this often, so an ordinary request is one read and no write. */
 const LAST_SEEN_EVERY_MS = 60_000;
 
@@ -34,7 +37,8 @@ type OpenedSession = { id: string; expiresAt: Date };
 
 /**
  * Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. One
- * statement, which also deletes the user's own finished records, so the table stays small without a job.
+ * statement, which also deletes the user's own finished records, so the table stays small without a job,
+ * and keeps the address as one the user signs in from (SignInAddress).
  * Times are the database's clock (findLiveSession compares them with the app's; a small skew is harmless).
  *
  * Only while the sign-in's challenge exists: "Sign out other sessions" deletes the user's
@@ -48,12 +52,21 @@ export async function openSession(
   challengeToken: string,
 ): Promise<OpenedSession | null> {
   const prisma = await db();
+  const address = meta.ip ? rateLimitAddress(meta.ip).slice(0, 100) : null;
   const [session] = await prisma.$queryRaw<OpenedSession[]>`
     WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
     held AS (
       SELECT 1 FROM "LoginChallenge"
       WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
       FOR SHARE
+    ),
+    familiar AS (
+      INSERT INTO "SignInAddress" ("userId", "address", "userVersion", "expiresAt")
+      SELECT ${user.id}, ${address}::text, ${user.sessionVersion}::int,
+        now() + make_interval(days => ${FAMILIAR_ADDRESS_DAYS}::int)
+      FROM held WHERE ${address}::text IS NOT NULL
+      ON CONFLICT ("userId", "address")
+        DO UPDATE SET "userVersion" = EXCLUDED."userVersion", "expiresAt" = EXCLUDED."expiresAt"
     )
     INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
     SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),

@@ -12,6 +12,8 @@ import { deliverOutbox, queueMail, type Mail, type Transport } from "@/lib/mail/
 import { purgeExpired } from "@/lib/purge";
 import { limits, reserveAttempt } from "@/lib/rate-limit";
 import { rotateTotpKey } from "@/lib/two-factor/key-rotation";
+import { sealTotpSecret } from "@/lib/two-factor/secret-store";
+import { newTotpSecret } from "@/lib/two-factor/totp";
 import { freshDatabasePerFile } from "./database";
 import { makeUser, makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "./fixtures";
 import { serverWithKeys, testKey } from "./instance";
@@ -123,6 +125,28 @@ describe("finding 3: a sign-in during `npm run keys:rotate` refuses the right co
     });
     const replays = await prisma().auditEvent.count({ where: { subjectId: user.id, type: AuditType.twoFactorReplay } });
     expect(replays).toBe(0);
+  });
+
+  // The guard that replaced the ciphertext still does what the ciphertext did: a code of the old
+  // authenticator, checked just before the user set up a new one, is not accepted after it.
+  it("refuses a code of the authenticator that was replaced while the code was checked", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor("Replacing");
+    const { token } = await checkPassword(user.email, PASSWORD, meta);
+    const code = await nextCode();
+    duringCodeCheck.hook = async () => {
+      // As a removal and a new setup would leave it: another secret, set up a moment later.
+      await prisma().user.update({
+        where: { id: user.id },
+        data: {
+          totpSecret: sealTotpSecret(user.id, newTotpSecret()),
+          totpEnabledAt: new Date(Date.now() + 1),
+          totpLastStep: null,
+        },
+      });
+    };
+    await expect(verifyChallengeSecondFactor(token, { method: "totp", code }, meta)).rejects.toMatchObject({
+      code: "code_already_used",
+    });
   });
 });
 

@@ -8,9 +8,6 @@ import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } fr
 import type { RequestMeta } from "@/lib/request-meta";
 import { startChallenge } from "./open";
 
-/** How long an address the user signed in from stays theirs for the per-email limit. */
-const FAMILIAR_FOR_MS = 30 * 86_400_000;
-
 /**
  * Email and password. Failures are counted before the check, so parallel guesses can't exceed the
  * limits; a success takes back its own reservations. One generic error either way. Three limits:
@@ -51,12 +48,18 @@ export async function verifyCredentials(email: string, password: string, meta: R
   return { id: user.id, sessionVersion: user.sessionVersion };
 }
 
-/** Whether this user signed in from this address lately (their session records keep it). */
+/**
+ * Whether this user finished a sign-in from this address (its IPv6 /64) lately, under their current
+ * session version: after a password change or reset, an intruder's address is a stranger again.
+ */
 async function isFamiliarAddress(email: string, ip: string | null): Promise<boolean> {
   if (!ip) return false;
   const prisma = await db();
-  const since = new Date(Date.now() - FAMILIAR_FOR_MS);
-  return (await prisma.session.count({ where: { ip, createdAt: { gt: since }, user: { email } } })) > 0;
+  const rows = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "SignInAddress" a JOIN "User" u ON u."id" = a."userId"
+    WHERE u."email" = ${email} AND a."address" = ${rateLimitAddress(ip)}
+      AND a."userVersion" = u."sessionVersion" AND a."expiresAt" > now()`;
+  return rows.length > 0;
 }
 
 /**

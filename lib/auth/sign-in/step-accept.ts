@@ -20,14 +20,17 @@ const satisfied = (claim: StepClaim, won: Prisma.Sql) => Prisma.sql`
   UPDATE "LoginChallenge" SET "satisfiedAt" = now()
   WHERE "id" = ${claim.challengeId} AND "satisfiedAt" IS NULL AND ${won}`;
 
-/** Advances the user's last accepted TOTP step to `step` if it is newer (and the secret unchanged). */
+/**
+ * Advances the user's last accepted TOTP step to `step` if it is newer and the authenticator is the one
+ * the code was checked against (set up at the same time; re-sealed by a key rotation meanwhile is fine).
+ */
 export async function acceptTotpStep(claim: StepClaim, step: number): Promise<boolean> {
   const prisma = await db();
   const won = Prisma.sql`EXISTS (SELECT 1 FROM advanced)`;
   const rows = await prisma.$queryRaw<{ accepted: boolean }[]>`
     WITH advanced AS (
       UPDATE "User" SET "totpLastStep" = ${step}::int, "updatedAt" = now()
-      WHERE "id" = ${claim.user.id} AND "totpSecret" = ${claim.totpSecret}
+      WHERE "id" = ${claim.user.id} AND "totpEnabledAt" = ${claim.totpEnabledAt}::timestamptz
         AND ("totpLastStep" IS NULL OR "totpLastStep" < ${step}::int)
       RETURNING "id"
     ), released AS (${releaseAttemptSql(claim.attempt, won)}),

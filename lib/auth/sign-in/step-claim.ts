@@ -16,6 +16,11 @@ export type StepClaim = {
   /** The sealed TOTP secret and the last accepted step, for the code check and its compare-and-set. */
   totpSecret: string | null;
   totpLastStep: number | null;
+  /**
+   * When that authenticator was set up: it names the secret for the compare-and-set. The ciphertext
+   * cannot, since `keys:rotate` re-seals the same secret beside the running app.
+   */
+  totpEnabledAt: Date | null;
   /** The per-user reservation (10 per 15 minutes); `allowed: false` means the user is locked out. */
   attempt: Attempt;
 };
@@ -52,7 +57,7 @@ export async function claimSecondStepAttempt(token: string | undefined): Promise
         AND lc."usedAt" IS NULL AND lc."satisfiedAt" IS NULL AND lc."expiresAt" > now()
         AND lc."attempts" < ${CHALLENGE_MAX_ATTEMPTS}::int AND u."sessionVersion" = lc."userVersion"
       RETURNING lc."id" AS "challengeId", lc."attempts", u."id" AS "userId", u."email", u."name",
-        u."sessionVersion", u."totpSecret", u."totpLastStep"
+        u."sessionVersion", u."totpSecret", u."totpLastStep", u."totpEnabledAt"
     ), reserved AS (
       ${reserveAttemptSql({ key: Prisma.sql`${SECOND_FACTOR_KEY_PREFIX}::text || claimed."userId"`, id, limit, windowMs, from: Prisma.sql`claimed` })}
     )
@@ -65,6 +70,7 @@ export async function claimSecondStepAttempt(token: string | undefined): Promise
     user: { id: row.userId, email: row.email, name: row.name, sessionVersion: Number(row.sessionVersion) },
     totpSecret: row.totpSecret,
     totpLastStep: row.totpLastStep === null ? null : Number(row.totpLastStep),
+    totpEnabledAt: row.totpEnabledAt,
     attempt: { key: row.key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt },
   };
 }

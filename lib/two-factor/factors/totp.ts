@@ -16,12 +16,20 @@ const totpEnrolled: Enrolled = {
  */
 export async function acceptTotpCode(userId: string, code: string, nowMs = Date.now()): Promise<ProofResult> {
   const prisma = await db();
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { totpSecret: true } });
-  if (!user?.totpSecret) return { ok: false, reason: "invalid" };
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { totpSecret: true, totpEnabledAt: true },
+  });
+  if (!user?.totpSecret || !user.totpEnabledAt) return { ok: false, reason: "invalid" };
   const step = await matchTotpStep(openTotpSecret(userId, user.totpSecret), code, nowMs);
   if (step === null) return { ok: false, reason: "invalid" };
   const { count } = await prisma.user.updateMany({
-    where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+    // The same authenticator by when it was set up, not by its ciphertext, which a key rotation re-seals.
+    where: {
+      id: userId,
+      totpEnabledAt: user.totpEnabledAt,
+      OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }],
+    },
     data: { totpLastStep: step },
   });
   return count === 1 ? { ok: true, method: "totp" } : { ok: false, reason: "replay" };
