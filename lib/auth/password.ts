@@ -15,17 +15,19 @@ export const RESET_TTL_MS = 30 * 60_000;
 const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
 /**
- * Checks the signed-in user's current password. Wrong ones are limited per user (a stolen session must
- * not guess it) and audited; the failure that reaches the limit starts a lockout, recorded once.
+ * Checks the signed-in user's current password. Wrong ones are limited (a stolen session must not
+ * guess it) under `counter`, and audited; the failure that reaches the limit starts a lockout, recorded
+ * once. Entering it again (lib/auth/recent-password) counts per session: a thief's wrong guesses must
+ * not lock the owner out of the dialog that lets them sign the thief out.
  */
-export async function verifyCurrentPassword(userId: string, password: string, meta: RequestMeta) {
+export async function verifyCurrentPassword(userId: string, password: string, meta: RequestMeta, counter: string) {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { email: true, passwordHash: true },
   });
   const { limit, windowMs } = limits.passwordChangePerUser;
-  const attempt = await reserveAttempt(`password-change:user:${userId}`, limit, windowMs);
+  const attempt = await reserveAttempt(counter, limit, windowMs);
   if (!attempt.allowed) throw rateLimitedError("Too many wrong passwords.", attempt);
   if (!(await verifyPassword(user.passwordHash, password))) {
     await audit({
@@ -59,7 +61,7 @@ export async function changePassword(
   meta: RequestMeta,
   sessionVersion: number,
 ): Promise<number> {
-  const user = await verifyCurrentPassword(userId, current, meta);
+  const user = await verifyCurrentPassword(userId, current, meta, `password-change:user:${userId}`);
   const prisma = await db();
   const { count } = await prisma.user.updateMany({
     where: { id: userId, sessionVersion },

@@ -189,14 +189,19 @@ describe("finding 3: after an admin's Reset 2FA inside a grace period, the passw
 describe("the same class: every change of who has a say needs the password lately, from any session", () => {
   // Fixed with finding 1: role changes and removals too, not only admin and owner invitations. A stale
   // cookie still invites a plain member (no say in the account) and still lists the sessions.
-  it("a stale cookie may not change a role, remove anyone, or sign out one other session", async () => {
-    const sessions = await import("@/app/(app)/profile/session-actions");
+  async function ownerWithMember() {
     const owner = await makeUserWithTwoFactor("Owner");
     const accountId = await ownAccount(owner.user.id);
     const member = await makeUserWithTwoFactor("Member");
     const membership = await prisma().membership.create({
       data: { userId: member.user.id, accountId, role: "member" },
     });
+    return { owner, accountId, membership };
+  }
+
+  it("a stale cookie may not change a role, remove anyone, or sign out one other session", async () => {
+    const sessions = await import("@/app/(app)/profile/session-actions");
+    const { owner, accountId, membership } = await ownerWithMember();
     const laptop = await signInAs(owner.user); // a second, fresh session of the owner's
     jar.clear();
     await signInAs(owner.user, { stale: true });
@@ -223,12 +228,7 @@ describe("the same class: every change of who has a say needs the password latel
 
   it("the same session may, once the password is entered again", async () => {
     const profile = await import("@/app/(app)/profile/actions");
-    const owner = await makeUserWithTwoFactor("Owner");
-    const accountId = await ownAccount(owner.user.id);
-    const member = await makeUserWithTwoFactor("Member");
-    const membership = await prisma().membership.create({
-      data: { userId: member.user.id, accountId, role: "member" },
-    });
+    const { owner, accountId, membership } = await ownerWithMember();
     await signInAs(owner.user, { stale: true });
     expect((await profile.confirmPasswordAgain({ password: PASSWORD })).ok).toBe(true);
     expect((await users.setRole({ accountId, membershipId: membership.id, role: "admin" })).ok).toBe(true);

@@ -99,8 +99,10 @@ describe("acceptTotpStep", () => {
     }
     expect((await challengeOf(user.id)).satisfiedAt).toBeNull();
     expect(await reservations(user.id)).toBe(1);
-    // A secret replaced since the claim (2FA turned off and on again) is not advanced either.
-    expect(await acceptTotpStep({ ...claim, totpSecret: "another" }, claim.totpLastStep! + 5)).toBe(false);
+    // An authenticator replaced since the claim (2FA turned off and on again, so set up at another
+    // time) is not advanced either.
+    const replaced = { ...claim, totpEnabledAt: new Date(claim.totpEnabledAt!.getTime() - 1) };
+    expect(await acceptTotpStep(replaced, claim.totpLastStep! + 5)).toBe(false);
   });
 });
 
