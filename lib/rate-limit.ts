@@ -113,6 +113,27 @@ export async function releaseAll(attempts: Attempt[]): Promise<void> {
     WHERE r."key" = locked."key"`;
 }
 
+type Limit = { limit: number; windowMs: number };
+
+/**
+ * Reserves one attempt under each limit, in order. At the first that refuses, the others are given
+ * back (nothing was tried) and `refused` says which one, by its index in `keys`.
+ */
+export async function reserveEach(
+  keys: readonly (readonly [key: string, limit: Limit, ...rest: unknown[]])[],
+): Promise<{ reserved: Attempt[]; refused?: { attempt: Attempt; index: number } }> {
+  const reserved: Attempt[] = [];
+  for (const [index, [key, { limit, windowMs }]] of keys.entries()) {
+    const attempt = await reserveAttempt(key, limit, windowMs);
+    if (!attempt.allowed) {
+      await releaseAll(reserved);
+      return { reserved: [], refused: { attempt, index } };
+    }
+    reserved.push(attempt);
+  }
+  return { reserved };
+}
+
 /** The error for a refused attempt: what was limited, and from when it may be tried again. */
 export function rateLimitedError(what: string, attempt: Attempt): AppError {
   return new AppError(ErrorCode.rateLimited, `${what} Try again after ${attempt.resetAt.toUTCString()}.`, {
@@ -132,8 +153,11 @@ export const limits = {
   signupPerIp: { limit: 20, windowMs: 60 * 60_000 },
   /** Wrong or used reset links: each right one costs an argon2 hash, so wrong ones are capped. */
   resetLinkPerIp: { limit: 10, windowMs: 15 * 60_000 },
-  /** Wrong current passwords from a signed-in session (a stolen one, say). */
-  passwordChangePerUser: { limit: 5, windowMs: 15 * 60_000 },
+  /** Wrong current passwords (changing it, entering it again) from one signed-in session, a stolen one say:
+   * per session, so a thief's guesses do not lock the owner out of their own session's dialogs. */
+  currentPasswordPerSession: { limit: 5, windowMs: 15 * 60_000 },
+  /** The same from all of a user's sessions together, so several stolen cookies still get few guesses. */
+  currentPasswordPerUser: { limit: 20, windowMs: 15 * 60_000 },
   /** Invitation emails, resends included: per person sending them and per account. */
   invitationsPerActor: { limit: 20, windowMs: 60 * 60_000 },
   invitationsPerAccount: { limit: 50, windowMs: 60 * 60_000 },

@@ -12,9 +12,10 @@ type Answer = { ok?: boolean; error?: string; code?: string };
 /**
  * For actions the server takes only with the password lately in this session (requireRecentPassword).
  * `guard` runs one: when the answer is "password_required" it asks for the password and, once that is
- * confirmed, runs the action again and hands its answer to `done`; it returns null meanwhile. `ask`
- * only asks, then calls `retry` or `cancel` (a form action waits for it). Render `prompt` once in the component. Without
- * `confirm` nothing is asked: the answer goes to `done` as it is.
+ * confirmed, runs the action again and hands its answer to `done`; it returns null meanwhile.
+ * `inDialog` does the same for a confirmation dialog's action. `ask` only asks, then calls `retry` or
+ * `cancel` (a form action waits for it). Render `prompt` once in the component. Without `confirm`
+ * nothing is asked: the answer goes to `done` as it is.
  */
 export function usePasswordAgain(confirm: ConfirmPassword | undefined, purpose: string) {
   const [asking, setAsking] = useState<{ retry: () => void; cancel?: () => void } | null>(null);
@@ -27,6 +28,21 @@ export function usePasswordAgain(confirm: ConfirmPassword | undefined, purpose: 
     }
     ask(() => void guard(call, done));
     return null;
+  }
+  /**
+   * The first answer goes back to the dialog, which shows a refusal itself, and to `now`. Asked for the
+   * password instead, the dialog closes; the answer of the run after it goes to `later`, as the dialog
+   * is gone and the caller shows it.
+   */
+  async function inDialog<R extends Answer>(
+    call: () => Promise<R>,
+    now: (result: R) => void,
+    later: (result: R) => void,
+  ): Promise<R | { ok: true }> {
+    let first = true;
+    const result = await guard(call, (answer) => (first ? now : later)(answer));
+    first = false;
+    return result ?? { ok: true };
   }
   const close = (then?: () => void) => {
     setAsking(null);
@@ -46,5 +62,5 @@ export function usePasswordAgain(confirm: ConfirmPassword | undefined, purpose: 
       />
     </Dialog>
   );
-  return { guard, ask, prompt };
+  return { guard, inDialog, ask, prompt };
 }

@@ -51,7 +51,7 @@ export function DeviceList({
   const [pending, setPending] = useState<string | null>(null);
   const [message, setMessage] = useState<{ error?: string; success?: string }>({});
   const [confirming, setConfirming] = useState(false);
-  const { guard, prompt } = usePasswordAgain(passwordAgain?.confirm, passwordAgain?.purpose ?? "");
+  const { guard, inDialog, prompt } = usePasswordAgain(passwordAgain?.confirm, passwordAgain?.purpose ?? "");
 
   async function runOne(row: DeviceRow) {
     setPending(row.id);
@@ -115,15 +115,7 @@ export function DeviceList({
         description={allAction.description}
         confirmLabel={allAction.label}
         onCancel={() => setConfirming(false)}
-        // Asked for the password instead, this dialog closes and the action runs again once it is given;
-        // a refusal then shows under the list, as the dialog is gone.
-        onConfirm={async () => {
-          let retried = false;
-          const result = await guard(allAction.run, (answer) => retried && allDone(answer));
-          retried = true;
-          if (result?.ok) allDone(result);
-          return result ?? { ok: true };
-        }}
+        onConfirm={() => inDialog(allAction.run, (answer) => answer.ok && allDone(answer), allDone)}
       />
       {prompt}
     </>

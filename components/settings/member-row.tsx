@@ -62,7 +62,7 @@ export function MemberRow({
   const [confirm, setConfirm] = useState<"none" | "reset" | "remove">("none");
   const [error, setError] = useState<string>();
   const mayTouch = member.role !== "owner" || actorRole === "owner";
-  const { guard, prompt } = usePasswordAgain(actions.confirmPassword, "change who manages this account");
+  const { guard, inDialog, prompt } = usePasswordAgain(actions.confirmPassword, "change who manages this account");
   const done = (result: ActionState<unknown>) => {
     setError(result.ok ? undefined : result.error);
     if (result.ok) router.refresh();
@@ -147,17 +147,9 @@ export function MemberRow({
           description="They lose access to this account. Their user and other accounts stay as they are."
           confirmLabel="Remove"
           onCancel={() => setConfirm("none")}
-          // Asked for the password instead, this dialog closes and the removal runs again once it is given;
-          // a refusal then shows in the row, as the dialog is gone.
-          onConfirm={async () => {
-            let retried = false;
-            const result = await guard(
-              () => actions.remove({ accountId, membershipId: member.membershipId }),
-              (answer) => (retried ? done(answer) : confirmed(answer)),
-            );
-            retried = true;
-            return result ?? { ok: true };
-          }}
+          onConfirm={() =>
+            inDialog(() => actions.remove({ accountId, membershipId: member.membershipId }), confirmed, done)
+          }
         />
         {prompt}
       </td>

@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
-import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
+import { limits, rateLimitedError, releaseAll, reserveEach, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { assertCanManage, assertMayGive, canGrant, withAccountLocked } from "./guard";
 
@@ -24,22 +24,18 @@ export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
  * anything is written or sent.
  */
 async function reserveInvitationEmail(actorId: string, accountId: string, email: string, meta: RequestMeta) {
-  const reserved: Attempt[] = [];
   const sent = "Too many invitations sent.";
   const received = `Too many invitations to ${email} lately.`;
-  for (const [key, { limit, windowMs }, refusal] of [
+  const keys = [
     [`invitations:actor:${actorId}`, limits.invitationsPerActor, sent],
     [`invitations:account:${accountId}`, limits.invitationsPerAccount, sent],
     [`invitations:email-account:${email}:${accountId}`, limits.invitationsPerEmailFromAccount, received],
     [`invitations:email:${email}`, limits.invitationsPerEmail, received],
-  ] as const) {
-    const attempt = await reserveAttempt(key, limit, windowMs);
-    if (!attempt.allowed) {
-      await releaseAll(reserved);
-      await audit({ type: AuditType.invitationRateLimited, actorId, accountId, meta });
-      throw rateLimitedError(refusal, attempt);
-    }
-    reserved.push(attempt);
+  ] as const;
+  const { reserved, refused } = await reserveEach(keys);
+  if (refused) {
+    await audit({ type: AuditType.invitationRateLimited, actorId, accountId, meta });
+    throw rateLimitedError(keys[refused.index]![2], refused.attempt);
   }
   return reserved;
 }

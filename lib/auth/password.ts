@@ -7,7 +7,15 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { rateLimitAddress } from "@/lib/client-address";
-import { limits, rateLimitedError, releaseAttempt, reserveAttempt } from "@/lib/rate-limit";
+import {
+  limits,
+  rateLimitedError,
+  releaseAll,
+  releaseAttempt,
+  reserveAttempt,
+  reserveEach,
+  type Attempt,
+} from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 
 export const RESET_TTL_MS = 30 * 60_000;
@@ -15,62 +23,67 @@ export const RESET_TTL_MS = 30 * 60_000;
 const RESET_REQUESTS_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
 /**
- * Checks the signed-in user's current password. Wrong ones are limited (a stolen session must not
- * guess it) under `counter`, and audited; the failure that reaches the limit starts a lockout, recorded
- * once. Entering it again (lib/auth/recent-password) counts per session: a thief's wrong guesses must
- * not lock the owner out of the dialog that lets them sign the thief out.
+ * Checks the signed-in user's current password, asked for in session `sessionId`. Wrong ones are
+ * limited (a stolen session must not guess it) per session and per user (lib/rate-limit `limits`), and
+ * audited; the failure that reaches a limit starts a lockout, recorded once.
  */
-export async function verifyCurrentPassword(userId: string, password: string, meta: RequestMeta, counter: string) {
+export async function verifyCurrentPassword(userId: string, sessionId: string, password: string, meta: RequestMeta) {
   const prisma = await db();
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { email: true, passwordHash: true },
   });
-  const { limit, windowMs } = limits.passwordChangePerUser;
-  const attempt = await reserveAttempt(counter, limit, windowMs);
-  if (!attempt.allowed) throw rateLimitedError("Too many wrong passwords.", attempt);
+  const perSession = limits.currentPasswordPerSession;
+  const perUser = limits.currentPasswordPerUser;
+  const { reserved, refused } = await reserveEach([
+    [`current-password:session:${sessionId}`, perSession],
+    [`current-password:user:${userId}`, perUser],
+  ]);
+  if (refused) throw rateLimitedError("Too many wrong passwords.", refused.attempt);
   if (!(await verifyPassword(user.passwordHash, password))) {
+    const [bySession, byUser] = reserved as [Attempt, Attempt];
     await audit({
       type: AuditType.passwordChangeFailed,
       actorId: userId,
       meta,
-      details: { failuresInWindow: attempt.count },
+      details: { failuresInWindow: bySession.count },
     });
-    if (attempt.count < limit) throw new AppError(ErrorCode.wrongPassword);
+    const reached = bySession.count >= perSession.limit ? bySession : byUser.count >= perUser.limit ? byUser : null;
+    if (!reached) throw new AppError(ErrorCode.wrongPassword);
     await audit({
       type: AuditType.passwordChangeLocked,
       actorId: userId,
       meta,
-      details: { until: attempt.resetAt.toISOString() },
+      details: { until: reached.resetAt.toISOString() },
     });
-    throw rateLimitedError("Your current password is not correct, and that was the last try for now.", attempt);
+    throw rateLimitedError("Your current password is not correct, and that was the last try for now.", reached);
   }
-  await releaseAttempt(attempt);
+  await releaseAll(reserved);
   return user;
 }
 
 /**
  * Changes the password (current one required) and ends every other session; returns the new version.
- * Only under `sessionVersion`, the version the asking session was checked at: a reset, another change
- * or a factor that landed since (even while the password was checked) wins, and this changes nothing.
+ * Only under the version the asking session was checked at: a reset, another change or a factor that
+ * landed since (even while the password was checked) wins, and this changes nothing.
  */
 export async function changePassword(
   userId: string,
   current: string,
   next: string,
   meta: RequestMeta,
-  sessionVersion: number,
+  session: { id: string; version: number },
 ): Promise<number> {
-  const user = await verifyCurrentPassword(userId, current, meta, `password-change:user:${userId}`);
+  const user = await verifyCurrentPassword(userId, session.id, current, meta);
   const prisma = await db();
   const { count } = await prisma.user.updateMany({
-    where: { id: userId, sessionVersion },
+    where: { id: userId, sessionVersion: session.version },
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
   });
   if (count !== 1) throw new AppError(ErrorCode.notSignedIn);
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
   await sendMail(messages.passwordChanged(user.email, meta.origin));
-  return sessionVersion + 1;
+  return session.version + 1;
 }
 
 /**

@@ -23,7 +23,7 @@ export async function requireRecentPassword(sessionId: string, now = new Date())
 
 /** The password entered again in this session (limited and audited like any current-password check). */
 export async function confirmPassword(userId: string, sessionId: string, password: string, meta: RequestMeta) {
-  await verifyCurrentPassword(userId, password, meta, `password-confirm:session:${sessionId}`);
+  await verifyCurrentPassword(userId, sessionId, password, meta);
   const prisma = await db();
   await prisma.session.updateMany({
     where: { id: sessionId, userId, revokedAt: null },

@@ -18,7 +18,7 @@ import type { PublicUser } from "./users";
  */
 export const SESSION_LIFETIME_S = 12 * 60 * 60;
 /** How long an address a user signed in from stays familiar to the password limits (SignInAddress). */
-export const FAMILIAR_ADDRESS_DAYS = 30;
+const FAMILIAR_ADDRESS_DAYS = 30;
 /** lastSeenAt is written at most this often, so an ordinary request is one read and no write. */
 const LAST_SEEN_EVERY_MS = 60_000;
 

@@ -6,7 +6,7 @@ import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
 import { AuditType } from "@/lib/audit";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, meta, openTestSession, PASSWORD, versionNow } from "./fixtures";
+import { mailsTo, makeUser, meta, openTestSession, PASSWORD, sessionNow } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 
@@ -111,11 +111,11 @@ describe("password change and reset", () => {
     const user = await makeUser("Changer");
     const open = await checkPassword(user.email, PASSWORD, meta);
     await expect(
-      changePassword(user.id, "not my password", "a new password", meta, await versionNow(user.id)),
+      changePassword(user.id, "not my password", "a new password", meta, await sessionNow(user.id)),
     ).rejects.toMatchObject({
       code: ErrorCode.wrongPassword,
     });
-    const version = await changePassword(user.id, PASSWORD, "a brand new password", meta, await versionNow(user.id));
+    const version = await changePassword(user.id, PASSWORD, "a brand new password", meta, await sessionNow(user.id));
     expect(version).toBe(1);
     expect(await redeemChallenge(open.token)).toBeNull();
     await expect(checkPassword(user.email, "a brand new password", meta)).resolves.toBeTruthy();
@@ -146,7 +146,7 @@ describe("password change and reset", () => {
     };
     const changed = await makeUser("Alarmed");
     const seen = await linkOf(changed.email);
-    await changePassword(changed.id, PASSWORD, "changed from the profile", meta, await versionNow(changed.id));
+    await changePassword(changed.id, PASSWORD, "changed from the profile", meta, await sessionNow(changed.id));
     expect(await resetTokenIsUsable(seen)).toBe(false);
     await expect(resetPassword(seen, "attacker's choice 123", meta)).rejects.toMatchObject({
       code: ErrorCode.invalidLink,

@@ -23,6 +23,11 @@ export async function setupNow(userId: string): Promise<Setup> {
   return { version: await versionNow(userId), confirmedWith: null };
 }
 
+/** A session of the user's at their version now, as changePassword is asked from (its id names its limits). */
+export async function sessionNow(userId: string): Promise<{ id: string; version: number }> {
+  return { id: `session of ${userId}`, version: await versionNow(userId) };
+}
+
 /** The user's session version now: what a setup is finished under by a session that began before it. */
 export async function versionNow(userId: string): Promise<number> {
   const prisma = await db();

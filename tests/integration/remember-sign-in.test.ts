@@ -11,7 +11,7 @@ import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-
 import { totpCode } from "@/lib/two-factor/totp";
 import { finishSignIn, jar, SESSION_COOKIE, signOut, submitPassword, submitSecondFactor } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, sessionNow, versionNow } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -133,7 +133,7 @@ describe("a remembered device at sign-in", () => {
     expect(await ask(forgotten.token)).toBe("verify");
 
     const beforePasswordChange = (await rememberDevice(await user(), meta))!;
-    await changePassword(alice.user.id, PASSWORD, "a brand new password", meta, await versionNow(alice.user.id));
+    await changePassword(alice.user.id, PASSWORD, "a brand new password", meta, await sessionNow(alice.user.id));
     const asked = await checkPassword(alice.user.email, "a brand new password", meta, beforePasswordChange.token);
     expect(asked.requirement).toBe("verify");
   });

@@ -15,7 +15,7 @@ import {
 import { ErrorCode } from "@/lib/errors";
 import { disableTwoFactor } from "@/lib/two-factor/manage";
 import { freshDatabasePerFile } from "./database";
-import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, versionNow } from "./fixtures";
+import { makeUser, makeUserWithTwoFactor, meta, PASSWORD, sessionNow } from "./fixtures";
 
 const { prisma } = freshDatabasePerFile();
 const DAY = 86_400_000;
@@ -54,7 +54,7 @@ describe("remembered devices", () => {
   it("end with a password change", async () => {
     const { user } = await makeUserWithTwoFactor();
     const device = (await rememberDevice(await signedIn(user), meta))!;
-    await changePassword(user.id, PASSWORD, "a brand new password", meta, await versionNow(user.id));
+    await changePassword(user.id, PASSWORD, "a brand new password", meta, await sessionNow(user.id));
     expect(await rememberedDeviceFor(user.id, device.token)).toBeNull();
     expect(await listRememberedDevices(user.id)).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { verifyPassword } from "@/lib/crypto/password";
 import { finishSignIn, jar, pageOutcome, SESSION_COOKIE, submitPassword } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, meta, ownAccount, PASSWORD, versionNow } from "./fixtures";
+import { mailsTo, makeUser, meta, ownAccount, PASSWORD, sessionNow } from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
@@ -67,7 +67,7 @@ describe("finding 1: a sign-in with the old password, checked just before a pass
   it("password change: the attacker holding the leaked password still gets a live session", async () => {
     const owner = await makeUser("Owner");
     ownerActsWhileOldPasswordIsChecked(async () =>
-      changePassword(owner.id, PASSWORD, NEW_PASSWORD, meta, await versionNow(owner.id)),
+      changePassword(owner.id, PASSWORD, NEW_PASSWORD, meta, await sessionNow(owner.id)),
     );
 
     const step = await submitPassword({ email: owner.email, password: PASSWORD }); // the old password
@@ -156,7 +156,7 @@ describe("the same class: joining an account with the password checked just befo
     await inviteMember(inviter.id, accountId, owner.email, "member", meta);
     const token = (await mailsTo(owner.email)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
     ownerActsWhileOldPasswordIsChecked(async () =>
-      changePassword(owner.id, PASSWORD, NEW_PASSWORD, meta, await versionNow(owner.id)),
+      changePassword(owner.id, PASSWORD, NEW_PASSWORD, meta, await sessionNow(owner.id)),
     );
 
     const joined = await invite.acceptAsExistingUser({ token, password: PASSWORD });

@@ -23,7 +23,16 @@ import { secondFactorKey, verifySecondFactor } from "@/lib/two-factor/attempts";
 
 import { CHALLENGE_COOKIE, jar, nextAuth, SESSION_COOKIE } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { auditTypes, makeUser, makeUserWithTwoFactor, meta, PASSWORD, setupNow, versionNow } from "./fixtures";
+import {
+  auditTypes,
+  makeUser,
+  makeUserWithTwoFactor,
+  meta,
+  PASSWORD,
+  setupNow,
+  sessionNow,
+  versionNow,
+} from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 
@@ -239,13 +248,13 @@ describe("dead challenges", () => {
 
   it("a password change between the steps kills the challenge, before or after the code", async () => {
     const { user, token, nextCode } = await signInAs();
-    await changePassword(user.id, PASSWORD, "another long passphrase 123", meta, await versionNow(user.id));
+    await changePassword(user.id, PASSWORD, "another long passphrase 123", meta, await sessionNow(user.id));
     await expect(verifyChallengeSecondFactor(token, totp(await nextCode()), meta)).rejects.toMatchObject(refused);
     expect(await grants([token])).toBe(0);
 
     const later = await signInAs();
     await verifyChallengeSecondFactor(later.token, totp(await later.nextCode()), meta);
-    await changePassword(later.user.id, PASSWORD, "another long passphrase 123", meta, await versionNow(later.user.id));
+    await changePassword(later.user.id, PASSWORD, "another long passphrase 123", meta, await sessionNow(later.user.id));
     expect(await grants([later.token])).toBe(0);
     expect(await sessionsOf(later.user.id)).toBe(0);
   });

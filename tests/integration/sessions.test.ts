@@ -25,7 +25,7 @@ import {
   signOut,
 } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD, versionNow } from "./fixtures";
+import { asExisting, mailsTo, makeUser, makeUserWithTwoFactor, meta, PASSWORD, sessionNow } from "./fixtures";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 vi.mock("@/lib/two-factor/factors/totp-enrolment", async (original) => {
@@ -297,7 +297,7 @@ describe("forced enrolment at sign-in races a password change (10b)", () => {
   it("a password change that lands while the code is being checked ends the sign-in and enables nothing", async () => {
     const { member, token, code } = await enrollingMember();
     confirm.mockImplementationOnce(async (...args) => {
-      await changePassword(member.id, PASSWORD, "changed by the owner", meta, await versionNow(member.id));
+      await changePassword(member.id, PASSWORD, "changed by the owner", meta, await sessionNow(member.id));
       return real(...args);
     });
     await expect(finishChallengeEnrolment(token, code, meta)).rejects.toMatchObject({
@@ -311,7 +311,7 @@ describe("forced enrolment at sign-in races a password change (10b)", () => {
     const { member, token, code } = await enrollingMember();
     confirm.mockImplementationOnce(async (...args) => {
       const result = await real(...args);
-      await changePassword(member.id, PASSWORD, "changed by the owner", meta, await versionNow(member.id));
+      await changePassword(member.id, PASSWORD, "changed by the owner", meta, await sessionNow(member.id));
       return result;
     });
     await finishChallengeEnrolment(token, code, meta).catch(() => undefined);

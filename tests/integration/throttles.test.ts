@@ -9,7 +9,7 @@ import { changePassword, requestPasswordReset, resetPassword } from "@/lib/auth/
 import { hashPassword } from "@/lib/crypto/password";
 import { ErrorCode } from "@/lib/errors";
 import { freshDatabasePerFile } from "./database";
-import { auditTypes, mailsTo, makeUser, meta, PASSWORD, versionNow } from "./fixtures";
+import { auditTypes, mailsTo, makeUser, meta, PASSWORD, sessionNow } from "./fixtures";
 
 vi.mock("@/lib/crypto/password", async (original) => {
   const real = await original<typeof import("@/lib/crypto/password")>();
@@ -58,11 +58,19 @@ describe("changing the password", () => {
   it("locks after 5 wrong current passwords, audited, even for the right one, saying when to retry", async () => {
     const user = await makeUser("Stolen");
     for (let i = 0; i < 5; i++) {
-      await expect(changePassword(user.id, `guess number ${i}`, "attacker's password", meta, 0)).rejects.toMatchObject({
+      await expect(
+        changePassword(user.id, `guess number ${i}`, "attacker's password", meta, {
+          id: "a stolen session",
+          version: 0,
+        }),
+      ).rejects.toMatchObject({
         code: expect.stringMatching(new RegExp(`^(${ErrorCode.wrongPassword}|${ErrorCode.rateLimited})$`)),
       });
     }
-    const refused = await changePassword(user.id, PASSWORD, "attacker's password", meta, 0).catch((e) => e);
+    const refused = await changePassword(user.id, PASSWORD, "attacker's password", meta, {
+      id: "a stolen session",
+      version: 0,
+    }).catch((e) => e);
     expect(refused).toMatchObject({ code: ErrorCode.rateLimited });
     expect(refused.message).toMatch(/try again after/i);
     await expect(checkPassword(user.email, PASSWORD, meta)).resolves.toBeTruthy(); // unchanged
@@ -76,7 +84,7 @@ describe("changing the password", () => {
     let current = PASSWORD;
     for (let i = 0; i < 6; i++) {
       const next = `new password number ${i}`;
-      await changePassword(user.id, current, next, meta, await versionNow(user.id));
+      await changePassword(user.id, current, next, meta, await sessionNow(user.id));
       current = next;
     }
     await expect(checkPassword(user.email, current, meta)).resolves.toBeTruthy();

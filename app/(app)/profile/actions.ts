@@ -23,7 +23,7 @@ const passwordChange = z.object({
 });
 
 export const changePasswordAction = authedAction(passwordChange, async (input, { user, session, meta }) => {
-  const version = await changePassword(user.id, input.currentPassword, input.newPassword, meta, session.version);
+  const version = await changePassword(user.id, input.currentPassword, input.newPassword, meta, session);
   await reissueSession(session, version); // this browser stays signed in; others end
   return { changed: true };
 });

@@ -4,7 +4,7 @@ import { dummyPasswordHash, verifyPassword } from "@/lib/crypto/password";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { rateLimitAddress } from "@/lib/client-address";
-import { limits, rateLimitedError, releaseAll, reserveAttempt, type Attempt } from "@/lib/rate-limit";
+import { limits, rateLimitedError, releaseAll, reserveEach } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { startChallenge } from "./open";
 
@@ -24,15 +24,10 @@ export async function verifyCredentials(email: string, password: string, meta: R
       ? []
       : [[`password:email:${email}`, limits.passwordPerEmail] as const]),
   ] as const;
-  const reserved: Attempt[] = [];
-  for (const [key, { limit, windowMs }] of keys) {
-    const attempt = await reserveAttempt(key, limit, windowMs);
-    if (!attempt.allowed) {
-      await releaseAll(reserved); // the password was not checked: nothing failed
-      await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
-      throw rateLimitedError("Too many sign-in attempts.", attempt);
-    }
-    reserved.push(attempt);
+  const { reserved, refused } = await reserveEach(keys);
+  if (refused) {
+    await audit({ type: AuditType.signInRateLimited, meta, details: { email } });
+    throw rateLimitedError("Too many sign-in attempts.", refused.attempt);
   }
   const prisma = await db();
   const user = await prisma.user.findUnique({
