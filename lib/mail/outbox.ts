@@ -49,29 +49,29 @@ export async function queueMail(mail: Mail | Mail[], tx?: Writer): Promise<numbe
 type Claimed = { id: string; to: string; subject: string; text: string; attempts: number; accountId: string | null };
 
 /**
- * Claims due messages for this run: a person's own mail first (a reset link lives 30 minutes), then
- * a broadcast's, so a notice to 100,000 members never holds up a reset or an invitation behind it.
+ * Claims due messages for this run, in one statement: a person's own mail first (a reset link lives
+ * 30 minutes), then a broadcast's for the rest of the batch, so a notice to 100,000 members never
+ * holds up a reset or an invitation behind it.
  * `FOR UPDATE SKIP LOCKED` lets any number of instances (or overlapping runs in one) claim at once
  * without two of them getting the same row; the claim token makes every later update conditional on
  * still owning the row.
  */
 async function claimDue(token: string, limit: number): Promise<Claimed[]> {
-  const own = await claim(token, limit, Prisma.sql`"broadcastId" IS NULL`);
-  if (own.length === limit) return own;
-  return [...own, ...(await claim(token, limit - own.length, Prisma.sql`"broadcastId" IS NOT NULL`))];
-}
-
-async function claim(token: string, limit: number, kind: Prisma.Sql): Promise<Claimed[]> {
   const prisma = await db();
+  const due = Prisma.sql`"status" = 'queued' AND "nextAttemptAt" <= now()
+    AND ("claimedUntil" IS NULL OR "claimedUntil" < now())`;
   return prisma.$queryRaw<Claimed[]>`
+    WITH own AS (
+      SELECT "id" FROM "EmailMessage" WHERE ${due} AND "broadcastId" IS NULL
+      ORDER BY "nextAttemptAt" LIMIT ${limit}::int FOR UPDATE SKIP LOCKED
+    ),
+    bulk AS (
+      SELECT "id" FROM "EmailMessage" WHERE ${due} AND "broadcastId" IS NOT NULL
+      ORDER BY "nextAttemptAt" LIMIT ${limit}::int - (SELECT count(*) FROM own) FOR UPDATE SKIP LOCKED
+    )
     UPDATE "EmailMessage" SET "claimToken" = ${token}, "claimedUntil" = now() + make_interval(secs => ${CLAIM_SECONDS}::int),
       "attempts" = "attempts" + 1
-    WHERE "id" IN (
-      SELECT "id" FROM "EmailMessage"
-      WHERE "status" = 'queued' AND ${kind} AND "nextAttemptAt" <= now()
-        AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
-      ORDER BY "nextAttemptAt" LIMIT ${limit}::int
-      FOR UPDATE SKIP LOCKED)
+    WHERE "id" IN (SELECT "id" FROM own UNION ALL SELECT "id" FROM bulk)
     RETURNING "id", "to", "subject", "text", "attempts", "accountId"`;
 }
 
@@ -141,7 +141,6 @@ export async function deliverOutbox(transport: Transport, budgetMs = 25_000): Pr
   while (Date.now() < until) {
     const token = randomUUID();
     const batch = await claimDue(token, BATCH);
-    if (!batch.length) break;
     await Promise.all(
       batch.map(async (message) => {
         try {
@@ -155,6 +154,8 @@ export async function deliverOutbox(transport: Transport, budgetMs = 25_000): Pr
         }
       }),
     );
+    // A short batch took all that was due; mail queued since starts a run of its own (lib/mail/send.ts).
+    if (batch.length < BATCH) break;
   }
   return report;
 }
