@@ -92,7 +92,9 @@ function signedInAction<S extends z.ZodType, T>(
     }
     const parsed = parse(schema, args.length === 2 ? args[1] : args[0]);
     if (parsed.state) return parsed.state;
-    return run(async () => fn(parsed.data, { user: session.user, session, meta: await requestMeta() }));
+    return run(async () =>
+      fn(parsed.data, { user: session.user, session, meta: { ...(await requestMeta()), sessionId: session.id } }),
+    );
   };
 }
 

@@ -11,6 +11,8 @@ export type Attempt = {
   allowed: boolean;
   /** Reservations in the window, this one included when allowed. */
   count: number;
+  /** The most the window holds: the failure that brings `count` to it starts the lockout. */
+  limit: number;
   /** When the oldest reservation in the window leaves it: the next attempt is allowed from then. */
   resetAt: Date;
 };
@@ -30,7 +32,7 @@ export async function reserveAttempt(key: string, limit: number, windowMs: numbe
   );
   // Rows whose window has passed are deleted by lib/purge.ts, in batches outside any request.
   const row = rows[0]!;
-  return { key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt };
+  return { key, id, allowed: row.allowed, count: Number(row.count), limit, resetAt: row.resetAt };
 }
 
 /**
@@ -148,7 +150,13 @@ export const limits = {
    * in from recently are exempt, so strangers cannot lock the owner out (lib/auth/sign-in/password-step). */
   passwordPerEmail: { limit: 100, windowMs: 15 * 60_000 },
   passwordPerIp: { limit: 50, windowMs: 15 * 60_000 },
+  /** Wrong second factors at sign-in (the second step), per user. */
   secondFactorPerUser: { limit: 10, windowMs: 15 * 60_000 },
+  /** Wrong second factors in a signed-in session's prompts (turning 2FA off, removing a factor, …), apart
+   * from sign-in's: per session, so a stolen cookie's guesses lock out neither the owner's sign-ins nor
+   * their own session's prompts, and from all sessions together, so several cookies still get few. */
+  secondFactorPerSession: { limit: 10, windowMs: 15 * 60_000 },
+  secondFactorPromptsPerUser: { limit: 30, windowMs: 15 * 60_000 },
   resetPerEmail: { limit: 5, windowMs: 60 * 60_000 },
   signupPerIp: { limit: 20, windowMs: 60 * 60_000 },
   /** Wrong or used reset links: each right one costs an argon2 hash, so wrong ones are capped. */

@@ -7,6 +7,8 @@ export type RequestMeta = {
   userAgent: string | null;
   /** Where links in emails point: NEXTAUTH_URL (required in production), else this request's host. */
   origin?: string;
+  /** The signed-in session asking, in its actions: a prompt for a second factor counts wrong ones per session. */
+  sessionId?: string;
 };
 
 let warnedAboutProxy = false;

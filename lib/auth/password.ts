@@ -78,7 +78,11 @@ export async function changePassword(
   const prisma = await db();
   const { count } = await prisma.user.updateMany({
     where: { id: userId, sessionVersion: session.version },
-    data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
+    data: {
+      passwordHash: await hashPassword(next),
+      sessionVersion: { increment: 1 },
+      passwordVersion: { increment: 1 },
+    },
   });
   if (count !== 1) throw new AppError(ErrorCode.notSignedIn);
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
@@ -174,7 +178,7 @@ export async function resetPassword(token: string, password: string, meta: Reque
     // Only under the version the link was sent with: a change that ended sessions meanwhile wins.
     const changed = await tx.user.updateMany({
       where: { id: row.userId, sessionVersion: row.userVersion },
-      data: { passwordHash, sessionVersion: { increment: 1 } },
+      data: { passwordHash, sessionVersion: { increment: 1 }, passwordVersion: { increment: 1 } },
     });
     if (changed.count !== 1) return null;
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });

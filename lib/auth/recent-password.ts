@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifyCurrentPassword } from "./password";
+import { renewSession } from "./session-cookie";
+import type { LiveSession } from "./session-record";
 
 /**
  * Adding a second factor needs the password within this long, in this session: the sign-in itself,
@@ -21,12 +23,12 @@ export async function requireRecentPassword(sessionId: string, now = new Date())
   if (now.getTime() - last > RECENT_PASSWORD_MS) throw new AppError(ErrorCode.passwordRequired);
 }
 
-/** The password entered again in this session (limited and audited like any current-password check). */
-export async function confirmPassword(userId: string, sessionId: string, password: string, meta: RequestMeta) {
-  await verifyCurrentPassword(userId, sessionId, password, meta);
-  const prisma = await db();
-  await prisma.session.updateMany({
-    where: { id: sessionId, userId, revokedAt: null },
-    data: { reauthenticatedAt: new Date() },
-  });
+/**
+ * The password entered again in this session (limited and audited like any current-password check).
+ * The browser that entered it gets a new session record and cookie, fresh; the old record ends, so a
+ * stolen copy of the cookie is signed out rather than made fresh with it.
+ */
+export async function confirmPassword(session: LiveSession, password: string, meta: RequestMeta): Promise<void> {
+  await verifyCurrentPassword(session.user.id, session.id, password, meta);
+  if (!(await renewSession(session))) throw new AppError(ErrorCode.notSignedIn);
 }

@@ -61,12 +61,13 @@ export async function openSession(
       FOR SHARE
     ),
     familiar AS (
-      INSERT INTO "SignInAddress" ("userId", "address", "userVersion", "expiresAt")
-      SELECT ${user.id}, ${address}::text, ${user.sessionVersion}::int,
+      INSERT INTO "SignInAddress" ("userId", "address", "passwordVersion", "expiresAt")
+      SELECT ${user.id}, ${address}::text, u."passwordVersion",
         now() + make_interval(days => ${FAMILIAR_ADDRESS_DAYS}::int)
-      FROM held WHERE ${address}::text IS NOT NULL
+      FROM held, "User" AS u
+      WHERE ${address}::text IS NOT NULL AND u."id" = ${user.id} AND u."sessionVersion" = ${user.sessionVersion}::int
       ON CONFLICT ("userId", "address")
-        DO UPDATE SET "userVersion" = EXCLUDED."userVersion", "expiresAt" = EXCLUDED."expiresAt"
+        DO UPDATE SET "passwordVersion" = EXCLUDED."passwordVersion", "expiresAt" = EXCLUDED."expiresAt"
     )
     INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
     SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
@@ -133,6 +134,30 @@ export async function revokeSession(claims: { sid: string; uid: string; sv: numb
     where: { id: claims.sid, userId: claims.uid, userVersion: claims.sv, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+}
+
+/**
+ * Ends this live record and opens its successor for the same browser, with the password entered now
+ * (reauthenticatedAt) and all else as it was: sign-in time, absolute expiry, version, address. A copy of
+ * the old cookie names the ended record, so the password entered again in one browser never makes a
+ * stolen copy fresh too. One statement; null when the record is not live (revoked, past its expiry,
+ * an older version).
+ */
+export async function renewSessionRecord(id: string, userId: string): Promise<OpenedSession | null> {
+  const prisma = await db();
+  const [renewed] = await prisma.$queryRaw<OpenedSession[]>`
+    WITH ended AS (
+      UPDATE "Session" AS s SET "revokedAt" = now()
+      FROM "User" AS u
+      WHERE s."id" = ${id} AND s."userId" = ${userId} AND s."revokedAt" IS NULL AND s."expiresAt" > now()
+        AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"
+      RETURNING s."userId", s."userVersion", s."createdAt", s."expiresAt", s."ip", s."userAgent"
+    )
+    INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "reauthenticatedAt", "ip", "userAgent")
+    SELECT ${randomToken()}, "userId", "userVersion", "createdAt", now(), "expiresAt", now(), "ip", "userAgent"
+    FROM ended
+    RETURNING "id", "expiresAt"`;
+  return renewed ?? null;
 }
 
 /**

@@ -7,7 +7,7 @@ import { enableEnforcement } from "@/lib/accounts/enforcement";
 import { ErrorCode } from "@/lib/errors";
 import { confirmFactorAddition } from "@/lib/two-factor/add-factor";
 import { beginEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
-import { secondFactorKey } from "@/lib/two-factor/attempts";
+import { promptKeys, secondFactorKey } from "@/lib/two-factor/attempts";
 import { newRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { totpCode } from "@/lib/two-factor/totp";
 import { webAuthnRegistrationOptions } from "@/lib/two-factor/webauthn/registration";
@@ -72,9 +72,9 @@ describe("adding a factor when the user already has one", () => {
     });
   });
 
-  it("a wrong code is refused and counted against the user's limit; nothing is opened", async () => {
+  it("a wrong code is refused and counted against the prompts' limits; nothing is opened", async () => {
     const user = await makeUserWithTwoFactor("Guesser");
-    await signInAs(user.user);
+    const { sid } = await signInAs(user.user);
     expect(await keys.securityKeyOptions({ proof: totp("000000") })).toMatchObject({
       ok: false,
       code: ErrorCode.invalidCode,
@@ -95,8 +95,11 @@ describe("adding a factor when the user already has one", () => {
       { method: "totp", failuresInWindow: 1 },
       { method: "recovery", failuresInWindow: 2 },
     ]);
-    const limit = await prisma().rateLimit.findUniqueOrThrow({ where: { key: secondFactorKey(user.user.id) } });
-    expect(limit.attempts).toHaveLength(2);
+    // Counted as a prompt's, in this session and for the user; sign-in's own budget is untouched.
+    const [session, all] = promptKeys(user.user.id, sid).map(([key]) => key);
+    for (const key of [session!, all!])
+      expect((await prisma().rateLimit.findUniqueOrThrow({ where: { key } })).attempts).toHaveLength(2);
+    expect(await prisma().rateLimit.findUnique({ where: { key: secondFactorKey(user.user.id) } })).toBeNull();
   });
 
   it("a stale password is refused before the proof is looked at: the code stays usable", async () => {

@@ -33,8 +33,8 @@ export const changePasswordAction = authedAction(passwordChange, async (input, {
 // and, next to another factor, a proof of one (lib/two-factor/add-factor.ts).
 export const confirmPasswordAgain = enrolmentAction(
   z.object({ password: z.string().min(1, "Enter your password.").max(256) }),
-  async ({ password }, { user, session, meta }) => {
-    await confirmPassword(user.id, session.id, password, meta);
+  async ({ password }, { session, meta }) => {
+    await confirmPassword(session, password, meta);
     return { confirmed: true };
   },
 );

@@ -44,8 +44,9 @@ export async function verifyCredentials(email: string, password: string, meta: R
 }
 
 /**
- * Whether this user finished a sign-in from this address (its IPv6 /64) lately, under their current
- * session version: after a password change or reset, an intruder's address is a stranger again.
+ * Whether this user finished a sign-in from this address (its IPv6 /64) lately, with the password they
+ * have now: after a password change or reset, an intruder's address is a stranger again (a 2FA change
+ * leaves the addresses alone).
  */
 async function isFamiliarAddress(email: string, ip: string | null): Promise<boolean> {
   if (!ip) return false;
@@ -53,7 +54,7 @@ async function isFamiliarAddress(email: string, ip: string | null): Promise<bool
   const rows = await prisma.$queryRaw<unknown[]>`
     SELECT 1 FROM "SignInAddress" a JOIN "User" u ON u."id" = a."userId"
     WHERE u."email" = ${email} AND a."address" = ${rateLimitAddress(ip)}
-      AND a."userVersion" = u."sessionVersion" AND a."expiresAt" > now()`;
+      AND a."passwordVersion" = u."passwordVersion" AND a."expiresAt" > now()`;
   return rows.length > 0;
 }
 

@@ -30,7 +30,7 @@ export async function verifyChallengeSecondFactor(token: string | undefined, pro
   return answered(claim.attempts, claim.user.id, meta, async () => {
     if (!claim.attempt.allowed) throw lockedError(claim.attempt.resetAt);
     const result = await checkCode(claim, proof);
-    if (!result.ok) return refuseProof(claim.user.id, proof.method, result.reason, claim.attempt, meta);
+    if (!result.ok) return refuseProof(claim.user.id, proof.method, result.reason, [claim.attempt], meta);
     return { user: claim.user, result };
   });
 

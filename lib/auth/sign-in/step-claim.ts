@@ -71,6 +71,6 @@ export async function claimSecondStepAttempt(token: string | undefined): Promise
     totpSecret: row.totpSecret,
     totpLastStep: row.totpLastStep === null ? null : Number(row.totpLastStep),
     totpEnabledAt: row.totpEnabledAt,
-    attempt: { key: row.key, id, allowed: row.allowed, count: Number(row.count), resetAt: row.resetAt },
+    attempt: { key: row.key, id, allowed: row.allowed, count: Number(row.count), limit, resetAt: row.resetAt },
   };
 }

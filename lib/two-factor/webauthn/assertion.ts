@@ -16,14 +16,20 @@ export type WebAuthnResult = { ok: true; method: "webauthn" } | { ok: false; rea
 /** As the factor registry's ProofContext: `challengeId` binds the proof to a sign-in, else it confirms a change. */
 export type AssertionContext = { challengeId?: string; meta?: RequestMeta };
 
-const scopeOf = (context: AssertionContext): CeremonyScope =>
-  context.challengeId ? { purpose: "sign-in", loginChallengeId: context.challengeId } : { purpose: "confirm" };
+const scopeOf = (context: { challengeId?: string; sessionId?: string }): CeremonyScope =>
+  context.challengeId
+    ? { purpose: "sign-in", loginChallengeId: context.challengeId }
+    : { purpose: "confirm", sessionId: context.sessionId };
 
 /**
  * Options for signing with one of the user's keys. For a sign-in the challenge is bound to that open
- * login challenge and expires with it; otherwise (confirming a change) to the user, for 5 minutes.
+ * login challenge and expires with it; otherwise (confirming a change) to the user and the session
+ * asking, for 5 minutes.
  */
-export async function webAuthnAuthenticationOptions(userId: string, context: Omit<AssertionContext, "meta"> = {}) {
+export async function webAuthnAuthenticationOptions(
+  userId: string,
+  context: { challengeId?: string; sessionId?: string } = {},
+) {
   const prisma = await db();
   const keys = await prisma.webAuthnCredential.findMany({
     where: { userId },
@@ -80,7 +86,8 @@ export async function verifyWebAuthnAssertion(
   const { response } = proof;
   const challenge = clientDataChallenge(response.response.clientDataJSON);
   if (!challenge) return { ok: false, reason: "invalid" };
-  if (!(await consumeCeremony(userId, scopeOf(context), challenge))) return { ok: false, reason: "replay" };
+  const scope = scopeOf({ challengeId: context.challengeId, sessionId: context.meta?.sessionId });
+  if (!(await consumeCeremony(userId, scope, challenge))) return { ok: false, reason: "replay" };
   const prisma = await db();
   const key = await prisma.webAuthnCredential.findUnique({ where: { credentialId: response.id } });
   if (!key || key.userId !== userId) return { ok: false, reason: "invalid" };

@@ -5,9 +5,19 @@ import { isForeignKeyViolation } from "@/lib/db/errors";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { Setup } from "../setup";
 
-/** What a ceremony's challenge is bound to: the user, and for a sign-in also one login challenge. */
+/**
+ * What a ceremony's challenge is bound to: the user, and for a sign-in also one login challenge. A
+ * confirmation is bound to the signed-in session asking too, when there is one: another session of
+ * the user's (a stolen cookie, say) asking for options then never replaces the one this browser answers.
+ */
 export type CeremonyScope =
-  { purpose: "register" } | { purpose: "confirm" } | { purpose: "sign-in"; loginChallengeId: string };
+  | { purpose: "register" }
+  | { purpose: "confirm"; sessionId?: string }
+  | { purpose: "sign-in"; loginChallengeId: string };
+
+/** The stored purpose: one open ceremony per user and stored purpose (the partial unique index). */
+const storedPurpose = (scope: CeremonyScope) =>
+  scope.purpose === "confirm" && scope.sessionId ? `confirm:${scope.sessionId}` : scope.purpose;
 
 /**
  * Stores the challenge of options just issued. A newer ceremony of the same scope replaces the older
@@ -42,7 +52,7 @@ export async function openCeremony(
   // once leave one ceremony open rather than one each.
   await prisma.$executeRaw`
     INSERT INTO "WebAuthnCeremony" ("id", "userId", "purpose", "challenge", "expiresAt", "createdAt", "confirmedWith", "userVersion")
-    VALUES (${randomUUID()}, ${userId}, ${scope.purpose}, ${challenge}, ${expiresAt}, ${new Date()},
+    VALUES (${randomUUID()}, ${userId}, ${storedPurpose(scope)}, ${challenge}, ${expiresAt}, ${new Date()},
       ${setup?.confirmedWith ?? null}::text, ${setup?.version ?? null}::int)
     ON CONFLICT ("userId", "purpose") WHERE "loginChallengeId" IS NULL DO UPDATE SET
       "challenge" = EXCLUDED."challenge", "expiresAt" = EXCLUDED."expiresAt", "createdAt" = EXCLUDED."createdAt",
@@ -60,7 +70,7 @@ export async function consumeCeremony(userId: string, scope: CeremonyScope, chal
     where: {
       challenge,
       userId,
-      purpose: scope.purpose,
+      purpose: storedPurpose(scope),
       loginChallengeId: scope.purpose === "sign-in" ? scope.loginChallengeId : null,
       expiresAt: { gt: new Date() },
     },
