@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from "@/lib/crypto/password";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
+import { keepAddressFamiliar } from "@/lib/auth/session-record";
 import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { rateLimitAddress } from "@/lib/client-address";
@@ -85,6 +86,7 @@ export async function changePassword(
     },
   });
   if (count !== 1) throw new AppError(ErrorCode.notSignedIn);
+  await keepAddressFamiliar({ id: userId, sessionVersion: session.version + 1 }, meta);
   await audit({ type: AuditType.passwordChanged, actorId: userId, meta });
   await sendMail(messages.passwordChanged(user.email, meta.origin));
   return session.version + 1;

@@ -13,22 +13,27 @@ import type { LiveSession } from "./session-record";
  */
 export const RECENT_PASSWORD_MS = 10 * 60_000;
 
-export async function requireRecentPassword(sessionId: string, now = new Date()): Promise<void> {
+export async function requireRecentPassword(
+  session: { id: string; generation: number },
+  now = new Date(),
+): Promise<void> {
   const prisma = await db();
-  const session = await prisma.session.findUnique({
-    where: { id: sessionId },
+  // Under this cookie's generation only: a renewal elsewhere (the password entered in the owner's
+  // browser, while a copy's request is in flight) makes nothing recent for the copy.
+  const record = await prisma.session.findFirst({
+    where: { id: session.id, generation: session.generation },
     select: { createdAt: true, reauthenticatedAt: true },
   });
-  const last = Math.max(session?.createdAt.getTime() ?? 0, session?.reauthenticatedAt?.getTime() ?? 0);
+  const last = Math.max(record?.createdAt.getTime() ?? 0, record?.reauthenticatedAt?.getTime() ?? 0);
   if (now.getTime() - last > RECENT_PASSWORD_MS) throw new AppError(ErrorCode.passwordRequired);
 }
 
 /**
  * The password entered again in this session (limited and audited like any current-password check).
- * The browser that entered it gets a new session record and cookie, fresh; the old record ends, so a
- * stolen copy of the cookie is signed out rather than made fresh with it.
+ * The browser that entered it gets a renewed cookie (renewSession): a stolen copy of the old one is
+ * refused from then on rather than made fresh with it.
  */
 export async function confirmPassword(session: LiveSession, password: string, meta: RequestMeta): Promise<void> {
   await verifyCurrentPassword(session.user.id, session.id, password, meta);
-  if (!(await renewSession(session))) throw new AppError(ErrorCode.notSignedIn);
+  if (!(await renewSession(session, { passwordEntered: true }))) throw new AppError(ErrorCode.notSignedIn);
 }

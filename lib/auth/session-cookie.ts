@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { carrySessionOver, renewSessionRecord, SESSION_LIFETIME_S } from "./session-record";
 import { encodeSessionToken, sessionClaims } from "./session-token";
@@ -10,6 +11,7 @@ export const sessionCookieName = () =>
 type CurrentSession = {
   id: string;
   version: number;
+  generation: number;
   expiresAt: Date;
   user: { id: string; email: string; name: string };
 };
@@ -30,23 +32,42 @@ export async function reissueSession(session: CurrentSession, newVersion: number
 }
 
 /**
- * After the password was entered again: this browser gets a new record, fresh, and its cookie; the old
- * record ends (renewSessionRecord), so a stolen copy of the old cookie is signed out, not made fresh.
- * False (and this browser signed out) when the session ended meanwhile.
+ * Gives this browser a new cookie for its record, at the record's next generation
+ * (renewSessionRecord), so a copy of the cookie kept elsewhere is refused from now on; notes the
+ * password when it was just entered again. False (and this browser signed out) when the session has
+ * ended. When another renewal of this cookie's generation came first (two tabs at once), that one's
+ * cookie is the browser's: this answer leaves the cookie alone.
  */
-export async function renewSession(session: CurrentSession): Promise<boolean> {
-  const renewed = await renewSessionRecord(session.id, session.user.id);
-  if (!renewed) {
-    (await cookies()).delete(sessionCookieName());
-    return false;
+export async function renewSession(
+  session: CurrentSession,
+  { passwordEntered }: { passwordEntered: boolean },
+): Promise<boolean> {
+  const renewed = await renewSessionRecord(
+    { id: session.id, userId: session.user.id, generation: session.generation },
+    passwordEntered,
+  );
+  if (renewed) {
+    await setSessionCookie(session.user, renewed, session.version);
+    return true;
   }
-  await setSessionCookie(session.user, renewed, session.version);
-  return true;
+  const prisma = await db();
+  const record = await prisma.session.findUnique({
+    where: { id: session.id },
+    select: { revokedAt: true, expiresAt: true, userVersion: true, generation: true },
+  });
+  const renewedMeanwhile =
+    !!record &&
+    !record.revokedAt &&
+    record.expiresAt > new Date() &&
+    record.userVersion === session.version &&
+    record.generation > session.generation;
+  if (!renewedMeanwhile) (await cookies()).delete(sessionCookieName());
+  return renewedMeanwhile;
 }
 
 async function setSessionCookie(
   user: CurrentSession["user"],
-  record: { id: string; expiresAt: Date },
+  record: { id: string; expiresAt: Date; generation: number },
   version: number,
 ) {
   const { authSecret, secureCookies } = env();

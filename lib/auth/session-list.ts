@@ -20,7 +20,7 @@ export type SessionSummary = {
 };
 
 /** This browser's session: its record and the user's session version it lives under. */
-type Current = { id: string; version: number };
+type Current = { id: string; version: number; generation: number };
 
 /** The record's id stays on the server; pages and actions see this one-way name for it. */
 export const sessionHandle = (id: string) => createHash("sha256").update(`session:${id}`).digest("base64url");
@@ -71,7 +71,7 @@ export async function revokeOwnSession(
   handle: string,
   meta: RequestMeta,
 ): Promise<void> {
-  await requireRecentPassword(current.id);
+  await requireRecentPassword(current);
   const prisma = await db();
   const own = await prisma.session.findMany({
     where: { userId: user.id, id: { not: current.id }, ...live(current) },
@@ -102,7 +102,7 @@ export async function revokeOwnSession(
  * devices stay: they have their own card, and still ask for the password.
  */
 export async function revokeOtherSessions(user: { id: string }, current: Current, meta: RequestMeta) {
-  await requireRecentPassword(current.id);
+  await requireRecentPassword(current);
   const prisma = await db();
   const now = new Date();
   // The sign-ins in progress go first, spent or not: an exchange that already spent its challenge opens

@@ -2,6 +2,7 @@ import "server-only";
 import { rateLimitAddress } from "@/lib/client-address";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import {
   decideTwoFactorPolicy,
@@ -26,6 +27,8 @@ export type LiveSession = {
   id: string;
   /** The session version it was issued (or re-issued) under; still the user's current one. */
   version: number;
+  /** The record's generation the cookie carries (renewSessionRecord); still the record's. */
+  generation: number;
   expiresAt: Date;
   user: PublicUser;
   /** The 2FA rule applied to this user now: "enrol" means enrolment is all they may do. */
@@ -52,7 +55,7 @@ export async function openSession(
   challengeToken: string,
 ): Promise<OpenedSession | null> {
   const prisma = await db();
-  const address = meta.ip ? rateLimitAddress(meta.ip).slice(0, 100) : null;
+  const address = addressOf(meta);
   const [session] = await prisma.$queryRaw<OpenedSession[]>`
     WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
     held AS (
@@ -60,15 +63,7 @@ export async function openSession(
       WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
       FOR SHARE
     ),
-    familiar AS (
-      INSERT INTO "SignInAddress" ("userId", "address", "passwordVersion", "expiresAt")
-      SELECT ${user.id}, ${address}::text, u."passwordVersion",
-        now() + make_interval(days => ${FAMILIAR_ADDRESS_DAYS}::int)
-      FROM held, "User" AS u
-      WHERE ${address}::text IS NOT NULL AND u."id" = ${user.id} AND u."sessionVersion" = ${user.sessionVersion}::int
-      ON CONFLICT ("userId", "address")
-        DO UPDATE SET "passwordVersion" = EXCLUDED."passwordVersion", "expiresAt" = EXCLUDED."expiresAt"
-    )
+    familiar AS (${familiarAddressSql(user, address, Prisma.sql`held`)})
     INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
     SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
       now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,
@@ -78,9 +73,37 @@ export async function openSession(
   return session ?? null;
 }
 
+const addressOf = (meta: RequestMeta) => (meta.ip ? rateLimitAddress(meta.ip).slice(0, 100) : null);
+
+/**
+ * Keeps an address as one the user signs in from (SignInAddress), at their password version now, for
+ * each row of `from`; only while the user is still at `sessionVersion`, so a sign-in or change that
+ * another change overtook keeps nothing under the new password.
+ */
+function familiarAddressSql(user: SessionUser, address: string | null, from: Prisma.Sql) {
+  return Prisma.sql`
+    INSERT INTO "SignInAddress" ("userId", "address", "passwordVersion", "expiresAt")
+    SELECT ${user.id}, ${address}::text, u."passwordVersion", now() + make_interval(days => ${FAMILIAR_ADDRESS_DAYS}::int)
+    FROM ${from}, "User" AS u
+    WHERE ${address}::text IS NOT NULL AND u."id" = ${user.id} AND u."sessionVersion" = ${user.sessionVersion}::int
+    ON CONFLICT ("userId", "address")
+      DO UPDATE SET "passwordVersion" = EXCLUDED."passwordVersion", "expiresAt" = EXCLUDED."expiresAt"`;
+}
+
+/**
+ * After a password change: the address the owner changed it from stays familiar under the new password
+ * (the intruders' addresses, kept under the old one, do not), so a guessing run under way does not lock
+ * the owner out of their own address for having changed it.
+ */
+export async function keepAddressFamiliar(user: SessionUser, meta: RequestMeta): Promise<void> {
+  const prisma = await db();
+  await prisma.$executeRaw(familiarAddressSql(user, addressOf(meta), Prisma.sql`(SELECT 1) AS one`));
+}
+
 type Row = PolicyFactsRow & {
   id: string;
   userVersion: number;
+  generation: number;
   expiresAt: Date;
   lastSeenAt: Date;
   userId: string;
@@ -94,16 +117,17 @@ type Row = PolicyFactsRow & {
  * under the user's current version), the user, and the accounts of theirs that enforce 2FA.
  */
 export async function findLiveSession(
-  claims: { sid: string; uid: string; sv: number },
+  claims: { sid: string; uid: string; sv: number; sg: number },
   now = new Date(),
 ): Promise<LiveSession | null> {
   const prisma = await db();
   const rows = await prisma.$queryRaw<Row[]>`
-    SELECT s."id", s."userVersion", s."expiresAt", s."lastSeenAt",
+    SELECT s."id", s."userVersion", s."generation", s."expiresAt", s."lastSeenAt",
            u."id" AS "userId", u."email", u."name", ${policyFactsSql}
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid} AND s."revokedAt" IS NULL
-      AND s."expiresAt" > ${now} AND s."userVersion" = ${claims.sv} AND u."sessionVersion" = s."userVersion"`;
+      AND s."expiresAt" > ${now} AND s."userVersion" = ${claims.sv} AND u."sessionVersion" = s."userVersion"
+      AND s."generation" = ${claims.sg}::int`;
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS) {
@@ -116,6 +140,7 @@ export async function findLiveSession(
   return {
     id: row.id,
     version: Number(row.userVersion),
+    generation: Number(row.generation),
     expiresAt: row.expiresAt,
     user: { id: row.userId, email: row.email, name: row.name },
     policy: decideTwoFactorPolicy(readPolicyFacts(row), now),
@@ -124,40 +149,38 @@ export async function findLiveSession(
 
 /**
  * Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. Only the record
- * as the token names it, under the token's version: a copy from before a password or 2FA change (the
- * record carried over to the new version, with a new cookie) is refused everywhere, and must not sign
- * the owner's browser out either.
+ * as the token names it, under the token's version and generation: a copy from before a password or
+ * 2FA change or a renewal (the record carried over, with a new cookie) is refused everywhere, and must
+ * not sign the owner's browser out either.
  */
-export async function revokeSession(claims: { sid: string; uid: string; sv: number }): Promise<void> {
+export async function revokeSession(claims: { sid: string; uid: string; sv: number; sg: number }): Promise<void> {
   const prisma = await db();
   await prisma.session.updateMany({
-    where: { id: claims.sid, userId: claims.uid, userVersion: claims.sv, revokedAt: null },
+    where: { id: claims.sid, userId: claims.uid, userVersion: claims.sv, generation: claims.sg, revokedAt: null },
     data: { revokedAt: new Date() },
   });
 }
 
 /**
- * Ends this live record and opens its successor for the same browser, with the password entered now
- * (reauthenticatedAt) and all else as it was: sign-in time, absolute expiry, version, address. A copy of
- * the old cookie names the ended record, so the password entered again in one browser never makes a
- * stolen copy fresh too. One statement; null when the record is not live (revoked, past its expiry,
- * an older version).
+ * Renews this browser's cookie: bumps the live record's generation (the JWT carries it, so every copy
+ * of the cookie from before is refused from then on) and, when the password was just entered again,
+ * notes it (reauthenticatedAt). The record and its handle stay: sign-in time, absolute expiry, version.
+ * Only from the generation the asking cookie carries (compare-and-set): null when another renewal
+ * came first, or when the record is not live (revoked, past its expiry, an older version).
  */
-export async function renewSessionRecord(id: string, userId: string): Promise<OpenedSession | null> {
+export async function renewSessionRecord(
+  session: { id: string; userId: string; generation: number },
+  passwordEntered: boolean,
+): Promise<{ id: string; expiresAt: Date; generation: number } | null> {
   const prisma = await db();
-  const [renewed] = await prisma.$queryRaw<OpenedSession[]>`
-    WITH ended AS (
-      UPDATE "Session" AS s SET "revokedAt" = now()
-      FROM "User" AS u
-      WHERE s."id" = ${id} AND s."userId" = ${userId} AND s."revokedAt" IS NULL AND s."expiresAt" > now()
-        AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"
-      RETURNING s."userId", s."userVersion", s."createdAt", s."expiresAt", s."ip", s."userAgent"
-    )
-    INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "reauthenticatedAt", "ip", "userAgent")
-    SELECT ${randomToken()}, "userId", "userVersion", "createdAt", now(), "expiresAt", now(), "ip", "userAgent"
-    FROM ended
-    RETURNING "id", "expiresAt"`;
-  return renewed ?? null;
+  const [renewed] = await prisma.$queryRaw<{ id: string; expiresAt: Date; generation: number }[]>`
+    UPDATE "Session" AS s SET "generation" = s."generation" + 1,
+      "reauthenticatedAt" = CASE WHEN ${passwordEntered}::boolean THEN now() ELSE s."reauthenticatedAt" END
+    FROM "User" AS u
+    WHERE s."id" = ${session.id} AND s."userId" = ${session.userId} AND s."generation" = ${session.generation}::int
+      AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"
+    RETURNING s."id", s."expiresAt", s."generation"`;
+  return renewed ? { ...renewed, generation: Number(renewed.generation) } : null;
 }
 
 /**

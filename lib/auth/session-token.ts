@@ -9,6 +9,8 @@ export type SessionClaims = {
   sv: number;
   /** The Session record's id. */
   sid: string;
+  /** The record's generation when issued: a renewal bumps it, and a copy from before is refused. */
+  sg: number;
   /** The record's absolute expiry (epoch seconds), so re-signing can cap the token without a query. */
   end: number;
   email: string;
@@ -25,20 +27,27 @@ export class SessionEndedError extends Error {
 
 export function sessionClaims(
   user: { id: string; email: string; name: string },
-  session: { id: string; expiresAt: Date },
+  session: { id: string; expiresAt: Date; generation?: number },
   version: number,
 ): SessionClaims {
   const end = Math.floor(session.expiresAt.getTime() / 1000);
-  return { sub: user.id, uid: user.id, sv: version, sid: session.id, end, email: user.email, name: user.name };
+  const sg = session.generation ?? 0;
+  return { sub: user.id, uid: user.id, sv: version, sid: session.id, sg, end, email: user.email, name: user.name };
 }
 
-/** The claims of a decoded token, if it has the shape this app issues (older tokens have no sid). */
-export function readClaims(token: JWT | null | undefined): Pick<SessionClaims, "uid" | "sv" | "sid" | "end"> | null {
+/**
+ * The claims of a decoded token, if it has the shape this app issues (older tokens have no sid; those
+ * from before renewals no generation, which is the first one).
+ */
+export function readClaims(
+  token: JWT | null | undefined,
+): Pick<SessionClaims, "uid" | "sv" | "sid" | "sg" | "end"> | null {
   if (!token) return null;
-  const { uid, sv, sid, end } = token as Partial<SessionClaims>;
+  const { uid, sv, sid, sg = 0, end } = token as Partial<SessionClaims>;
   if (typeof uid !== "string" || typeof sv !== "number" || typeof sid !== "string" || typeof end !== "number")
     return null;
-  return { uid, sv, sid, end };
+  if (typeof sg !== "number") return null;
+  return { uid, sv, sid, sg, end };
 }
 
 /**

@@ -12,7 +12,7 @@ import { webAuthnRegistrationOptions } from "./webauthn/registration";
 /** Who asks to add a factor: the signed-in user, and the session the request came with and its version. */
 export type Adding = {
   user: { id: string; email: string };
-  session: { id: string; version: number };
+  session: { id: string; version: number; generation: number };
   meta: RequestMeta;
 };
 
@@ -31,7 +31,7 @@ export async function confirmFactorAddition(
   proof: Proof | undefined,
   refuseFirst?: () => Promise<unknown>,
 ): Promise<Setup> {
-  await requireRecentPassword(session.id);
+  await requireRecentPassword(session);
   await refuseFirst?.();
   if (!(await hasSecondFactor(user.id))) return { version: session.version, confirmedWith: null };
   if (!proof) throw new AppError(ErrorCode.secondFactorRequired);

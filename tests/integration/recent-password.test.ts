@@ -2,7 +2,7 @@
 // second factor needs the password in this session lately (the sign-in, or the password again).
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { checkPassword } from "@/lib/auth/sign-in";
-import { RECENT_PASSWORD_MS } from "@/lib/auth/recent-password";
+import { RECENT_PASSWORD_MS, requireRecentPassword } from "@/lib/auth/recent-password";
 import { ErrorCode } from "@/lib/errors";
 import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 import { totpCode } from "@/lib/two-factor/totp";
@@ -60,5 +60,28 @@ describe("adding a second factor in an older session", () => {
     jar.set(CHALLENGE_COOKIE, token);
     expect(await finishSignIn()).toBe(true);
     expect((await profile.startEnrolment({})).ok).toBe(true);
+  });
+
+  it("counts for the cookie's generation only: a request of a copy from before a renewal is not made fresh by it", async () => {
+    // The owner enters the password in their browser (a renewal) while a copy's request is in flight,
+    // between its session check (generation 0) and its recent-password check.
+    const user = await makeUser("Copied");
+    const session = await prisma().session.create({
+      data: {
+        id: "copied-session",
+        userId: user.id,
+        userVersion: 0,
+        createdAt: new Date(Date.now() - RECENT_PASSWORD_MS - 60_000),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    await prisma().session.update({
+      where: { id: session.id },
+      data: { generation: 1, reauthenticatedAt: new Date() },
+    });
+    await expect(requireRecentPassword({ id: session.id, generation: 0 })).rejects.toMatchObject({
+      code: ErrorCode.passwordRequired,
+    });
+    await expect(requireRecentPassword({ id: session.id, generation: 1 })).resolves.toBeUndefined();
   });
 });

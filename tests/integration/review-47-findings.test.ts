@@ -148,6 +148,7 @@ describe("finding 2: a stolen session cookie keeps the owner out: 'Sign out othe
       sid: stolen.sid,
       uid: owner.user.id,
       sv: stolen.session.version,
+      sg: stolen.session.generation,
     }));
     // fails: { thiefsCallWorked: true, reset: "invalid_link", thiefStillIn: true }
     expect({ thiefsCallWorked: thiefs.ok, reset, thiefStillIn }).toEqual({

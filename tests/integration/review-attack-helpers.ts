@@ -26,7 +26,7 @@ export async function signInAs(user: { id: string; email: string; name: string }
     secret: process.env.NEXTAUTH_SECRET!,
   });
   jar.set(SESSION_COOKIE, token);
-  return { token, sid: session.id, session: { id: session.id, version: sessionVersion } };
+  return { token, sid: session.id, session: { id: session.id, version: sessionVersion, generation: 0 } };
 }
 
 /** The authenticator app (with its recovery codes) and one security key. */

@@ -55,7 +55,7 @@ export const enableTwoFactor = enrolmentAction(
       input.code,
       meta,
       session.version,
-      session.id,
+      session,
     );
     await reissueSession(session, sessionVersion);
     return { recoveryCodes };

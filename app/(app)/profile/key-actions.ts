@@ -23,7 +23,7 @@ export const securityKeyOptions = enrolmentAction(
 export const addSecurityKey = enrolmentAction(
   z.object({ name: securityKeyNameSchema, response: registrationResponseSchema }),
   async (input, { user, session, meta }) => {
-    await requireRecentPassword(session.id);
+    await requireRecentPassword(session);
     const { recoveryCodes, sessionVersion } = await verifyWebAuthnRegistration(user.id, input, meta, session.version);
     // The first factor ends the other sessions (as the authenticator app does); this one carries on.
     if (recoveryCodes) await reissueSession(session, sessionVersion);
@@ -34,7 +34,7 @@ export const addSecurityKey = enrolmentAction(
 export const renameSecurityKey = authedAction(
   z.object({ id: keyId, name: securityKeyNameSchema }),
   async ({ id, name }, { user, session, meta }) => {
-    await requireRecentPassword(session.id);
+    await requireRecentPassword(session);
     return { name: await renameWebAuthnCredential(user.id, id, name, meta) };
   },
 );

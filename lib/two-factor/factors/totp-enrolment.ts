@@ -70,7 +70,7 @@ export async function confirmEnrolment(
   code: string,
   meta: RequestMeta,
   expectedVersion: number,
-  finishingSession?: string,
+  finishingSession?: { id: string; generation: number },
 ) {
   assertWellFormed({ method: "totp", code });
   const prisma = await db();

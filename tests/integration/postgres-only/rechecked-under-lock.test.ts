@@ -280,10 +280,10 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
     const ada = await makeUser("Ada");
     const here = await openTestSession({ id: ada.id, sessionVersion: 0 }, meta);
     const { token } = await checkPassword(ada.email, PASSWORD, meta);
-    const signOutOthers = () => revokeOtherSessions({ id: ada.id }, { id: here.id, version: 0 }, meta);
+    const signOutOthers = () => revokeOtherSessions({ id: ada.id }, { id: here.id, version: 0, generation: 0 }, meta);
     const live = (granted: PromiseSettledResult<Awaited<ReturnType<typeof grantSession>>>) =>
       granted.status === "fulfilled" && granted.value
-        ? findLiveSession({ sid: granted.value.claims.sid, uid: ada.id, sv: 0 })
+        ? findLiveSession({ sid: granted.value.claims.sid, uid: ada.id, sv: 0, sg: 0 })
         : null;
     return { ada, here, token, signOutOthers, live };
   }
@@ -302,7 +302,7 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
     );
     expect(await signedOut).toMatchObject({ status: "fulfilled" });
     expect(await live(granted)).toBeNull();
-    expect(await findLiveSession({ sid: here.id, uid: ada.id, sv: 0 })).not.toBeNull();
+    expect(await findLiveSession({ sid: here.id, uid: ada.id, sv: 0, sg: 0 })).not.toBeNull();
   });
 
   it("gives no live session when the exchange comes while the sign-out is under way", async () => {

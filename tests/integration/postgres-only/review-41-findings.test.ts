@@ -34,7 +34,7 @@ describe("a security key's options asked for while the user signs out their othe
       // Holds the other session's row, so the sign-out stops after deleting the challenges (its
       // first statement) and before it commits; the options are asked for meanwhile.
       await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${other.id} FOR UPDATE`;
-      const signedOut = settled(revokeOtherSessions({ id: user.id }, { id: here.id, version: 0 }, meta));
+      const signedOut = settled(revokeOtherSessions({ id: user.id }, { id: here.id, version: 0, generation: 0 }, meta));
       await queuedOnALock(signedOut, 1);
       options = settled(login.secondFactorOptions({ kind: "webauthn" }));
       await queuedOnALock(options, 2); // the ceremony's insert waits for the challenge row being deleted

@@ -17,7 +17,7 @@ const role = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
 export const invite = accountAdminAction(
   z.object({ email: emailSchema, role }),
   async (input, { user, session, membership, meta }) => {
-    if (input.role !== "member") await requireRecentPassword(session.id);
+    if (input.role !== "member") await requireRecentPassword(session);
     await inviteMember(user.id, membership.account.id, input.email, input.role, meta);
     return { email: input.email };
   },
@@ -42,7 +42,7 @@ export const revokeInvite = accountAdminAction(
 export const setRole = accountAdminAction(
   z.object({ membershipId: id, role }),
   async (input, { user, session, membership, meta }) => {
-    await requireRecentPassword(session.id);
+    await requireRecentPassword(session);
     await changeRole(user.id, membership.account.id, input.membershipId, input.role, meta);
     return {};
   },
@@ -51,7 +51,7 @@ export const setRole = accountAdminAction(
 export const remove = accountAdminAction(
   z.object({ membershipId: id }),
   async (input, { user, session, membership, meta }) => {
-    await requireRecentPassword(session.id);
+    await requireRecentPassword(session);
     await removeMember(user.id, membership.account.id, input.membershipId, meta);
     return {};
   },
