@@ -102,7 +102,7 @@ describe("finding 3: the password entered twice at once signs the browser out", 
   // who typed the right password is signed out, and the successor record of the first confirmation
   // stays live with no browser holding it (a stranger's row on the Sessions card). A confirmation
   // whose record was just renewed by this same password should not sign the browser out.
-  it("two confirmations at once: neither answers not_signed_in, and the browser stays signed in", async () => {
+  it("two confirmations at once: one is accepted, neither signs the browser out, one session stays live", async () => {
     const owner = await makeUserWithTwoFactor("Owner");
     await signInAs(owner.user, { stale: true });
     const answers = await Promise.all([
@@ -110,12 +110,17 @@ describe("finding 3: the password entered twice at once signs the browser out", 
       profile.confirmPasswordAgain({ password: PASSWORD }),
     ]);
     const live = await prisma().session.count({ where: { userId: owner.user.id, revokedAt: null } });
-    // fails: one answer is { ok: false, code: "not_signed_in" } and its cookie deletion may win
-    expect({
-      answers: answers.map((a) => (a.ok ? "ok" : a.code)),
-      browserSignedIn: await signedIn(jar.get(SESSION_COOKIE)),
-      live,
-    }).toEqual({ answers: ["ok", "ok"], browserSignedIn: true, live: 1 });
+    // The first to renew answers "ok". The other answers "ok" too when its session check ran before that
+    // renewal, or "not signed in" when it ran after (on a busy machine): its request still carries the
+    // cookie from before, which a renewal refuses like any copy. Either way the cookie is left alone.
+    // fails (a new record per renewal): one answer is "not_signed_in" and its cookie deletion may win
+    const codes = answers.map((a) => (a.ok ? "ok" : a.code));
+    expect(codes).toContain("ok");
+    expect(codes.filter((code) => code !== "ok" && code !== "not_signed_in")).toEqual([]);
+    expect({ browserSignedIn: await signedIn(jar.get(SESSION_COOKIE)), live }).toEqual({
+      browserSignedIn: true,
+      live: 1,
+    });
   });
 });
 
