@@ -34,22 +34,20 @@ export async function verifyCurrentPassword(userId: string, sessionId: string, p
     where: { id: userId },
     select: { email: true, passwordHash: true },
   });
-  const perSession = limits.currentPasswordPerSession;
-  const perUser = limits.currentPasswordPerUser;
   const { reserved, refused } = await reserveEach([
-    [`current-password:session:${sessionId}`, perSession],
-    [`current-password:user:${userId}`, perUser],
+    [`current-password:session:${sessionId}`, limits.currentPasswordPerSession],
+    [`current-password:user:${userId}`, limits.currentPasswordPerUser],
   ]);
   if (refused) throw rateLimitedError("Too many wrong passwords.", refused.attempt);
   if (!(await verifyPassword(user.passwordHash, password))) {
-    const [bySession, byUser] = reserved as [Attempt, Attempt];
+    const [bySession] = reserved as [Attempt];
     await audit({
       type: AuditType.passwordChangeFailed,
       actorId: userId,
       meta,
       details: { failuresInWindow: bySession.count },
     });
-    const reached = bySession.count >= perSession.limit ? bySession : byUser.count >= perUser.limit ? byUser : null;
+    const reached = reserved.find((attempt) => attempt.count >= attempt.limit);
     if (!reached) throw new AppError(ErrorCode.wrongPassword);
     await audit({
       type: AuditType.passwordChangeLocked,
