@@ -75,8 +75,14 @@ export function statementTable(counts: [string, StatementCount][]): string {
 
 /** PostgreSQL's share of a request: its planning and execution time per statement (commits not included). */
 export function statementTimeTable(times: StatementTime[]): string {
-  const lines = ["| statement | calls | planning (mean) | execution (mean) |", "| --- | --- | --- | --- |"];
-  for (const t of times) lines.push(`| \`${t.query}…\` | ${t.calls} | ${ms(t.planMs)} | ${ms(t.execMs)} |`);
+  const lines = [
+    "| statement | calls | plans | planning per plan | planning per call | execution per call |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const t of times)
+    lines.push(
+      `| \`${t.query}…\` | ${t.calls} | ${t.plans} | ${ms(t.planMs)} | ${ms(t.planPerCallMs)} | ${ms(t.execMs)} |`,
+    );
   return lines.join("\n");
 }
 

@@ -29,26 +29,41 @@ export async function countStatements(times: number, send: (i: number) => Promis
   return { perCode: statements.reduce((sum, s) => sum + s.perCode, 0), statements };
 }
 
-export type StatementTime = { query: string; calls: number; planMs: number; execMs: number };
+/**
+ * `plans` counts the times PostgreSQL planned the statement: a prepared statement that keeps its generic
+ * plan is planned a few times per connection, not per call, so pg_stat_statements' mean planning time
+ * (per plan) is not a cost per call; `planPerCallMs` is.
+ */
+export type StatementTime = {
+  query: string;
+  calls: number;
+  plans: number;
+  planMs: number;
+  planPerCallMs: number;
+  execMs: number;
+};
 
 /** Empties pg_stat_statements: counts and times start again from here. */
 export async function resetStatementTimes(): Promise<void> {
   await (await db()).$queryRawUnsafe("SELECT pg_stat_statements_reset()");
 }
 
-/** PostgreSQL's own mean planning and execution time of each statement run at least `minCalls` times since the reset. */
+/** PostgreSQL's own planning and execution time of each statement run at least `minCalls` times since the reset. */
 export async function statementTimes(minCalls: number): Promise<StatementTime[]> {
   const rows = await (
     await db()
-  ).$queryRawUnsafe<{ query: string; calls: bigint; plan: number; exec: number }[]>(
-    `SELECT query, calls, mean_plan_time AS plan, mean_exec_time AS exec FROM pg_stat_statements
+  ).$queryRawUnsafe<{ query: string; calls: bigint; plans: bigint; plan: number; planTotal: number; exec: number }[]>(
+    `SELECT query, calls, plans, mean_plan_time AS plan, total_plan_time AS "planTotal", mean_exec_time AS exec
+     FROM pg_stat_statements
      WHERE ${OWN_STATEMENTS} AND calls >= $1 ORDER BY calls DESC, query`,
     minCalls,
   );
   return rows.map((r) => ({
     query: r.query.replace(/\s+/g, " ").slice(0, 100),
     calls: Number(r.calls),
+    plans: Number(r.plans),
     planMs: r.plan,
+    planPerCallMs: r.planTotal / Number(r.calls),
     execMs: r.exec,
   }));
 }
