@@ -1,8 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { carrySessionOver, renewSessionRecord, SESSION_LIFETIME_S } from "./session-record";
+import { carrySessionOver, movedOnSince, renewSessionRecord, SESSION_LIFETIME_S } from "./session-record";
 import { encodeSessionToken, sessionClaims } from "./session-token";
 
 export const sessionCookieName = () =>
@@ -35,34 +34,27 @@ export async function reissueSession(session: CurrentSession, newVersion: number
  * Gives this browser a new cookie for its record, at the record's next generation
  * (renewSessionRecord), so a copy of the cookie kept elsewhere is refused from now on; notes the
  * password when it was just entered again. False (and this browser signed out) when the session has
- * ended. When another renewal of this cookie's generation came first (two tabs at once), that one's
- * cookie is the browser's: this answer leaves the cookie alone.
+ * ended. When another renewal of this cookie's generation, or a password or 2FA change carrying the
+ * record over, came first (two tabs at once), that one's cookie is the browser's: this answer leaves
+ * the cookie alone.
  */
 export async function renewSession(
   session: CurrentSession,
   { passwordEntered }: { passwordEntered: boolean },
 ): Promise<boolean> {
   const renewed = await renewSessionRecord(
-    { id: session.id, userId: session.user.id, generation: session.generation },
+    { id: session.id, userId: session.user.id, version: session.version, generation: session.generation },
     passwordEntered,
   );
   if (renewed) {
     await setSessionCookie(session.user, renewed, session.version);
     return true;
   }
-  const prisma = await db();
-  const record = await prisma.session.findUnique({
-    where: { id: session.id },
-    select: { revokedAt: true, expiresAt: true, userVersion: true, generation: true },
-  });
-  const renewedMeanwhile =
-    !!record &&
-    !record.revokedAt &&
-    record.expiresAt > new Date() &&
-    record.userVersion === session.version &&
-    record.generation > session.generation;
-  if (!renewedMeanwhile) (await cookies()).delete(sessionCookieName());
-  return renewedMeanwhile;
+  // Another request of this browser renewed the record or carried it to a new version meanwhile: its
+  // answer holds the browser's cookie, which this one must not replace or delete.
+  const movedOn = await movedOnSince(session);
+  if (!movedOn) (await cookies()).delete(sessionCookieName());
+  return movedOn;
 }
 
 async function setSessionCookie(

@@ -148,39 +148,68 @@ export async function findLiveSession(
 }
 
 /**
+ * How long after a renewal the cookie one generation behind may still sign the record out: a Sign out
+ * sent before the renewal's answer arrived carries that cookie, and must not leave the renewed one live.
+ */
+export const RENEWAL_OVERLAP_S = 60;
+
+/**
  * Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. Only the record
  * as the token names it, under the token's version and generation: a copy from before a password or
  * 2FA change or a renewal (the record carried over, with a new cookie) is refused everywhere, and must
- * not sign the owner's browser out either.
+ * not sign the owner's browser out either; except the generation just before a renewal, for
+ * RENEWAL_OVERLAP_S, which may be this browser's own Sign out sent while the renewal was on its way (a
+ * copy kept elsewhere could then end the session too, and the owner signs in again).
  */
 export async function revokeSession(claims: { sid: string; uid: string; sv: number; sg: number }): Promise<void> {
   const prisma = await db();
-  await prisma.session.updateMany({
-    where: { id: claims.sid, userId: claims.uid, userVersion: claims.sv, generation: claims.sg, revokedAt: null },
-    data: { revokedAt: new Date() },
-  });
+  await prisma.$executeRaw`
+    UPDATE "Session" SET "revokedAt" = now()
+    WHERE "id" = ${claims.sid} AND "userId" = ${claims.uid} AND "userVersion" = ${claims.sv}::int
+      AND "revokedAt" IS NULL
+      AND ("generation" = ${claims.sg}::int
+        OR ("generation" = ${claims.sg}::int + 1 AND "renewedAt" > now() - make_interval(secs => ${RENEWAL_OVERLAP_S}::int)))`;
 }
 
 /**
  * Renews this browser's cookie: bumps the live record's generation (the JWT carries it, so every copy
  * of the cookie from before is refused from then on) and, when the password was just entered again,
  * notes it (reauthenticatedAt). The record and its handle stay: sign-in time, absolute expiry, version.
- * Only from the generation the asking cookie carries (compare-and-set): null when another renewal
- * came first, or when the record is not live (revoked, past its expiry, an older version).
+ * Only from the version and generation the asking cookie carries (compare-and-set): null when another
+ * renewal or a carry-over to a new version came first, or when the record is not live (revoked, past
+ * its expiry, an older version).
  */
 export async function renewSessionRecord(
-  session: { id: string; userId: string; generation: number },
+  session: { id: string; userId: string; version: number; generation: number },
   passwordEntered: boolean,
 ): Promise<{ id: string; expiresAt: Date; generation: number } | null> {
   const prisma = await db();
   const [renewed] = await prisma.$queryRaw<{ id: string; expiresAt: Date; generation: number }[]>`
-    UPDATE "Session" AS s SET "generation" = s."generation" + 1,
+    UPDATE "Session" AS s SET "generation" = s."generation" + 1, "renewedAt" = now(),
       "reauthenticatedAt" = CASE WHEN ${passwordEntered}::boolean THEN now() ELSE s."reauthenticatedAt" END
     FROM "User" AS u
     WHERE s."id" = ${session.id} AND s."userId" = ${session.userId} AND s."generation" = ${session.generation}::int
+      AND s."userVersion" = ${session.version}::int
       AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"
     RETURNING s."id", s."expiresAt", s."generation"`;
   return renewed ? { ...renewed, generation: Number(renewed.generation) } : null;
+}
+
+/**
+ * Whether the record is live and has moved on from what the asking cookie names: renewed since (a
+ * later generation) or carried over to the user's new version by a change made in this browser.
+ * Read after a renewal lost its compare-and-set, in a statement of its own: one whose snapshot was
+ * taken before the winner committed would not see it.
+ */
+export async function movedOnSince(session: { id: string; version: number; generation: number }): Promise<boolean> {
+  const prisma = await db();
+  const rows = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "Session" AS s JOIN "User" AS u ON u."id" = s."userId"
+    WHERE s."id" = ${session.id} AND s."revokedAt" IS NULL AND s."expiresAt" > now()
+      AND u."sessionVersion" = s."userVersion"
+      AND (s."userVersion" > ${session.version}::int
+        OR (s."userVersion" = ${session.version}::int AND s."generation" > ${session.generation}::int))`;
+  return rows.length > 0;
 }
 
 /**
