@@ -8,10 +8,15 @@ import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState, ServerAction } from "@/lib/action";
 import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
-/** /invite/[token]: a new user chooses a name and password; an existing user proves their password. */
+/**
+ * /invite/[token]: a new user chooses a name and password; an existing user proves their password, and
+ * one with a second factor signs in with it and comes back here, where they accept signed in.
+ */
 export function InviteFlow(props: {
   /** Joins as a new user (name and password) or as the existing one (password), as the page decided. */
   accept: ServerAction<FormData>;
+  /** Set when this browser is signed in as the invited user: they accept with one button. */
+  acceptSignedIn: ServerAction<{ token: string }> | null;
   token: string;
   accountName: string;
   email: string;
@@ -28,9 +33,37 @@ export function InviteFlow(props: {
     const result = await props.accept(formData);
     setState(result);
     setPending(result.ok === true);
-    // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced).
-    if (result.ok) router.push(CONTINUE_SIGN_IN_PATH);
+    if (!result.ok) return;
+    // The sign-in continues on /login from the server-side challenge (2FA, or enrolment if enforced);
+    // with a second factor it comes back here to accept.
+    const signInFirst = (result.data as { signInFirst?: boolean } | undefined)?.signInFirst;
+    const back = `&callbackUrl=${encodeURIComponent(`/invite/${props.token}`)}`;
+    router.push(signInFirst ? `${CONTINUE_SIGN_IN_PATH}${back}` : CONTINUE_SIGN_IN_PATH);
   }
+
+  async function onAccept() {
+    setPending(true);
+    const result = await props.acceptSignedIn!({ token: props.token });
+    setState(result);
+    setPending(result.ok === true);
+    if (result.ok) router.push("/profile");
+  }
+
+  if (props.acceptSignedIn)
+    return (
+      <>
+        <h1 className="text-2xl font-semibold">Join {props.accountName}</h1>
+        <p className="mt-2 text-sm text-slate-600">
+          You were invited as {props.role} with <strong>{props.email}</strong>, and you are signed in with it.
+        </p>
+        <form action={onAccept} className="mt-6 flex flex-col gap-4" noValidate>
+          <FormMessage error={state.error} />
+          <Button type="submit" pending={pending}>
+            Accept invitation
+          </Button>
+        </form>
+      </>
+    );
 
   return (
     <>

@@ -12,6 +12,7 @@ import { messages } from "@/lib/mail/messages";
 import { sendMail } from "@/lib/mail/send";
 import { limits, rateLimitedError, releaseAll, reserveEach, type Attempt } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
+import { hasSecondFactorSql } from "@/lib/two-factor/second-factor";
 import { assertCanManage, assertMayGive, canGrant, withAccountLocked } from "./guard";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
@@ -228,25 +229,42 @@ export async function findInvitation(token: string) {
 
 const CHANGED = "Your account changed while you were joining. Please try again.";
 
+export const SIGN_IN_TO_ACCEPT =
+  "Your account uses two-factor authentication: sign in with it, then accept the invitation.";
+
 /**
- * An existing user joins only under the version their password was proved at: a password change or
- * reset since then (held off by this share lock until the acceptance commits) ends the acceptance too.
+ * An existing user joins only as the invitation's email, under the version they were proved at: a
+ * password change or reset since then (held off by this share lock until the acceptance commits) ends
+ * the acceptance too. Their password alone is enough only while they have no second factor: a
+ * membership gives its account a say over their factors (Reset 2FA), so someone who has the password
+ * and the mailbox but not the second factor must not get one; such a user accepts signed in.
  */
-async function stillProved(tx: Prisma.TransactionClient, user: ProvedUser): Promise<ProvedUser> {
-  const rows = await tx.$queryRaw<unknown[]>`
-    SELECT 1 FROM "User" WHERE "id" = ${user.id} AND "sessionVersion" = ${user.sessionVersion}::int FOR SHARE`;
-  if (rows.length !== 1) throw new AppError(ErrorCode.challengeExpired, CHANGED);
+async function stillProved(tx: Prisma.TransactionClient, who: ExistingUser, email: string): Promise<ProvedUser> {
+  const { user } = who;
+  const [row] = await tx.$queryRaw<{ invitee: boolean; current: boolean; protected: boolean }[]>`
+    SELECT u."email" = ${email} AS "invitee", u."sessionVersion" = ${user.sessionVersion}::int AS "current",
+      ${hasSecondFactorSql} AS "protected"
+    FROM "User" AS u WHERE u."id" = ${user.id} FOR SHARE OF u`;
+  if (!row?.current) throw new AppError(ErrorCode.challengeExpired, CHANGED);
+  if (!row.invitee) throw new AppError(ErrorCode.invalidLink, "This invitation is for another email address.");
+  if (row.protected && who.kind === "password") throw new AppError(ErrorCode.secondFactorRequired, SIGN_IN_TO_ACCEPT);
   return user;
 }
 
 /**
+ * An existing user, proved by their password alone (the invitation page), or by a live session of
+ * theirs (a whole sign-in, with its second factor).
+ */
+type ExistingUser = { kind: "password" | "session"; user: ProvedUser };
+
+/**
  * Accepts an invitation, once (conditional update), while its sender may still give its role. A new
- * user is created with the given name and password; an existing user must have proved their password
- * already, at the version given. Returns the user as their password was proved.
+ * user is created with the given name and password; an existing user must have proved who they are
+ * already, at the version given (see stillProved). Returns the user as they were proved.
  */
 export async function acceptInvitation(
   token: string,
-  who: { kind: "new"; name: string; password: string } | { kind: "existing"; user: ProvedUser },
+  who: { kind: "new"; name: string; password: string } | ExistingUser,
   meta: RequestMeta,
 ): Promise<ProvedUser> {
   const invitation = await findInvitation(token);
@@ -268,8 +286,8 @@ export async function acceptInvitation(
       const { count } = await tx.invitation.updateMany({ where: open, data: { acceptedAt: new Date() } });
       if (count !== 1) throw new AppError(ErrorCode.invalidLink);
       const joining =
-        who.kind === "existing"
-          ? await stillProved(tx, who.user)
+        who.kind !== "new"
+          ? await stillProved(tx, who, invitation.email)
           : await tx.user.create({
               data: { email: invitation.email, name: who.name, passwordHash: passwordHash! },
               select: { id: true, sessionVersion: true },

@@ -22,11 +22,12 @@ type CurrentSession = {
  * was. If another change raced this one, the record is not moved and this browser is signed out too.
  */
 export async function reissueSession(session: CurrentSession, newVersion: number): Promise<boolean> {
-  if (!(await carrySessionOver(session.id, session.version, newVersion))) {
+  const carried = await carrySessionOver(session.id, session.version, newVersion);
+  if (!carried) {
     (await cookies()).delete(sessionCookieName());
     return false;
   }
-  await setSessionCookie(session.user, session, newVersion);
+  await setSessionCookie(session.user, { ...session, generation: carried.generation }, newVersion);
   return true;
 }
 

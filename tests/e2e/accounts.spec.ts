@@ -1,6 +1,7 @@
-import { expect, test, withHydration } from "./fixtures";
+import { expect, hydrated, test, withHydration } from "./fixtures";
 import {
   asOwnClient,
+  enrol,
   enterPassword,
   errorAlert,
   invite,
@@ -188,4 +189,38 @@ test("a Users page invites into the account it shows, though another tab switche
   await second.goto("/settings/users"); // account A
   await expect(pending).toContainText(`${friend} as member · invited by Two Hats`);
   await readmeScreenshot(pending, "pending-invitations", { inReadme: false });
+});
+
+test("an existing user with 2FA joins only after their second factor: password, code, then Accept invitation", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  await signUp(page, "Inviting Owner");
+  const joiner = await newClientPage(browser, baseURL);
+  const email = await signUp(joiner, "Guarded Joiner");
+  const { app } = await enrol(joiner);
+  await signOut(joiner);
+  const link = await invite(page, email);
+
+  // The password on the invitation page is the first step of a sign-in, not the acceptance.
+  await joiner.goto(link);
+  await joiner.getByLabel("Password").fill(PASSWORD);
+  await joiner.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(joiner.getByRole("heading", { name: "Two-Factor Authentication" })).toBeVisible();
+  await page.goto("/settings/users");
+  await expect(page.getByRole("row").filter({ hasText: "Guarded Joiner" })).toHaveCount(0);
+
+  await joiner.getByLabel("Authentication code").fill(await app.nextCode());
+  await joiner.getByRole("button", { name: "Verify" }).click();
+  await expect(joiner).toHaveURL(new URL(link).pathname);
+  await expect(joiner.getByText("you are signed in with it")).toBeVisible();
+  await readmeScreenshot(joiner, "invitation-signed-in", { inReadme: false });
+  await hydrated(joiner);
+  await joiner.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(joiner).toHaveURL(/\/profile$/);
+  await expect(joiner.getByRole("combobox", { name: "Current account" })).toBeVisible(); // two accounts now
+  await page.reload();
+  await expect(page.getByRole("row").filter({ hasText: "Guarded Joiner" })).toHaveCount(1);
 });

@@ -135,6 +135,17 @@ export async function pageOutcome() {
   }
 }
 
+/** Whether a browser holding `cookie` is signed in (a page renders for it); the jar is left as it was. */
+export async function signedInWith(cookie: string | undefined) {
+  const saved = new Map(jar);
+  jar.clear();
+  if (cookie) jar.set(SESSION_COOKIE, cookie);
+  const outcome = await pageOutcome();
+  jar.clear();
+  for (const [name, value] of saved) jar.set(name, value);
+  return outcome === "ok";
+}
+
 /** A POST to one of sign-in's JSON routes as a page of this site sends it; a header given as null is left out. */
 export function siteRequest(path: string, body: BodyInit, headers: Record<string, string | null> = {}) {
   const origin = "http://localhost:3000";

@@ -37,7 +37,7 @@ export async function versionNow(userId: string): Promise<number> {
 
 /** An existing user accepting an invitation (lib/accounts/invitations.ts), their password proved just now. */
 export async function asExisting(user: { id: string }) {
-  return { kind: "existing" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
+  return { kind: "password" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
 }
 
 /** The codes tests send as wrong ones. */

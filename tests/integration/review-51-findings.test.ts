@@ -5,7 +5,7 @@ import { listSessions } from "@/lib/auth/session-list";
 import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { limits, reserveAttempt } from "@/lib/rate-limit";
-import { jar, pageOutcome, SESSION_COOKIE } from "./browser";
+import { jar, SESSION_COOKIE, signedInWith } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, openTestSession, PASSWORD } from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
@@ -16,17 +16,6 @@ const sessions = await import("@/app/(app)/profile/session-actions");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
-
-/** Whether a browser holding `cookie` is still signed in (a page renders for it). */
-async function signedIn(cookie: string | undefined) {
-  const saved = new Map(jar);
-  jar.clear();
-  if (cookie) jar.set(SESSION_COOKIE, cookie);
-  const outcome = await pageOutcome();
-  jar.clear();
-  for (const [name, value] of saved) jar.set(name, value);
-  return outcome === "ok";
-}
 
 describe('finding 1: renewing a session changes its handle, so the owner\'s "Sign out" of a listed session misses it', () => {
   // Review 50 made the password entered again end the session record and open a successor with a new
@@ -62,7 +51,7 @@ describe('finding 1: renewing a session changes its handle, so the owner\'s "Sig
     expect({
       signedOut: answer.ok,
       code: answer.ok ? undefined : answer.code,
-      thiefStillIn: await signedIn(thiefCookie),
+      thiefStillIn: await signedInWith(thiefCookie),
     }).toEqual({ signedOut: true, code: undefined, thiefStillIn: false });
   });
 });
@@ -86,7 +75,7 @@ describe('finding 2: "Sign out other sessions" leaves a stolen copy of the curre
     const ownerBrowser = jar.get(SESSION_COOKIE);
 
     // fails: { ownerStillIn: true, copyStillIn: true }
-    expect({ ownerStillIn: await signedIn(ownerBrowser), copyStillIn: await signedIn(copy) }).toEqual({
+    expect({ ownerStillIn: await signedInWith(ownerBrowser), copyStillIn: await signedInWith(copy) }).toEqual({
       ownerStillIn: true,
       copyStillIn: false,
     });
@@ -117,7 +106,7 @@ describe("finding 3: the password entered twice at once signs the browser out", 
     const codes = answers.map((a) => (a.ok ? "ok" : a.code));
     expect(codes).toContain("ok");
     expect(codes.filter((code) => code !== "ok" && code !== "not_signed_in")).toEqual([]);
-    expect({ browserSignedIn: await signedIn(jar.get(SESSION_COOKIE)), live }).toEqual({
+    expect({ browserSignedIn: await signedInWith(jar.get(SESSION_COOKIE)), live }).toEqual({
       browserSignedIn: true,
       live: 1,
     });

@@ -5,7 +5,7 @@ import { currentSession } from "@/lib/auth/session";
 import { renewSession } from "@/lib/auth/session-cookie";
 import { listSessions, revokeOtherSessions } from "@/lib/auth/session-list";
 import { RENEWAL_OVERLAP_S } from "@/lib/auth/session-record";
-import { jar, pageOutcome, SESSION_COOKIE, signOut } from "./browser";
+import { jar, SESSION_COOKIE, signOut, signedInWith } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, meta, PASSWORD } from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
@@ -16,17 +16,6 @@ const sessions = await import("@/app/(app)/profile/session-actions");
 
 const { prisma } = freshDatabasePerFile();
 beforeEach(() => jar.clear());
-
-/** Whether a browser holding `cookie` is still signed in (a page renders for it). */
-async function signedIn(cookie: string | undefined) {
-  const saved = new Map(jar);
-  jar.clear();
-  if (cookie) jar.set(SESSION_COOKIE, cookie);
-  const outcome = await pageOutcome();
-  jar.clear();
-  for (const [name, value] of saved) jar.set(name, value);
-  return outcome === "ok";
-}
 
 describe("finding 1: a request of this browser still in flight when the password is changed signs the browser out", () => {
   // The owner has two tabs open (or presses a second button without waiting): "Sign out other sessions"
@@ -55,7 +44,7 @@ describe("finding 1: a request of this browser still in flight when the password
       await profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "a brand new passphrase" }),
     ).toMatchObject({ ok: true });
     const afterChange = jar.get(SESSION_COOKIE);
-    expect(await signedIn(afterChange)).toBe(true);
+    expect(await signedInWith(afterChange)).toBe(true);
 
     // Tab 1's request carries on with what signOutOtherSessions does after its session check.
     await revokeOtherSessions(owner.user, inFlight, { ...meta, sessionId: inFlight.id });
@@ -64,8 +53,8 @@ describe("finding 1: a request of this browser still in flight when the password
     // fails: { changeCookieStillWorks: false, browserSignedIn: false } (the record moved to generation 1
     // under version v+1; the browser holds (v, 1), the change's cookie is (v+1, 0))
     expect({
-      changeCookieStillWorks: await signedIn(afterChange),
-      browserSignedIn: await signedIn(jar.get(SESSION_COOKIE)),
+      changeCookieStillWorks: await signedInWith(afterChange),
+      browserSignedIn: await signedInWith(jar.get(SESSION_COOKIE)),
     }).toEqual({ changeCookieStillWorks: true, browserSignedIn: true });
   });
 });
@@ -97,7 +86,7 @@ describe("finding 2: Sign out pressed while a renewal is in flight leaves this b
 
     // fails: { renewedCookieWorks: true, liveSessions: 1 }
     expect({
-      renewedCookieWorks: await signedIn(renewed),
+      renewedCookieWorks: await signedInWith(renewed),
       liveSessions: (await listSessions(owner.user.id, own.sid)).length,
     }).toEqual({ renewedCookieWorks: false, liveSessions: 0 });
   });
@@ -121,7 +110,7 @@ describe("what the overlap after a renewal keeps", () => {
     jar.set(SESSION_COOKIE, first);
     await signOut();
 
-    expect(await signedIn(current)).toBe(true);
+    expect(await signedInWith(current)).toBe(true);
     expect(await listSessions(owner.user.id, own.sid)).toHaveLength(1);
   });
 });

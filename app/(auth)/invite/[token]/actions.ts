@@ -1,10 +1,11 @@
 "use server";
 import { z } from "zod";
-import { action } from "@/lib/action";
+import { action, authedAction } from "@/lib/action";
 import { acceptInvitation, findInvitation } from "@/lib/accounts/invitations";
 import { beginSignIn, verifyCredentials } from "@/lib/auth/sign-in";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { AppError, ErrorCode } from "@/lib/errors";
+import { hasSecondFactor } from "@/lib/two-factor/second-factor";
 
 const token = z.string().min(20).max(100);
 
@@ -21,14 +22,28 @@ export const acceptAsNewUser = action(
   },
 );
 
+/**
+ * An existing user's password. Without a second factor it is their whole sign-in, and they join now;
+ * with one it is the first step only: the sign-in goes on, and they accept once signed in.
+ */
 export const acceptAsExistingUser = action(
   z.object({ token, password: z.string().min(1, "Enter your password.").max(256) }),
   async (input, meta) => {
     const invitation = await findInvitation(input.token);
     if (!invitation) throw new AppError(ErrorCode.invalidLink);
     const user = await verifyCredentials(invitation.email, input.password, meta);
-    await acceptInvitation(input.token, { kind: "existing", user }, meta);
+    const signInFirst = await hasSecondFactor(user.id);
+    if (!signInFirst) await acceptInvitation(input.token, { kind: "password", user }, meta);
     const { requirement } = await beginSignIn(user, meta);
-    return { requirement };
+    return { requirement, signInFirst };
   },
 );
+
+/** The invited user, signed in (with their second factor), accepts. */
+export const acceptSignedIn = authedAction(z.object({ token }), async (input, { user, session, meta }) => {
+  await acceptInvitation(
+    input.token,
+    { kind: "session", user: { id: user.id, sessionVersion: session.version } },
+    meta,
+  );
+});

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
-import { acceptAsExistingUser, acceptAsNewUser } from "./actions";
+import { currentSession } from "@/lib/auth/session";
+import { acceptAsExistingUser, acceptAsNewUser, acceptSignedIn } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
 export const metadata: Metadata = { referrer: "same-origin" };
@@ -23,11 +24,14 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       </div>
     );
   }
+  const session = await currentSession();
+  const signedInAsInvitee = !!session && !session.mustEnrol && session.user.id === invitation.existingUserId;
   return (
     <>
       <PageTitle>Join an account</PageTitle>
       <InviteFlow
         accept={invitation.existingUserId !== null ? acceptAsExistingUser : acceptAsNewUser}
+        acceptSignedIn={signedInAsInvitee ? acceptSignedIn : null}
         token={token}
         accountName={invitation.account.name}
         email={invitation.email}
