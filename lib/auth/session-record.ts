@@ -148,8 +148,8 @@ export async function findLiveSession(
 }
 
 /**
- * How long after a renewal or carry-over the cookie just before it may still sign the record out: a
- * Sign out sent before that answer arrived carries it, and must not leave the new cookie live.
+ * How long after a renewal the cookie one generation behind may still sign the record out: a Sign out
+ * sent before the renewal's answer arrived carries it, and must not leave the renewed cookie live.
  */
 export const RENEWAL_OVERLAP_S = 60;
 
@@ -157,20 +157,21 @@ export const RENEWAL_OVERLAP_S = 60;
  * Sign-out: the record ends, so a copy of the cookie kept anywhere is worth nothing. Only the record
  * as the token names it, under the token's version and generation: a copy from before a password or
  * 2FA change or a renewal (the record carried over, with a new cookie) is refused everywhere, and must
- * not sign the owner's browser out either; except the cookie just before a renewal or a carry-over
- * (one generation or one version behind), for RENEWAL_OVERLAP_S, which may be this browser's own Sign
- * out sent while that answer was on its way (a copy kept elsewhere could then end the session too, and
- * the owner signs in again).
+ * not sign the owner's browser out either; except the generation just before a renewal, for
+ * RENEWAL_OVERLAP_S, which may be this browser's own Sign out sent while the renewal was on its way (a
+ * copy kept elsewhere could then end the session too, and the owner signs in again). A copy from
+ * before a password or 2FA change never signs out (review 41): the owner who just changed the password
+ * is not signed out by the copy they changed it against; the price is that a Sign out sent before that
+ * change's answer arrived ends nothing.
  */
 export async function revokeSession(claims: { sid: string; uid: string; sv: number; sg: number }): Promise<void> {
   const prisma = await db();
   await prisma.$executeRaw`
     UPDATE "Session" SET "revokedAt" = now()
     WHERE "id" = ${claims.sid} AND "userId" = ${claims.uid} AND "revokedAt" IS NULL
-      AND (("userVersion" = ${claims.sv}::int AND "generation" = ${claims.sg}::int)
-        OR ("renewedAt" > now() - make_interval(secs => ${RENEWAL_OVERLAP_S}::int)
-          AND (("userVersion" = ${claims.sv}::int AND "generation" = ${claims.sg}::int + 1)
-            OR ("userVersion" = ${claims.sv}::int + 1 AND "generation" = ${claims.sg}::int))))`;
+      AND "userVersion" = ${claims.sv}::int
+      AND ("generation" = ${claims.sg}::int
+        OR ("generation" = ${claims.sg}::int + 1 AND "renewedAt" > now() - make_interval(secs => ${RENEWAL_OVERLAP_S}::int)))`;
 }
 
 /**
@@ -229,7 +230,7 @@ export async function carrySessionOver(
   if (toVersion !== fromVersion + 1) return null;
   const prisma = await db();
   const [carried] = await prisma.$queryRaw<{ generation: number }[]>`
-    UPDATE "Session" AS s SET "userVersion" = ${toVersion}::int, "renewedAt" = now()
+    UPDATE "Session" AS s SET "userVersion" = ${toVersion}::int
     FROM "User" AS u
     WHERE s."id" = ${id} AND s."userVersion" = ${fromVersion}::int AND s."revokedAt" IS NULL
       AND s."expiresAt" > now() AND u."id" = s."userId" AND u."sessionVersion" = ${toVersion}::int

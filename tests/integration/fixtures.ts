@@ -35,9 +35,12 @@ export async function versionNow(userId: string): Promise<number> {
     .sessionVersion;
 }
 
-/** An existing user accepting an invitation (lib/accounts/invitations.ts), their password proved just now. */
+/**
+ * An existing user accepting an invitation (lib/accounts/invitations.ts) signed in, at their session
+ * version now: the way that works with or without a second factor (the password alone only without).
+ */
 export async function asExisting(user: { id: string }) {
-  return { kind: "password" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
+  return { kind: "session" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
 }
 
 /** The codes tests send as wrong ones. */

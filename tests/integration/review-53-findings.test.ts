@@ -1,5 +1,7 @@
 // Findings of review 53 (2026-12-06). Each test fails on the code as reviewed; the expectations are what
-// the product should answer.
+// the product should answer. Its finding 2 (a Sign out sent before a password change's answer arrived
+// ends nothing) is not taken: a copy from before a password change never signs the owner out
+// (review-41-findings.test.ts), and the two cannot be told apart.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
 import { removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
@@ -10,13 +12,12 @@ import { listSessions } from "@/lib/auth/session-list";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
 import { totpCode } from "@/lib/two-factor/totp";
-import { jar, SESSION_COOKIE, signOut, signedInWith } from "./browser";
+import { jar, SESSION_COOKIE, signedInWith } from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { mailsTo, makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, setupNow, versionNow } from "./fixtures";
 import { signInAs } from "./review-attack-helpers";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
-const profile = await import("@/app/(app)/profile/actions");
 const sessions = await import("@/app/(app)/profile/session-actions");
 const joining = await import("@/app/(auth)/invite/[token]/actions");
 
@@ -58,37 +59,6 @@ describe("finding 1: a password change in flight while a renewal lands signs the
       changeCookieWorks: await signedInWith(afterChange),
       liveSessions: (await listSessions(owner.user.id, own.sid)).length,
     }).toEqual({ renewedCookieWorks: false, changeCookieWorks: true, liveSessions: 1 });
-  });
-});
-
-describe("finding 2: Sign out pressed while a password change's answer is on its way leaves the session live", () => {
-  // Review 52's finding 2 for a carry-over instead of a renewal. The owner changes the password (or
-  // turns 2FA on or off, removes the app, new recovery codes) and then at once presses Sign out, before
-  // the change's answer (the re-issued cookie, version v+1) arrived: the sign-out carries the cookie at
-  // version v. revokeSession (lib/auth/session-record.ts) requires "userVersion" = the token's sv; the
-  // overlap it added covers the generation one behind only, never the version one behind. Nothing is
-  // ended, the answer says signed out, and the change's cookie stays valid for the rest of the 12 hours
-  // (live on a shared computer if its answer is applied after the sign-out's; listed on Sessions).
-  it("after Sign out, the cookie of the password change that raced it is refused and no session is left", async () => {
-    const owner = await makeUserWithTwoFactor("Owner");
-    const own = await signInAs(owner.user);
-
-    expect(
-      await profile.changePasswordAction({ currentPassword: PASSWORD, newPassword: "a brand new passphrase" }),
-    ).toMatchObject({ ok: true });
-    const changed = jar.get(SESSION_COOKIE)!;
-    expect(changed).not.toBe(own.token);
-
-    // Sign out, sent before the change's answer arrived: with the cookie the browser had then.
-    jar.set(SESSION_COOKIE, own.token);
-    await signOut();
-    expect(jar.has(SESSION_COOKIE)).toBe(false); // the browser was told it is signed out
-
-    // fails: { changedCookieWorks: true, liveSessions: 1 }
-    expect({
-      changedCookieWorks: await signedInWith(changed),
-      liveSessions: (await listSessions(owner.user.id, own.sid)).length,
-    }).toEqual({ changedCookieWorks: false, liveSessions: 0 });
   });
 });
 
