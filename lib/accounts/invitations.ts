@@ -229,8 +229,7 @@ export async function findInvitation(token: string) {
 
 const CHANGED = "Your account changed while you were joining. Please try again.";
 
-export const SIGN_IN_TO_ACCEPT =
-  "Your account uses two-factor authentication: sign in with it, then accept the invitation.";
+const SIGN_IN_TO_ACCEPT = "Your account uses two-factor authentication: sign in with it, then accept the invitation.";
 
 /**
  * An existing user joins only as the invitation's email, under the version they were proved at: a

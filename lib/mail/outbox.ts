@@ -128,6 +128,26 @@ async function reportFailing(message: Claimed, reason: string, givingUp: boolean
   });
 }
 
+/**
+ * Sends one claimed message and records the outcome. A message that went out and could not be recorded
+ * (the database failed just then) was not the mail's failure: it is not retried as one, nor reported as
+ * failing; its claim runs out and it goes once more (at least once).
+ */
+async function deliverOne(message: Claimed, token: string, transport: Transport, report: DeliveryReport) {
+  try {
+    await transport.send(message);
+  } catch (error) {
+    await markFailed(message, token, error);
+    if (message.attempts >= MAX_ATTEMPTS) report.failed++;
+    else report.retrying++;
+    return;
+  }
+  report.sent++;
+  await markDelivered(message, token, transport).catch((error: unknown) =>
+    log.error("mail.sent_unrecorded", { messageId: message.id, subject: message.subject, error }),
+  );
+}
+
 export type DeliveryReport = { sent: number; retrying: number; failed: number };
 
 /**
@@ -141,19 +161,7 @@ export async function deliverOutbox(transport: Transport, budgetMs = 25_000): Pr
   while (Date.now() < until) {
     const token = randomUUID();
     const batch = await claimDue(token, BATCH);
-    await Promise.all(
-      batch.map(async (message) => {
-        try {
-          await transport.send(message);
-          await markDelivered(message, token, transport);
-          report.sent++;
-        } catch (error) {
-          await markFailed(message, token, error);
-          if (message.attempts >= MAX_ATTEMPTS) report.failed++;
-          else report.retrying++;
-        }
-      }),
-    );
+    await Promise.all(batch.map((message) => deliverOne(message, token, transport, report)));
     // A short batch took all that was due; mail queued since starts a run of its own (lib/mail/send.ts).
     if (batch.length < BATCH) break;
   }

@@ -64,10 +64,9 @@ export function deliverPendingMail(): Promise<unknown> {
     try {
       do {
         again = false;
-        await deliverOutbox(defaultTransport());
+        // A failed run keeps the request that queued meanwhile: its mail gets the next run now.
+        await deliverOutbox(defaultTransport()).catch((error: unknown) => log.error("mail.delivery_failed", { error }));
       } while (again);
-    } catch (error) {
-      await log.error("mail.delivery_failed", { error });
     } finally {
       running = undefined;
     }

@@ -4,6 +4,7 @@ import { SMTPServer } from "smtp-server";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
+import { db } from "@/lib/db";
 import { inviteMember } from "@/lib/accounts/invitations";
 import { AuditType } from "@/lib/audit";
 import { describeAuditEvent } from "@/lib/audit-words";
@@ -109,6 +110,28 @@ describe("the mail outbox", () => {
       }),
     ).rejects.toThrow("the change failed");
     expect(await prisma().emailMessage.count({ where: { to } })).toBe(0);
+  });
+
+  it("does not count a message that went out as failing when only its record failed", async () => {
+    const user = await makeUser("Reached");
+    await queueMail(mail(user.email, "Your sign-in link"));
+    const client = await db();
+    // The database fails once, just after the send: the statement that records it.
+    const record = vi
+      .spyOn(client.emailMessage, "updateMany")
+      .mockRejectedValueOnce(new Error("Connection terminated"));
+    try {
+      expect(await deliverOutbox(transport, 5_000)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    } finally {
+      record.mockRestore();
+    }
+    expect(arrivedAt(user.email)).toHaveLength(1);
+    const row = await prisma().emailMessage.findFirstOrThrow({ where: { to: user.email } });
+    expect(row).toMatchObject({ status: "queued", attempts: 1, error: null });
+    // Not before its claim runs out: a run now sends nothing (at least once, not at once again).
+    await makeDue();
+    await deliverOutbox(transport, 5_000);
+    expect(arrivedAt(user.email)).toHaveLength(1);
   });
 
   it("reports a message that keeps failing in the recipient's audit log, then gives up and forgets its body", async () => {

@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { action, authedAction } from "@/lib/action";
 import { acceptInvitation, findInvitation } from "@/lib/accounts/invitations";
-import { beginSignIn, verifyCredentials } from "@/lib/auth/sign-in";
+import { beginSignIn, verifyCredentials, type ProvedUser } from "@/lib/auth/sign-in";
 import { nameSchema, passwordSchema } from "@/lib/auth/users";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { hasSecondFactor } from "@/lib/two-factor/second-factor";
+import type { RequestMeta } from "@/lib/request-meta";
 
 const token = z.string().min(20).max(100);
 
@@ -32,12 +32,22 @@ export const acceptAsExistingUser = action(
     const invitation = await findInvitation(input.token);
     if (!invitation) throw new AppError(ErrorCode.invalidLink);
     const user = await verifyCredentials(invitation.email, input.password, meta);
-    const signInFirst = await hasSecondFactor(user.id);
-    if (!signInFirst) await acceptInvitation(input.token, { kind: "password", user }, meta);
+    const signInFirst = !(await joinOnPassword(input.token, user, meta));
     const { requirement } = await beginSignIn(user, meta);
     return { requirement, signInFirst };
   },
 );
+
+/** Joins on the password alone; false when lib refuses it because the user has a second factor. */
+async function joinOnPassword(token: string, user: ProvedUser, meta: RequestMeta): Promise<boolean> {
+  try {
+    await acceptInvitation(token, { kind: "password", user }, meta);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === ErrorCode.secondFactorRequired) return false;
+    throw error;
+  }
+}
 
 /** The invited user, signed in (with their second factor), accepts. */
 export const acceptSignedIn = authedAction(z.object({ token }), async (input, { user, session, meta }) => {
