@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 import { carrySessionOver, movedOnSince, renewSessionRecord, SESSION_LIFETIME_S } from "./session-record";
-import { encodeSessionToken, sessionClaims } from "./session-token";
+import { encodeSessionToken, sessionClaims, type SessionClaims } from "./session-token";
 
 export const sessionCookieName = () =>
   env().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token";
@@ -58,13 +58,15 @@ export async function renewSession(
   return movedOn;
 }
 
-async function setSessionCookie(
+const setSessionCookie = (
   user: CurrentSession["user"],
   record: { id: string; expiresAt: Date; generation: number },
   version: number,
-) {
+) => setSessionClaimsCookie(sessionClaims(user, record, version));
+
+/** This browser's session cookie for `token`, as next-auth's callback sets it (name, encoding, flags). */
+export async function setSessionClaimsCookie(token: SessionClaims) {
   const { authSecret, secureCookies } = env();
-  const token = sessionClaims(user, record, version);
   const value = await encodeSessionToken({ token, secret: authSecret, maxAge: SESSION_LIFETIME_S });
   const maxAge = Math.max(0, token.end - Math.floor(Date.now() / 1000));
   (await cookies()).set(sessionCookieName(), value, {

@@ -36,12 +36,12 @@ export type LiveSession = {
 };
 
 type SessionUser = { id: string; sessionVersion: number };
-type OpenedSession = { id: string; expiresAt: Date };
+export type OpenedSession = { id: string; expiresAt: Date };
 
 /**
  * Opens the record for a sign-in that just proved everything it had to; the JWT carries its id. One
- * statement, which also deletes the user's own finished records, so the table stays small without a job,
- * and keeps the address as one the user signs in from (SignInAddress).
+ * statement (openSessionSql), which also deletes the user's own finished records, so the table stays
+ * small without a job, and keeps the address as one the user signs in from (SignInAddress).
  * Times are the database's clock (findLiveSession compares them with the app's; a small skew is harmless).
  *
  * Only while the sign-in's challenge exists: "Sign out other sessions" deletes the user's
@@ -55,22 +55,34 @@ export async function openSession(
   challengeToken: string,
 ): Promise<OpenedSession | null> {
   const prisma = await db();
-  const address = addressOf(meta);
   const [session] = await prisma.$queryRaw<OpenedSession[]>`
-    WITH purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
-    held AS (
+    WITH held AS (
       SELECT 1 FROM "LoginChallenge"
       WHERE "tokenHash" = ${sha256(challengeToken)} AND "userId" = ${user.id} AND "usedAt" IS NOT NULL
       FOR SHARE
     ),
-    familiar AS (${familiarAddressSql(user, address, Prisma.sql`held`)})
-    INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
-    SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
-      now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,
-      ${meta.userAgent?.slice(0, 500) ?? null}::text
-    FROM held
-    RETURNING "id", "expiresAt"`;
+    ${openSessionSql(user, meta, Prisma.sql`held`)}
+    SELECT "id", "expiresAt" FROM opened`;
   return session ?? null;
+}
+
+/**
+ * openSession's work as CTEs of a larger statement: `opened` is the new record ("id", "expiresAt"),
+ * one for the row of `from`, which must hold the sign-in's challenge (locked, or updated by the same
+ * statement) so that "Sign out other sessions" is ordered with it; no row, no record.
+ */
+export function openSessionSql(user: SessionUser, meta: RequestMeta, from: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    purged AS (DELETE FROM "Session" WHERE "userId" = ${user.id} AND "expiresAt" < now()),
+    familiar AS (${familiarAddressSql(user, addressOf(meta), from)}),
+    opened AS (
+      INSERT INTO "Session" ("id", "userId", "userVersion", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent")
+      SELECT ${randomToken()}, ${user.id}, ${user.sessionVersion}::int, now(), now(),
+        now() + make_interval(secs => ${SESSION_LIFETIME_S}::int), ${meta.ip?.slice(0, 100) ?? null}::text,
+        ${meta.userAgent?.slice(0, 500) ?? null}::text
+      FROM ${from}
+      RETURNING "id", "expiresAt"
+    )`;
 }
 
 const addressOf = (meta: RequestMeta) => (meta.ip ? rateLimitAddress(meta.ip).slice(0, 100) : null);
@@ -100,6 +112,14 @@ export async function keepAddressFamiliar(user: SessionUser, meta: RequestMeta):
   await prisma.$executeRaw(familiarAddressSql(user, addressOf(meta), Prisma.sql`(SELECT 1) AS one`));
 }
 
+/**
+ * A record that may still be used, on "Session" s and its "User" u: not revoked, inside its absolute
+ * lifetime (at the database's clock, or the app's `now` where the caller keeps one), under the user's
+ * current version.
+ */
+const liveRecordSql = (now: Date | Prisma.Sql = Prisma.sql`now()`) => Prisma.sql`
+  s."revokedAt" IS NULL AND s."expiresAt" > ${now} AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"`;
+
 type Row = PolicyFactsRow & {
   id: string;
   userVersion: number;
@@ -125,9 +145,8 @@ export async function findLiveSession(
     SELECT s."id", s."userVersion", s."generation", s."expiresAt", s."lastSeenAt",
            u."id" AS "userId", u."email", u."name", ${policyFactsSql}
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid} AND s."revokedAt" IS NULL
-      AND s."expiresAt" > ${now} AND s."userVersion" = ${claims.sv} AND u."sessionVersion" = s."userVersion"
-      AND s."generation" = ${claims.sg}::int`;
+    WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid} AND s."userVersion" = ${claims.sv}
+      AND s."generation" = ${claims.sg}::int AND ${liveRecordSql(now)}`;
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS) {
@@ -192,8 +211,7 @@ export async function renewSessionRecord(
       "reauthenticatedAt" = CASE WHEN ${passwordEntered}::boolean THEN now() ELSE s."reauthenticatedAt" END
     FROM "User" AS u
     WHERE s."id" = ${session.id} AND s."userId" = ${session.userId} AND s."generation" = ${session.generation}::int
-      AND s."userVersion" = ${session.version}::int
-      AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."id" = s."userId" AND u."sessionVersion" = s."userVersion"
+      AND s."userVersion" = ${session.version}::int AND ${liveRecordSql()}
     RETURNING s."id", s."expiresAt", s."generation"`;
   return renewed ? { ...renewed, generation: Number(renewed.generation) } : null;
 }
@@ -207,9 +225,8 @@ export async function renewSessionRecord(
 export async function movedOnSince(session: { id: string; version: number; generation: number }): Promise<boolean> {
   const prisma = await db();
   const rows = await prisma.$queryRaw<unknown[]>`
-    SELECT 1 FROM "Session" AS s JOIN "User" AS u ON u."id" = s."userId"
-    WHERE s."id" = ${session.id} AND s."revokedAt" IS NULL AND s."expiresAt" > now()
-      AND u."sessionVersion" = s."userVersion"
+    SELECT 1 FROM "Session" AS s, "User" AS u
+    WHERE s."id" = ${session.id} AND ${liveRecordSql()}
       AND (s."userVersion" > ${session.version}::int
         OR (s."userVersion" = ${session.version}::int AND s."generation" > ${session.generation}::int))`;
   return rows.length > 0;

@@ -59,7 +59,7 @@ export const recoveryStep = (s: Servers) =>
     return { method: "recovery", code };
   });
 
-/** Password (argon2id), TOTP code, CSRF token, challenge callback: until the session cookie is set. */
+/** Password (argon2id) beside the CSRF token, then the TOTP code, whose answer sets the session cookie. */
 export const wholeSignIn = (s: Servers): Target =>
   signInTarget("Twofold whole sign-in (password, code, session cookie)", s.users, s, {
     prepare: () => resetReplay(s.users),

@@ -51,8 +51,8 @@ async function code(user: LoadUser, secret: string) {
 }
 
 /**
- * The sign-in itself, as the /login page runs it: password, second factor (or forced enrolment), then
- * the challenge exchanged for next-auth's session cookie. `codeFor` acts as the user's authenticator.
+ * The sign-in itself, as the /login page runs it: password, then a second factor, whose answer carries
+ * the session cookie, or (forced enrolment, no 2FA) the challenge exchanged for next-auth's. `codeFor` acts as the user's authenticator.
  */
 export async function signIn(
   browser: Browser,
@@ -71,7 +71,16 @@ export async function signIn(
     password: PASSWORD,
   });
   if (requirement === "verify" && user.secret) {
-    await browser.json("TOTP step", SECOND_FACTOR_PATH, { method: "totp", code: await codeFor(user, user.secret) });
+    // A right code ends the sign-in: the session cookie comes with the answer (app/api/login/second-factor).
+    const { signedIn } = await browser.json<{ signedIn: boolean }>("TOTP step", SECOND_FACTOR_PATH, {
+      method: "totp",
+      code: await codeFor(user, user.secret),
+    });
+    if (!signedIn || !browser.cookie("next-auth.session-token")) {
+      throw new HttpError("TOTP step", `no session for ${user.email}`);
+    }
+    outcome.signedIn = true;
+    return;
   } else if (requirement === "enrol" && !user.secret) {
     const { secret } = await browser.action<{ secret: string }>(
       "enrolment: secret",

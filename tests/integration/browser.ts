@@ -178,7 +178,7 @@ export const submitPassword = (input: { email: string; password: string }) =>
 
 /** The second step of /login (app/api/login/second-factor). */
 export const submitSecondFactor = (input: Record<string, unknown>) =>
-  postStep<{ recoveryCodesLeft: number | null }>(
+  postStep<{ recoveryCodesLeft: number | null; signedIn: boolean }>(
     "/api/login/second-factor",
     import("@/app/api/login/second-factor/route"),
     input,

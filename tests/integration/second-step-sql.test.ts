@@ -1,9 +1,10 @@
 // The second step's statements one by one (lib/auth/sign-in/step-claim, step-accept): what each
 // changes when it should, and that it changes nothing when it should not.
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "@/lib/auth/sign-in";
+import { findLiveSession, SESSION_LIFETIME_S } from "@/lib/auth/session-record";
+import { checkPassword, grantSession } from "@/lib/auth/sign-in";
 import { acceptRecoveryStep, acceptTotpStep } from "@/lib/auth/sign-in/step-accept";
-import { claimSecondStepAttempt } from "@/lib/auth/sign-in/step-claim";
+import { claimSecondStepAttempt, type StepClaim } from "@/lib/auth/sign-in/step-claim";
 import { AuditType } from "@/lib/audit";
 import { secondFactorKey } from "@/lib/two-factor/attempts";
 import { env } from "@/lib/env";
@@ -83,7 +84,7 @@ describe("acceptTotpStep", () => {
   it("advances to a newer step, gives the attempt back and satisfies the challenge, all at once", async () => {
     const { user, token } = await openSignIn();
     const claim = (await claimSecondStepAttempt(token))!;
-    expect(await acceptTotpStep(claim, claim.totpLastStep! + 1)).toBe(true);
+    expect(await acceptTotpStep(claim, claim.totpLastStep! + 1)).toEqual({ session: null });
     expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).totpLastStep).toBe(
       claim.totpLastStep! + 1,
     );
@@ -95,14 +96,14 @@ describe("acceptTotpStep", () => {
     const { user, token } = await openSignIn();
     const claim = (await claimSecondStepAttempt(token))!;
     for (const step of [claim.totpLastStep!, claim.totpLastStep! - 1]) {
-      expect(await acceptTotpStep(claim, step)).toBe(false);
+      expect(await acceptTotpStep(claim, step)).toBeNull();
     }
     expect((await challengeOf(user.id)).satisfiedAt).toBeNull();
     expect(await reservations(user.id)).toBe(1);
     // An authenticator replaced since the claim (2FA turned off and on again, so set up at another
     // time) is not advanced either.
     const replaced = { ...claim, totpEnabledAt: new Date(claim.totpEnabledAt!.getTime() - 1) };
-    expect(await acceptTotpStep(replaced, claim.totpLastStep! + 5)).toBe(false);
+    expect(await acceptTotpStep(replaced, claim.totpLastStep! + 5)).toBeNull();
   });
 });
 
@@ -111,7 +112,7 @@ describe("acceptRecoveryStep", () => {
     const { user, token, recoveryCodes } = await openSignIn();
     const claim = (await claimSecondStepAttempt(token))!;
     const accepted = await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[3]!)!, meta);
-    expect(accepted).toEqual({ remaining: 9 });
+    expect(accepted).toEqual({ remaining: 9, session: null });
     expect(await prisma().recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
     expect((await challengeOf(user.id)).satisfiedAt).not.toBeNull();
     expect(await reservations(user.id)).toBe(0);
@@ -148,9 +149,84 @@ describe("acceptRecoveryStep", () => {
       data: { usedAt: new Date() },
     });
     const claim = (await claimSecondStepAttempt(token))!;
-    expect(await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[1]!)!, meta)).toEqual({ remaining: 1 });
+    expect(await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[1]!)!, meta)).toEqual({
+      remaining: 1,
+      session: null,
+    });
     const [mail] = (await mailsTo(user.email)).filter((m) => m.subject === "A recovery code was used to sign in");
     expect(mail!.text).toContain("1 unused code remain.");
     expect(mail!.text).toContain("Generate a new set at http://localhost:3000/profile");
+  });
+});
+
+describe("the accept statement that ends the sign-in (signIn)", () => {
+  const liveSession = (claim: StepClaim, id: string) =>
+    findLiveSession({ sid: id, uid: claim.user.id, sv: claim.user.sessionVersion, sg: 0 }).then(
+      (live) => live?.user.id ?? null,
+    );
+
+  it("opens the session, spends the challenge and audits the sign-in in each account, once", async () => {
+    const { user, token } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    const accepted = await acceptTotpStep(claim, claim.totpLastStep! + 1, meta);
+    const session = accepted!.session!;
+    expect(await liveSession(claim, session.id)).toBe(user.id);
+    const record = await prisma().session.findUniqueOrThrow({ where: { id: session.id } });
+    const { sessionVersion } = claim.user;
+    expect(record).toMatchObject({
+      userId: user.id,
+      userVersion: sessionVersion,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    expect(record.expiresAt.getTime() - record.createdAt.getTime()).toBe(SESSION_LIFETIME_S * 1000);
+    const challenge = await challengeOf(user.id);
+    expect(challenge.satisfiedAt).not.toBeNull();
+    expect(challenge.usedAt).not.toBeNull();
+    const memberships = await prisma().membership.findMany({ where: { userId: user.id } });
+    const signIns = await prisma().auditEvent.findMany({ where: { subjectId: user.id, type: AuditType.signIn } });
+    expect(signIns.map((e) => e.accountId).sort()).toEqual(memberships.map((m) => m.accountId).sort());
+    expect(session.accountIds.sort()).toEqual(memberships.map((m) => m.accountId).sort());
+    // The address is one the user signs in from now, as after any sign-in.
+    expect(await prisma().signInAddress.count({ where: { userId: user.id } })).toBe(1);
+    // Spent: next-auth's exchange of the same challenge gives nothing.
+    expect(await grantSession(token, meta)).toBeNull();
+    expect(await prisma().session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("opens nothing and spends nothing when the code lost (a replay)", async () => {
+    const { user, token } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    expect(await acceptTotpStep(claim, claim.totpLastStep!, meta)).toBeNull();
+    expect(await prisma().session.count({ where: { userId: user.id } })).toBe(0);
+    expect((await challengeOf(user.id)).usedAt).toBeNull();
+    expect(await auditTypes(user.id)).not.toContain(AuditType.signIn);
+  });
+
+  it("opens nothing once the challenge is gone (Sign out other sessions deleted it), though the code is spent", async () => {
+    const { user, token } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    await prisma().loginChallenge.deleteMany({ where: { userId: user.id } });
+    expect(await acceptTotpStep(claim, claim.totpLastStep! + 1, meta)).toEqual({ session: null });
+    expect(await prisma().session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await auditTypes(user.id)).not.toContain(AuditType.signIn);
+  });
+
+  it("a recovery code: the code's event and email, then the sign-in, in that order", async () => {
+    const { user, token, recoveryCodes } = await openSignIn();
+    const claim = (await claimSecondStepAttempt(token))!;
+    const accepted = await acceptRecoveryStep(claim, normalizeRecoveryCode(recoveryCodes[2]!)!, meta, meta);
+    expect(accepted?.remaining).toBe(9);
+    expect(await liveSession(claim, accepted!.session!.id)).toBe(user.id);
+    const events = await prisma().auditEvent.findMany({
+      where: { subjectId: user.id, type: { in: [AuditType.recoveryCodeUsed, AuditType.signIn] } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    const memberships = await prisma().membership.count({ where: { userId: user.id } });
+    expect(events.map((e) => e.type)).toEqual([
+      ...Array(memberships).fill(AuditType.recoveryCodeUsed),
+      ...Array(memberships).fill(AuditType.signIn),
+    ]);
+    expect((await mailsTo(user.email)).map((m) => m.subject)).toContain("A recovery code was used to sign in");
   });
 });

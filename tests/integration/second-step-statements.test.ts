@@ -2,7 +2,7 @@
 // (attempt limits, replay compare-and-set, challenge satisfied, audit event and email for a recovery
 // code). Counted as the driver sends them (./statement-log), on PGlite and on PostgreSQL.
 import { describe, expect, it } from "vitest";
-import { checkPassword, grantSession, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
+import { checkPassword, grantSession, signInWithSecondFactor, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { AuditType } from "@/lib/audit";
 import { secondFactorKey } from "@/lib/two-factor/attempts";
 import { freshDatabasePerFile } from "./database";
@@ -37,6 +37,20 @@ describe("the accepted second step", () => {
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(3);
     expect(await auditTypes(user.id)).toContain(AuditType.recoveryCodeUsed);
     expect((await mailsTo(user.email)).map((m) => m.subject)).toContain("A recovery code was used to sign in");
+  });
+});
+
+describe("the second step at /login, which ends the sign-in", () => {
+  it.each(["totp", "recovery"] as const)("opens the session within the same statements (%s)", async (method) => {
+    const { user, nextCode, recoveryCodes } = await makeUserWithTwoFactor();
+    const { token } = await checkPassword(user.email, PASSWORD, meta);
+    const code = method === "totp" ? await nextCode() : recoveryCodes[0]!;
+    const { value, statements } = await statementsOf(() => signInWithSecondFactor(token, { method, code }, meta));
+    expect(value.result.ok).toBe(true);
+    expect(value.claims).toMatchObject({ uid: user.id, sg: 0 });
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(3);
+    expect(await prisma().session.count({ where: { id: value.claims!.sid, userId: user.id } })).toBe(1);
+    expect(await auditTypes(user.id)).toContain(AuditType.signIn);
   });
 });
 

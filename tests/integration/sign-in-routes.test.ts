@@ -3,7 +3,16 @@
 // send is refused before the password or the challenge is touched, and every answer carries the headers.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ErrorCode } from "@/lib/errors";
-import { jar, siteRequest, submitPassword, submitSecondFactor } from "./browser";
+import {
+  finishSignIn,
+  jar,
+  SESSION_COOKIE,
+  sessionEndpoint,
+  signedInWith,
+  siteRequest,
+  submitPassword,
+  submitSecondFactor,
+} from "./browser";
 import { freshDatabasePerFile } from "./database";
 import { makeUserWithTwoFactor, PASSWORD } from "./fixtures";
 
@@ -119,6 +128,27 @@ describe("sign-in's JSON routes", () => {
       expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     }
+  });
+
+  it("a right code's answer carries the session cookie, and its challenge is not exchanged again", async () => {
+    const { grace } = await openSignIn();
+    const answer = await submitSecondFactor({ method: "totp", code: await grace.nextCode() });
+    expect(answer).toEqual({ ok: true, data: { recoveryCodesLeft: null, signedIn: true } });
+    const cookie = jar.get(SESSION_COOKIE);
+    expect(await signedInWith(cookie)).toBe(true);
+    expect(await sessionEndpoint()).toMatchObject({ uid: grace.user.id });
+    // next-auth's exchange of the same challenge (the page would not ask): no second session.
+    jar.delete(SESSION_COOKIE);
+    expect(await finishSignIn()).toBe(false);
+    expect(await prisma().session.count({ where: { userId: grace.user.id } })).toBe(1);
+  });
+
+  it("a wrong code's answer carries no session", async () => {
+    const { grace } = await openSignIn();
+    const answer = await submitSecondFactor({ method: "totp", code: "000000" });
+    expect(answer).toMatchObject({ ok: false, code: ErrorCode.invalidCode });
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+    expect(await prisma().session.count({ where: { userId: grace.user.id } })).toBe(0);
   });
 
   it("the password route: another site's request with the right password opens no sign-in", async () => {

@@ -48,9 +48,9 @@ export function SecondFactorStep({
         ? { ok: false, error: proof.message }
         : await submitSecondFactor({ ...proof, remember: rememberTicked(formData) });
     if (result.ok) {
-      const left = "data" in result ? result.data?.recoveryCodesLeft : null;
+      const { recoveryCodesLeft: left = null, signedIn = false } = ("data" in result && result.data) || {};
       const destination = left == null ? callbackUrl : `/profile?recoveryCodesLeft=${left}`;
-      if (await finishSignIn(destination)) return;
+      if (await finishSignIn(destination, signedIn)) return;
       setError("Sign-in could not be completed. Please sign in again.");
       setExpired(true);
     } else {

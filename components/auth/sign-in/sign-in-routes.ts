@@ -30,6 +30,9 @@ async function post<T>(path: string, input: unknown): Promise<ActionState<T>> {
 export const submitPassword = (input: { email: string; password: string }) =>
   post<NextStep & { graceUntil: string | null }>(PASSWORD_PATH, input);
 
-/** Step 2, against the challenge; `remember`: "Don't ask again on this device" was ticked. */
+/**
+ * Step 2, against the challenge; `remember`: "Don't ask again on this device" was ticked. `signedIn`:
+ * the answer set the session cookie (otherwise the challenge is exchanged through next-auth).
+ */
 export const submitSecondFactor = (input: Proof & { remember?: boolean }) =>
-  post<{ recoveryCodesLeft: number | null }>(SECOND_FACTOR_PATH, input);
+  post<{ recoveryCodesLeft: number | null; signedIn: boolean }>(SECOND_FACTOR_PATH, input);

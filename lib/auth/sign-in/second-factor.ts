@@ -9,7 +9,9 @@ import { openTotpSecret } from "@/lib/two-factor/secret-store";
 import { matchTotpStep } from "@/lib/two-factor/totp";
 import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CHALLENGE_MAX_ATTEMPTS, findChallenge, reserveChallengeAttempt, satisfyChallenge } from "./challenge";
-import { acceptRecoveryStep, acceptTotpStep } from "./step-accept";
+import { sessionClaims } from "../session-token";
+import { grantSession } from "./grant";
+import { acceptRecoveryStep, acceptTotpStep, type Opened } from "./step-accept";
 import { claimSecondStepAttempt, type StepClaim } from "./step-claim";
 
 /**
@@ -19,7 +21,22 @@ import { claimSecondStepAttempt, type StepClaim } from "./step-claim";
  * spent with everything that follows from it (./step-accept). A security key keeps the general path.
  */
 export async function verifyChallengeSecondFactor(token: string | undefined, proof: Proof, meta: RequestMeta) {
-  if (proof.method === "webauthn") return verifyChallengeKey(token, proof, meta);
+  const { user, result } = await secondStep(token, proof, meta, false);
+  return { user, result };
+}
+
+/**
+ * The second step as /login takes it: a right factor also ends the sign-in, with the session's claims
+ * for this answer's cookie. A code does it in the statement that accepts it (./step-accept); a security
+ * key by the grant right after. `claims` is null when no session could be opened (the challenge was
+ * deleted by "Sign out other sessions" meanwhile, say): the factor was right, the sign-in starts again.
+ */
+export async function signInWithSecondFactor(token: string | undefined, proof: Proof, meta: RequestMeta) {
+  return secondStep(token, proof, meta, true);
+}
+
+async function secondStep(token: string | undefined, proof: Proof, meta: RequestMeta, signIn: boolean) {
+  if (proof.method === "webauthn") return verifyChallengeKey(token, proof, meta, signIn);
   if (factorFor<FactorKind>(proof.method).malformed(proof)) {
     // Malformed input spends no attempt; a dead challenge still says so first.
     await openVerifyChallenge(token);
@@ -27,43 +44,51 @@ export async function verifyChallengeSecondFactor(token: string | undefined, pro
   }
   const claim = await claimSecondStepAttempt(token);
   if (!claim) throw new AppError(ErrorCode.challengeExpired);
+  const ending = signIn ? meta : undefined;
+  let session: Opened | null = null;
   return answered(claim.attempts, claim.user.id, meta, async () => {
     if (!claim.attempt.allowed) throw lockedError(claim.attempt.resetAt);
     const result = await checkCode(claim, proof);
     if (!result.ok) return refuseProof(claim.user.id, proof.method, result.reason, [claim.attempt], meta);
-    return { user: claim.user, result };
+    const claims = session && sessionClaims(claim.user, session, claim.user.sessionVersion);
+    return { user: claim.user, result, claims };
   });
 
   async function checkCode(claim: StepClaim, proof: CodeProof): Promise<ProofResult> {
     if (proof.method === "recovery") {
       const normalized = normalizeRecoveryCode(proof.code);
-      const accepted = normalized && (await acceptRecoveryStep(claim, normalized, meta));
-      return accepted
-        ? { ok: true, method: "recovery", remaining: accepted.remaining }
-        : { ok: false, reason: "invalid" };
+      const accepted = normalized && (await acceptRecoveryStep(claim, normalized, meta, ending));
+      if (!accepted) return { ok: false, reason: "invalid" };
+      session = accepted.session;
+      return { ok: true, method: "recovery", remaining: accepted.remaining };
     }
     const secret = claim.totpSecret && openTotpSecret(claim.user.id, claim.totpSecret);
     const step = secret ? await matchTotpStep(secret, proof.code) : null;
     if (step === null) return { ok: false, reason: "invalid" };
     // Not newer than the last accepted step: a replay, which the compare-and-set would refuse as well.
     if (claim.totpLastStep !== null && step <= claim.totpLastStep) return { ok: false, reason: "replay" };
-    return (await acceptTotpStep(claim, step)) ? { ok: true, method: "totp" } : { ok: false, reason: "replay" };
+    const accepted = await acceptTotpStep(claim, step, ending);
+    if (!accepted) return { ok: false, reason: "replay" };
+    session = accepted.session;
+    return { ok: true, method: "totp" };
   }
 }
 
 type CodeProof = Exclude<Proof, { method: "webauthn" }>;
 
 /** A security key: the ceremony is bound to the challenge, so its id is needed before the check. */
-async function verifyChallengeKey(token: string | undefined, proof: Proof, meta: RequestMeta) {
+async function verifyChallengeKey(token: string | undefined, proof: Proof, meta: RequestMeta, signIn: boolean) {
   const challenge = await openVerifyChallenge(token);
   assertWellFormed(proof);
   const reserved = await reserveChallengeAttempt(challenge.id);
   if (!reserved.ok) throw new AppError(ErrorCode.challengeExpired);
-  return answered(reserved.attempts, challenge.userId, meta, async () => {
+  const result = await answered(reserved.attempts, challenge.userId, meta, async () => {
     const result = await verifySecondFactor(challenge.userId, proof, meta, { challengeId: challenge.id });
     await satisfyChallenge(challenge.id);
-    return { user: challenge.user, result };
+    return result;
   });
+  const claims = signIn ? ((await grantSession(token, meta))?.claims ?? null) : null;
+  return { user: challenge.user, result, claims };
 }
 
 /** The answer to a refused attempt: the one that spends the challenge's last ends the sign-in. */

@@ -7,6 +7,7 @@ import { messages } from "@/lib/mail/messages";
 import { deliverAfterResponse } from "@/lib/mail/send";
 import { releaseAttemptSql } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
+import { openSessionSql, type OpenedSession } from "../session-record";
 import { recoveryCodeCandidates } from "@/lib/two-factor/recovery-code-hash";
 import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
 import type { StepClaim } from "./step-claim";
@@ -15,28 +16,70 @@ import type { StepClaim } from "./step-claim";
 // compare-and-set, or the recovery code's conditional update) and, only if that won, the user's
 // attempt is given back and the challenge satisfied, in the same statement. A code that lost the race
 // changes nothing else and is a replay (TOTP) or an unknown code (recovery).
+// With `signIn` (the request's meta) the sign-in ends there too: the challenge is spent as well as
+// satisfied, the session record opened and the sign-in audited, all only if the code won, so the
+// browser needs no second request (next-auth's exchange) and the whole step stays two statements.
 
-const satisfied = (claim: StepClaim, won: Prisma.Sql) => Prisma.sql`
-  UPDATE "LoginChallenge" SET "satisfiedAt" = now()
-  WHERE "id" = ${claim.challengeId} AND "satisfiedAt" IS NULL AND ${won}`;
+/** A session this statement opened, with the accounts its sign-in was audited in. */
+export type Opened = OpenedSession & { accountIds: string[] };
+
+const satisfied = (claim: StepClaim, won: Prisma.Sql, signIn: RequestMeta | undefined) => Prisma.sql`
+  UPDATE "LoginChallenge" SET "satisfiedAt" = now()${signIn ? Prisma.sql`, "usedAt" = now()` : Prisma.empty}
+  WHERE "id" = ${claim.challengeId} AND "satisfiedAt" IS NULL AND "usedAt" IS NULL AND ${won}
+  RETURNING "id"`;
+
+const signInEvent = (claim: StepClaim, meta: RequestMeta) =>
+  ({ type: AuditType.signIn, subjectId: claim.user.id, actorId: claim.user.id, meta }) as const;
+
+/** The session's CTEs after `satisfied` (the challenge row this statement updated orders them). */
+const grantSql = (claim: StepClaim, signIn: RequestMeta | undefined) =>
+  signIn
+    ? Prisma.sql`, ${openSessionSql(claim.user, signIn, Prisma.sql`satisfied`)},
+      signed_in AS (${auditInsertSql(signInEvent(claim, signIn), Prisma.sql`EXISTS (SELECT 1 FROM opened)`)})`
+    : Prisma.empty;
+
+const openedColumns = (signIn: RequestMeta | undefined) =>
+  signIn
+    ? Prisma.sql`, (SELECT "id" FROM opened) AS "sessionId", (SELECT "expiresAt" FROM opened) AS "sessionExpiresAt",
+      (SELECT array_agg("accountId") FROM signed_in) AS "signInAccountIds"`
+    : Prisma.empty;
+
+type OpenedRow = {
+  sessionId?: string | null;
+  sessionExpiresAt?: Date | null;
+  signInAccountIds?: (string | null)[] | null;
+};
+
+/** The session the statement opened, if any, and the sign-in's log line (its audit rows are written). */
+async function openedBy(row: OpenedRow | undefined, claim: StepClaim, signIn: RequestMeta | undefined) {
+  if (!signIn || !row?.sessionId || !row.sessionExpiresAt) return null;
+  const accountIds = (row.signInAccountIds ?? []).filter((id) => id !== null);
+  await logAudit(signInEvent(claim, signIn), accountIds);
+  return { id: row.sessionId, expiresAt: row.sessionExpiresAt, accountIds };
+}
 
 /**
  * Advances the user's last accepted TOTP step to `step` if it is newer and the authenticator is the one
  * the code was checked against (set up at the same time; re-sealed by a key rotation meanwhile is fine).
  */
-export async function acceptTotpStep(claim: StepClaim, step: number): Promise<boolean> {
+export async function acceptTotpStep(
+  claim: StepClaim,
+  step: number,
+  signIn?: RequestMeta,
+): Promise<{ session: Opened | null } | null> {
   const prisma = await db();
   const won = Prisma.sql`EXISTS (SELECT 1 FROM advanced)`;
-  const rows = await prisma.$queryRaw<{ accepted: boolean }[]>`
+  const rows = await prisma.$queryRaw<({ accepted: boolean } & OpenedRow)[]>`
     WITH advanced AS (
       UPDATE "User" SET "totpLastStep" = ${step}::int, "updatedAt" = now()
       WHERE "id" = ${claim.user.id} AND "totpEnabledAt" = ${claim.totpEnabledAt}::timestamptz
         AND ("totpLastStep" IS NULL OR "totpLastStep" < ${step}::int)
       RETURNING "id"
     ), released AS (${releaseAttemptSql(claim.attempt, won)}),
-    satisfied AS (${satisfied(claim, won)})
-    SELECT ${won} AS "accepted"`;
-  return rows[0]?.accepted === true;
+    satisfied AS (${satisfied(claim, won, signIn)})${grantSql(claim, signIn)}
+    SELECT ${won} AS "accepted"${openedColumns(signIn)}`;
+  if (rows[0]?.accepted !== true) return null;
+  return { session: await openedBy(rows[0], claim, signIn) };
 }
 
 /**
@@ -52,7 +95,8 @@ export async function acceptRecoveryStep(
   claim: StepClaim,
   normalized: string,
   meta?: RequestMeta,
-): Promise<{ remaining: number } | null> {
+  signIn?: RequestMeta,
+): Promise<{ remaining: number; session: Opened | null } | null> {
   const prisma = await db();
   const userId = claim.user.id;
   const won = Prisma.sql`(SELECT count(*) FROM used) = 1`;
@@ -63,7 +107,9 @@ export async function acceptRecoveryStep(
   const { subject } = messages.recoveryCodeUsed(claim.user.email, 0, meta?.origin);
   const event = { type: AuditType.recoveryCodeUsed, subjectId: userId, meta };
   const candidates = recoveryCodeCandidates(env().totpKeys, userId, normalized);
-  const rows = await prisma.$queryRaw<{ remaining: number | null; accountIds: (string | null)[] | null }[]>`
+  const rows = await prisma.$queryRaw<
+    ({ remaining: number | null; accountIds: (string | null)[] | null } & OpenedRow)[]
+  >`
     WITH unused AS (
       SELECT "id", "codeHash" IN (${Prisma.join(candidates)}) AS "match" FROM "RecoveryCode"
       WHERE "userId" = ${userId} AND "usedAt" IS NULL
@@ -75,16 +121,16 @@ export async function acceptRecoveryStep(
     ), remaining AS (
       SELECT count(*)::int AS n FROM unused WHERE NOT "match"
     ), released AS (${releaseAttemptSql(claim.attempt, won)}),
-    satisfied AS (${satisfied(claim, won)}),
+    satisfied AS (${satisfied(claim, won, signIn)}),
     audited AS (${auditInsertSql({ ...event, details: Prisma.sql`jsonb_build_object('remaining', (SELECT n FROM remaining))` }, won)}),
     mailed AS (
       INSERT INTO "EmailMessage" ("id", "to", "subject", "text")
       SELECT gen_random_uuid()::text, ${claim.user.email}, ${subject},
         (${texts}::text[])[least((SELECT n FROM remaining), ${texts.length - 1}::int) + 1]
       WHERE ${won}
-    )
+    )${grantSql(claim, signIn)}
     SELECT CASE WHEN ${won} THEN (SELECT n FROM remaining) END AS "remaining",
-      (SELECT array_agg("accountId") FROM audited) AS "accountIds"`;
+      (SELECT array_agg("accountId") FROM audited) AS "accountIds"${openedColumns(signIn)}`;
   const row = rows[0];
   if (row?.remaining === null || row?.remaining === undefined) return null;
   const remaining = Number(row.remaining);
@@ -93,5 +139,5 @@ export async function acceptRecoveryStep(
     (row.accountIds ?? []).filter((id) => id !== null),
   );
   deliverAfterResponse();
-  return { remaining };
+  return { remaining, session: await openedBy(row, claim, signIn) };
 }

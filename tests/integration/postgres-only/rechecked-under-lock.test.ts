@@ -9,7 +9,7 @@ import { changeRole, removeMember, resetMemberTwoFactor } from "@/lib/accounts/m
 import { setRememberDeviceDays } from "@/lib/accounts/remember-days";
 import { revokeOtherSessions } from "@/lib/auth/session-list";
 import { findLiveSession } from "@/lib/auth/session-record";
-import { checkPassword, grantSession } from "@/lib/auth/sign-in";
+import { checkPassword, grantSession, signInWithSecondFactor } from "@/lib/auth/sign-in";
 import { sha256 } from "@/lib/crypto/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ErrorCode } from "@/lib/errors";
@@ -317,5 +317,53 @@ describe("a sign-in exchanged while the user signs out their other sessions", ()
     });
     expect(signedOut).toMatchObject({ status: "fulfilled", value: { count: 1 } });
     expect(await live(await granted)).toBeNull();
+  });
+});
+
+describe("the second step at /login (it opens the session itself) while the user signs out their other sessions", () => {
+  /** Ada (2FA) in her browser here, and a sign-in of hers (the intruder's) with the password step passed. */
+  async function adaAndAnIntruder() {
+    const ada = await makeUserWithTwoFactor("Ada");
+    const { sessionVersion: sv } = await prisma().user.findUniqueOrThrow({ where: { id: ada.user.id } });
+    const here = await openTestSession({ id: ada.user.id, sessionVersion: sv }, meta);
+    const { token } = await checkPassword(ada.user.email, PASSWORD, meta);
+    const signOutOthers = () =>
+      revokeOtherSessions({ id: ada.user.id }, { id: here.id, version: sv, generation: 0 }, meta);
+    const step = async () => signInWithSecondFactor(token, { method: "totp", code: await ada.nextCode() }, meta);
+    const live = (stepped: PromiseSettledResult<Awaited<ReturnType<typeof step>>>) =>
+      stepped.status === "fulfilled" && stepped.value.claims
+        ? findLiveSession({ sid: stepped.value.claims.sid, uid: ada.user.id, sv, sg: 0 })
+        : null;
+    return { ada, sv, here, signOutOthers, step, live };
+  }
+
+  it("gives no live session when the sign-out comes while the step holds the challenge", async () => {
+    const { ada, sv, here, signOutOthers, step, live } = await adaAndAnIntruder();
+    // The step has satisfied and spent the challenge (its row is locked) and waits to keep the address
+    // familiar; the sign-out then waits for the challenge, and ends the session once the step is done.
+    const addressRow = (tx: Tx) =>
+      tx.$queryRaw`SELECT 1 FROM "SignInAddress" WHERE "userId" = ${ada.user.id} FOR UPDATE`;
+    let signedOut!: Promise<PromiseSettledResult<{ count: number }>>;
+    const stepped = await behindALock(addressRow, step, async () => {
+      signedOut = settled(signOutOthers());
+      await queuedOnALock(signedOut, 2);
+    });
+    expect(stepped).toMatchObject({ status: "fulfilled", value: { result: { ok: true } } });
+    expect(await signedOut).toMatchObject({ status: "fulfilled", value: { count: 1 } });
+    expect(await live(stepped)).toBeNull();
+    expect(await findLiveSession({ sid: here.id, uid: ada.user.id, sv, sg: 0 })).not.toBeNull();
+  });
+
+  it("gives no live session when the sign-out lands while the step waits to accept the code", async () => {
+    const { ada, sv, here, signOutOthers, step, live } = await adaAndAnIntruder();
+    let signedOut!: Promise<PromiseSettledResult<unknown>>;
+    // The step has claimed its attempt and waits for Ada's row to spend the code.
+    const stepped = await behindALock(userRow(ada.user.id), step, async () => {
+      signedOut = settled(signOutOthers());
+      await queuedOnALock(signedOut, 2, { mayEnd: true });
+    });
+    expect(await signedOut).toMatchObject({ status: "fulfilled" });
+    expect(await live(stepped)).toBeNull();
+    expect(await findLiveSession({ sid: here.id, uid: ada.user.id, sv, sg: 0 })).not.toBeNull();
   });
 });
