@@ -212,6 +212,18 @@ describe("the accept statement that ends the sign-in (signIn)", () => {
     expect(await auditTypes(user.id)).not.toContain(AuditType.signIn);
   });
 
+  it("opens nothing for a challenge that expired, or that a password change outdated, since the claim", async () => {
+    for (const change of [{ expiresAt: new Date(Date.now() - 1000) }, { userVersion: { decrement: 1 } }] as const) {
+      const { user, token } = await openSignIn();
+      const claim = (await claimSecondStepAttempt(token))!;
+      await prisma().loginChallenge.updateMany({ where: { userId: user.id }, data: change });
+      expect(await acceptTotpStep(claim, claim.totpLastStep! + 1, meta)).toEqual({ session: null });
+      expect(await prisma().session.count({ where: { userId: user.id } })).toBe(0);
+      expect((await challengeOf(user.id)).usedAt).toBeNull();
+      expect(await auditTypes(user.id)).not.toContain(AuditType.signIn);
+    }
+  });
+
   it("a recovery code: the code's event and email, then the sign-in, in that order", async () => {
     const { user, token, recoveryCodes } = await openSignIn();
     const claim = (await claimSecondStepAttempt(token))!;

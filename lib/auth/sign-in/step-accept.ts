@@ -24,9 +24,18 @@ import type { StepClaim } from "./step-claim";
 export type Opened = OpenedSession & { accountIds: string[] };
 
 const satisfied = (claim: StepClaim, won: Prisma.Sql, signIn: RequestMeta | undefined) => Prisma.sql`
-  UPDATE "LoginChallenge" SET "satisfiedAt" = now()${signIn ? Prisma.sql`, "usedAt" = now()` : Prisma.empty}
-  WHERE "id" = ${claim.challengeId} AND "satisfiedAt" IS NULL AND "usedAt" IS NULL AND ${won}
-  RETURNING "id"`;
+  UPDATE "LoginChallenge" AS lc SET "satisfiedAt" = now()${signIn ? Prisma.sql`, "usedAt" = now()` : Prisma.empty}
+  WHERE lc."id" = ${claim.challengeId} AND lc."satisfiedAt" IS NULL AND lc."usedAt" IS NULL AND ${won}
+    ${signIn ? spendable : Prisma.empty}
+  RETURNING lc."id"`;
+
+/**
+ * Spent only as the exchange spends a challenge (spendSatisfiedChallenge), asked again here: a password
+ * change or reset since the claim (a new session version) or its expiry ends the sign-in, the code
+ * stays spent, and no session is opened or audited.
+ */
+const spendable = Prisma.sql`AND lc."expiresAt" > now()
+  AND EXISTS (SELECT 1 FROM "User" AS u WHERE u."id" = lc."userId" AND u."sessionVersion" = lc."userVersion")`;
 
 const signInEvent = (claim: StepClaim, meta: RequestMeta) =>
   ({ type: AuditType.signIn, subjectId: claim.user.id, actorId: claim.user.id, meta }) as const;
