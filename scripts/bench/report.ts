@@ -64,11 +64,14 @@ export function twoFactorCostByRequest(withIt: Map<string, number[]>, without: M
 }
 
 export function statementTable(counts: [string, StatementCount][]): string {
-  const lines = ["| path | SQL statements per accepted code |", "| --- | --- |"];
+  const lines = ["| path | SQL statements sent per accepted code |", "| --- | --- |"];
   for (const [name, count] of counts) lines.push(`| ${name} | **${count.perCode.toFixed(1)}** |`);
   for (const [name, count] of counts) {
     lines.push("", `${name}:`, "");
-    for (const s of count.statements) lines.push(`- ${s.perCode.toFixed(1)} × \`${s.query}\``);
+    for (const s of count.statements) {
+      const inside = s.nested ? " (run by PostgreSQL inside a statement above: not sent, not counted)" : "";
+      lines.push(`- ${s.perCode.toFixed(1)} × \`${s.query}\`${inside}`);
+    }
   }
   return lines.join("\n");
 }
