@@ -6,7 +6,7 @@ import { twoFactorPolicy } from "@/lib/two-factor/policy";
 import type { Requirement } from "@/lib/two-factor/proof";
 import { deviceStillTrusted } from "../remembered-devices";
 
-import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS } from "./challenge-limits";
+import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS, liveChallengeSql } from "./challenge-limits";
 
 export { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_MS };
 
@@ -160,10 +160,8 @@ export async function spendSatisfiedChallenge(token: string) {
     WITH spent AS (
       UPDATE "LoginChallenge" AS lc SET "usedAt" = now()
       FROM "User" AS u
-      WHERE lc."tokenHash" = ${sha256(token)} AND u."id" = lc."userId" AND lc."usedAt" IS NULL
-        AND lc."satisfiedAt" IS NOT NULL AND lc."requirement" <> 'none' AND lc."expiresAt" > now()
-        AND u."sessionVersion" = lc."userVersion"
-        AND lc."deviceId" IS NULL
+      WHERE lc."tokenHash" = ${sha256(token)} AND ${liveChallengeSql}
+        AND lc."satisfiedAt" IS NOT NULL AND lc."requirement" <> 'none' AND lc."deviceId" IS NULL
       RETURNING lc."id"
     )
     SELECT ${challengeColumns}, EXISTS (SELECT 1 FROM spent) AS "spent"

@@ -10,6 +10,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { openSessionSql, type OpenedSession } from "../session-record";
 import { recoveryCodeCandidates } from "@/lib/two-factor/recovery-code-hash";
 import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
+import { liveChallengeSql } from "./challenge-limits";
 import type { StepClaim } from "./step-claim";
 
 // The second step's last statement, once the code was checked: the code is spent (the TOTP step's
@@ -34,8 +35,7 @@ const satisfied = (claim: StepClaim, won: Prisma.Sql, signIn: RequestMeta | unde
  * change or reset since the claim (a new session version) or its expiry ends the sign-in, the code
  * stays spent, and no session is opened or audited.
  */
-const spendable = Prisma.sql`AND lc."expiresAt" > now()
-  AND EXISTS (SELECT 1 FROM "User" AS u WHERE u."id" = lc."userId" AND u."sessionVersion" = lc."userVersion")`;
+const spendable = Prisma.sql`AND EXISTS (SELECT 1 FROM "User" AS u WHERE ${liveChallengeSql})`;
 
 const signInEvent = (claim: StepClaim, meta: RequestMeta) =>
   ({ type: AuditType.signIn, subjectId: claim.user.id, actorId: claim.user.id, meta }) as const;

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { limits, reserveAttemptSql, type Attempt } from "@/lib/rate-limit";
 import { SECOND_FACTOR_KEY_PREFIX } from "@/lib/two-factor/attempts";
-import { CHALLENGE_MAX_ATTEMPTS } from "./challenge-limits";
+import { CHALLENGE_MAX_ATTEMPTS, liveChallengeSql } from "./challenge-limits";
 
 /** What the second step's first statement hands to the code check; secrets stay on the server. */
 export type StepClaim = {
@@ -53,9 +53,8 @@ export async function claimSecondStepAttempt(token: string | undefined): Promise
     WITH claimed AS (
       UPDATE "LoginChallenge" AS lc SET "attempts" = lc."attempts" + 1
       FROM "User" AS u
-      WHERE lc."tokenHash" = ${sha256(token)} AND u."id" = lc."userId" AND lc."requirement" = 'verify'
-        AND lc."usedAt" IS NULL AND lc."satisfiedAt" IS NULL AND lc."expiresAt" > now()
-        AND lc."attempts" < ${CHALLENGE_MAX_ATTEMPTS}::int AND u."sessionVersion" = lc."userVersion"
+      WHERE lc."tokenHash" = ${sha256(token)} AND ${liveChallengeSql} AND lc."requirement" = 'verify'
+        AND lc."satisfiedAt" IS NULL AND lc."attempts" < ${CHALLENGE_MAX_ATTEMPTS}::int
       RETURNING lc."id" AS "challengeId", lc."attempts", u."id" AS "userId", u."email", u."name",
         u."sessionVersion", u."totpSecret", u."totpLastStep", u."totpEnabledAt"
     ), reserved AS (
