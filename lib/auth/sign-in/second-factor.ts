@@ -11,7 +11,8 @@ import type { FactorKind, Proof } from "@/lib/two-factor/proof";
 import { CHALLENGE_MAX_ATTEMPTS, findChallenge, reserveChallengeAttempt, satisfyChallenge } from "./challenge";
 import { sessionClaims } from "../session-token";
 import { grantSession } from "./grant";
-import { acceptRecoveryStep, acceptTotpStep, type Opened } from "./step-accept";
+import type { OpenedSession } from "../session-record";
+import { acceptRecoveryStep, acceptTotpStep, type StepContext } from "./step-accept";
 import { claimSecondStepAttempt, type StepClaim } from "./step-claim";
 
 /**
@@ -44,37 +45,37 @@ async function secondStep(token: string | undefined, proof: Proof, meta: Request
   }
   const claim = await claimSecondStepAttempt(token);
   if (!claim) throw new AppError(ErrorCode.challengeExpired);
-  const ending = signIn ? meta : undefined;
-  let session: Opened | null = null;
+  const context: StepContext = signIn ? { meta, signIn } : { meta };
   return answered(claim.attempts, claim.user.id, meta, async () => {
     if (!claim.attempt.allowed) throw lockedError(claim.attempt.resetAt);
-    const result = await checkCode(claim, proof);
+    const { result, session } = await checkCode(claim, proof, context);
     if (!result.ok) return refuseProof(claim.user.id, proof.method, result.reason, [claim.attempt], meta);
     const claims = session && sessionClaims(claim.user, session, claim.user.sessionVersion);
     return { user: claim.user, result, claims };
   });
-
-  async function checkCode(claim: StepClaim, proof: CodeProof): Promise<ProofResult> {
-    if (proof.method === "recovery") {
-      const normalized = normalizeRecoveryCode(proof.code);
-      const accepted = normalized && (await acceptRecoveryStep(claim, normalized, meta, ending));
-      if (!accepted) return { ok: false, reason: "invalid" };
-      session = accepted.session;
-      return { ok: true, method: "recovery", remaining: accepted.remaining };
-    }
-    const secret = claim.totpSecret && openTotpSecret(claim.user.id, claim.totpSecret);
-    const step = secret ? await matchTotpStep(secret, proof.code) : null;
-    if (step === null) return { ok: false, reason: "invalid" };
-    // Not newer than the last accepted step: a replay, which the compare-and-set would refuse as well.
-    if (claim.totpLastStep !== null && step <= claim.totpLastStep) return { ok: false, reason: "replay" };
-    const accepted = await acceptTotpStep(claim, step, ending);
-    if (!accepted) return { ok: false, reason: "replay" };
-    session = accepted.session;
-    return { ok: true, method: "totp" };
-  }
 }
 
 type CodeProof = Exclude<Proof, { method: "webauthn" }>;
+type Checked = { result: ProofResult; session: OpenedSession | null };
+
+/** A code against the claim, spent by the accept statement if right (with the session it opened). */
+async function checkCode(claim: StepClaim, proof: CodeProof, context: StepContext): Promise<Checked> {
+  const refused = (reason: "invalid" | "replay"): Checked => ({ result: { ok: false, reason }, session: null });
+  if (proof.method === "recovery") {
+    const normalized = normalizeRecoveryCode(proof.code);
+    const accepted = normalized && (await acceptRecoveryStep(claim, normalized, context));
+    if (!accepted) return refused("invalid");
+    return { result: { ok: true, method: "recovery", remaining: accepted.remaining }, session: accepted.session };
+  }
+  const secret = claim.totpSecret && openTotpSecret(claim.user.id, claim.totpSecret);
+  const step = secret ? await matchTotpStep(secret, proof.code) : null;
+  if (step === null) return refused("invalid");
+  // Not newer than the last accepted step: a replay, which the compare-and-set would refuse as well.
+  if (claim.totpLastStep !== null && step <= claim.totpLastStep) return refused("replay");
+  const accepted = await acceptTotpStep(claim, step, context);
+  if (!accepted) return refused("replay");
+  return { result: { ok: true, method: "totp" }, session: accepted.session };
+}
 
 /** A security key: the ceremony is bound to the challenge, so its id is needed before the check. */
 async function verifyChallengeKey(token: string | undefined, proof: Proof, meta: RequestMeta, signIn: boolean) {

@@ -21,8 +21,11 @@ import type { StepClaim } from "./step-claim";
 // satisfied, the session record opened and the sign-in audited, all only if the code won, so the
 // browser needs no second request (next-auth's exchange) and the whole step stays two statements.
 
-/** A session this statement opened, with the accounts its sign-in was audited in. */
-export type Opened = OpenedSession & { accountIds: string[] };
+/**
+ * Who sent the code (for the audit rows and the session record). With `signIn` the statement also
+ * ends the sign-in, as above.
+ */
+export type StepContext = { meta?: RequestMeta; signIn?: false } | { meta: RequestMeta; signIn: true };
 
 const satisfied = (claim: StepClaim, won: Prisma.Sql, signIn: RequestMeta | undefined) => Prisma.sql`
   UPDATE "LoginChallenge" AS lc SET "satisfiedAt" = now()${signIn ? Prisma.sql`, "usedAt" = now()` : Prisma.empty}
@@ -36,6 +39,8 @@ const satisfied = (claim: StepClaim, won: Prisma.Sql, signIn: RequestMeta | unde
  * stays spent, and no session is opened or audited.
  */
 const spendable = Prisma.sql`AND EXISTS (SELECT 1 FROM "User" AS u WHERE ${liveChallengeSql})`;
+
+const signInMeta = (context: StepContext) => (context.signIn ? context.meta : undefined);
 
 const signInEvent = (claim: StepClaim, meta: RequestMeta) =>
   ({ type: AuditType.signIn, subjectId: claim.user.id, actorId: claim.user.id, meta }) as const;
@@ -60,11 +65,15 @@ type OpenedRow = {
 };
 
 /** The session the statement opened, if any, and the sign-in's log line (its audit rows are written). */
-async function openedBy(row: OpenedRow | undefined, claim: StepClaim, signIn: RequestMeta | undefined) {
+async function openedBy(
+  row: OpenedRow | undefined,
+  claim: StepClaim,
+  signIn: RequestMeta | undefined,
+): Promise<OpenedSession | null> {
   if (!signIn || !row?.sessionId || !row.sessionExpiresAt) return null;
   const accountIds = (row.signInAccountIds ?? []).filter((id) => id !== null);
   await logAudit(signInEvent(claim, signIn), accountIds);
-  return { id: row.sessionId, expiresAt: row.sessionExpiresAt, accountIds };
+  return { id: row.sessionId, expiresAt: row.sessionExpiresAt };
 }
 
 /**
@@ -74,9 +83,10 @@ async function openedBy(row: OpenedRow | undefined, claim: StepClaim, signIn: Re
 export async function acceptTotpStep(
   claim: StepClaim,
   step: number,
-  signIn?: RequestMeta,
-): Promise<{ session: Opened | null } | null> {
+  context: StepContext = {},
+): Promise<{ session: OpenedSession | null } | null> {
   const prisma = await db();
+  const signIn = signInMeta(context);
   const won = Prisma.sql`EXISTS (SELECT 1 FROM advanced)`;
   const rows = await prisma.$queryRaw<({ accepted: boolean } & OpenedRow)[]>`
     WITH advanced AS (
@@ -103,10 +113,11 @@ export async function acceptTotpStep(
 export async function acceptRecoveryStep(
   claim: StepClaim,
   normalized: string,
-  meta?: RequestMeta,
-  signIn?: RequestMeta,
-): Promise<{ remaining: number; session: Opened | null } | null> {
+  context: StepContext = {},
+): Promise<{ remaining: number; session: OpenedSession | null } | null> {
   const prisma = await db();
+  const { meta } = context;
+  const signIn = signInMeta(context);
   const userId = claim.user.id;
   const won = Prisma.sql`(SELECT count(*) FROM used) = 1`;
   const texts = Array.from(
