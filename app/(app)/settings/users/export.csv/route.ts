@@ -14,11 +14,11 @@ export async function GET(request: Request) {
   const accountId = new URL(request.url).searchParams.get("account");
   const membership = user && accountId && (await membershipOf(user.id, accountId));
   if (!membership || !canManage(membership.role)) return new Response("Not found", { status: 404 });
-  const lines = membersCsv(membership.account.id);
+  const chunks = membersCsv(membership.account.id);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { value, done } = await lines.next();
+      const { value, done } = await chunks.next();
       if (done) controller.close();
       else controller.enqueue(encoder.encode(value));
     },
