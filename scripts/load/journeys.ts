@@ -125,6 +125,8 @@ export async function signInJourney(
     browser.setCookie("twofold.account", accountId); // the account switcher's choice: Load Co
     await browser.page("GET /settings/users", "/settings/users", "Load Co");
     await browser.page("GET /settings/audit", "/settings/audit");
-    if (Math.random() < 0.25) await browser.page("GET export.csv", "/settings/users/export.csv", user.email);
+    // The page's link names the account it showed (the route answers 404 without it).
+    const csv = `/settings/users/export.csv?account=${encodeURIComponent(accountId)}`;
+    if (Math.random() < 0.25) await browser.page("GET export.csv", csv, user.email);
   }
 }

@@ -59,6 +59,18 @@ export function bulkStatements(users: number, accounts: number): [string, string
        FROM generate_series(0, 299999) n`,
     ],
     [
+      "sign-in addresses (one for each user, a second for every third; a tenth expired)",
+      // What a million users' sign-ins leave: the password step's familiarity check and the second
+      // step's upsert run against a table this size, and the purge has a backlog to find.
+      `INSERT INTO "SignInAddress" ("userId", "address", "passwordVersion", "expiresAt")
+       SELECT ${uid("i")}, '198.51.' || (i % 250) || '.' || (i / 250 % 250), 0,
+         CASE WHEN i % 10 = 0 THEN now() - interval '1 day' ELSE now() + interval '20 days' END
+       FROM generate_series(0, ${users - 1}) i
+       UNION ALL
+       SELECT ${uid("i")}, '2001:db8:' || to_hex(i) || '::/64', 0, now() + interval '10 days'
+       FROM generate_series(0, ${users - 1}, 3) i`,
+    ],
+    [
       "remembered devices (half expired)",
       `INSERT INTO "RememberedDevice" (id, "userId", "tokenHash", "userVersion", "createdAt", "lastUsedAt", "expiresAt")
        SELECT 'sd' || n, ${uid(`(n * 11) % ${users}`)}, md5('device' || n), 0, now() - interval '40 days', now() - interval '5 days',
