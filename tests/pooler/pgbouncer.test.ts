@@ -2,8 +2,9 @@
 // connection, so nothing may rely on session state (prepared statement names, SET, advisory locks).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { enableEnforcement } from "@/lib/accounts/enforcement";
+import { AuditType } from "@/lib/audit";
 import { redeemChallenge } from "@/lib/auth/sign-in/challenge";
-import { checkPassword, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
+import { checkPassword, signInWithSecondFactor, verifyChallengeSecondFactor } from "@/lib/auth/sign-in";
 import { assertUtcSessions, setDatabase } from "@/lib/db";
 import { postgresAdapter } from "@/lib/db/connection";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -39,6 +40,20 @@ describe("through PgBouncer (transaction mode)", () => {
     const results = await Promise.all([redeemChallenge(token), redeemChallenge(token), redeemChallenge(token)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await acceptTotpCode(user.id, code)).toEqual({ ok: false, reason: "replay" });
+  });
+
+  it("opens one session from five parallel submissions of a code that ends the sign-in (/login's step)", async () => {
+    const { user, nextCode } = await makeUserWithTwoFactor("PooledStep");
+    const { token } = await checkPassword(user.email, PASSWORD, meta);
+    const code = await nextCode();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => signInWithSecondFactor(token, { method: "totp", code }, meta)),
+    );
+    const signedIn = results.filter((r) => r.status === "fulfilled" && r.value.claims);
+    expect(signedIn).toHaveLength(1);
+    expect(await prisma.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { subjectId: user.id, type: AuditType.signIn } })).toBeGreaterThan(0);
+    expect(await redeemChallenge(token)).toBeNull();
   });
 
   it("accepts one of twenty parallel submissions of the same code", async () => {
