@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { PasswordField } from "@/components/ui/password-field";
 import type { ActionState, ServerAction } from "@/lib/action";
+import { usePasswordAgain, type ConfirmPassword } from "./password-again";
 import { CONTINUE_SIGN_IN_PATH } from "./sign-in/sign-in-actions";
 
 /**
@@ -17,6 +18,8 @@ export function InviteFlow(props: {
   accept: ServerAction<FormData>;
   /** Set when this browser is signed in as the invited user: they accept with one button. */
   acceptSignedIn: ServerAction<{ token: string }> | null;
+  /** With a second factor, a session that signed in a while ago accepts after the password again. */
+  confirmPassword?: ConfirmPassword;
   token: string;
   accountName: string;
   email: string;
@@ -41,12 +44,18 @@ export function InviteFlow(props: {
     router.push(signInFirst ? `${CONTINUE_SIGN_IN_PATH}${back}` : CONTINUE_SIGN_IN_PATH);
   }
 
+  const { guard, prompt } = usePasswordAgain(props.confirmPassword, `join ${props.accountName}`);
   async function onAccept() {
     setPending(true);
-    const result = await props.acceptSignedIn!({ token: props.token });
-    setState(result);
-    setPending(result.ok === true);
-    if (result.ok) router.push("/profile");
+    const answer = await guard(
+      () => props.acceptSignedIn!({ token: props.token }),
+      (result) => {
+        setState(result);
+        setPending(result.ok === true);
+        if (result.ok) router.push("/profile");
+      },
+    );
+    if (answer === null) setPending(false); // the password is asked for; accepting runs again after it
   }
 
   if (props.acceptSignedIn)
@@ -62,6 +71,7 @@ export function InviteFlow(props: {
             Accept invitation
           </Button>
         </form>
+        {prompt}
       </>
     );
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { audit, AuditType } from "@/lib/audit";
+import { requireRecentPassword } from "@/lib/auth/recent-password";
 import type { ProvedUser } from "@/lib/auth/sign-in";
 import { hashPassword } from "@/lib/crypto/password";
 import { randomToken, sha256 } from "@/lib/crypto/tokens";
@@ -236,7 +237,8 @@ const SIGN_IN_TO_ACCEPT = "Your account uses two-factor authentication: sign in 
  * password change or reset since then (held off by this share lock until the acceptance commits) ends
  * the acceptance too. Their password alone is enough only while they have no second factor: a
  * membership gives its account a say over their factors (Reset 2FA), so someone who has the password
- * and the mailbox but not the second factor must not get one; such a user accepts signed in.
+ * and the mailbox but not the second factor must not get one; such a user accepts signed in, lately
+ * (requireRecentPassword): a stolen cookie of an old session, with the mailbox, must not get one either.
  */
 async function stillProved(tx: Prisma.TransactionClient, who: ExistingUser, email: string): Promise<ProvedUser> {
   const { user } = who;
@@ -247,14 +249,17 @@ async function stillProved(tx: Prisma.TransactionClient, who: ExistingUser, emai
   if (!row?.current) throw new AppError(ErrorCode.challengeExpired, CHANGED);
   if (!row.invitee) throw new AppError(ErrorCode.invalidLink, "This invitation is for another email address.");
   if (row.protected && who.kind === "password") throw new AppError(ErrorCode.secondFactorRequired, SIGN_IN_TO_ACCEPT);
+  if (row.protected && who.kind === "session") await requireRecentPassword(who.session, new Date(), tx);
   return user;
 }
 
 /**
  * An existing user, proved by their password alone (the invitation page), or by a live session of
- * theirs (a whole sign-in, with its second factor).
+ * theirs (a whole sign-in, with its second factor), named as requireRecentPassword reads it.
  */
-type ExistingUser = { kind: "password" | "session"; user: ProvedUser };
+type ExistingUser =
+  | { kind: "password"; user: ProvedUser }
+  | { kind: "session"; user: ProvedUser; session: { id: string; generation: number } };
 
 /**
  * Accepts an invitation, once (conditional update), while its sender may still give its role. A new

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError, ErrorCode } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { verifyCurrentPassword } from "./password";
 import { renewSession } from "./session-cookie";
@@ -16,8 +17,9 @@ export const RECENT_PASSWORD_MS = 10 * 60_000;
 export async function requireRecentPassword(
   session: { id: string; generation: number },
   now = new Date(),
+  client?: Prisma.TransactionClient,
 ): Promise<void> {
-  const prisma = await db();
+  const prisma = client ?? (await db());
   // Under this cookie's generation only: a renewal elsewhere (the password entered in the owner's
   // browser, while a copy's request is in flight) makes nothing recent for the copy.
   const record = await prisma.session.findFirst({

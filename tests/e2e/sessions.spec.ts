@@ -227,6 +227,44 @@ test.describe("on a real PostgreSQL server", () => {
     await expect(laptop).toHaveURL(/\/login/);
   });
 
+  test("an invitee with 2FA who signed in a while ago confirms the password before joining", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    test.setTimeout(120_000);
+    await signUp(page, "Stale Inviter");
+    const joiner = await newClientPage(browser, baseURL);
+    const email = await signUp(joiner, "Stale Joiner");
+    await enrol(joiner);
+    const link = await invite(page, email);
+    // As a stolen cookie would be: signed in long ago, the password not entered since. With the
+    // mailbox, joining an account of the thief's would give the thief Reset 2FA over the owner.
+    await onPostgresApp(
+      `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes', "reauthenticatedAt" = NULL
+       WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
+      [email],
+    );
+    await joiner.goto(link);
+    const accept = joiner.getByRole("button", { name: "Accept invitation" });
+    const passwordDialog = joiner.getByRole("dialog", { name: "Confirm your password" });
+    await accept.click();
+    await expect(passwordDialog.getByText("Enter your password to join Stale Inviter's account")).toBeVisible();
+    await joiner.screenshot({ path: "test-results/screens/password-before-joining.png" });
+    await passwordDialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(passwordDialog).toBeHidden();
+    await expect(accept).toBeEnabled(); // nothing joined; the button can be pressed again
+    await page.goto("/settings/users");
+    await expect(page.getByRole("row").filter({ hasText: "Stale Joiner" })).toHaveCount(0);
+
+    await accept.click();
+    await passwordDialog.getByLabel("Password").fill(PASSWORD);
+    await passwordDialog.getByRole("button", { name: "Continue" }).click();
+    await expect(joiner).toHaveURL(/\/profile$/);
+    await page.reload();
+    await expect(page.getByRole("row").filter({ hasText: "Stale Joiner" })).toHaveCount(1);
+  });
+
   test("a sign-in finished just after the admin enforced 2FA goes to enrolment first", async ({
     page,
     browser,

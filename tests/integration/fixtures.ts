@@ -36,11 +36,14 @@ export async function versionNow(userId: string): Promise<number> {
 }
 
 /**
- * An existing user accepting an invitation (lib/accounts/invitations.ts) signed in, at their session
- * version now: the way that works with or without a second factor (the password alone only without).
+ * An existing user accepting an invitation (lib/accounts/invitations.ts) signed in just now, at their
+ * session version now: the way that works with or without a second factor (the password alone only
+ * without).
  */
 export async function asExisting(user: { id: string }) {
-  return { kind: "session" as const, user: { id: user.id, sessionVersion: await versionNow(user.id) } };
+  const sessionVersion = await versionNow(user.id);
+  const { id } = await openTestSession({ id: user.id, sessionVersion });
+  return { kind: "session" as const, user: { id: user.id, sessionVersion }, session: { id, generation: 0 } };
 }
 
 /** The codes tests send as wrong ones. */

@@ -49,11 +49,11 @@ async function joinOnPassword(token: string, user: ProvedUser, meta: RequestMeta
   }
 }
 
-/** The invited user, signed in (with their second factor), accepts. */
+/** The invited user, signed in (with their second factor, lately: else the password again), accepts. */
 export const acceptSignedIn = authedAction(z.object({ token }), async (input, { user, session, meta }) => {
   await acceptInvitation(
     input.token,
-    { kind: "session", user: { id: user.id, sessionVersion: session.version } },
+    { kind: "session", user: { id: user.id, sessionVersion: session.version }, session },
     meta,
   );
 });

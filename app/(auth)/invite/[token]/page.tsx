@@ -4,6 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { InviteFlow } from "@/components/auth/invite-flow";
 import { findInvitation } from "@/lib/accounts/invitations";
 import { currentSession } from "@/lib/auth/session";
+import { confirmPasswordAgain } from "../../../(app)/profile/actions";
 import { acceptAsExistingUser, acceptAsNewUser, acceptSignedIn } from "./actions";
 import { PageTitle } from "@/components/ui/page-title";
 
@@ -32,6 +33,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <InviteFlow
         accept={invitation.existingUserId !== null ? acceptAsExistingUser : acceptAsNewUser}
         acceptSignedIn={signedInAsInvitee ? acceptSignedIn : null}
+        confirmPassword={signedInAsInvitee ? confirmPasswordAgain : undefined}
         token={token}
         accountName={invitation.account.name}
         email={invitation.email}
