@@ -4,18 +4,15 @@
 // (review-41-findings.test.ts), and the two cannot be told apart.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
-import { removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
 import { changePassword } from "@/lib/auth/password";
 import { currentSession } from "@/lib/auth/session";
 import { reissueSession } from "@/lib/auth/session-cookie";
 import { listSessions } from "@/lib/auth/session-list";
 import { checkPassword } from "@/lib/auth/sign-in";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
-import { totpCode } from "@/lib/two-factor/totp";
 import { jar, SESSION_COOKIE, signedInWith } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, setupNow, versionNow } from "./fixtures";
-import { signInAs } from "./review-attack-helpers";
+import { mailsTo, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, versionNow } from "./fixtures";
+import { formerMemberWithTwoFactor, resetIfJoined, signInAs } from "./review-attack-helpers";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 const sessions = await import("@/app/(app)/profile/session-actions");
@@ -75,16 +72,7 @@ describe("finding 3: a password and an invitation link are enough to strip a use
   // "accepts" with the password, presses Reset 2FA and signs in as the user with the password alone.
   it("Mallory, with the victim's password and the link from their mailbox, still meets the victim's second factor", async () => {
     // The victim: invited into a company as a new user, turned on 2FA, later removed from the company.
-    const company = await makeUser("Company");
-    const companyId = await ownAccount(company.id);
-    const victimEmail = `victim-${Date.now()}@example.com`;
-    await inviteMember(company.id, companyId, victimEmail, "member", meta);
-    const first = (await mailsTo(victimEmail)).at(-1)!.text.match(/invite\/([\w-]+)/)![1]!;
-    const victim = await acceptInvitation(first, { kind: "new", name: "Victim", password: PASSWORD }, meta);
-    const { secret } = await beginEnrolment({ id: victim.id, email: victimEmail }, await setupNow(victim.id));
-    await confirmEnrolment(victim.id, await totpCode(secret), meta, await versionNow(victim.id));
-    const inCompany = await prisma().membership.findFirstOrThrow({ where: { userId: victim.id } });
-    await removeMember(company.id, companyId, inCompany.id, meta);
+    const { victim, email: victimEmail } = await formerMemberWithTwoFactor();
     const before = (await checkPassword(victimEmail, PASSWORD, meta)).requirement;
     expect(before).not.toBe("none"); // the password alone does not sign the victim in
 
@@ -97,13 +85,7 @@ describe("finding 3: a password and an invitation link are enough to strip a use
     const accepted = await joining.acceptAsExistingUser({ token: link, password: PASSWORD });
     expect(accepted).toMatchObject({ ok: true, data: { requirement: before } }); // the second factor is asked...
     // ...and never given; Mallory presses Reset 2FA on the member her account now has.
-    const joined = await prisma().membership.findFirst({ where: { userId: victim.id, accountId: malloryAccount } });
-    const reset = joined
-      ? await resetMemberTwoFactor(mallory.user.id, malloryAccount, joined.id, await mallory.proof(), meta).then(
-          () => "reset",
-          (error: { code?: string }) => error.code,
-        )
-      : "no membership";
+    const reset = await resetIfJoined(mallory, malloryAccount, victim.id);
 
     // fails: the reset went through ("reset") and the password alone signs Mallory in as the victim ("none").
     const signInAsks = (await checkPassword(victimEmail, PASSWORD, meta)).requirement;

@@ -14,39 +14,24 @@
 // alone. Without the membership, the cookie and the mailbox together cannot remove the factor: a reset
 // by link ends the cookie and still asks for the code.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
-import { removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
+import { inviteMember } from "@/lib/accounts/invitations";
 import { requestPasswordReset, resetPassword } from "@/lib/auth/password";
 import { checkPassword } from "@/lib/auth/sign-in";
-import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
-import { totpCode } from "@/lib/two-factor/totp";
 import { jar } from "./browser";
 import { freshDatabasePerFile } from "./database";
-import { mailsTo, makeUser, makeUserWithTwoFactor, meta, ownAccount, PASSWORD, setupNow, versionNow } from "./fixtures";
-import { signInAs } from "./review-attack-helpers";
+import { makeUserWithTwoFactor, meta, ownAccount } from "./fixtures";
+import { formerMemberWithTwoFactor, resetIfJoined, linkIn, signInAs } from "./review-attack-helpers";
 
 vi.mock("next/headers", async () => (await import("./browser")).nextHeaders);
 const joining = await import("@/app/(auth)/invite/[token]/actions");
 
-const { prisma } = freshDatabasePerFile();
+freshDatabasePerFile();
 beforeEach(() => jar.clear());
-
-const linkIn = async (to: string, path: string) =>
-  (await mailsTo(to)).at(-1)!.text.match(new RegExp(`${path}/([\\w-]+)`))![1]!;
 
 describe("finding 1: a stale session cookie accepts an invitation, and the inviting admin strips the second factor", () => {
   it("Mallory, with a stale cookie of the victim's and their mailbox, signs in as the victim with a password alone", async () => {
     // The victim: invited into a company as a new user, turned on 2FA, later removed from the company.
-    const company = await makeUser("Company");
-    const companyId = await ownAccount(company.id);
-    const victimEmail = `victim-${Date.now()}@example.com`;
-    await inviteMember(company.id, companyId, victimEmail, "member", meta);
-    const first = await linkIn(victimEmail, "invite");
-    const victim = await acceptInvitation(first, { kind: "new", name: "Victim", password: PASSWORD }, meta);
-    const { secret } = await beginEnrolment({ id: victim.id, email: victimEmail }, await setupNow(victim.id));
-    await confirmEnrolment(victim.id, await totpCode(secret), meta, await versionNow(victim.id));
-    const inCompany = await prisma().membership.findFirstOrThrow({ where: { userId: victim.id } });
-    await removeMember(company.id, companyId, inCompany.id, meta);
+    const { victim, email: victimEmail } = await formerMemberWithTwoFactor();
 
     // Mallory: a stale cookie of the victim's (signed in hours ago; no password, no code) and the
     // victim's mailbox; an account of her own and a 2FA of her own.
@@ -62,13 +47,7 @@ describe("finding 1: a stale session cookie accepts an invitation, and the invit
     expect.soft(accepted).toMatchObject({ ok: false, code: "password_required" });
 
     // What follows when it is accepted: Reset 2FA from Mallory's account, then a reset link.
-    const joined = await prisma().membership.findFirst({ where: { userId: victim.id, accountId: malloryAccount } });
-    const reset = joined
-      ? await resetMemberTwoFactor(mallory.user.id, malloryAccount, joined.id, await mallory.proof(), meta).then(
-          () => "reset",
-          (error: { code?: string }) => error.code,
-        )
-      : "no membership";
+    const reset = await resetIfJoined(mallory, malloryAccount, victim.id);
     await requestPasswordReset(victimEmail, meta);
     await resetPassword(await linkIn(victimEmail, "reset-password"), "mallory's own passphrase", meta);
     const signInAsks = (await checkPassword(victimEmail, "mallory's own passphrase", meta)).requirement;

@@ -6,7 +6,21 @@ import { encodeSessionToken, sessionClaims } from "@/lib/auth/session-token";
 import { db } from "@/lib/db";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { jar, SESSION_COOKIE } from "./browser";
-import { makeUser, makeUserWithTwoFactor, meta, openTestSession } from "./fixtures";
+import { acceptInvitation, inviteMember } from "@/lib/accounts/invitations";
+import { removeMember, resetMemberTwoFactor } from "@/lib/accounts/members";
+import { beginEnrolment, confirmEnrolment } from "@/lib/two-factor/factors/totp-enrolment";
+import { totpCode } from "@/lib/two-factor/totp";
+import {
+  mailsTo,
+  makeUser,
+  makeUserWithTwoFactor,
+  meta,
+  openTestSession,
+  ownAccount,
+  PASSWORD,
+  setupNow,
+  versionNow,
+} from "./fixtures";
 import { registerKey, rp } from "./webauthn-fixtures";
 
 /**
@@ -79,3 +93,45 @@ export const enforceOn = async (userId: string) => {
     data: { enforceTwoFactor: true, enforcedAt: new Date() },
   });
 };
+
+/**
+ * A user with 2FA who belongs to no account: invited into a company as a new user, turned on an
+ * authenticator app, later removed from the company (their password and app stay). Reset 2FA by an
+ * account's admin is then one membership away, which the invitation attacks try to get.
+ */
+export async function formerMemberWithTwoFactor() {
+  const prisma = await db();
+  const company = await makeUser("Company");
+  const companyId = await ownAccount(company.id);
+  const email = `victim-${Date.now()}@example.com`;
+  await inviteMember(company.id, companyId, email, "member", meta);
+  const victim = await acceptInvitation(
+    await linkIn(email, "invite"),
+    { kind: "new", name: "Victim", password: PASSWORD },
+    meta,
+  );
+  const { secret } = await beginEnrolment({ id: victim.id, email }, await setupNow(victim.id));
+  await confirmEnrolment(victim.id, await totpCode(secret), meta, await versionNow(victim.id));
+  const inCompany = await prisma.membership.findFirstOrThrow({ where: { userId: victim.id } });
+  await removeMember(company.id, companyId, inCompany.id, meta);
+  return { victim, email };
+}
+
+/** The token of the newest link to `path` (invite, reset-password) mailed to `to`. */
+export const linkIn = async (to: string, path: string) =>
+  (await mailsTo(to)).at(-1)!.text.match(new RegExp(`${path}/([\\w-]+)`))![1]!;
+
+/** Reset 2FA pressed by `admin` on `userId` if the user is a member of `accountId` now: its outcome. */
+export async function resetIfJoined(
+  admin: Awaited<ReturnType<typeof makeUserWithTwoFactor>>,
+  accountId: string,
+  userId: string,
+): Promise<string | undefined> {
+  const prisma = await db();
+  const joined = await prisma.membership.findFirst({ where: { userId, accountId } });
+  if (!joined) return "no membership";
+  return resetMemberTwoFactor(admin.user.id, accountId, joined.id, await admin.proof(), meta).then(
+    () => "reset",
+    (error: { code?: string }) => error.code,
+  );
+}
