@@ -46,9 +46,11 @@ export function InviteFlow(props: {
 
   const { guard, prompt } = usePasswordAgain(props.confirmPassword, `join ${props.accountName}`);
   async function onAccept() {
-    setPending(true);
     const answer = await guard(
-      () => props.acceptSignedIn!({ token: props.token }),
+      () => {
+        setPending(true); // the first press, and the run again after the password
+        return props.acceptSignedIn!({ token: props.token });
+      },
       (result) => {
         setState(result);
         setPending(result.ok === true);

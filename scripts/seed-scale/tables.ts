@@ -67,7 +67,8 @@ export function bulkStatements(users: number, accounts: number): [string, string
          CASE WHEN i % 10 = 0 THEN now() - interval '1 day' ELSE now() + interval '20 days' END
        FROM generate_series(0, ${users - 1}) i
        UNION ALL
-       SELECT ${uid("i")}, '2001:db8:' || to_hex(i) || '::/64', 0, now() + interval '10 days'
+       SELECT ${uid("i")}, '2001:db8:' || to_hex(i / 65536) || ':' || to_hex(i % 65536) || '::/64', 0,
+         now() + interval '10 days'
        FROM generate_series(0, ${users - 1}, 3) i`,
     ],
     [

@@ -22,6 +22,10 @@ export async function GET(request: Request) {
       if (done) controller.close();
       else controller.enqueue(encoder.encode(value));
     },
+    // The download was dropped: read no more batches.
+    cancel() {
+      void chunks.return(undefined);
+    },
   });
   const day = new Date().toISOString().slice(0, 10);
   return new Response(body, {
