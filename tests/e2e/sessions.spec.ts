@@ -20,6 +20,14 @@ async function sessionCookie(context: BrowserContext) {
   return (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
 }
 
+/** As a stolen cookie would be: signed in long ago, the password not entered since (PostgreSQL app). */
+const signedInAWhileAgo = (email: string) =>
+  onPostgresApp(
+    `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes', "reauthenticatedAt" = NULL
+     WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
+    [email],
+  );
+
 async function enforceNow(owner: Page) {
   await owner.goto("/settings/authentication");
   await owner.getByRole("switch", { name: "Enforce Two Factor Authentication" }).click();
@@ -149,13 +157,7 @@ test.describe("on a real PostgreSQL server", () => {
     const ownerEmail = await signUp(page, "Stale Owner");
     const member = await newClientPage(browser, baseURL);
     await acceptAsNewUser(member, await invite(page, newEmail("Helper")), "Helper");
-    // As a stolen cookie would be: signed in long ago, the password not entered since.
-    const goStale = () =>
-      onPostgresApp(
-        `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes', "reauthenticatedAt" = NULL
-         WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
-        [ownerEmail],
-      );
+    const goStale = () => signedInAWhileAgo(ownerEmail);
     const passwordDialog = page.getByRole("dialog", { name: "Confirm your password" });
     await goStale();
 
@@ -238,13 +240,8 @@ test.describe("on a real PostgreSQL server", () => {
     const email = await signUp(joiner, "Stale Joiner");
     await enrol(joiner);
     const link = await invite(page, email);
-    // As a stolen cookie would be: signed in long ago, the password not entered since. With the
-    // mailbox, joining an account of the thief's would give the thief Reset 2FA over the owner.
-    await onPostgresApp(
-      `UPDATE "Session" SET "createdAt" = now() - interval '11 minutes', "reauthenticatedAt" = NULL
-       WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`,
-      [email],
-    );
+    // With the mailbox, joining an account of the thief's would give the thief Reset 2FA over the owner.
+    await signedInAWhileAgo(email);
     await joiner.goto(link);
     const accept = joiner.getByRole("button", { name: "Accept invitation" });
     const passwordDialog = joiner.getByRole("dialog", { name: "Confirm your password" });
